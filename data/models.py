@@ -1,0 +1,175 @@
+"""SQLAlchemy 2.x typed models: the one schema used on SQLite and PostgreSQL.
+
+Bump :data:`SCHEMA_VERSION` whenever a table changes, and add the step that brings a
+database of the previous version up to date to :data:`data.db.MIGRATIONS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+SCHEMA_VERSION = 1
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+class Meta(Base):
+    """Key/value facts about the database itself: schema version, data origin."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Area(Base):
+    """A Kolada area: a municipality (type K) or a region / Sweden (type L)."""
+
+    __tablename__ = "areas"
+
+    id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(1))
+    county: Mapped[str | None] = mapped_column(String(2), index=True)
+
+    __table_args__ = (CheckConstraint("type IN ('K', 'L')", name="area_type"),)
+
+
+class Kpi(Base):
+    """A Kolada key figure (KPI) as described by Kolada's catalogue."""
+
+    __tablename__ = "kpis"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[str] = mapped_column(String(100), default="")
+    is_divided_by_gender: Mapped[bool] = mapped_column(default=False)
+    municipality_type: Mapped[str] = mapped_column(String(1), default="A")
+    operating_area: Mapped[str] = mapped_column(Text, default="")
+    perspective: Mapped[str] = mapped_column(String(100), default="")
+    auspice: Mapped[str] = mapped_column(String(8), default="")
+    publ_period: Mapped[str | None] = mapped_column(String(16))
+    publication_date: Mapped[dt.date | None] = mapped_column(Date)
+    prel_publication_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Observation(Base):
+    """One value of one KPI for one area, year and gender (T total, K women, M men).
+
+    ``value`` is ``None`` when Kolada publishes the key without a number; ``status`` says why.
+    """
+
+    __tablename__ = "observations"
+
+    kpi_id: Mapped[str] = mapped_column(ForeignKey("kpis.id"), primary_key=True)
+    area_id: Mapped[str] = mapped_column(ForeignKey("areas.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    gender: Mapped[str] = mapped_column(String(1), primary_key=True)
+    value: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(64), default="")
+    count: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (
+        CheckConstraint("gender IN ('T', 'K', 'M')", name="observation_gender"),
+        Index("ix_observations_area_kpi", "area_id", "kpi_id", "gender", "year"),
+        Index("ix_observations_kpi_year", "kpi_id", "gender", "year"),
+    )
+
+
+class EtlRun(Base):
+    """One run of the ETL (refresh or load), successful or not."""
+
+    __tablename__ = "etl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))  # refresh | load | demo
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    outcome: Mapped[str] = mapped_column(String(16), default="running")  # running|success|failed
+    scope: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    full: Mapped[bool] = mapped_column(default=False)
+    from_date: Mapped[dt.date | None] = mapped_column(Date)
+    http_requests: Mapped[int] = mapped_column(Integer, default=0)
+    rows_inserted: Mapped[int] = mapped_column(Integer, default=0)
+    rows_updated: Mapped[int] = mapped_column(Integer, default=0)
+    rows_deleted: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint("outcome IN ('running', 'success', 'failed')", name="etl_run_outcome"),
+    )
+
+
+class Goal(Base):
+    """A goal at one level for one indicator, for every area or for named areas.
+
+    Kinds: ``absolute`` (``operator`` ``>=``/``<=`` ``target_value`` by ``target_year``),
+    ``relative`` (``relative_change`` from ``base_year``, e.g. -0.7 for −70 %),
+    ``band`` (``band_low``–``band_high``) and ``direction`` (``direction`` up/down, no number).
+    """
+
+    __tablename__ = "goals"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kpi_id: Mapped[str] = mapped_column(String(16), index=True)
+    level: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    operator: Mapped[str | None] = mapped_column(String(2))
+    target_value: Mapped[float | None] = mapped_column(Float)
+    relative_change: Mapped[float | None] = mapped_column(Float)
+    band_low: Mapped[float | None] = mapped_column(Float)
+    band_high: Mapped[float | None] = mapped_column(Float)
+    direction: Mapped[str | None] = mapped_column(String(8))
+    base_year: Mapped[int | None] = mapped_column(Integer)
+    target_year: Mapped[int | None] = mapped_column(Integer)
+    areas: Mapped[list[str] | None] = mapped_column()  # None = every area
+    wording_sv: Mapped[str] = mapped_column(Text)
+    source_document: Mapped[str] = mapped_column(Text)
+    source_url: Mapped[str] = mapped_column(Text, default="")
+    adopted_year: Mapped[int | None] = mapped_column(Integer)
+    origin: Mapped[str] = mapped_column(String(16), default="katalog")  # katalog | användare
+
+    __table_args__ = (
+        CheckConstraint(
+            "level IN ('lokal', 'regional', 'nationell', 'global')", name="goal_level"
+        ),
+        CheckConstraint(
+            "kind IN ('absolute', 'relative', 'band', 'direction')", name="goal_kind"
+        ),
+    )
+
+
+class GoalChange(Base):
+    """The log of changes to goals: when, what, and the user's note."""
+
+    __tablename__ = "goal_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    goal_id: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(16))  # add | change | remove
+    before: Mapped[dict[str, Any] | None] = mapped_column()
+    after: Mapped[dict[str, Any] | None] = mapped_column()
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,1 @@
+"""ETL: Kolada's REST API v3 → the dashboard's database."""

@@ -1,0 +1,1 @@
+"""Indicators and goals: the curated catalogue, progress assessment and relative position."""

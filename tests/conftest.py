@@ -1,0 +1,34 @@
+"""Shared fixtures: a fresh database per test and the read-only reference folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from data.db import open_database
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SHARED_DIR = PROJECT_DIR.parent / "shared"
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """URL of a new, empty SQLite database file for one test."""
+    return f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+@pytest.fixture
+def engine(db_url: str):
+    """An opened (schema created) database for one test."""
+    engine = open_database(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """The reference folder beside the project; tests that need it skip where it is absent."""
+    if not (SHARED_DIR / "kolada" / "kpi.json").is_file():
+        pytest.skip(f"reference data not found at {SHARED_DIR} (only present beside a full checkout)")
+    return SHARED_DIR
