@@ -1,0 +1,59 @@
+"""Swedish formatting of numbers, changes and dates for the UI (decimal comma, space thousands)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from babel.dates import format_date as _babel_format_date
+from babel.dates import format_datetime as _babel_format_datetime
+from babel.numbers import format_decimal
+
+LOCALE = "sv_SE"
+#: Plotly's ``layout.separators``: decimal comma, (thin) space between thousands.
+PLOTLY_SEPARATORS = ", "
+MINUS = "−"  # U+2212, as Swedish typography writes negative numbers
+MISSING = "–"
+
+
+def _pattern(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def format_number(value: float | None, decimals: int = 1) -> str:
+    """``1234.56, 1`` → ``"1 234,6"``; ``None``/NaN → ``"–"``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    text = format_decimal(value, format=_pattern(decimals), locale=LOCALE)
+    return text.replace("-", MINUS)
+
+
+def format_signed(value: float | None, decimals: int = 1) -> str:
+    """A change with its sign: ``+2,5`` / ``−1,0``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    text = format_number(abs(value), decimals)
+    return ("+" if value >= 0 else MINUS) + text
+
+
+def format_annual_change(rate: float | None, decimals: int = 1) -> str:
+    """A compound annual rate (0.023) as ``"+2,3 % per år"``."""
+    if rate is None or (isinstance(rate, float) and math.isnan(rate)):
+        return MISSING
+    return f"{format_signed(rate * 100, decimals)} % per år"
+
+
+def format_date(value: dt.date | dt.datetime | None) -> str:
+    """``27 november 2026``."""
+    if value is None:
+        return MISSING
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return _babel_format_date(value, "d MMMM y", locale="sv")
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """``27 november 2026 kl. 07:14``."""
+    if value is None:
+        return MISSING
+    return _babel_format_datetime(value, "d MMMM y 'kl.' HH:mm", locale="sv")
