@@ -1,0 +1,255 @@
+"""The curated indicator catalogue: which Kolada KPIs the dashboard follows and how.
+
+The catalogue lives in ``indicators/catalogue.csv`` (UTF-8, one row per KPI). Each row names
+the KPI, a short Swedish label, Kolada's own title, the Sustainable Development Goal (and
+target) it serves, its dimension of sustainability, the desired direction of change, the unit
+and how to show it. Loading validates every row; a bad row raises :class:`CatalogueError`
+naming the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from indicators.sdg import DIMENSIONS
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parent / "catalogue.csv"
+
+#: The catalogue's columns, in file order.
+COLUMNS: tuple[str, ...] = (
+    "kpi_id",
+    "label",
+    "kolada_title",
+    "sdg_goal",
+    "sdg_target",
+    "dimension",
+    "direction",
+    "unit",
+    "decimals",
+    "natural_limit",
+    "is_divided_by_gender",
+    "municipality_type",
+    "source_group",
+)
+
+#: Desired direction of change: ``up`` (higher is better), ``down`` (lower is better) or
+#: ``none`` (descriptive; no better direction).
+DIRECTIONS: tuple[str, ...] = ("up", "down", "none")
+MUNICIPALITY_TYPES: tuple[str, ...] = ("K", "L", "A")
+#: Where an entry comes from: Kolada's group "Agenda 2030 - Kommun" or Region Dalarna's
+#: follow-up of its regional development strategy.
+SOURCE_GROUPS: tuple[str, ...] = ("agenda2030", "region_dalarna")
+MAX_LABEL_LENGTH = 60
+MAX_DECIMALS = 3
+
+_KPI_ID = re.compile(r"[NU]\d{5}")
+_SDG_TARGET = re.compile(r"(\d{1,2})\.(\d{1,2}|[a-z])")
+_BOOLEANS = {"true": True, "false": False}
+
+
+class CatalogueError(ValueError):
+    """A catalogue file that cannot be used; the message names file, line and field."""
+
+    def __init__(self, path: Path, line: int | None, field: str | None, problem: str) -> None:
+        self.path = path
+        self.line = line
+        self.field = field
+        self.problem = problem
+        where = str(path)
+        if line is not None:
+            where += f", line {line}"
+        if field is not None:
+            where += f", field {field!r}"
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One catalogue entry: a Kolada KPI and how the dashboard presents and judges it."""
+
+    kpi_id: str
+    label: str
+    kolada_title: str
+    sdg_goal: int
+    sdg_target: str | None
+    dimension: str
+    direction: str
+    unit: str
+    decimals: int
+    natural_limit: float | None
+    is_divided_by_gender: bool
+    municipality_type: str
+    source_group: str
+
+
+def load_catalogue(path: Path | None = None) -> tuple[Indicator, ...]:
+    """The catalogue's entries in file order; the shipped catalogue when ``path`` is ``None``.
+
+    The shipped catalogue is read once and cached. Raises :class:`CatalogueError` for a file
+    that is missing, has unknown or missing columns, or has a bad row.
+    """
+    if path is None:
+        return _default_catalogue()
+    return _read_catalogue(Path(path))
+
+
+def catalogue_by_id() -> dict[str, Indicator]:
+    """The shipped catalogue keyed by KPI id."""
+    return {indicator.kpi_id: indicator for indicator in load_catalogue()}
+
+
+@functools.cache
+def _default_catalogue() -> tuple[Indicator, ...]:
+    return _read_catalogue(DEFAULT_CATALOGUE_PATH)
+
+
+def _read_catalogue(path: Path) -> tuple[Indicator, ...]:
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as error:
+        raise CatalogueError(path, None, None, f"cannot be read ({error.strerror})") from error
+    with handle:
+        try:
+            indicators = _parse(path, handle)
+        except UnicodeDecodeError as error:
+            raise CatalogueError(path, None, None, "expected a UTF-8 text file") from error
+    log.debug("Loaded %d indicators from %s", len(indicators), path)
+    return indicators
+
+
+def _parse(path: Path, handle) -> tuple[Indicator, ...]:
+    reader = csv.reader(handle)
+    header = next(reader, None)
+    if header is None:
+        raise CatalogueError(path, 1, None, f"expected a header row with {', '.join(COLUMNS)}")
+    header = [name.strip().removeprefix("\ufeff") for name in header]
+    _check_header(path, header)
+
+    indicators: list[Indicator] = []
+    first_line: dict[str, int] = {}
+    end_of_previous = reader.line_num
+    for values in reader:
+        line = end_of_previous + 1
+        end_of_previous = reader.line_num
+        if not any(value.strip() for value in values):
+            continue
+        if len(values) != len(header):
+            raise CatalogueError(
+                path, line, None, f"expected {len(header)} fields, found {len(values)}"
+            )
+        row = dict(zip(header, (value.strip() for value in values), strict=True))
+        indicator = _indicator(path, line, row)
+        if indicator.kpi_id in first_line:
+            raise CatalogueError(
+                path,
+                line,
+                "kpi_id",
+                f"duplicate KPI id {indicator.kpi_id!r}, first listed on line "
+                f"{first_line[indicator.kpi_id]}",
+            )
+        first_line[indicator.kpi_id] = line
+        indicators.append(indicator)
+    return tuple(indicators)
+
+
+def _check_header(path: Path, header: list[str]) -> None:
+    expected = ", ".join(COLUMNS)
+    for name in header:
+        if name not in COLUMNS:
+            raise CatalogueError(
+                path, 1, name, f"unknown column; expected only the columns {expected}"
+            )
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise CatalogueError(path, 1, name, "column appears twice")
+        seen.add(name)
+    missing = [name for name in COLUMNS if name not in seen]
+    if missing:
+        raise CatalogueError(path, 1, missing[0], f"missing column (missing: {', '.join(missing)})")
+
+
+def _indicator(path: Path, line: int, row: dict[str, str]) -> Indicator:
+    def fail(field: str, expected: str) -> CatalogueError:
+        return CatalogueError(path, line, field, f"expected {expected}, got {row[field]!r}")
+
+    kpi_id = row["kpi_id"]
+    if not _KPI_ID.fullmatch(kpi_id):
+        raise fail("kpi_id", "a Kolada KPI id: N or U followed by five digits, e.g. N00401")
+
+    label = row["label"]
+    if not label:
+        raise fail("label", "a short Swedish label")
+    if len(label) > MAX_LABEL_LENGTH:
+        raise fail("label", f"at most {MAX_LABEL_LENGTH} characters ({len(label)} given)")
+
+    if not row["kolada_title"]:
+        raise fail("kolada_title", "Kolada's title of the KPI")
+
+    try:
+        sdg_goal = int(row["sdg_goal"])
+    except ValueError:
+        sdg_goal = 0
+    if not 1 <= sdg_goal <= 17 or not row["sdg_goal"].isdigit():
+        raise fail("sdg_goal", "a goal number from 1 to 17")
+
+    sdg_target = row["sdg_target"] or None
+    if sdg_target is not None:
+        match = _SDG_TARGET.fullmatch(sdg_target)
+        if match is None or int(match.group(1)) != sdg_goal:
+            raise fail(
+                "sdg_target",
+                f"empty or a target of goal {sdg_goal}, e.g. {sdg_goal}.1 or {sdg_goal}.a",
+            )
+
+    if row["dimension"] not in DIMENSIONS:
+        raise fail("dimension", f"one of {', '.join(DIMENSIONS)}")
+    if row["direction"] not in DIRECTIONS:
+        raise fail("direction", f"one of {', '.join(DIRECTIONS)}")
+    if not row["unit"]:
+        raise fail("unit", "the unit, e.g. 'andel (%)'")
+
+    if not row["decimals"].isdigit() or int(row["decimals"]) > MAX_DECIMALS:
+        raise fail("decimals", f"a whole number from 0 to {MAX_DECIMALS}")
+    decimals = int(row["decimals"])
+
+    natural_limit: float | None = None
+    if row["natural_limit"]:
+        try:
+            natural_limit = float(row["natural_limit"])
+        except ValueError:
+            natural_limit = None
+        if natural_limit is None or not natural_limit > 0 or natural_limit == float("inf"):
+            raise fail("natural_limit", "empty or a positive number, e.g. 100")
+
+    gender = _BOOLEANS.get(row["is_divided_by_gender"].lower())
+    if gender is None:
+        raise fail("is_divided_by_gender", "true or false")
+
+    if row["municipality_type"] not in MUNICIPALITY_TYPES:
+        raise fail("municipality_type", "K (municipalities), L (regions) or A (both)")
+    if row["source_group"] not in SOURCE_GROUPS:
+        raise fail("source_group", f"one of {', '.join(SOURCE_GROUPS)}")
+
+    return Indicator(
+        kpi_id=kpi_id,
+        label=label,
+        kolada_title=row["kolada_title"],
+        sdg_goal=sdg_goal,
+        sdg_target=sdg_target,
+        dimension=row["dimension"],
+        direction=row["direction"],
+        unit=row["unit"],
+        decimals=decimals,
+        natural_limit=natural_limit,
+        is_divided_by_gender=gender,
+        municipality_type=row["municipality_type"],
+        source_group=row["source_group"],
+    )
