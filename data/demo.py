@@ -1,0 +1,643 @@
+"""The bundled demo dataset: generated values for every catalogue indicator.
+
+The dashboard can be shown before anything has been fetched from Kolada: this module fills an
+empty database with a deterministic, plausible dataset for the 17 default areas. The values
+are generated (seeded ``random.Random``), not Kolada's, and every KPI's description says so;
+the ``meta`` table records ``data_origin = "demo"`` so that the interface can say it too.
+
+How the values are made, per indicator (see :class:`Profile`):
+
+* Each series is modelled on a transformed scale: the logarithm for positive quantities, the
+  logit for shares with a natural ceiling of 100 %, the value itself for changes that may be
+  negative. On that scale a series is a straight line (the area's level plus a trend) plus
+  autocorrelated noise, so series are smooth, and the areas' trends scatter around the
+  indicator's typical trend, so that some improve while others worsen.
+* Municipalities scatter around Dalarna's typical level; small municipalities are noisier.
+  Quantities that scale with population (tonnes, MWh, kg, counts) are modelled per inhabitant
+  and multiplied by an approximate population, and a few industrial towns carry most of the
+  county's industrial emissions.
+* Region Dalarna is the population-weighted mean of its municipalities (the sum for totals);
+  Riket follows its own, steadier series. Total greenhouse-gas emissions are the sum of the
+  sectors, and per-inhabitant emissions are that sum divided by the population.
+* Women's and men's values lie either side of the total by the indicator's gender gap, and
+  the total lies between them.
+* Election indicators keep the last election's value in the years between elections; survey
+  indicators appear every other year; some series start later than 2010.
+* Some municipal values are missing: a year without a row, or a row without a value whose
+  status is ``"Missing"``. Sea indicators have no values for inland Dalarna.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.orm import Session
+
+from data.areas import DEFAULT_AREAS, REGION_DALARNA, RIKET, county_of
+from data.db import DATA_ORIGIN_DEMO, DATA_ORIGIN_KEY, data_origin, set_meta
+from data.models import Area, EtlRun, Kpi, Observation, utcnow
+from indicators.catalogue import Indicator, load_catalogue
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SEED = 2030
+FIRST_YEAR = 2010
+LAST_YEAR = 2024
+ELECTION_YEARS: tuple[int, ...] = (2006, 2010, 2014, 2018, 2022)
+SEED_META_KEY = "demo_generated_with_seed"
+MISSING_STATUS = "Missing"
+
+#: Share of municipal (kpi, area, year) cells with no row, and with a row but no value.
+ABSENT_SHARE = 0.03
+MISSING_SHARE = 0.01
+
+#: Approximate populations (about 2023), used to scale totals and weight county means.
+POPULATION: dict[str, int] = {
+    "2021": 6_700,
+    "2023": 10_000,
+    "2026": 10_200,
+    "2029": 15_900,
+    "2031": 10_900,
+    "2034": 6_900,
+    "2039": 7_100,
+    "2061": 10_600,
+    "2062": 20_500,
+    "2080": 59_500,
+    "2081": 52_500,
+    "2082": 11_100,
+    "2083": 15_200,
+    "2084": 23_000,
+    "2085": 25_800,
+}
+RIKET_POPULATION = 10_550_000
+
+DEMO_DESCRIPTION = (
+    "Demovärden: talen är genererade exempelvärden för att visa hur instrumentpanelen "
+    "fungerar, inte Koladas uppgifter. Hämta data från Kolada för riktiga värden."
+)
+
+Scale = Literal["log", "logit", "linear"]
+Cadence = Literal["annual", "biennial", "election"]
+
+
+class DemoDataError(RuntimeError):
+    """The demo dataset cannot be built in this database."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How one indicator's demo values look.
+
+    ``riket`` and ``dalarna`` are levels in ``LAST_YEAR`` in the indicator's unit (per
+    inhabitant when ``total``). ``spread``, ``trend``, ``noise`` and ``gender_gap`` are on the
+    transformed scale (``scale``): for ``log`` they are roughly relative (0.1 ≈ 10 %), for
+    ``logit`` 0.1 moves a share near 50 % by about 2.5 percentage points.
+    """
+
+    riket: float
+    dalarna: float | None = None
+    scale: Scale = "log"
+    spread: float = 0.1  # sd of a municipality's level around Dalarna's
+    trend: float = 0.0  # typical change per year
+    trend_spread: float | None = None  # sd of the areas' trends around ``trend``
+    noise: float = 0.03  # year-to-year noise in a municipality of about 20 000
+    gender_gap: float = 0.0  # women minus men
+    first_year: int = FIRST_YEAR
+    cadence: Cadence = "annual"
+    total: bool = False  # the value is per inhabitant × population
+    # Multipliers of an area's level (of the odds for shares), e.g. for industrial towns.
+    heavy: Mapping[str, float] = field(default_factory=dict)
+    shocks: Mapping[int, float] = field(default_factory=dict)  # one-off shifts per year
+    coastal: bool = False  # no values for Dalarna, which has no sea coast
+
+
+def _share(riket: float, dalarna: float | None = None, **kw) -> Profile:
+    return Profile(riket, dalarna, scale="logit", **kw)
+
+
+def _rate(riket: float, dalarna: float | None = None, **kw) -> Profile:
+    return Profile(riket, dalarna, scale="log", **kw)
+
+
+def _total(per_inhabitant: float, dalarna: float | None = None, **kw) -> Profile:
+    return Profile(per_inhabitant, dalarna, scale="log", total=True, **kw)
+
+
+_INDUSTRY = {"2081": 12.0, "2084": 12.0, "2061": 10.0, "2085": 3.0, "2083": 2.0}
+_ENERGY_INTENSIVE = {"2081": 2.5, "2084": 2.5, "2061": 2.0}
+_PANDEMIC_TRAVEL = {2020: -0.45, 2021: -0.35, 2022: -0.1}
+_PANDEMIC_ROADS = {2020: -0.06, 2021: -0.03}
+_SURVEY = {"cadence": "biennial", "first_year": 2012}
+_ELECTION = {"cadence": "election"}
+
+#: Demo profiles for the catalogue's indicators, keyed by KPI id.
+DEMO_PROFILES: dict[str, Profile] = {
+    # 1 Ingen fattigdom
+    "N31816": _share(1.3, 1.1, spread=0.35, trend=-0.02, noise=0.08, gender_gap=-0.1),
+    "N66077": _share(18.5, 17.0, spread=0.25, trend=0.01, noise=0.05),
+    "N66078": _share(13.0, 12.0, spread=0.2, trend=0.005, noise=0.05),
+    "N66079": _share(16.0, 17.5, spread=0.2, trend=0.03, noise=0.05),
+    "N66080": _share(14.5, 14.0, spread=0.2, trend=0.01, noise=0.04),
+    "U00915": _rate(2.5, 2.0, spread=0.6, trend=-0.04, noise=0.35),
+    # 2 Ingen hunger
+    "N00403": _share(20.0, 22.0, spread=0.5, trend=0.01, noise=0.05),
+    "U01760": _share(52.0, 55.0, spread=0.12, trend=0.01, noise=0.05, gender_gap=-0.55, **_SURVEY),
+    # 3 Hälsa och välbefinnande
+    "N00404": _rate(280, 260, spread=0.1, trend=-0.02, noise=0.03, gender_gap=0.36),
+    "N00923": _rate(81.5, 81.0, spread=0.008, trend=0.0025, trend_spread=0.0008, noise=0.003),
+    "N00925": _rate(84.9, 84.5, spread=0.007, trend=0.0015, trend_spread=0.0007, noise=0.003),
+    "N00938": _rate(9.5, 11.0, spread=0.15, trend=-0.01, noise=0.05, gender_gap=0.5),
+    "N00967": _rate(9.0, 10.5, spread=0.15, trend=-0.01, noise=0.05, gender_gap=0.5),
+    "N01451": _rate(200, 215, spread=0.15, trend=-0.015, noise=0.08, gender_gap=-0.45),
+    "N15638": _share(
+        70, 72, spread=0.25, trend=-0.02, noise=0.12, gender_gap=-0.2, first_year=2016
+    ),
+    "U01402": _share(6.0, 7.0, spread=0.2, trend=-0.05, noise=0.1, gender_gap=0.1, **_SURVEY),
+    "U01405": _share(72, 70, spread=0.1, trend=-0.005, noise=0.06, gender_gap=-0.15, **_SURVEY),
+    "U01425": _share(30, 27, spread=0.15, trend=0.01, noise=0.08, gender_gap=-0.05, **_SURVEY),
+    "U01429": _share(65, 64, spread=0.1, trend=0.0, noise=0.06, **_SURVEY),
+    "U01473": _share(85, 85, spread=0.12, trend=-0.01, noise=0.08, gender_gap=-0.3, **_SURVEY),
+    "U09800": _rate(30, 31, spread=0.2, trend=-0.01, noise=0.05, gender_gap=-0.3),
+    "U20462": _rate(2400, 2500, spread=0.12, trend=-0.005, noise=0.03, gender_gap=0.2),
+    # 4 God utbildning för alla
+    "N01982": _share(46, 36, spread=0.25, trend=0.03, noise=0.01, gender_gap=0.6),
+    "N11800": _share(86, 86, spread=0.25, trend=0.01, noise=0.1),
+    "N15428": _share(84.5, 84, spread=0.25, trend=-0.005, noise=0.15, gender_gap=0.2),
+    "N15472": _share(70, 68, spread=0.25, trend=-0.01, noise=0.2, gender_gap=0.35),
+    "N15643": _share(
+        83, 83, spread=0.2, trend=-0.005, noise=0.15, gender_gap=-0.1, first_year=2016
+    ),
+    "N17457": _share(75, 73, spread=0.2, trend=0.01, noise=0.12, gender_gap=0.3, first_year=2012),
+    "N17461": _share(72, 70, spread=0.2, trend=0.01, noise=0.12, gender_gap=0.3, first_year=2012),
+    "N18961": _share(77, 78, spread=0.2, trend=0.0, noise=0.12, gender_gap=0.2, first_year=2012),
+    # 5 Jämställdhet
+    "N00892": _rate(78, 76, spread=0.03, trend=0.006, trend_spread=0.003, noise=0.01),
+    "N00943": _share(30.5, 31, spread=0.1, trend=0.015, noise=0.04),
+    "N00945": _share(38.5, 39, spread=0.08, trend=0.002, noise=0.04),
+    "N00952": _rate(82.5, 79, spread=0.03, trend=0.004, trend_spread=0.003, noise=0.008),
+    "N05815": _share(43, 42, spread=0.2, trend=0.01, noise=0.1, **_ELECTION),
+    "N05816": _share(37, 36, spread=0.5, trend=0.02, noise=0.2, **_ELECTION),
+    # 6 Rent vatten och sanitet för alla
+    "N85051": _share(50, 60, spread=0.5, trend=0.0, noise=0.05, first_year=2012),
+    "N85052": _share(40, 50, spread=0.5, trend=0.0, noise=0.05, first_year=2012),
+    "N85053": _share(90, 93, spread=0.6, trend=0.0, noise=0.05, first_year=2012),
+    # 7 Hållbar energi för alla
+    "N45904": _total(
+        3.8, 2.0, spread=1.2, trend=0.15, noise=0.1, heavy={"2023": 3.0, "2034": 3.0, "2085": 3.0}
+    ),
+    "N45952": _total(0.33, 0.25, spread=0.3, trend=0.35, noise=0.05, first_year=2015),
+    "N45925": _share(70, 97, spread=0.8, trend=0.05, noise=0.1),
+    "N45905": _rate(34, 42, spread=0.3, trend=-0.01, noise=0.03, heavy=_ENERGY_INTENSIVE),
+    "N45906": _rate(12.5, 15, spread=0.3, trend=-0.005, noise=0.03, heavy=_ENERGY_INTENSIVE),
+    "N45930": _share(92, 95, spread=0.6, trend=0.08, noise=0.1),
+    # 8 Anständiga arbetsvillkor och ekonomisk tillväxt
+    "N00209": _share(
+        80, 78, spread=0.2, trend=0.08, trend_spread=0.03, noise=0.05, gender_gap=-0.7
+    ),
+    "N00927": _rate(0.85, 0.95, spread=0.1, trend=0.008, noise=0.005),
+    "N00998": _rate(6.5, 7.5, spread=0.2, trend=-0.01, noise=0.1, gender_gap=-0.15),
+    "N02243": _share(80, 81, spread=0.2, trend=0.02, noise=0.04, gender_gap=-0.15),
+    "N02797": _share(6.0, 6.5, spread=0.25, trend=-0.01, noise=0.1, gender_gap=-0.1),
+    "N03702": _rate(600, 420, spread=0.2, trend=0.03, noise=0.03, heavy={"2080": 1.3, "2081": 1.3}),
+    "N03926": _share(2.6, 2.4, spread=0.3, trend=-0.01, noise=0.1, gender_gap=-0.1),
+    "N18741": _share(6.0, 6.0, spread=0.35, trend=0.0, noise=0.15),
+    "U07451": _rate(70, 69, spread=0.04, trend=0.005, noise=0.02),
+    # 9 Hållbar industri, innovationer och infrastruktur
+    "N07713": _total(
+        0.005, 0.006, spread=0.5, trend=0.3, noise=0.08, first_year=2015, heavy={"2023": 2.5}
+    ),
+    "N07900": _share(93, 88, spread=0.6, trend=0.2, noise=0.05),
+    "N45933": _rate(80, 110, spread=0.5, trend=-0.02, noise=0.5),
+    # 10 Minskad ojämlikhet
+    "N00997": _rate(0.32, 0.28, spread=0.05, trend=0.004, noise=0.01),
+    "N05825": _share(12, 7, spread=0.5, trend=0.05, noise=0.15, gender_gap=0.1, **_ELECTION),
+    "U28532": _share(80, 80, spread=0.4, trend=0.0, noise=0.3, first_year=2016),
+    # 11 Hållbara städer och samhällen
+    "N01958": Profile(4.0, 1.5, scale="linear", spread=2.5, trend=-0.1, noise=0.3, gender_gap=0.2),
+    "N07410": _share(80, 65, spread=0.6, trend=0.02, noise=0.5, first_year=2015),
+    "N07418": _share(85, 70, spread=0.5, trend=0.02, noise=0.03, gender_gap=0.05, first_year=2015),
+    "N07700": _total(1.5, 2.5, spread=0.3, trend=-0.02, noise=0.04),
+    "N07701": _total(11, 12, spread=0.3, trend=-0.035, noise=0.04, heavy=_ENERGY_INTENSIVE),
+    "N07806": _rate(2.0, 2.6, spread=0.4, trend=0.01, noise=0.02),
+    "N07907": _share(16, 11, spread=0.35, trend=0.0, noise=0.06, gender_gap=-0.05),
+    "N60404": _rate(150, 40, trend=0.0, noise=0.05, shocks=_PANDEMIC_TRAVEL),
+    "U07801": _rate(440, 470, spread=0.15, trend=-0.01, noise=0.04, first_year=2012),
+    "U07917": _rate(620, 720, spread=0.12, trend=-0.008, noise=0.02, shocks=_PANDEMIC_ROADS),
+    # 12 Hållbar konsumtion och produktion
+    "U07414": _share(38, 36, spread=0.25, trend=0.01, noise=0.08, first_year=2012),
+    "U07482": _rate(190, 200, spread=0.15, trend=-0.015, noise=0.04, first_year=2012),
+    "U07483": _rate(65, 70, spread=0.2, trend=-0.02, noise=0.05, first_year=2012),
+    "U07484": _rate(160, 180, spread=0.2, trend=0.0, noise=0.06, first_year=2012),
+    "U07485": _rate(17, 18, spread=0.25, trend=0.0, noise=0.08, first_year=2012),
+    "U07514": _share(30, 25, spread=0.45, trend=0.02, noise=0.1),
+    "U50125": _rate(40, 42, spread=0.25, trend=-0.02, noise=0.1, first_year=2015),
+    # 13 Bekämpa klimatförändringarna (sectors in tonnes CO2e per inhabitant)
+    "N85532": _total(0.08, 0.09, spread=0.3, trend=-0.06, noise=0.05),
+    "N85533": _total(1.45, 2.1, spread=0.25, trend=-0.025, noise=0.03, shocks=_PANDEMIC_ROADS),
+    "N85535": _total(0.30, 0.33, spread=0.25, trend=-0.015, noise=0.04),
+    "N85536": _total(0.32, 0.18, spread=0.6, trend=-0.04, noise=0.08),
+    "N85537": _total(1.40, 0.25, spread=0.5, trend=-0.01, noise=0.06, heavy=_INDUSTRY),
+    "N85538": _total(0.65, 0.45, spread=0.5, trend=-0.004, noise=0.03),
+    "N85540": _total(0.14, 0.13, spread=0.1, trend=-0.015, noise=0.03),
+    "N85542": _total(0.09, 0.10, spread=0.5, trend=-0.04, noise=0.05),
+    "U00501": _share(14, 11, spread=0.3, trend=0.25, noise=0.03, first_year=2012),
+    "U00502": _share(55, 50, spread=0.7, trend=0.12, noise=0.15, first_year=2013),
+    # 14 Hav och marina resurser
+    "N60111": _share(30, spread=0.3, trend=0.005, noise=0.005, first_year=2012, coastal=True),
+    "N85056": _share(15, spread=0.3, trend=0.03, noise=0.01, first_year=2016, coastal=True),
+    # 15 Ekosystem och biologisk mångfald
+    "N00752": _share(11, 12, spread=0.4, trend=-0.005, noise=0.03),
+    "N00754": _share(0.2, 0.5, spread=0.8, trend=-0.01, noise=0.05),
+    "N85054": _share(
+        12, 5, spread=0.5, trend=0.03, noise=0.01, first_year=2016, heavy={"2039": 3.0}
+    ),
+    "N85055": _share(
+        14, 5, spread=0.5, trend=0.03, noise=0.01, first_year=2016, heavy={"2039": 3.0}
+    ),
+    "N85057": _share(7, 4, spread=0.5, trend=0.03, noise=0.01, first_year=2016),
+    # 16 Fredliga och inkluderande samhällen
+    "N05401": _share(81, 81.5, spread=0.15, trend=0.02, noise=0.08, gender_gap=0.15, **_ELECTION),
+    "N05403": _share(84.5, 84.5, spread=0.15, trend=0.02, noise=0.08, gender_gap=0.15, **_ELECTION),
+    "N05831": _share(35, 70, spread=0.3, trend=0.0, noise=0.15, **_ELECTION),
+    "N07403": _rate(1100, 950, spread=0.25, trend=0.005, noise=0.07),
+    "U01413": _share(27, 26, spread=0.15, trend=0.01, noise=0.08, gender_gap=-0.05, **_SURVEY),
+    "U01420": _share(18, 14, spread=0.3, trend=0.01, noise=0.08, gender_gap=1.2, **_SURVEY),
+}
+
+#: Series used only to derive catalogue indicators (not stored themselves).
+_COMPONENT_PROFILES: dict[str, Profile] = {
+    # Electricity from hydro, combined heat and power and other sources, MWh per inhabitant.
+    "_other_electricity": _total(
+        11.4, 8.0, spread=1.0, noise=0.12, heavy={"2039": 4.0, "2021": 3.0, "2023": 2.0}
+    ),
+}
+
+_GHG_SECTORS = ("N85532", "N85533", "N85535", "N85536", "N85537", "N85538", "N85540", "N85542")
+#: Derived indicators: the sum of other series.
+_SUMS: dict[str, tuple[str, ...]] = {
+    "N07702": _GHG_SECTORS,
+    "N45926": ("N45904", "N45952", "_other_electricity"),
+}
+#: Derived indicators: another series divided by the population (times a factor).
+_PER_INHABITANT: dict[str, tuple[str, float]] = {
+    "N00401": ("N07702", 1.0),
+    "N45932": ("N45926", 0.97),
+}
+#: Derived indicators: a per-inhabitant series times the population.
+_TIMES_POPULATION: dict[str, str] = {"N45941": "N45905"}
+
+# series[area_id][year][gender] = value
+Series = dict[str, dict[int, dict[str, float]]]
+
+
+def build_demo_data(engine: Engine, *, seed: int = DEFAULT_SEED) -> None:
+    """Fill an opened, empty database with the demo dataset.
+
+    Raises :class:`DemoDataError` when the database already holds observations; nothing is
+    changed then.
+    """
+    catalogue = load_catalogue()
+    with Session(engine) as session, session.begin():
+        existing = session.scalar(select(func.count()).select_from(Observation))
+        if existing:
+            raise DemoDataError(
+                f"{engine.url.render_as_string(hide_password=True)} already holds {existing} "
+                "observations; the demo dataset is only built into an empty database."
+            )
+        run = EtlRun(kind="demo", scope={"seed": seed, "kpis": len(catalogue)})
+        session.add(run)
+        _add_missing_areas(session)
+        _add_missing_kpis(session, catalogue)
+        session.flush()
+        rows = demo_observations(catalogue, seed=seed)
+        if rows:
+            session.execute(insert(Observation), rows)
+        set_meta(session, DATA_ORIGIN_KEY, DATA_ORIGIN_DEMO)
+        set_meta(session, SEED_META_KEY, str(seed))
+        run.outcome = "success"
+        run.rows_inserted = len(rows)
+        run.finished_at = utcnow()
+    log.info("Built the demo dataset: %d observations (seed %d)", len(rows), seed)
+
+
+def ensure_demo_data(engine: Engine, *, seed: int = DEFAULT_SEED) -> bool:
+    """Build the demo dataset when the database has no data origin yet; ``True`` if built.
+
+    A database without a recorded origin that nevertheless holds observations (for example
+    while a first Kolada load is being written) is left alone.
+    """
+    if data_origin(engine) is not None:
+        return False
+    with Session(engine) as session:
+        if session.scalar(select(func.count()).select_from(Observation)):
+            log.warning("The database holds observations but no data origin; no demo data built")
+            return False
+    build_demo_data(engine, seed=seed)
+    return True
+
+
+def demo_observations(
+    catalogue: Iterable[Indicator], *, seed: int = DEFAULT_SEED
+) -> list[dict[str, object]]:
+    """The demo dataset's observation rows for ``catalogue``, as ``Observation`` column dicts."""
+    catalogue = tuple(catalogue)
+    series = _all_series({indicator.kpi_id: indicator for indicator in catalogue}, seed)
+    rows: list[dict[str, object]] = []
+    for indicator in catalogue:
+        rng = random.Random(f"{seed}/{indicator.kpi_id}/gaps")
+        genders = ("T", "K", "M") if indicator.is_divided_by_gender else ("T",)
+        profile = DEMO_PROFILES.get(indicator.kpi_id)  # None for derived indicators
+        years = _observed_years(profile) if profile else range(FIRST_YEAR, LAST_YEAR + 1)
+        for area_id in _areas_for(indicator):
+            area_series = series[indicator.kpi_id].get(area_id, {})
+            is_municipality = DEFAULT_AREAS[area_id][1] == "K"
+            for year in years:
+                values = area_series.get(year)
+                missing = values is None
+                if is_municipality and not missing:
+                    draw = rng.random()
+                    if draw < ABSENT_SHARE:
+                        continue
+                    missing = draw < ABSENT_SHARE + MISSING_SHARE
+                for gender in genders:
+                    value = None if missing else _rounded(values[gender], indicator)
+                    rows.append(
+                        {
+                            "kpi_id": indicator.kpi_id,
+                            "area_id": area_id,
+                            "year": year,
+                            "gender": gender,
+                            "value": value,
+                            "status": MISSING_STATUS if value is None else "",
+                            "count": None if value is None else 1,
+                        }
+                    )
+    return rows
+
+
+def _add_missing_areas(session: Session) -> None:
+    present = set(session.scalars(select(Area.id)))
+    for area_id, (title, area_type) in DEFAULT_AREAS.items():
+        if area_id not in present:
+            session.add(
+                Area(id=area_id, title=title, type=area_type, county=county_of(area_id, area_type))
+            )
+
+
+def _add_missing_kpis(session: Session, catalogue: Iterable[Indicator]) -> None:
+    present = set(session.scalars(select(Kpi.id)))
+    for indicator in catalogue:
+        if indicator.kpi_id in present:
+            continue
+        session.add(
+            Kpi(
+                id=indicator.kpi_id,
+                title=indicator.kolada_title,
+                description=DEMO_DESCRIPTION,
+                unit=indicator.unit,
+                is_divided_by_gender=indicator.is_divided_by_gender,
+                municipality_type=indicator.municipality_type,
+                publ_period=str(LAST_YEAR),
+                publication_date=None,
+            )
+        )
+
+
+def _areas_for(indicator: Indicator) -> list[str]:
+    """Region-only KPIs (type L) have values for the county and Sweden only."""
+    if indicator.municipality_type == "L":
+        return [area_id for area_id, (_, kind) in DEFAULT_AREAS.items() if kind == "L"]
+    return list(DEFAULT_AREAS)
+
+
+def _profile(indicator: Indicator) -> Profile:
+    """The indicator's profile; one guessed from its unit for an indicator without one."""
+    profile = DEMO_PROFILES.get(indicator.kpi_id)
+    if profile is not None:
+        return profile
+    log.debug("No demo profile for %s; guessing one from its unit", indicator.kpi_id)
+    if indicator.natural_limit == 100:
+        return _share(50, spread=0.3, trend=0.01, noise=0.08)
+    if indicator.unit.startswith(("ton", "MWh", "kg", "antal")) and "/" not in indicator.unit:
+        return _total(1.0, spread=0.3, trend=-0.01, noise=0.05)
+    return _rate(100, spread=0.2, trend=0.0, noise=0.05)
+
+
+def _profile_by_id(kpi_id: str) -> Profile:
+    return DEMO_PROFILES.get(kpi_id) or _COMPONENT_PROFILES[kpi_id]
+
+
+def _observed_years(profile: Profile) -> range:
+    step = 2 if profile.cadence == "biennial" else 1
+    first = profile.first_year + (profile.first_year % 2 if step == 2 else 0)
+    return range(first, LAST_YEAR + 1, step)
+
+
+def _rounded(value: float, indicator: Indicator) -> float:
+    value = max(value, 0.0) if indicator.natural_limit is not None else value
+    if indicator.natural_limit is not None:
+        value = min(value, indicator.natural_limit)
+    return round(value, indicator.decimals + 1)
+
+
+# --- generating the series ---------------------------------------------------------------
+
+
+def _all_series(catalogue: Mapping[str, Indicator], seed: int) -> dict[str, Series]:
+    """Every series the catalogue needs: generated ones first, then the derived ones."""
+    kpi_ids = set(catalogue)
+    needed = set(kpi_ids)
+    for kpi_id in kpi_ids:
+        needed.update(_SUMS.get(kpi_id, ()))
+        if kpi_id in _PER_INHABITANT:
+            base = _PER_INHABITANT[kpi_id][0]
+            needed.add(base)
+            needed.update(_SUMS.get(base, ()))
+        if kpi_id in _TIMES_POPULATION:
+            needed.add(_TIMES_POPULATION[kpi_id])
+    derived = set(_SUMS) | set(_PER_INHABITANT) | set(_TIMES_POPULATION)
+    coastal = {
+        kpi_id for kpi_id in needed if kpi_id in DEMO_PROFILES and DEMO_PROFILES[kpi_id].coastal
+    }
+
+    series: dict[str, Series] = {}
+    for kpi_id in sorted(needed - derived):
+        if kpi_id in DEMO_PROFILES or kpi_id in _COMPONENT_PROFILES:
+            profile = _profile_by_id(kpi_id)
+        else:
+            profile = _profile(catalogue[kpi_id])
+        rng = random.Random(f"{seed}/{kpi_id}/values")
+        series[kpi_id] = _generate(profile, rng, region_only=_is_region_only(kpi_id, catalogue))
+    for kpi_id, parts in _SUMS.items():
+        if kpi_id in needed:
+            series[kpi_id] = _combine([series[part] for part in parts], sum)
+    for kpi_id, (base, factor) in _PER_INHABITANT.items():
+        if kpi_id in needed:
+            series[kpi_id] = _map(series[base], lambda v, area, f=factor: v * f / _population(area))
+    for kpi_id, base in _TIMES_POPULATION.items():
+        if kpi_id in needed:
+            series[kpi_id] = _map(series[base], lambda v, area: v * _population(area))
+    for kpi_id in coastal:
+        series[kpi_id] = {RIKET: series[kpi_id].get(RIKET, {})}
+    return series
+
+
+def _is_region_only(kpi_id: str, catalogue: Mapping[str, Indicator]) -> bool:
+    indicator = catalogue.get(kpi_id)
+    return indicator is not None and indicator.municipality_type == "L"
+
+
+def _population(area_id: str) -> float:
+    if area_id == RIKET:
+        return RIKET_POPULATION
+    if area_id == REGION_DALARNA:
+        return sum(POPULATION.values())
+    return POPULATION[area_id]
+
+
+_TRANSFORMS: dict[str, tuple[Callable[[float], float], Callable[[float], float]]] = {
+    "log": (math.log, math.exp),
+    "logit": (
+        lambda p: math.log(p / (100.0 - p)),
+        lambda x: 100.0 / (1.0 + math.exp(-x)),
+    ),
+    "linear": (lambda v: v, lambda x: x),
+}
+_MIN_TREND_SPREAD: dict[str, float] = {"log": 0.008, "logit": 0.015, "linear": 0.08}
+_AUTOCORRELATION = 0.5
+
+
+def _generate(profile: Profile, rng: random.Random, *, region_only: bool = False) -> Series:
+    """One indicator's series for the municipalities, Region Dalarna and Riket."""
+    forward, _ = _TRANSFORMS[profile.scale]
+    trend_spread = profile.trend_spread
+    if trend_spread is None:
+        trend_spread = max(abs(profile.trend) * 0.8, _MIN_TREND_SPREAD[profile.scale])
+    dalarna_level = forward(profile.dalarna if profile.dalarna is not None else profile.riket)
+
+    series: Series = {}
+    # Riket: its own steady series.
+    series[RIKET] = _area_series(
+        profile,
+        rng,
+        level=forward(profile.riket),
+        trend=profile.trend + rng.gauss(0.0, trend_spread * 0.3),
+        noise=profile.noise * 0.25,
+        population=RIKET_POPULATION,
+    )
+    if region_only:
+        series[REGION_DALARNA] = _area_series(
+            profile,
+            rng,
+            level=dalarna_level,
+            trend=profile.trend + rng.gauss(0.0, trend_spread * 0.5),
+            noise=profile.noise * 0.4,
+            population=sum(POPULATION.values()),
+        )
+        return series
+
+    for area_id, population in POPULATION.items():
+        offset = rng.gauss(0.0, profile.spread)
+        if area_id in profile.heavy:
+            offset += math.log(profile.heavy[area_id])
+        size = min(max(math.sqrt(20_000 / population), 0.5), 2.0)
+        series[area_id] = _area_series(
+            profile,
+            rng,
+            level=dalarna_level + offset,
+            trend=profile.trend + rng.gauss(0.0, trend_spread),
+            noise=profile.noise * size,
+            population=population,
+        )
+    series[REGION_DALARNA] = _county(series, total=profile.total)
+    return series
+
+
+def _area_series(
+    profile: Profile,
+    rng: random.Random,
+    *,
+    level: float,
+    trend: float,
+    noise: float,
+    population: float,
+) -> dict[int, dict[str, float]]:
+    """One area's values by year and gender, on the indicator's own scale."""
+    _, inverse = _TRANSFORMS[profile.scale]
+    women_share = 0.5 + rng.uniform(-0.03, 0.03)
+    half_gap = profile.gender_gap / 2
+    scale = population if profile.total else 1.0
+    values: dict[int, dict[str, float]] = {}
+    shock = 0.0
+    for year in range(min(profile.first_year, ELECTION_YEARS[0]), LAST_YEAR + 1):
+        # Autocorrelated noise keeps the series smooth from one year to the next.
+        shock = _AUTOCORRELATION * shock + rng.gauss(0.0, noise) * math.sqrt(
+            1 - _AUTOCORRELATION**2
+        )
+        if profile.cadence == "election" and year not in ELECTION_YEARS:
+            # Between elections the last election's value stands.
+            values[year] = dict(values[max(y for y in ELECTION_YEARS if y < year)])
+            continue
+        x = level + trend * (year - LAST_YEAR) + profile.shocks.get(year, 0.0) + shock
+        women = inverse(x + half_gap) * scale
+        men = inverse(x - half_gap) * scale
+        total = inverse(x) * scale
+        if half_gap:
+            total = women_share * women + (1 - women_share) * men
+        values[year] = {"T": total, "K": women, "M": men}
+    return {year: by_gender for year, by_gender in values.items() if year >= profile.first_year}
+
+
+def _county(series: Series, *, total: bool) -> dict[int, dict[str, float]]:
+    """Region Dalarna from its municipalities: the sum of totals, else the weighted mean."""
+    county: dict[int, dict[str, float]] = {}
+    years = sorted({year for area_id in POPULATION for year in series[area_id]})
+    for year in years:
+        values: dict[str, float] = {}
+        for gender in ("T", "K", "M"):
+            if total:
+                values[gender] = sum(series[area_id][year][gender] for area_id in POPULATION)
+            else:
+                weight = sum(POPULATION.values())
+                values[gender] = (
+                    sum(series[a][year][gender] * POPULATION[a] for a in POPULATION) / weight
+                )
+        low, high = sorted((values["K"], values["M"]))
+        values["T"] = min(max(values["T"], low), high)
+        county[year] = values
+    return county
+
+
+def _combine(parts: list[Series], how: Callable[[Iterable[float]], float]) -> Series:
+    """A series combining several by area, year and gender (a part absent in a year counts
+    as nothing: solar power before it was counted)."""
+    combined: Series = {}
+    areas = {area_id for part in parts for area_id in part}
+    for area_id in areas:
+        years = sorted({year for part in parts for year in part.get(area_id, {})})
+        combined[area_id] = {
+            year: {
+                gender: how(
+                    part[area_id][year][gender] for part in parts if year in part.get(area_id, {})
+                )
+                for gender in ("T", "K", "M")
+            }
+            for year in years
+        }
+    return combined
+
+
+def _map(series: Series, function: Callable[[float, str], float]) -> Series:
+    return {
+        area_id: {
+            year: {gender: function(value, area_id) for gender, value in by_gender.items()}
+            for year, by_gender in by_year.items()
+        }
+        for area_id, by_year in series.items()
+    }
