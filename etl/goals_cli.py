@@ -1,0 +1,198 @@
+"""Command line for goals: ``goals import FILE``, ``goals export FILE``, ``goals list``.
+
+Each command first loads the shipped goal catalogue into the database (it changes nothing when
+the catalogue is already loaded), so that imports are checked against it and lists show it.
+Exit codes: 0 done, 1 a bad file or another error (every problem printed to stderr, one a line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from data.areas import DEFAULT_AREAS
+from data.db import open_database
+from data.goals import (
+    LEVELS,
+    ORIGIN_CATALOGUE,
+    ORIGIN_USER,
+    GoalError,
+    GoalRecord,
+    export_goals_csv,
+    import_goals_csv,
+    list_goals,
+    sync_catalogue_goals,
+)
+
+ORIGINS_SV = {ORIGIN_CATALOGUE: "katalog", ORIGIN_USER: "eget"}
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``goals`` with its subcommands ``import``, ``export`` and ``list``."""
+    parser = subparsers.add_parser(
+        "goals",
+        help="mål: importera och exportera egna mål, lista alla",
+        description="Mål på fyra nivåer: målkatalogen (med källor) och egna lokala och "
+        "regionala mål. Egna mål läses från och skrivs till CSV-filer.",
+    )
+    commands = parser.add_subparsers(dest="goals_command", required=True, metavar="KOMMANDO")
+
+    importing = commands.add_parser(
+        "import",
+        help="lägg till eller ändra egna mål från en CSV-fil",
+        description="Läser egna mål från en CSV-fil (samma kolumner som export). Varje rad "
+        "kontrolleras först; har filen något fel sparas ingenting och alla fel skrivs ut. "
+        "Decimalkomma (1,5) och semikolonavgränsade filer från Excel går bra.",
+    )
+    importing.add_argument("file", metavar="FIL", type=Path, help="CSV-filen med mål")
+    importing.add_argument(
+        "--note", default="", metavar="TEXT", help="anteckning i ändringsloggen, t.ex. beslutet"
+    )
+    _add_database_option(importing)
+    importing.set_defaults(handler=run_import, failure="Importen misslyckades")
+
+    exporting = commands.add_parser(
+        "export",
+        help="skriv egna mål (eller alla med --all) till en CSV-fil",
+        description="Skriver mål som CSV (UTF-8, decimalpunkt) som kan ändras och importeras "
+        "igen. Ange - som FIL för att skriva till standard ut.",
+    )
+    exporting.add_argument("file", metavar="FIL", help="CSV-filen att skriva, eller -")
+    exporting.add_argument(
+        "--all", action="store_true", help="ta med målkatalogens mål, inte bara egna mål"
+    )
+    _add_database_option(exporting)
+    exporting.set_defaults(handler=run_export, failure="Exporten misslyckades")
+
+    listing = commands.add_parser(
+        "list",
+        help="lista målen",
+        description="Listar målen, ett per rad: id, nivå, nyckeltal, mål, områden och ursprung.",
+    )
+    listing.add_argument("--kpi", metavar="ID", help="bara mål för detta nyckeltal")
+    listing.add_argument("--level", choices=LEVELS, help="bara mål på denna nivå")
+    listing.add_argument(
+        "--area", metavar="ID", help="bara mål som gäller detta område, t.ex. 2062"
+    )
+    _add_database_option(listing)
+    listing.set_defaults(handler=run_list, failure="Kunde inte lista målen")
+    return parser
+
+
+def _add_database_option(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS keeps a --database-url given to the parent parser from being reset to None.
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="databasens SQLAlchemy-adress; går före DATABASE_URL",
+    )
+
+
+def _open(args: argparse.Namespace) -> Engine:
+    engine = open_database(getattr(args, "database_url", None))
+    sync_catalogue_goals(engine)
+    return engine
+
+
+def _print_error(error: GoalError) -> None:
+    for line in str(error).splitlines():
+        print(line, file=sys.stderr)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    try:
+        engine = _open(args)
+        result = import_goals_csv(engine, args.file, note=args.note)
+    except GoalError as error:
+        count = len(getattr(error, "problems", [])) or 1
+        print(f"Ingenting importerades från {args.file} ({count} fel):", file=sys.stderr)
+        _print_error(error)
+        return 1
+    except OSError as error:
+        print(f"Kunde inte läsa {args.file}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(
+        f"Importerade från {args.file}: {len(result.added)} nya, {len(result.changed)} ändrade, "
+        f"{len(result.unchanged)} oförändrade mål."
+    )
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    try:
+        engine = _open(args)
+        origin = None if args.all else ORIGIN_USER
+        if args.file == "-":
+            export_goals_csv(engine, sys.stdout, origin=origin)
+            return 0
+        count = export_goals_csv(engine, Path(args.file), origin=origin)
+    except GoalError as error:
+        _print_error(error)
+        return 1
+    except OSError as error:
+        print(f"Kunde inte skriva {args.file}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    what = "mål" if args.all else "egna mål"
+    print(f"Exporterade {count} {what} till {args.file}.")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    try:
+        engine = _open(args)
+    except GoalError as error:
+        _print_error(error)
+        return 1
+    goals = list_goals(engine, kpi_id=args.kpi, level=args.level, area_id=args.area)
+    for goal in goals:
+        print(describe_goal(goal))
+    print(f"{len(goals)} mål.")
+    return 0
+
+
+# --- Swedish one-line descriptions -------------------------------------------------------
+
+
+def swedish_number(value: float) -> str:
+    """A number with a decimal comma and spaces between thousands: 7 500 000, 1,25, −0,5."""
+    text = f"{abs(value):,.6f}".rstrip("0").rstrip(".")
+    text = text.replace(",", " ").replace(".", ",")
+    return ("−" if value < 0 else "") + text
+
+
+def describe_target(goal: GoalRecord) -> str:
+    """The goal's target in words, e.g. "högst 1,5 år 2030" or "−70 % från 2010 till 2030"."""
+    by = f" år {goal.target_year}" if goal.target_year is not None else ""
+    if goal.kind == "absolute" and goal.target_value is not None:
+        bound = "minst" if goal.operator == ">=" else "högst"
+        return f"{bound} {swedish_number(goal.target_value)}{by}"
+    if goal.kind == "relative" and goal.relative_change is not None:
+        change = goal.relative_change * 100
+        sign = "+" if change > 0 else ("±" if change == 0 else "")
+        return f"{sign}{swedish_number(change)} % från {goal.base_year} till {goal.target_year}"
+    if goal.kind == "band" and goal.band_low is not None and goal.band_high is not None:
+        return f"mellan {swedish_number(goal.band_low)} och {swedish_number(goal.band_high)}{by}"
+    word = {"up": "ökande", "down": "minskande"}.get(goal.direction or "", "")
+    return f"{word}{' till ' + str(goal.target_year) if goal.target_year else ''}"
+
+
+def describe_areas(goal: GoalRecord) -> str:
+    if goal.areas is None:
+        return "alla områden"
+    names = [DEFAULT_AREAS.get(area, (area, ""))[0] for area in goal.areas]
+    if len(names) > 3:
+        return f"{names[0]}, {names[1]} m.fl. ({len(names)} områden)"
+    return ", ".join(names)
+
+
+def describe_goal(goal: GoalRecord) -> str:
+    """One tab-separated line: id, level, KPI, target, areas, origin."""
+    origin = ORIGINS_SV.get(goal.origin or "", goal.origin or "")
+    return "\t".join(
+        (goal.id, goal.level, goal.kpi_id, describe_target(goal), describe_areas(goal), origin)
+    )
