@@ -7,7 +7,7 @@ database of the previous version up to date to :data:`data.db.MIGRATIONS`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -31,7 +31,7 @@ def utcnow() -> dt.datetime:
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[str]: JSON}
 
 
 class Meta(Base):
@@ -152,12 +152,8 @@ class Goal(Base):
     origin: Mapped[str] = mapped_column(String(16), default="katalog")  # katalog | användare
 
     __table_args__ = (
-        CheckConstraint(
-            "level IN ('lokal', 'regional', 'nationell', 'global')", name="goal_level"
-        ),
-        CheckConstraint(
-            "kind IN ('absolute', 'relative', 'band', 'direction')", name="goal_kind"
-        ),
+        CheckConstraint("level IN ('lokal', 'regional', 'nationell', 'global')", name="goal_level"),
+        CheckConstraint("kind IN ('absolute', 'relative', 'band', 'direction')", name="goal_kind"),
     )
 
 

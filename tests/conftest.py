@@ -30,5 +30,7 @@ def engine(db_url: str):
 def shared_dir() -> Path:
     """The reference folder beside the project; tests that need it skip where it is absent."""
     if not (SHARED_DIR / "kolada" / "kpi.json").is_file():
-        pytest.skip(f"reference data not found at {SHARED_DIR} (only present beside a full checkout)")
+        pytest.skip(
+            f"reference data not found at {SHARED_DIR} (present only beside a full checkout)"
+        )
     return SHARED_DIR

@@ -1,0 +1,324 @@
+"""Command line: ``python -m etl refresh | status | load`` (``--help`` on each).
+
+Subcommands are registered by functions taking the subparsers object; add one to
+:data:`COMMANDS` (or pass your own list to :func:`build_parser`). A registered parser sets
+``handler`` (``Namespace -> int`` exit code) and may set ``failure`` (the Swedish lead-in of
+the one error line printed when the handler raises).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+from tqdm import tqdm
+
+from data.db import DATA_ORIGIN_KEY, get_meta, open_database
+from etl import goals_cli
+from etl.config import ENV_VARIABLES, KoladaSettings
+from etl.kolada import KoladaClient
+from etl.refresh import RunSummary, load_files, refresh
+from etl.store import LAST_REFRESH_KEY, kpi_coverage, recent_runs
+
+log = logging.getLogger(__name__)
+
+Registrar = Callable[[Any], None]  # receives argparse's subparsers object
+
+OUTCOMES_SV = {"success": "lyckades", "failed": "misslyckades", "running": "pågår"}
+ORIGINS_SV = {"kolada": "Kolada", "demo": "demodata (inte Koladas siffror)"}
+_KOLADA_ID = re.compile(r"[A-Za-z0-9]+")
+
+
+# --- shared options ----------------------------------------------------------------------
+
+
+def add_database_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="databasens SQLAlchemy-adress; går före DATABASE_URL "
+        "(standard: SQLite-filen data/dashboard.sqlite)",
+    )
+
+
+def add_base_url_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help=f"Koladas API-adress; går före {ENV_VARIABLES['base_url']} "
+        f"(standard: {KoladaSettings.base_url})",
+    )
+
+
+def kolada_id(text: str) -> str:
+    """An argparse type: a Kolada id (letters and digits)."""
+    if not _KOLADA_ID.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"inte ett Kolada-id (bara bokstäver och siffror): {text!r}"
+        )
+    return text
+
+
+def swedish_number(value: float, decimals: int = 0) -> str:
+    """1234567.8 → "1 234 567,8" (space between thousands, decimal comma)."""
+    return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
+
+
+# --- refresh -----------------------------------------------------------------------------
+
+
+def register_refresh(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "refresh",
+        help="hämta nyckeltal, områden och värden från Kolada",
+        description="Hämtar från Kolada och sparar allt i en enda transaktion: antingen "
+        "uppdateras databasen helt eller inte alls. Standard: katalogens nyckeltal för "
+        "Dalarnas 15 kommuner, Region Dalarna och riket, alla år, och bara värden som "
+        "ändrats sedan förra lyckade uppdateringen av samma urval.",
+    )
+    add_database_option(parser)
+    add_base_url_option(parser)
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="läs om allt (och ta bort värden Kolada inte längre har)",
+    )
+    parser.add_argument(
+        "--all-municipalities",
+        action="store_true",
+        help="alla kommuner och regioner Kolada listar, inte bara Dalarnas",
+    )
+    parser.add_argument(
+        "--kpi",
+        nargs="+",
+        action="extend",
+        type=kolada_id,
+        metavar="ID",
+        help="andra nyckeltal än katalogens, t.ex. N00401",
+    )
+    parser.add_argument(
+        "--group", type=kolada_id, metavar="ID", help="en nyckeltalsgrupp i Kolada (kpi_groups)"
+    )
+    parser.add_argument(
+        "--year", nargs="+", action="extend", type=int, metavar="ÅR", help="bara dessa år"
+    )
+    parser.set_defaults(
+        handler=run_refresh,
+        failure="Uppdateringen från Kolada misslyckades; databasen är oförändrad",
+    )
+
+
+def run_refresh(args: argparse.Namespace) -> int:
+    engine = open_database(args.database_url)
+    settings = KoladaSettings.from_env(base_url=args.base_url)
+    bar = tqdm(
+        desc="Hämtar från Kolada",
+        unit="del",
+        file=sys.stderr,
+        disable=not sys.stderr.isatty(),
+        leave=False,
+    )
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        with KoladaClient(settings) as client:
+            summary = refresh(
+                engine,
+                client,
+                kpi_ids=args.kpi,
+                group=args.group,
+                all_municipalities=args.all_municipalities,
+                years=args.year,
+                full=args.full,
+                progress=progress,
+            )
+    finally:
+        bar.close()
+        engine.dispose()
+    print(summary_line(summary))
+    return 0
+
+
+def summary_line(summary: RunSummary) -> str:
+    """The one-line Swedish account of a successful run."""
+    if summary.kind == "load":
+        what = f"Inläsning klar ({swedish_number(summary.kpis)} nyckeltal, "
+        what += f"{swedish_number(summary.areas)} områden)"
+    elif summary.from_date is None:
+        what = "Uppdatering klar (allt lästes om)"
+    else:
+        what = f"Uppdatering klar (ändringar sedan {summary.from_date.isoformat()})"
+    requests = "" if summary.kind == "load" else f"{swedish_number(summary.http_requests)} anrop, "
+    return (
+        f"{what}: {requests}"
+        f"{swedish_number(summary.inserted)} nya, {swedish_number(summary.updated)} ändrade, "
+        f"{swedish_number(summary.deleted)} borttagna värden, "
+        f"{swedish_number(summary.seconds, 1)} s."
+    )
+
+
+# --- load --------------------------------------------------------------------------------
+
+
+def register_load(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "load",
+        help="läs in sparade svar från Koladas API (JSON-filer)",
+        description="Läser sparade sidor från Koladas API v3 (data, nyckeltal eller områden; "
+        "typen känns igen på innehållet) och sparar alla filer i en enda transaktion. "
+        "Nyckeltal och områden som bara finns i data får enkla platshållare tills "
+        "deras beskrivningar läses in.",
+    )
+    add_database_option(parser)
+    parser.add_argument("files", nargs="+", type=Path, metavar="FIL", help="sparade JSON-sidor")
+    parser.set_defaults(
+        handler=run_load, failure="Inläsningen misslyckades; databasen är oförändrad"
+    )
+
+
+def run_load(args: argparse.Namespace) -> int:
+    engine = open_database(args.database_url)
+    try:
+        summary = load_files(engine, args.files)
+    finally:
+        engine.dispose()
+    print(summary_line(summary))
+    return 0
+
+
+# --- status ------------------------------------------------------------------------------
+
+
+def register_status(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "status",
+        help="visa senaste körningarna och vad som finns per nyckeltal",
+        description="Visar datakällan, de senaste körningarna och, per nyckeltal, antal "
+        "värden, antal områden och senaste år.",
+    )
+    add_database_option(parser)
+    parser.add_argument(
+        "--runs", type=int, default=10, metavar="N", help="antal körningar att visa (standard 10)"
+    )
+    parser.set_defaults(handler=run_status, failure="Kunde inte visa status")
+
+
+def run_status(args: argparse.Namespace) -> int:
+    engine = open_database(args.database_url)
+    try:
+        with Session(engine) as session:
+            origin = get_meta(session, DATA_ORIGIN_KEY)
+            last_refresh = get_meta(session, LAST_REFRESH_KEY)
+            runs = recent_runs(session, args.runs)
+            coverage = kpi_coverage(session)
+    finally:
+        engine.dispose()
+    print(f"Databas: {engine.url.render_as_string(hide_password=True)}")
+    source = ORIGINS_SV.get(origin or "", origin or "ingen data ännu")
+    print(f"Data: {source}; senast uppdaterad från Kolada: {last_refresh or 'aldrig'}")
+    print()
+    print("Senaste körningar:")
+    if not runs:
+        print("  inga")
+    for run in runs:
+        print("  " + _run_line(run))
+    print()
+    print("Per nyckeltal:")
+    if not coverage:
+        print("  inga värden")
+        return 0
+    print(f"  {'nyckeltal':<10} {'värden':>8} {'områden':>8} {'senaste år':>10}  titel")
+    for row in coverage:
+        print(
+            f"  {row.kpi_id:<10} {swedish_number(row.rows):>8} {row.areas:>8} "
+            f"{row.newest_year if row.newest_year is not None else '–':>10}  {row.title}"
+        )
+    return 0
+
+
+def _run_line(run: Any) -> str:
+    started = run.started_at.strftime("%Y-%m-%d %H:%M") if run.started_at else "?"
+    text = f"#{run.id} {run.kind} {started} UTC {OUTCOMES_SV.get(run.outcome, run.outcome)}"
+    if run.kind == "refresh":
+        text += ", allt" if run.full else f", sedan {run.from_date}"
+        text += f", {swedish_number(run.http_requests)} anrop"
+    if run.outcome == "success":
+        text += (
+            f", {swedish_number(run.rows_inserted)} nya, {swedish_number(run.rows_updated)} "
+            f"ändrade, {swedish_number(run.rows_deleted)} borttagna"
+        )
+    if run.error:
+        text += f" – {_one_line(run.error)}"
+    return text
+
+
+# --- entry point -------------------------------------------------------------------------
+
+#: The subcommands of ``python -m etl``, in help order.
+COMMANDS: list[Registrar] = [
+    register_refresh,
+    register_status,
+    register_load,
+    goals_cli.register,
+]
+
+
+def build_parser(commands: Iterable[Registrar] | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m etl",
+        description="Hämtar nyckeltal från Kolada (Källa: Kolada) till instrumentpanelens databas.",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="mer diagnostik på stderr (-vv för allt)",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+    for register in COMMANDS if commands is None else commands:
+        register(subparsers)
+    return parser
+
+
+def configure_logging(verbosity: int) -> None:
+    level = {0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
+    # urllib3 announces each retry; the run's own outcome is reported once instead.
+    logging.getLogger("urllib3").setLevel(logging.DEBUG if verbosity > 1 else logging.ERROR)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    configure_logging(args.verbose)
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        print("Avbrutet; databasen är oförändrad.", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        log.debug("Failure", exc_info=True)
+        lead = getattr(args, "failure", "Fel")
+        print(f"{lead}: {_one_line(str(exc))}", file=sys.stderr)
+        return 1
+
+
+def _one_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else text
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
