@@ -767,21 +767,19 @@ def _assess_trend(
     on_track, acceleration, limited = ctx.thresholds.without_target
     below_width = acceleration - limited
     factor: float | None = None
-    if natural_limit is not None:
-        if (sign > 0 and base_value > natural_limit) or (sign < 0 and base_value < natural_limit):
-            logger.warning(
-                "base value %s lies beyond the natural limit %s in the desired direction",
-                base_value,
-                natural_limit,
-            )
+    # A natural limit (e.g. 100 % for a share) narrows the thresholds only where the series
+    # moves towards it: an increase wanted and the base at or below the ceiling.
+    if natural_limit is not None and sign > 0 and abs(base_value) <= abs(natural_limit):
         factor = natural_limit_factor(_nonzero(base_value, latest_value), natural_limit)
         on_track, acceleration, limited = (
             b * factor if b > 0 else b for b in (on_track, acceleration, limited)
         )
-        ctx.notes.append(
-            f"Värdet ligger nära den naturliga gränsen {format_number(natural_limit)}, så de "
-            f"positiva gränsvärdena har multiplicerats med C = {format_number(factor, 3)}."
-        )
+        if factor < 0.995:
+            ctx.notes.append(
+                f"Värdet ligger nära den naturliga gränsen {format_number(natural_limit)}, så "
+                "de positiva gränsvärdena har multiplicerats med "
+                f"C = {format_number(factor, 3)}."
+            )
     bounds = (on_track, acceleration, limited)
     return ctx.result(
         classify(progress, bounds),
