@@ -8,6 +8,8 @@ import pytest
 
 from data.db import open_database
 
+pytest_plugins = ["tests.browser"]
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SHARED_DIR = PROJECT_DIR.parent / "shared"
 
@@ -34,3 +36,22 @@ def shared_dir() -> Path:
             f"reference data not found at {SHARED_DIR} (present only beside a full checkout)"
         )
     return SHARED_DIR
+
+
+@pytest.fixture(scope="session")
+def demo_app(tmp_path_factory):
+    """The Dash app on a database filled with the demo data and the goal catalogue.
+
+    One app per test session (Dash Pages registers pages globally); tests that need other data
+    swap the engine with ``layouts._data.set_engine`` and restore it.
+    """
+    from app import create_app
+
+    path = tmp_path_factory.mktemp("app") / "demo.sqlite"
+    return create_app(f"sqlite:///{path}")
+
+
+@pytest.fixture
+def client(demo_app):
+    """Flask's test client for the demo app."""
+    return demo_app.server.test_client()

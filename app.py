@@ -1,0 +1,121 @@
+"""The sustainability indicator follow-up dashboard for Dalarna (Plotly Dash).
+
+Run ``python app.py`` (development server) or ``gunicorn app:server`` (production, several
+workers). The database is ``DATABASE_URL`` or the default SQLite file under ``data/``; an empty
+database is filled with the bundled demo data so the dashboard starts populated.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import dash
+from dash import Dash, dcc, html
+
+from data.db import open_database
+from data.demo import ensure_demo_data
+from data.goals import sync_catalogue_goals
+from layouts import _data
+from layouts._components import KOLADA_CREDIT, demo_banner, source_credit
+
+log = logging.getLogger(__name__)
+
+PROJECT_DIR = Path(__file__).resolve().parent
+
+NAVIGATION: tuple[tuple[str, str], ...] = (
+    ("/", "Översikt"),
+    ("/indikator", "Indikatorer"),
+    ("/kommun", "Kommuner"),
+    ("/export", "Export"),
+    ("/om", "Om data"),
+)
+
+
+def shell() -> html.Div:
+    """The frame around every page; built per page load so the demo banner is current."""
+    status = _data.data_status()
+    return html.Div(
+        [
+            html.A("Hoppa till innehållet", href="#main", className="skip-link"),
+            html.Header(
+                [
+                    html.Div(
+                        [
+                            html.Span("Hållbarhetsuppföljning Dalarna", className="site-title"),
+                            html.Span("Agenda 2030 – mål och indikatorer", className="tagline"),
+                        ],
+                        className="brand",
+                    ),
+                    html.Nav(
+                        html.Ul(
+                            [
+                                html.Li(dcc.Link(label, href=href, className="nav-link"))
+                                for href, label in NAVIGATION
+                            ]
+                        ),
+                        **{"aria-label": "Huvudmeny"},
+                    ),
+                ],
+                className="site-header",
+            ),
+            demo_banner(status),
+            html.Main(dash.page_container, id="main", tabIndex="-1"),
+            html.Footer(
+                [
+                    source_credit(status),
+                    html.P(
+                        f"{KOLADA_CREDIT} – data bearbetad av instrumentpanelen; statusbedömningar "
+                        "är instrumentpanelens egna, inte Koladas.",
+                        className="footer-note",
+                    ),
+                ],
+                className="site-footer",
+            ),
+        ],
+        className="shell",
+    )
+
+
+def create_app(database_url: str | None = None) -> Dash:
+    """Open (and if empty, fill with demo data) the database and build the Dash app."""
+    engine = open_database(database_url)
+    if ensure_demo_data(engine):
+        log.info("The database was empty: filled it with the bundled demo data")
+    sync_catalogue_goals(engine)
+    _data.set_engine(engine)
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(PROJECT_DIR / "layouts"),
+        assets_folder=str(PROJECT_DIR / "assets"),
+        title="Hållbarhetsuppföljning Dalarna",
+        suppress_callback_exceptions=True,
+    )
+    app.layout = shell
+    app.index_string = app.index_string.replace("<html>", '<html lang="sv">')
+    return app
+
+
+_default_app: Dash | None = None
+
+
+def __getattr__(name: str):
+    """``app`` and ``server`` are built on first use (``gunicorn app:server`` asks for
+    ``server``), so importing this module in tests opens no database."""
+    global _default_app
+    if name in ("app", "server"):
+        if _default_app is None:
+            _default_app = create_app()
+        return _default_app if name == "app" else _default_app.server
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    create_app().run(
+        host=os.environ.get("HOST", "127.0.0.1"),
+        port=int(os.environ.get("PORT", "8050")),
+        debug=os.environ.get("DASH_DEBUG") == "1",
+    )

@@ -1,0 +1,118 @@
+"""The dashboard's access to stored data: one engine per process and derived tables cached by
+data version.
+
+The caches hold tables derived from the database (keyed by :func:`data.queries.data_version`, so
+a refresh or a goal change is picked up at the next request); they hold nothing per user.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from data import queries
+from data.areas import DALARNA_MUNICIPALITIES, DEFAULT_AREAS, REGION_DALARNA, RIKET
+from data.goals import GoalRecord, list_goals
+from indicators.catalogue import Indicator, catalogue_by_id, load_catalogue
+from indicators.follow_up import ALL_LEVELS, sdg_summary, status_table
+from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
+
+log = logging.getLogger(__name__)
+
+_engine: Engine | None = None
+
+#: The 17 areas the dashboard shows, in display order: the 15 municipalities, county, Sweden.
+AREA_ORDER: tuple[str, ...] = (*DALARNA_MUNICIPALITIES, REGION_DALARNA, RIKET)
+MUNICIPALITY_IDS: tuple[str, ...] = tuple(DALARNA_MUNICIPALITIES)
+REFERENCE_AREAS: tuple[str, ...] = (REGION_DALARNA, RIKET)
+
+
+def set_engine(engine: Engine) -> None:
+    global _engine
+    _engine = engine
+    _cached_goals.cache_clear()
+    _cached_observations.cache_clear()
+    _cached_status.cache_clear()
+
+
+def engine() -> Engine:
+    if _engine is None:
+        raise RuntimeError("the dashboard's database is not opened: call app.create_app() first")
+    return _engine
+
+
+def catalogue() -> tuple[Indicator, ...]:
+    return load_catalogue()
+
+
+def indicator(kpi_id: str) -> Indicator | None:
+    return catalogue_by_id().get(kpi_id)
+
+
+def area_title(area_id: str) -> str:
+    entry = DEFAULT_AREAS.get(area_id)
+    return entry[0] if entry else area_id
+
+
+def version() -> tuple:
+    return queries.data_version(engine())
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_goals(_version: tuple) -> tuple[GoalRecord, ...]:
+    return tuple(list_goals(engine()))
+
+
+def goals() -> tuple[GoalRecord, ...]:
+    """Every stored goal (catalogue and users')."""
+    return _cached_goals(version())
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_observations(_version: tuple, genders: tuple[str, ...]) -> pd.DataFrame:
+    return queries.observations(
+        engine(),
+        kpi_ids=[i.kpi_id for i in catalogue()],
+        area_ids=list(AREA_ORDER),
+        genders=genders,
+    )
+
+
+def observations(genders: tuple[str, ...] = ("T", "K", "M")) -> pd.DataFrame:
+    """All catalogue observations for the 17 areas (a cached table; copy before changing it)."""
+    return _cached_observations(version(), tuple(genders))
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_status(
+    _version: tuple, threshold_name: str, genders: tuple[str, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    table = status_table(
+        observations(genders),
+        goals(),
+        catalogue(),
+        area_ids=AREA_ORDER,
+        levels=ALL_LEVELS,
+        genders=genders,
+        thresholds=THRESHOLD_SETS[threshold_name],
+    )
+    return table, sdg_summary(table[table["gender"] == "T"])
+
+
+def status(
+    threshold_name: str = DEFAULT_THRESHOLD_SET.name, genders: tuple[str, ...] = ("T",)
+) -> pd.DataFrame:
+    """Progress status for the 17 areas × every catalogue indicator × every level."""
+    return _cached_status(version(), threshold_name, tuple(genders))[0]
+
+
+def sdg_status(threshold_name: str = DEFAULT_THRESHOLD_SET.name) -> pd.DataFrame:
+    """SDG goals' status per area and level (total series)."""
+    return _cached_status(version(), threshold_name, ("T",))[1]
+
+
+def data_status() -> queries.DataStatus:
+    return queries.data_status(engine())
