@@ -33,7 +33,7 @@ def demo_banner(status: DataStatus) -> html.Div | None:
 
 
 def source_credit(status: DataStatus) -> html.P:
-    """"Källa: Kolada" with the refresh date, or the demo notice."""
+    """ "Källa: Kolada" with the refresh date, or the demo notice."""
     if status.is_demo:
         text = "Demodata (genererade värden, inte från Kolada)."
     elif status.last_success is not None:
@@ -67,10 +67,7 @@ def status_badge(
 def status_legend() -> html.Ul:
     """The statuses with icon, colour and label."""
     return html.Ul(
-        [
-            html.Li(status_badge(s))
-            for s in sorted(Status, key=lambda s: STATUS_STYLE[s].order)
-        ],
+        [html.Li(status_badge(s)) for s in sorted(Status, key=lambda s: STATUS_STYLE[s].order)],
         className="status-legend",
         **{"aria-label": "Förklaring av statusar"},
     )

@@ -89,9 +89,7 @@ def page(browser, tmp_path):
     )
     new_page = context.new_page()
     log = ConsoleLog()
-    new_page.on(
-        "console", lambda msg: log.errors.append(msg.text) if msg.type == "error" else None
-    )
+    new_page.on("console", lambda msg: log.errors.append(msg.text) if msg.type == "error" else None)
     new_page.on("pageerror", lambda exc: log.errors.append(f"page error: {exc}"))
     new_page.console_log = log
     yield new_page
