@@ -21,8 +21,16 @@ log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).resolve().parent
 DEFAULT_DATABASE_PATH = DATA_DIR / "dashboard.sqlite"
 
+
+def _add_follow_up_tables(engine: Engine) -> None:
+    """Version 1 → 2: slideshows and qualitative assessments (new tables only)."""
+    from data.models import QualitativeAssessment, Slideshow
+
+    Base.metadata.create_all(engine, tables=[Slideshow.__table__, QualitativeAssessment.__table__])
+
+
 #: Steps that bring a database from version N to N + 1, keyed by N.
-MIGRATIONS: dict[int, Callable[[Engine], None]] = {}
+MIGRATIONS: dict[int, Callable[[Engine], None]] = {1: _add_follow_up_tables}
 
 #: Keys in the ``meta`` table.
 SCHEMA_VERSION_KEY = "schema_version"
@@ -68,7 +76,7 @@ def stored_schema_version(engine: Engine) -> int | None:
     return int(value) if value is not None else None
 
 
-def open_database(url: str | None = None, *, create: bool = True) -> Engine:
+def open_database(url: str | None = None) -> Engine:
     """Open the database, creating the schema in an empty one and migrating an older one.
 
     Raises :class:`SchemaVersionError` for a database of a version this code cannot use.
@@ -76,7 +84,7 @@ def open_database(url: str | None = None, *, create: bool = True) -> Engine:
     engine = make_engine(url)
     version = stored_schema_version(engine)
     if version is None:
-        if inspect(engine).get_table_names() and not create:
+        if inspect(engine).get_table_names():
             raise SchemaVersionError(
                 f"{engine.url.render_as_string(hide_password=True)}: the database has tables "
                 "but no schema version; it was not written by this dashboard."

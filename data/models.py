@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def utcnow() -> dt.datetime:
@@ -169,3 +169,43 @@ class GoalChange(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column()
     after: Mapped[dict[str, Any] | None] = mapped_column()
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Slideshow(Base):
+    """A facilitator's saved sequence of dashboard views ("bildspel"), stepped through in
+    presentation mode. ``views`` holds each view's path and query string in order."""
+
+    __tablename__ = "slideshows"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    views: Mapped[list[str]] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class QualitativeAssessment(Base):
+    """An official's dated qualitative follow-up for an area and an indicator or SDG goal:
+    a short text and an optional judgement (bättre / oförändrad / sämre)."""
+
+    __tablename__ = "qualitative_assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    area_id: Mapped[str] = mapped_column(String(8), index=True)
+    kpi_id: Mapped[str | None] = mapped_column(String(16), index=True)
+    sdg_goal: Mapped[int | None] = mapped_column(Integer)
+    assessed_on: Mapped[dt.date] = mapped_column(Date)
+    judgement: Mapped[str | None] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint(
+            "judgement IS NULL OR judgement IN ('bättre', 'oförändrad', 'sämre')",
+            name="qualitative_judgement",
+        ),
+        CheckConstraint(
+            "(kpi_id IS NOT NULL) OR (sdg_goal IS NOT NULL)", name="qualitative_subject"
+        ),
+    )

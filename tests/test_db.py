@@ -1,0 +1,56 @@
+"""Opening databases: schema creation, version checks, migration, WAL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.orm import Session
+
+from data.db import SCHEMA_VERSION_KEY, SchemaVersionError, open_database, stored_schema_version
+from data.models import SCHEMA_VERSION, Meta
+
+
+def test_new_database_gets_schema_and_version(db_url):
+    engine = open_database(db_url)
+    assert stored_schema_version(engine) == SCHEMA_VERSION
+    tables = set(inspect(engine).get_table_names())
+    assert {"areas", "kpis", "observations", "etl_runs", "goals", "goal_changes"} <= tables
+    assert {"slideshows", "qualitative_assessments"} <= tables
+
+
+def test_sqlite_runs_in_wal_mode(db_url):
+    engine = open_database(db_url)
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_newer_database_is_refused_with_a_clear_message(db_url):
+    engine = open_database(db_url)
+    with Session(engine) as session, session.begin():
+        session.merge(Meta(key=SCHEMA_VERSION_KEY, value=str(SCHEMA_VERSION + 1)))
+    with pytest.raises(SchemaVersionError, match=f"schema version {SCHEMA_VERSION + 1}"):
+        open_database(db_url)
+
+
+def test_foreign_tables_without_version_are_refused(db_url):
+    plain = create_engine(db_url)
+    with plain.begin() as connection:
+        connection.execute(text("CREATE TABLE something (id INTEGER)"))
+    with pytest.raises(SchemaVersionError, match="not written by this dashboard"):
+        open_database(db_url)
+
+
+def test_version_1_database_is_migrated_keeping_its_rows(db_url):
+    engine = open_database(db_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE slideshows"))
+        connection.execute(text("DROP TABLE qualitative_assessments"))
+        connection.execute(text("INSERT INTO areas (id, title, type) VALUES ('2062', 'Mora', 'K')"))
+        connection.execute(text(f"UPDATE meta SET value = '1' WHERE key = '{SCHEMA_VERSION_KEY}'"))
+    engine.dispose()
+
+    migrated = open_database(db_url)
+    assert stored_schema_version(migrated) == SCHEMA_VERSION
+    assert "slideshows" in inspect(migrated).get_table_names()
+    with migrated.connect() as connection:
+        assert connection.execute(text("SELECT title FROM areas")).scalar() == "Mora"
