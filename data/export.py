@@ -1,0 +1,502 @@
+"""Exports: exactly the selected observations with their goals and progress status, as CSV.
+
+:func:`export_table` builds one row per (area, indicator, gender, year) of a selection;
+:func:`to_csv_bytes` writes it in one of two formats:
+
+* ``csv`` – UTF-8 without byte-order mark, comma-separated, decimal point, ``\\n`` line endings;
+* ``excel-sv`` – "Excel (svensk)": UTF-8 with byte-order mark, semicolon-separated, decimal
+  comma, ``\\r\\n`` line endings, as Excel with Swedish settings opens without an import dialog.
+
+Numbers are written without thousands separators and in full precision (never in exponent
+form); a missing value is an empty cell. A cell holding the separator, a double quote or a line
+break is quoted (RFC 4180). A text cell that a spreadsheet would run as a formula
+(starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a leading apostrophe;
+numbers stay numbers, so a negative value is written as a number.
+
+Columns (Swedish headers), in order:
+
+==============================  =============================================================
+``område_id``                   Kolada's area id (``2062``, ``0020``, ``0000``)
+``område``                      the area's name
+``nyckeltal``                   Kolada's KPI id (``N00401``)
+``indikator``                   the catalogue's short label
+``enhet``                       the unit
+``kön``                         ``Totalt``, ``Kvinnor`` or ``Män``
+``år``                          the year
+``värde``                       the value (empty when Kolada publishes none)
+``värde_status``                Kolada's status of the value (e.g. ``Missing``), else empty
+==============================  =============================================================
+
+Then, for each chosen goal level (``lokal``, ``regional``, ``nationell``, ``global``,
+``trend``), the columns below prefixed with the level and an underscore (``lokal_status``).
+They describe the goal the area's series is judged against at that level (see
+:func:`indicators.follow_up.primary_goal`) and are empty where no goal of that level applies;
+``trend`` judges the series without a goal. The judgement uses the whole series, whatever years
+the selection shows.
+
+==================================  ==========================================================
+``mål_id``                          the goal's id (empty for ``trend``)
+``målvärde``                        the goal line's value for the row's year where the line
+                                    reaches that year, else the goal's target value (for a
+                                    relative goal: the area's own target)
+``målår``                           the year the goal is to be reached
+``status``                          the progress status (``i fas``, ``kan inte bedömas`` …)
+``poäng``                           the score, −5 … +5
+``basår``, ``basvärde``             the base year and value used
+``senaste_år``, ``senaste_värde``   the newest year with a value and that value
+``målvärde_område``                 the target resolved for the area
+``krävd_årlig_förändring``          the annual change needed to reach it (0.05 = +5 % a year)
+``observerad_årlig_förändring``     the observed annual change from base to latest
+``kvot``                            ``R`` (observed / required) with a target, ``P`` without
+``metod``                           ``mål`` (judged against a target) or ``trend``
+``motivering``                      the reason, in Swedish
+==================================  ==========================================================
+
+Last: ``tröskelvärden`` (the threshold set's name), ``datakälla`` (``Källa: Kolada``, or the
+demo notice in every row when the database holds demo data) and ``hämtad`` (the date of the
+last successful data run, ISO ``YYYY-MM-DD``; for demo data the date it was built).
+
+Rows are sorted by area (in the order of ``area_titles``), indicator (catalogue order), gender
+(T, K, M) and year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from numbers import Number
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from data.db import DATA_ORIGIN_DEMO
+from indicators.follow_up import ALL_LEVELS, TREND, goal_line_table
+from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
+
+log = logging.getLogger(__name__)
+
+FORMAT_CSV = "csv"
+FORMAT_EXCEL_SV = "excel-sv"
+FORMATS: tuple[str, ...] = (FORMAT_CSV, FORMAT_EXCEL_SV)
+#: The format choice as offered to users.
+FORMAT_LABELS: dict[str, str] = {
+    FORMAT_CSV: "CSV (komma, decimalpunkt)",
+    FORMAT_EXCEL_SV: "Excel (svensk: semikolon, decimalkomma)",
+}
+
+SOURCE_KOLADA = "Källa: Kolada"
+SOURCE_DEMO = "Demodata – genererade värden, inte Kolada"
+
+GENDERS: tuple[str, ...] = ("T", "K", "M")
+GENDER_LABELS: dict[str, str] = {"T": "Totalt", "K": "Kvinnor", "M": "Män"}
+
+BASE_COLUMNS: tuple[str, ...] = (
+    "område_id",
+    "område",
+    "nyckeltal",
+    "indikator",
+    "enhet",
+    "kön",
+    "år",
+    "värde",
+    "värde_status",
+)
+#: Per-level fields and the :func:`indicators.follow_up.status_table` column each comes from
+#: (``målvärde`` is computed from the goal line).
+LEVEL_FIELDS: dict[str, str | None] = {
+    "mål_id": "goal_id",
+    "målvärde": None,
+    "målår": "target_year",
+    "status": "status",
+    "poäng": "score",
+    "basår": "base_year",
+    "basvärde": "base_value",
+    "senaste_år": "latest_year",
+    "senaste_värde": "latest_value",
+    "målvärde_område": "target_value",
+    "krävd_årlig_förändring": "required_annual_change",
+    "observerad_årlig_förändring": "observed_annual_change",
+    "kvot": "ratio",
+    "metod": "method",
+    "motivering": "reason",
+}
+TAIL_COLUMNS: tuple[str, ...] = ("tröskelvärden", "datakälla", "hämtad")
+_YEAR_FIELDS = ("målår", "basår", "senaste_år")
+
+#: First characters that make a spreadsheet run a cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+
+_KEYS = ["area_id", "kpi_id", "gender"]
+
+
+# --- columns ----------------------------------------------------------------------------------
+
+
+def level_columns(level: str) -> list[str]:
+    """The export's columns for one goal level, e.g. ``lokal_mål_id`` … ``lokal_motivering``."""
+    return [f"{level}_{name}" for name in LEVEL_FIELDS]
+
+
+def export_columns(levels: Sequence[str]) -> list[str]:
+    """All columns of an export with these goal levels, in order."""
+    columns = list(BASE_COLUMNS)
+    for level in levels:
+        columns.extend(level_columns(level))
+    columns.extend(TAIL_COLUMNS)
+    return columns
+
+
+def source_text(data_origin: str | None) -> str:
+    """The ``datakälla`` cell: the demo notice for demo data, else ``Källa: Kolada``."""
+    return SOURCE_DEMO if data_origin == DATA_ORIGIN_DEMO else SOURCE_KOLADA
+
+
+# --- the selection ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What an export holds: areas, indicators, genders, years (first, last or None for all),
+    goal levels and the threshold set."""
+
+    areas: tuple[str, ...]
+    kpis: tuple[str, ...]
+    genders: tuple[str, ...] = ("T",)
+    years: tuple[int, int] | None = None
+    levels: tuple[str, ...] = ALL_LEVELS
+    threshold_set: str = DEFAULT_THRESHOLD_SET.name
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, as a page keeps it in its export-selection store."""
+        return {
+            "areas": list(self.areas),
+            "kpis": list(self.kpis),
+            "genders": list(self.genders),
+            "years": list(self.years) if self.years is not None else None,
+            "levels": list(self.levels),
+            "threshold_set": self.threshold_set,
+        }
+
+
+def _choose(
+    data: Mapping[str, Any], key: str, allowed: Sequence[str], default: Sequence[str]
+) -> tuple[str, ...]:
+    """A list-valued key kept to allowed values, in the allowed order; missing → default."""
+    raw = data.get(key)
+    if raw is None:
+        return tuple(default)
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, Iterable):
+        log.warning("Export selection %r: expected a list, got %r; using the default", key, raw)
+        return tuple(default)
+    wanted = {str(item) for item in raw}
+    unknown = wanted.difference(allowed)
+    if unknown:
+        log.warning("Export selection %r: ignoring unknown values %s", key, sorted(unknown))
+    return tuple(item for item in allowed if item in wanted)
+
+
+def _years(raw: Any) -> tuple[int, int] | None:
+    if raw is None:
+        return None
+    try:
+        first, last = (int(year) for year in raw)
+    except (TypeError, ValueError):
+        log.warning("Export selection 'years': expected [first, last] or null, got %r", raw)
+        return None
+    return (min(first, last), max(first, last))
+
+
+def parse_selection(
+    data: Mapping[str, Any] | None, *, area_ids: Sequence[str], kpi_ids: Sequence[str]
+) -> Selection:
+    """A page's export selection (the store's ``data``) checked against the allowed values.
+
+    Missing or ``None`` keys get defaults: every area and indicator, the total (``T``), all
+    years, every level and the default threshold set. Unknown values are dropped (and logged);
+    an empty list stays empty, so an export of nothing is just the header.
+    """
+    if data is None:
+        data = {}
+    elif not isinstance(data, Mapping):
+        log.warning("Export selection: expected a mapping, got %r; using the defaults", data)
+        data = {}
+    threshold = data.get("threshold_set")
+    if threshold not in THRESHOLD_SETS:
+        if threshold is not None:
+            log.warning("Export selection: unknown threshold set %r", threshold)
+        threshold = DEFAULT_THRESHOLD_SET.name
+    return Selection(
+        areas=_choose(data, "areas", area_ids, area_ids),
+        kpis=_choose(data, "kpis", kpi_ids, kpi_ids),
+        genders=_choose(data, "genders", GENDERS, ("T",)),
+        years=_years(data.get("years")),
+        levels=_choose(data, "levels", ALL_LEVELS, ALL_LEVELS),
+        threshold_set=threshold,
+    )
+
+
+def select_observations(observations: pd.DataFrame, selection: Selection) -> pd.DataFrame:
+    """The observation rows of the selection (areas, indicators, genders, years)."""
+    mask = (
+        observations["area_id"].isin(selection.areas)
+        & observations["kpi_id"].isin(selection.kpis)
+        & observations["gender"].isin(selection.genders)
+    )
+    if selection.years is not None:
+        first, last = selection.years
+        mask &= observations["year"].between(first, last)
+    return observations[mask]
+
+
+# --- the table --------------------------------------------------------------------------------
+
+
+def sort_observations(
+    observations: pd.DataFrame, area_order: Sequence[str], kpi_order: Sequence[str]
+) -> pd.DataFrame:
+    """Observations in export order: area (as given, unknown ids last), indicator, gender,
+    year."""
+    area_rank = {area: i for i, area in enumerate(area_order)}
+    kpi_rank = {kpi: i for i, kpi in enumerate(kpi_order)}
+    gender_rank = {gender: i for i, gender in enumerate(GENDERS)}
+    keys = pd.DataFrame(
+        {
+            "area": observations["area_id"].map(area_rank).fillna(len(area_rank)),
+            "area_id": observations["area_id"],
+            "kpi": observations["kpi_id"].map(kpi_rank).fillna(len(kpi_rank)),
+            "kpi_id": observations["kpi_id"],
+            "gender": observations["gender"].map(gender_rank).fillna(len(gender_rank)),
+            "year": observations["year"],
+        },
+        index=observations.index,
+    )
+    order = keys.sort_values(["area", "area_id", "kpi", "kpi_id", "gender", "year"]).index
+    return observations.loc[order]
+
+
+def goal_lines(
+    observations: pd.DataFrame,
+    goals: Iterable,
+    *,
+    area_ids: Sequence[str],
+    genders: Sequence[str],
+) -> pd.DataFrame:
+    """:func:`indicators.follow_up.goal_line_table` for each gender, with a ``gender`` column
+    (a relative goal's line starts at each series' own base value)."""
+    goals = list(goals)
+    parts = [
+        goal_line_table(observations, goals, area_ids=area_ids, gender=gender).assign(gender=gender)
+        for gender in genders
+    ]
+    columns = ["area_id", "goal_id", "kpi_id", "level", "kind", "line", "year", "value", "gender"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _plain(value: Any) -> Any:
+    """A cell as a plain Python value: None for missing, int/float/str otherwise."""
+    if _missing(value):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _year(value: Any) -> int | None:
+    value = _plain(value)
+    return None if value is None else int(value)
+
+
+def export_table(
+    observations: pd.DataFrame,
+    status_table: pd.DataFrame,
+    goal_lines: pd.DataFrame,
+    catalogue: Sequence,
+    goals: Iterable,
+    *,
+    area_titles: Mapping[str, str],
+    levels: Sequence[str],
+    data_origin: str | None,
+    retrieved: dt.date | dt.datetime | None,
+    threshold_set: str,
+) -> pd.DataFrame:
+    """One row per observation (area, indicator, gender, year) with goals and status per level.
+
+    ``observations`` holds exactly the selected rows (kpi_id, area_id, year, gender, value,
+    status); ``status_table`` is :func:`indicators.follow_up.status_table` (judged on whole
+    series); ``goal_lines`` is :func:`goal_lines` (with a ``gender`` column); ``catalogue``
+    gives label and unit; ``goals`` the goal records (for their target values). Columns as in
+    the module documentation; missing cells are ``None``, years are ``int``.
+    """
+    indicators = {indicator.kpi_id: indicator for indicator in catalogue}
+    goal_targets = {goal.id: goal.target_value for goal in goals}
+    obs = sort_observations(observations, list(area_titles), list(indicators))
+    frame = pd.DataFrame(
+        {
+            "area_id": obs["area_id"].to_numpy(dtype=object),
+            "kpi_id": obs["kpi_id"].to_numpy(dtype=object),
+            "gender": obs["gender"].to_numpy(dtype=object),
+            "year": obs["year"].to_numpy(),
+            "value": obs["value"].to_numpy(dtype=object),
+            "value_status": obs["status"].to_numpy(dtype=object),
+        }
+    )
+    result: dict[str, list] = {
+        "område_id": frame["area_id"].tolist(),
+        "område": [area_titles.get(a, a) for a in frame["area_id"]],
+        "nyckeltal": frame["kpi_id"].tolist(),
+        "indikator": [indicators[k].label if k in indicators else None for k in frame["kpi_id"]],
+        "enhet": [indicators[k].unit if k in indicators else None for k in frame["kpi_id"]],
+        "kön": [GENDER_LABELS.get(g, g) for g in frame["gender"]],
+        "år": [int(y) for y in frame["year"]],
+        "värde": [_plain(v) for v in frame["value"]],
+        "värde_status": [_plain(s) for s in frame["value_status"]],
+    }
+    lines = goal_lines[goal_lines["line"] == "mål"]
+    line_values = {
+        (a, g, s, int(y)): float(v)
+        for a, g, s, y, v in zip(
+            lines["area_id"],
+            lines["goal_id"],
+            lines["gender"],
+            lines["year"],
+            lines["value"],
+            strict=True,
+        )
+    }
+    for level in levels:
+        rows = status_table[status_table["level"] == level].drop_duplicates(_KEYS)
+        by_key = {
+            tuple(key): record
+            for key, record in zip(
+                rows[_KEYS].itertuples(index=False, name=None),
+                rows.to_dict("records"),
+                strict=True,
+            )
+        }
+        cells: dict[str, list] = {name: [] for name in LEVEL_FIELDS}
+        for area_id, kpi_id, gender, year in zip(
+            frame["area_id"], frame["kpi_id"], frame["gender"], frame["year"], strict=True
+        ):
+            record = by_key.get((area_id, kpi_id, gender))
+            for name, source in LEVEL_FIELDS.items():
+                if record is None:
+                    cells[name].append(None)
+                elif source is None:
+                    cells[name].append(
+                        _goal_value(record, level, int(year), line_values, goal_targets)
+                    )
+                elif name in _YEAR_FIELDS:
+                    cells[name].append(_year(record.get(source)))
+                else:
+                    cells[name].append(_plain(record.get(source)))
+        for name, values in cells.items():
+            result[f"{level}_{name}"] = values
+    n = len(frame)
+    result["tröskelvärden"] = [threshold_set] * n
+    result["datakälla"] = [source_text(data_origin)] * n
+    retrieved_text = _iso_date(retrieved)
+    result["hämtad"] = [retrieved_text] * n
+    table = pd.DataFrame(result, columns=export_columns(levels), dtype=object)
+    return table
+
+
+def _goal_value(
+    record: Mapping[str, Any],
+    level: str,
+    year: int,
+    line_values: Mapping[tuple, float],
+    goal_targets: Mapping[str, float | None],
+) -> float | None:
+    """The ``målvärde`` of one row: the goal line at the year, else the goal's target."""
+    goal_id = _plain(record.get("goal_id"))
+    if level == TREND or goal_id is None:
+        return None
+    on_line = line_values.get((record["area_id"], goal_id, record["gender"], year))
+    if on_line is not None:
+        return on_line
+    target = goal_targets.get(goal_id)
+    if target is not None:
+        return float(target)
+    return _plain(record.get("target_value"))
+
+
+def _iso_date(value: dt.date | dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return value.isoformat()
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+def neutralise(text: str) -> str:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def format_cell(value: Any, decimal: str = ".") -> str:
+    """One CSV cell: empty for missing, numbers positional with ``decimal``, text neutralised."""
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Number):
+        number = float(value)  # type: ignore[arg-type]
+        if math.isinf(number):
+            return ""
+        text = np.format_float_positional(number, trim="-")
+        return text.replace(".", decimal) if decimal != "." else text
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return neutralise(str(value))
+
+
+def _csv_line(cells: Sequence[str], delimiter: str) -> str:
+    """One CSV line (RFC 4180 quoting): a cell holding the delimiter, a quote, CR or LF is
+    quoted; a line of a single empty cell is written ``""`` so that it is not a blank line."""
+    if len(cells) == 1 and cells[0] == "":
+        return '""'
+    special = (delimiter, '"', "\r", "\n")
+    return delimiter.join(
+        '"' + cell.replace('"', '""') + '"' if any(ch in cell for ch in special) else cell
+        for cell in cells
+    )
+
+
+def to_csv_bytes(frame: pd.DataFrame, fmt: str = FORMAT_CSV) -> bytes:
+    """The table as CSV bytes in format ``csv`` or ``excel-sv`` (see the module documentation)."""
+    if fmt == FORMAT_CSV:
+        delimiter, decimal, newline, prefix = ",", ".", "\n", ""
+    elif fmt == FORMAT_EXCEL_SV:
+        delimiter, decimal, newline, prefix = ";", ",", "\r\n", BOM
+    else:
+        raise ValueError(f"unknown export format {fmt!r}; expected one of: {', '.join(FORMATS)}")
+    header = [neutralise(str(column)) for column in frame.columns]
+    columns = [
+        [format_cell(value, decimal) for value in frame[column].tolist()]
+        for column in frame.columns
+    ]
+    lines = [_csv_line(header, delimiter)]
+    lines.extend(_csv_line(row, delimiter) for row in zip(*columns, strict=True))
+    text = "".join(line + newline for line in lines)
+    return (prefix + text).encode("utf-8")

@@ -1,0 +1,507 @@
+"""Export: choose areas, indicators, years, genders, goal levels and threshold set, preview the
+first rows and download them as CSV (standard or Excel with Swedish settings).
+
+The selections live in the address bar: ``omraden``, ``indikatorer``, ``fran``, ``till``,
+``kon``, ``niva`` and ``metod``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+from dash.exceptions import PreventUpdate
+
+from data.export import GENDER_LABELS, Selection, parse_selection
+from indicators.catalogue import Indicator
+from indicators.follow_up import ALL_LEVELS, LEVEL_LABELS
+from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS, Status
+from indicators.sdg import DIMENSIONS, sdg_name
+from layouts import _data
+from layouts._components import data_table, parse_list, source_credit, status_badge, sync_url
+from layouts._download import download_panel, selection_store, selection_table
+from layouts._format import format_number
+
+log = logging.getLogger(__name__)
+
+PAGE = "export"
+PREVIEW_ROWS = 20
+SITE = "Hållbarhetsuppföljning Dalarna"
+
+dash.register_page(__name__, path="/export", title=f"Export – {SITE}", name="Export", order=8)
+
+DROPDOWN_LABELS = {
+    "select_all": "Markera alla",
+    "deselect_all": "Avmarkera alla",
+    "selected_count": "{num_selected} valda",
+    "search": "Sök indikator, nyckeltal eller mål",
+    "clear_search": "Rensa sökningen",
+    "clear_selection": "Rensa valet",
+    "no_options_found": "Ingen indikator matchar",
+}
+
+
+# --- choices ---------------------------------------------------------------------------------
+
+
+def indicator_options(catalogue: Sequence[Indicator]) -> list[dict[str, str]]:
+    """The indicators grouped by SDG goal (goal order, then label), searchable by label,
+    KPI id and goal."""
+    ordered = sorted(catalogue, key=lambda i: (i.sdg_goal, i.label))
+    return [
+        {
+            "label": f"Mål {i.sdg_goal} · {i.label} ({i.kpi_id})",
+            "value": i.kpi_id,
+            "search": f"{i.label} {i.kpi_id} mål {i.sdg_goal} {sdg_name(i.sdg_goal)} {i.dimension}",
+        }
+        for i in ordered
+    ]
+
+
+def sdg_options(catalogue: Sequence[Indicator]) -> list[dict[str, Any]]:
+    goals = sorted({i.sdg_goal for i in catalogue})
+    return [{"label": f"Mål {g}: {sdg_name(g)}", "value": g} for g in goals]
+
+
+def quick_pick(
+    catalogue: Sequence[Indicator],
+    current: Sequence[str] | None,
+    sdg_goal: int | None,
+    dimension: str | None,
+) -> list[str]:
+    """The current indicators plus every indicator of the SDG goal and/or dimension chosen
+    (both chosen: indicators matching both), in catalogue order."""
+    chosen = set(current or [])
+    if sdg_goal is not None or dimension:
+        chosen.update(
+            i.kpi_id
+            for i in catalogue
+            if (sdg_goal is None or i.sdg_goal == int(sdg_goal))
+            and (not dimension or i.dimension == dimension)
+        )
+    return [i.kpi_id for i in catalogue if i.kpi_id in chosen]
+
+
+def year_range() -> list[int]:
+    """Every year that holds an observation, oldest first."""
+    years = _data.observations(("T",))["year"]
+    if years.empty:
+        return []
+    return list(range(int(years.min()), int(years.max()) + 1))
+
+
+def _year(text: str | None, years: Sequence[int]) -> int | None:
+    try:
+        year = int(str(text))
+    except (TypeError, ValueError):
+        return None
+    return year if year in years else None
+
+
+def selection_from_controls(
+    areas: Sequence[str] | None,
+    kpis: Sequence[str] | None,
+    first: int | None,
+    last: int | None,
+    genders: Sequence[str] | None,
+    levels: Sequence[str] | None,
+    threshold: str | None,
+    years: Sequence[int],
+) -> Selection:
+    """The export selection the controls describe (checked like any page's selection)."""
+    span = None
+    if years and (first is not None or last is not None):
+        span = [first if first is not None else years[0], last if last is not None else years[-1]]
+    return parse_selection(
+        {
+            "areas": list(areas or []),
+            "kpis": list(kpis or []),
+            "genders": list(genders or []),
+            "years": span,
+            "levels": list(levels or []),
+            "threshold_set": threshold,
+        },
+        area_ids=_data.AREA_ORDER,
+        kpi_ids=[i.kpi_id for i in _data.catalogue()],
+    )
+
+
+# --- preview ---------------------------------------------------------------------------------
+
+
+def row_count_text(n: int) -> str:
+    """``1 rad`` / ``12 345 rader``."""
+    return f"{format_number(n, 0)} {'rad' if n == 1 else 'rader'}"
+
+
+def _status_cell(value: object) -> object:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    return status_badge(Status(str(value)))
+
+
+def preview_table(table: pd.DataFrame, levels: Sequence[str]) -> html.Div:
+    """The first rows of an export as an accessible table (values with Swedish numbers)."""
+    decimals = {i.kpi_id: i.decimals for i in _data.catalogue()}
+    display = pd.DataFrame(
+        {
+            "område": table["område"],
+            "nyckeltal": table["nyckeltal"],
+            "indikator": table["indikator"],
+            "kön": table["kön"],
+            "år": table["år"].astype(str),
+            "värde": [
+                format_number(v, decimals.get(k, 1))
+                for v, k in zip(table["värde"], table["nyckeltal"], strict=True)
+            ],
+        }
+    )
+    columns: list = [
+        ("område", "Område", None),
+        ("nyckeltal", "Nyckeltal", None),
+        ("indikator", "Indikator", None),
+        ("kön", "Kön", None),
+        ("år", "År", None),
+        ("värde", "Värde", None),
+    ]
+    for level in levels:
+        display[f"{level}_status"] = table[f"{level}_status"]
+        columns.append((f"{level}_status", f"{LEVEL_LABELS[level]}: status", _status_cell))
+    display["datakälla"] = table["datakälla"]
+    columns.append(("datakälla", "Datakälla", None))
+    return html.Div(
+        data_table(
+            display,
+            columns,
+            caption=f"Förhandsvisning: de första {len(display)} raderna av exporten",
+            id="export-preview-table",
+        ),
+        className="table-scroll",
+        tabIndex=0,
+        role="region",
+        **{"aria-label": "Förhandsvisning av exporten (rulla i sidled)"},
+    )
+
+
+# --- layout ----------------------------------------------------------------------------------
+
+
+def _control(label: str, control, *, label_for: str | None = None) -> html.Div:
+    if label_for is not None:
+        heading = html.Label(label, htmlFor=label_for, className="control-label")
+    else:
+        heading = html.Span(label, className="control-label")
+    return html.Div([heading, control], className="control")
+
+
+def _fieldset(legend: str, children: list, class_name: str = "") -> html.Fieldset:
+    return html.Fieldset(
+        [html.Legend(legend, className="control-label"), *children],
+        className=("export-fieldset " + class_name).strip(),
+    )
+
+
+def layout(
+    omraden: str | None = None,
+    indikatorer: str | None = None,
+    fran: str | None = None,
+    till: str | None = None,
+    kon: str | None = None,
+    niva: str | None = None,
+    metod: str | None = None,
+    **_other,
+) -> html.Div:
+    catalogue = _data.catalogue()
+    kpi_ids = [i.kpi_id for i in catalogue]
+    years = year_range()
+    areas = parse_list(omraden, _data.AREA_ORDER) if omraden else list(_data.AREA_ORDER)
+    kpis = parse_list(indikatorer, kpi_ids)
+    genders = parse_list(kon, tuple(GENDER_LABELS)) or ["T"]
+    levels = parse_list(niva, ALL_LEVELS) if niva else list(ALL_LEVELS)
+    threshold = metod if metod in THRESHOLD_SETS else DEFAULT_THRESHOLD_SET.name
+    first, last = _year(fran, years), _year(till, years)
+    if first is not None and last is not None and first > last:
+        first, last = last, first
+    selection = selection_from_controls(areas, kpis, first, last, genders, levels, threshold, years)
+    year_options = [{"label": str(y), "value": y} for y in years]
+    status = _data.data_status()
+
+    return html.Div(
+        [
+            html.H1("Export"),
+            html.P(
+                "Välj vad du vill ladda ner. Filen innehåller en rad per område, indikator, kön "
+                "och år med värdet, målen på varje vald nivå, status och underlaget bakom den, "
+                "metod och gränsvärden samt datakälla och hämtningsdatum.",
+                className="lead",
+            ),
+            dcc.Store(id="export-url"),
+            selection_store(PAGE, selection.as_dict()),
+            html.Div(
+                [
+                    _fieldset(
+                        "Områden",
+                        [
+                            html.Div(
+                                [
+                                    html.Button(
+                                        "Markera alla",
+                                        id="export-areas-all",
+                                        type="button",
+                                        className="secondary",
+                                    ),
+                                    html.Button(
+                                        "Avmarkera alla",
+                                        id="export-areas-none",
+                                        type="button",
+                                        className="secondary",
+                                    ),
+                                ],
+                                className="button-row",
+                            ),
+                            dcc.Checklist(
+                                id="export-areas",
+                                options=[
+                                    {"label": _data.area_title(a), "value": a}
+                                    for a in _data.AREA_ORDER
+                                ],
+                                value=areas,
+                                className="export-areas",
+                            ),
+                        ],
+                        "export-areas-group",
+                    ),
+                    _fieldset(
+                        "Indikatorer",
+                        [
+                            dcc.Dropdown(
+                                id="export-kpis",
+                                options=indicator_options(catalogue),
+                                value=kpis,
+                                multi=True,
+                                searchable=True,
+                                placeholder="Sök och välj indikatorer …",
+                                labels=DROPDOWN_LABELS,
+                                maxHeight=320,
+                                className="export-kpis",
+                            ),
+                            html.Div(
+                                [
+                                    _control(
+                                        "Lägg till alla för ett globalt mål",
+                                        dcc.Dropdown(
+                                            id="export-sdg",
+                                            options=sdg_options(catalogue),
+                                            placeholder="Välj mål …",
+                                        ),
+                                        label_for="export-sdg",
+                                    ),
+                                    _control(
+                                        "… och/eller en dimension",
+                                        dcc.Dropdown(
+                                            id="export-dimension",
+                                            options=[
+                                                {"label": label, "value": value}
+                                                for value, label in DIMENSIONS.items()
+                                            ],
+                                            placeholder="Välj dimension …",
+                                        ),
+                                        label_for="export-dimension",
+                                    ),
+                                    html.Button(
+                                        "Lägg till indikatorerna",
+                                        id="export-add",
+                                        type="button",
+                                        className="secondary",
+                                    ),
+                                ],
+                                className="quick-picks",
+                            ),
+                        ],
+                        "export-kpis-group",
+                    ),
+                    html.Div(
+                        [
+                            _fieldset(
+                                "År",
+                                [
+                                    html.Div(
+                                        [
+                                            _control(
+                                                "Från",
+                                                dcc.Dropdown(
+                                                    id="export-from",
+                                                    options=year_options,
+                                                    value=first,
+                                                    placeholder="Första året",
+                                                ),
+                                                label_for="export-from",
+                                            ),
+                                            _control(
+                                                "Till",
+                                                dcc.Dropdown(
+                                                    id="export-to",
+                                                    options=year_options,
+                                                    value=last,
+                                                    placeholder="Senaste året",
+                                                ),
+                                                label_for="export-to",
+                                            ),
+                                        ],
+                                        className="year-range",
+                                    )
+                                ],
+                            ),
+                            _fieldset(
+                                "Kön",
+                                [
+                                    dcc.Checklist(
+                                        id="export-genders",
+                                        options=[
+                                            {"label": label, "value": value}
+                                            for value, label in GENDER_LABELS.items()
+                                        ],
+                                        value=genders,
+                                    )
+                                ],
+                            ),
+                            _fieldset(
+                                "Målnivåer",
+                                [
+                                    dcc.Checklist(
+                                        id="export-levels",
+                                        options=[
+                                            {"label": LEVEL_LABELS[level], "value": level}
+                                            for level in ALL_LEVELS
+                                        ],
+                                        value=levels,
+                                    )
+                                ],
+                            ),
+                            _fieldset(
+                                "Gränsvärden",
+                                [
+                                    dcc.RadioItems(
+                                        id="export-threshold",
+                                        options=[
+                                            {"label": t.label_sv, "value": t.name}
+                                            for t in THRESHOLD_SETS.values()
+                                        ],
+                                        value=threshold,
+                                    )
+                                ],
+                            ),
+                        ],
+                        className="export-options",
+                    ),
+                ],
+                className="export-form presentation-hidden",
+            ),
+            html.H2("Förhandsvisning"),
+            html.P(id="export-count", className="row-count", **{"aria-live": "polite"}),
+            source_credit(status),
+            html.Div(id="export-preview"),
+            html.H2("Ladda ner"),
+            download_panel(PAGE),
+        ],
+        className="export-page",
+    )
+
+
+# --- callbacks -------------------------------------------------------------------------------
+
+
+@callback(
+    Output("export-areas", "value"),
+    Input("export-areas-all", "n_clicks"),
+    Input("export-areas-none", "n_clicks"),
+    prevent_initial_call=True,
+)
+def mark_areas(_all: int | None, _none: int | None) -> list[str]:
+    """Select every area ("Markera alla") or none ("Avmarkera alla")."""
+    return areas_for_button(dash.ctx.triggered_id)
+
+
+def areas_for_button(button_id: str | None) -> list[str]:
+    """Every area for "Markera alla", none for "Avmarkera alla"."""
+    return [] if button_id == "export-areas-none" else list(_data.AREA_ORDER)
+
+
+@callback(
+    Output("export-kpis", "value"),
+    Input("export-add", "n_clicks"),
+    State("export-kpis", "value"),
+    State("export-sdg", "value"),
+    State("export-dimension", "value"),
+    prevent_initial_call=True,
+)
+def add_indicators(
+    _clicks: int | None, current: list[str] | None, sdg_goal: int | None, dimension: str | None
+) -> list[str]:
+    """Add every indicator of the chosen SDG goal and/or dimension."""
+    if sdg_goal is None and not dimension:
+        raise PreventUpdate
+    return quick_pick(_data.catalogue(), current, sdg_goal, dimension)
+
+
+@callback(
+    Output({"type": "export-selection", "page": PAGE}, "data"),
+    Output("export-count", "children"),
+    Output("export-preview", "children"),
+    Input("export-areas", "value"),
+    Input("export-kpis", "value"),
+    Input("export-from", "value"),
+    Input("export-to", "value"),
+    Input("export-genders", "value"),
+    Input("export-levels", "value"),
+    Input("export-threshold", "value"),
+)
+def update_preview(
+    areas: list[str] | None,
+    kpis: list[str] | None,
+    first: int | None,
+    last: int | None,
+    genders: list[str] | None,
+    levels: list[str] | None,
+    threshold: str | None,
+) -> tuple[dict, str, object]:
+    """Keep the export selection in step with the controls and preview its first rows."""
+    selection = selection_from_controls(
+        areas, kpis, first, last, genders, levels, threshold, year_range()
+    )
+    missing = [
+        text
+        for text, chosen in (
+            ("ett område", selection.areas),
+            ("en indikator", selection.kpis),
+            ("ett kön", selection.genders),
+        )
+        if not chosen
+    ]
+    if missing:
+        hint = "Välj minst " + " och ".join(missing) + " för att få rader i exporten."
+        return selection.as_dict(), row_count_text(0), html.P(hint, className="note")
+    table, total = selection_table(selection, limit=PREVIEW_ROWS)
+    if total == 0:
+        preview = html.P("Urvalet har inga värden.", className="note")
+    else:
+        preview = preview_table(table, selection.levels)
+    return selection.as_dict(), row_count_text(total), preview
+
+
+sync_url(
+    "export-url",
+    [
+        ("export-areas", "omraden"),
+        ("export-kpis", "indikatorer"),
+        ("export-from", "fran"),
+        ("export-to", "till"),
+        ("export-genders", "kon"),
+        ("export-levels", "niva"),
+        ("export-threshold", "metod"),
+    ],
+)
