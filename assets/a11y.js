@@ -59,10 +59,13 @@
     }
   }
 
+  // Radio and checkbox lists only: the dropdown's popup list is a real listbox of options.
+  var LISTS = ".dash-options-list.dash-radioitems, .dash-options-list.dash-checklist";
+
   function repair(root) {
     if (!root || !root.querySelectorAll) return;
-    if (root.matches && root.matches(".dash-options-list")) repairOptionList(root);
-    root.querySelectorAll(".dash-options-list").forEach(repairOptionList);
+    if (root.matches && root.matches(LISTS)) repairOptionList(root);
+    root.querySelectorAll(LISTS).forEach(repairOptionList);
     if (root.matches && root.matches(".dash-dropdown-wrapper")) repairDropdown(root);
     root.querySelectorAll(".dash-dropdown-wrapper").forEach(repairDropdown);
   }

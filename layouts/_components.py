@@ -118,10 +118,12 @@ def sync_url(store_id: str, params: Sequence[tuple[str, str]]) -> None:
     """Mirror controls in the address bar so that reload, back and shared links restore a view.
 
     ``params`` pairs a component id (its ``value``) with a query parameter name. Lists are
-    joined with commas; empty values are left out. The first sync on a page replaces the
-    history entry, later ones push a new one.
+    joined with commas (an empty list as an empty parameter); empty values are left out; other
+    parameters in the address (e.g. ``visa=presentation``) are kept. The first sync after
+    arriving on a page replaces the history entry, later ones push a new one.
     """
     names = json.dumps([name for _, name in params])
+    store = json.dumps(store_id)
     clientside_callback(
         f"""
         function() {{
@@ -131,21 +133,31 @@ def sync_url(store_id: str, params: Sequence[tuple[str, str]]) -> None:
                 const v = arguments[i];
                 if (v === null || v === undefined || v === '') continue;
                 if (Array.isArray(v)) {{
-                    if (v.length) query.set(names[i], v.join(','));
+                    // An emptied list is kept as "name=" so that a reload keeps it empty.
+                    query.set(names[i], v.join(','));
                 }} else {{
                     query.set(names[i], String(v));
                 }}
             }}
+            // Parameters that belong to the whole app (e.g. presentation mode) survive.
+            const current = new URLSearchParams(window.location.search);
+            for (const [name, value] of current.entries()) {{
+                if (!names.includes(name) && !query.has(name)) query.set(name, value);
+            }}
             const text = query.toString();
             const search = text ? '?' + text : '';
+            const synced = window.__urlSync || (window.__urlSync = {{}});
             if (search !== window.location.search) {{
                 const url = window.location.pathname + search;
-                if (window.location.search === '') {{
-                    window.history.replaceState(null, '', url);
+                // The first sync after arriving on a page completes its address; later
+                // changes are steps the back button can return to.
+                if (synced[{store}] !== window.location.pathname) {{
+                    window.history.replaceState(window.history.state, '', url);
                 }} else {{
-                    window.history.pushState(null, '', url);
+                    window.history.pushState(window.history.state, '', url);
                 }}
             }}
+            synced[{store}] = window.location.pathname;
             return search;
         }}
         """,

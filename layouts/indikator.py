@@ -1,0 +1,373 @@
+"""Indikator: one indicator in depth – its time series for chosen municipalities beside Region
+Dalarna and Riket, the goal lines of every level, status per area and level, and the
+municipalities' ranking in the newest year.
+
+The selections live in the address bar: ``omraden`` (municipality ids), ``kon`` (T, K, M or
+K,M), ``niva`` (which goal levels' lines are drawn) and ``metod`` (threshold set).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+
+from data import queries
+from indicators.catalogue import Indicator
+from indicators.follow_up import GOAL_LEVELS
+from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
+from indicators.ranking import RELATIVE_POSITION_NOTE
+from indicators.sdg import dimension_label, sdg_name
+from layouts import _data
+from layouts._components import source_credit, status_legend, sync_url, url_store
+from layouts._download import download_panel, selection_store
+from layouts._format import format_date
+from layouts._indikator_view import (
+    GENDER_CHOICES,
+    Selection,
+    build_view,
+    gender_choice,
+    goal_levels_of,
+    read_selection,
+)
+
+log = logging.getLogger(__name__)
+
+PAGE = "indikator"
+SITE = "Hållbarhetsuppföljning Dalarna"
+INDEX_PATH = "/indikator"
+
+DIRECTION_TEXT: dict[str, str] = {
+    "up": "ska öka",
+    "down": "ska minska",
+    "none": "ingen (beskrivande indikator)",
+}
+LEVEL_SHORT: dict[str, str] = {
+    "lokal": "Lokalt",
+    "regional": "Regionalt",
+    "nationell": "Nationellt",
+    "global": "Globalt",
+    "trend": "Trend",
+}
+#: Fewer modebar buttons: fewer tab stops between the controls and the table alternative.
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "zoomIn2d", "zoomOut2d"],
+    "toImageButtonOptions": {"format": "png", "filename": "indikator", "scale": 2},
+}
+DROPDOWN_LABELS = {
+    "select_all": "Välj alla",
+    "deselect_all": "Avmarkera alla",
+    "selected_count": "{num_selected} valda",
+    "search": "Sök kommun",
+    "clear_search": "Rensa sökningen",
+    "clear_selection": "Rensa valet",
+    "no_options_found": "Ingen kommun matchar",
+}
+
+
+def _title(kpi_id: str | None = None, **_ignored) -> str:
+    indicator = _data.indicator(kpi_id or "")
+    if indicator is None:
+        return f"Indikatorn finns inte – {SITE}"
+    return f"{indicator.label} – {SITE}"
+
+
+dash.register_page(
+    __name__,
+    path_template="/indikator/<kpi_id>",
+    title=_title,
+    name="Indikator",
+    order=2,
+)
+
+
+# --- layout ----------------------------------------------------------------------------------
+
+
+def not_found(kpi_id: str | None) -> html.Div:
+    """A clear page for an id that is not in the catalogue."""
+    return html.Div(
+        [
+            html.H1("Indikatorn finns inte"),
+            html.P(
+                f"Det finns ingen indikator med id ”{kpi_id or ''}” i katalogen. "
+                "Kontrollera adressen eller välj en indikator i listan."
+            ),
+            html.P(dcc.Link("Till alla indikatorer", href=INDEX_PATH, id="indikator-index-link")),
+        ],
+        className="indikator-not-found",
+    )
+
+
+def _fact(term: str, *definition) -> list:
+    return [html.Dt(term), html.Dd(list(definition))]
+
+
+def header(indicator: Indicator, kpi_row: Mapping | None, status) -> html.Div:
+    """Label, Kolada's title, id, SDG, dimension, direction, unit, definition, publication
+    date and the source credit."""
+    sdg = f"Mål {indicator.sdg_goal}: {sdg_name(indicator.sdg_goal)}"
+    if indicator.sdg_target:
+        sdg += f" (delmål {indicator.sdg_target})"
+    description = (kpi_row or {}).get("description") or "Ingen beskrivning lagrad."
+    published = (kpi_row or {}).get("publication_date")
+    period = (kpi_row or {}).get("publ_period")
+    known = published is not None and not pd.isna(published)
+    published_text = format_date(published) if known else "uppgift saknas"
+    facts = [
+        *_fact("Nyckeltal i Kolada", indicator.kpi_id),
+        *_fact("Globalt mål", sdg),
+        *_fact("Dimension", dimension_label(indicator.dimension)),
+        *_fact("Enhet", indicator.unit),
+        *_fact(
+            "Publiceringsdatum", published_text + (f" (senaste period {period})" if period else "")
+        ),
+    ]
+    return html.Div(
+        [
+            html.P(dcc.Link("← Alla indikatorer", href=INDEX_PATH), className="breadcrumb"),
+            html.H1(indicator.label),
+            html.P(indicator.kolada_title, className="kolada-title"),
+            html.P(
+                f"Önskad riktning: {DIRECTION_TEXT[indicator.direction]}",
+                className="direction",
+            ),
+            html.Dl(facts, className="indikator-facts"),
+            html.Div(
+                [html.H2("Definition", className="visually-hidden"), html.P(description)],
+                className="definition",
+            ),
+            source_credit(status),
+        ],
+        className="indikator-header",
+    )
+
+
+def controls(indicator: Indicator, selection: Selection, available_levels: Sequence[str]):
+    area_options = [{"label": _data.area_title(a), "value": a} for a in _data.MUNICIPALITY_IDS]
+    level_options = [
+        {
+            "label": LEVEL_SHORT[level] + ("" if level in available_levels else " (inget mål)"),
+            "value": level,
+            "disabled": level not in available_levels,
+        }
+        for level in GOAL_LEVELS
+    ]
+    gender_control = html.Fieldset(
+        [
+            html.Legend("Kön", className="control-label"),
+            dcc.RadioItems(
+                id="indikator-gender",
+                options=[{"label": v, "value": k} for k, v in GENDER_CHOICES.items()],
+                value=selection.gender,
+                inline=True,
+            ),
+        ],
+        className="control",
+        hidden=not indicator.is_divided_by_gender,
+    )
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Label("Kommuner", htmlFor="indikator-areas", className="control-label"),
+                    dcc.Dropdown(
+                        id="indikator-areas",
+                        options=area_options,
+                        value=list(selection.areas),
+                        multi=True,
+                        placeholder="Välj kommuner att jämföra …",
+                        labels=DROPDOWN_LABELS,
+                    ),
+                    html.Span(
+                        "Region Dalarna och Riket visas alltid som jämförelse.", className="note"
+                    ),
+                ],
+                className="control control-areas",
+            ),
+            gender_control,
+            html.Fieldset(
+                [
+                    html.Legend("Mållinjer", className="control-label"),
+                    dcc.Checklist(
+                        id="indikator-levels",
+                        options=level_options,
+                        value=list(selection.levels),
+                        inline=True,
+                    ),
+                    html.Span(
+                        "Indikatorn har inga mål i katalogen; status bedöms som trend.",
+                        className="note",
+                        hidden=bool(available_levels),
+                    ),
+                ],
+                className="control",
+            ),
+            html.Fieldset(
+                [
+                    html.Legend("Bedömningsmetod", className="control-label"),
+                    dcc.RadioItems(
+                        id="indikator-metod",
+                        options=[
+                            {
+                                "label": html.Span(t.label_sv.split(":")[0], title=t.label_sv),
+                                "value": name,
+                            }
+                            for name, t in THRESHOLD_SETS.items()
+                        ],
+                        value=selection.threshold_set,
+                        inline=True,
+                    ),
+                ],
+                className="control",
+            ),
+        ],
+        className="controls indikator-controls",
+        role="group",
+        **{"aria-label": "Urval"},
+    )
+
+
+def _table_alternative(content, id: str) -> html.Details:
+    return html.Details(
+        [html.Summary("Visa som tabell"), html.Div(content, id=id)],
+        className="table-alternative",
+    )
+
+
+def layout(kpi_id: str | None = None, **query) -> html.Div:
+    indicator = _data.indicator(kpi_id or "")
+    if indicator is None:
+        return not_found(kpi_id)
+    goals = _data.goals()
+    selection = read_selection(
+        indicator,
+        goals,
+        omraden=query.get("omraden"),
+        kon=query.get("kon"),
+        niva=query.get("niva"),
+        metod=query.get("metod"),
+    )
+    kpi_rows = queries.kpis(_data.engine(), [indicator.kpi_id]).to_dict("records")
+    status = _data.data_status()
+    view = build_view(indicator, selection)
+    return html.Div(
+        [
+            dcc.Store(id="indikator-kpi", data=indicator.kpi_id),
+            url_store("indikator-url"),
+            selection_store(PAGE, view.selection),
+            header(indicator, kpi_rows[0] if kpi_rows else None, status),
+            controls(indicator, selection, goal_levels_of(indicator.kpi_id, goals)),
+            html.Section(
+                [
+                    html.H2("Utveckling över tid", id="indikator-series-heading"),
+                    html.P(
+                        "Heldragna linjer är utfall; streckade linjer är mål (prickat lokalt, "
+                        "streck-prick regionalt, streckat nationellt, långa streck globalt). "
+                        "Luckor i linjerna betyder att värde saknas. Klicka i förklaringen "
+                        "för att dölja eller visa en linje.",
+                        className="note",
+                    ),
+                    dcc.Graph(
+                        id="indikator-series",
+                        figure=view.series_figure,
+                        config=GRAPH_CONFIG,
+                    ),
+                    _table_alternative(view.series_tables, "indikator-series-tables"),
+                    source_credit(status),
+                ],
+                className="indikator-section",
+                **{"aria-labelledby": "indikator-series-heading"},
+            ),
+            html.Section(
+                [
+                    html.H2("Status per område och nivå"),
+                    status_legend(),
+                    html.Div(view.status, id="indikator-status", className="table-scroll"),
+                    html.P(
+                        [
+                            "Statusen bedömer utvecklingen mot målet eller, för trend, i önskad "
+                            "riktning. ",
+                            dcc.Link("Om metoden", href="/om"),
+                        ],
+                        className="note",
+                    ),
+                ],
+                className="indikator-section",
+            ),
+            html.Section(
+                [
+                    html.H2(view.ranking_heading, id="indikator-ranking-heading"),
+                    dcc.Graph(
+                        id="indikator-ranking",
+                        figure=view.ranking_figure,
+                        config=GRAPH_CONFIG,
+                    ),
+                    html.P(RELATIVE_POSITION_NOTE, className="note relative-note"),
+                    _table_alternative(view.ranking_table, "indikator-ranking-table"),
+                    source_credit(status),
+                ],
+                className="indikator-section",
+            ),
+            html.Section(
+                [html.H2("Ladda ner"), download_panel(PAGE)],
+                className="indikator-section presentation-hidden",
+            ),
+        ],
+        className="indikator-page",
+    )
+
+
+@callback(
+    Output("indikator-series", "figure"),
+    Output("indikator-series-tables", "children"),
+    Output("indikator-status", "children"),
+    Output("indikator-ranking-heading", "children"),
+    Output("indikator-ranking", "figure"),
+    Output("indikator-ranking-table", "children"),
+    Output({"type": "export-selection", "page": PAGE}, "data"),
+    Input("indikator-areas", "value"),
+    Input("indikator-gender", "value"),
+    Input("indikator-levels", "value"),
+    Input("indikator-metod", "value"),
+    State("indikator-kpi", "data"),
+    prevent_initial_call=True,
+)
+def update_indikator(areas, gender, levels, metod, kpi_id):
+    """Redraw the page's figures and tables for the controls' values."""
+    indicator = _data.indicator(kpi_id or "")
+    if indicator is None:
+        raise dash.exceptions.PreventUpdate
+    available = goal_levels_of(indicator.kpi_id, _data.goals())
+    selection = Selection(
+        areas=tuple(a for a in (areas or []) if a in _data.MUNICIPALITY_IDS),
+        gender=gender_choice(gender, indicator.is_divided_by_gender),
+        levels=tuple(level for level in (levels or []) if level in available),
+        threshold_set=metod if metod in THRESHOLD_SETS else DEFAULT_THRESHOLD_SET.name,
+    )
+    view = build_view(indicator, selection)
+    return (
+        view.series_figure,
+        view.series_tables,
+        view.status,
+        view.ranking_heading,
+        view.ranking_figure,
+        view.ranking_table,
+        view.selection,
+    )
+
+
+sync_url(
+    "indikator-url",
+    [
+        ("indikator-areas", "omraden"),
+        ("indikator-gender", "kon"),
+        ("indikator-levels", "niva"),
+        ("indikator-metod", "metod"),
+    ],
+)

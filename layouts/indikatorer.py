@@ -1,0 +1,209 @@
+"""Indikatorer: every catalogue indicator, grouped by Sustainable Development Goal, each linking
+to its own page; filterable by dimension of sustainability (``dimension`` in the address bar)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+import dash
+from dash import Input, Output, callback, dcc, html
+
+from indicators.follow_up import ALL_LEVELS, GOAL_LEVELS
+from indicators.progress import DEFAULT_THRESHOLD_SET
+from indicators.sdg import DIMENSIONS, sdg_colour, sdg_name
+from layouts import _data
+from layouts._components import sync_url, url_store
+from layouts._download import download_panel, selection_store
+
+log = logging.getLogger(__name__)
+
+dash.register_page(
+    __name__,
+    path="/indikator",
+    title="Indikatorer – Hållbarhetsuppföljning Dalarna",
+    name="Indikatorer",
+    order=1,
+)
+
+PAGE = "indikatorer"
+ALL_DIMENSIONS = ""
+DIRECTION_WORDS: dict[str, str] = {
+    "up": "ska öka",
+    "down": "ska minska",
+    "none": "ingen önskad riktning",
+}
+LEVEL_WORDS: dict[str, str] = {
+    "lokal": "lokalt",
+    "regional": "regionalt",
+    "nationell": "nationellt",
+    "global": "globalt",
+}
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def text_colour_on(colour: str) -> str:
+    """Black or white, whichever contrasts more with ``colour`` (WCAG relative luminance)."""
+    luminance = _luminance(colour)
+    on_white = 1.05 / (luminance + 0.05)
+    on_black = (luminance + 0.05) / 0.05
+    return "#FFFFFF" if on_white >= on_black else "#000000"
+
+
+def dimension_choice(text: str | None) -> str:
+    """The dimension a ``dimension`` parameter asks for, or "" (all) for anything else."""
+    return text if text in DIMENSIONS else ALL_DIMENSIONS
+
+
+def goal_levels_by_indicator(goals: Sequence) -> dict[str, list[str]]:
+    """Per KPI id, the goal levels at which it has goals (in level order)."""
+    present: dict[str, set[str]] = {}
+    for goal in goals:
+        present.setdefault(goal.kpi_id, set()).add(goal.level)
+    return {
+        kpi_id: [level for level in GOAL_LEVELS if level in levels]
+        for kpi_id, levels in present.items()
+    }
+
+
+def _entry(indicator, levels: Sequence[str]) -> html.Li:
+    details = [
+        indicator.kpi_id,
+        DIMENSIONS[indicator.dimension],
+        indicator.unit,
+        DIRECTION_WORDS[indicator.direction],
+    ]
+    goal_text = (
+        "Mål: " + ", ".join(LEVEL_WORDS[level] for level in levels) if levels else "Inga mål"
+    )
+    return html.Li(
+        [
+            dcc.Link(indicator.label, href=f"/indikator/{indicator.kpi_id}"),
+            html.Span(" · ".join(details), className="indicator-meta"),
+            html.Span(goal_text, className="indicator-goals"),
+        ],
+        className="indicator-entry",
+    )
+
+
+def indicator_index(
+    catalogue: Sequence, dimension: str, levels_by_kpi: Mapping[str, Sequence[str]]
+) -> list:
+    """The indicators of one dimension (all for ""), as one section per SDG goal in goal order,
+    preceded by a count."""
+    chosen = [i for i in catalogue if not dimension or i.dimension == dimension]
+    sections = []
+    for goal in sorted({i.sdg_goal for i in chosen}):
+        entries = [i for i in chosen if i.sdg_goal == goal]
+        heading_id = f"indikatorer-mal-{goal}"
+        sections.append(
+            html.Section(
+                [
+                    html.H2(
+                        [
+                            html.Span(
+                                str(goal),
+                                className="sdg-number",
+                                style={
+                                    "backgroundColor": sdg_colour(goal),
+                                    "color": text_colour_on(sdg_colour(goal)),
+                                },
+                                **{"aria-hidden": "true"},
+                            ),
+                            html.Span(f"Mål {goal}: {sdg_name(goal)}"),
+                        ],
+                        id=heading_id,
+                    ),
+                    html.Ul(
+                        [_entry(i, levels_by_kpi.get(i.kpi_id, [])) for i in entries],
+                        className="indicator-list",
+                    ),
+                ],
+                className="sdg-group",
+                style={"borderLeftColor": sdg_colour(goal)},
+                **{"aria-labelledby": heading_id},
+            )
+        )
+    where = f" i dimensionen {DIMENSIONS[dimension].lower()}" if dimension else ""
+    count = html.P(
+        f"{len(chosen)} av {len(catalogue)} indikatorer{where}, fördelade på "
+        f"{len(sections)} av de globala målen.",
+        className="note",
+        role="status",
+    )
+    return [count, *sections]
+
+
+def selection_record(catalogue: Sequence, dimension: str) -> dict:
+    """The download selection: the listed indicators for all 17 areas, total series."""
+    return {
+        "areas": list(_data.AREA_ORDER),
+        "kpis": [i.kpi_id for i in catalogue if not dimension or i.dimension == dimension],
+        "genders": ["T"],
+        "years": None,
+        "levels": list(ALL_LEVELS),
+        "threshold_set": DEFAULT_THRESHOLD_SET.name,
+    }
+
+
+def layout(dimension: str | None = None, **_query) -> html.Div:
+    choice = dimension_choice(dimension)
+    levels = goal_levels_by_indicator(_data.goals())
+    return html.Div(
+        [
+            url_store("indikatorer-url"),
+            selection_store(PAGE, selection_record(_data.catalogue(), choice)),
+            html.H1("Indikatorer"),
+            html.P(
+                "Indikatorerna som följs upp, ordnade efter de globala målen för hållbar "
+                "utveckling. Välj en indikator för att se utvecklingen över tid, målen på "
+                "olika nivåer och hur kommunerna står sig.",
+            ),
+            html.Div(
+                html.Fieldset(
+                    [
+                        html.Legend("Dimension", className="control-label"),
+                        dcc.RadioItems(
+                            id="indikatorer-dimension",
+                            options=[{"label": "Alla", "value": ALL_DIMENSIONS}]
+                            + [{"label": label, "value": key} for key, label in DIMENSIONS.items()],
+                            value=choice,
+                            inline=True,
+                        ),
+                    ],
+                    className="control",
+                ),
+                className="controls",
+            ),
+            html.Div(
+                indicator_index(_data.catalogue(), choice, levels),
+                id="indikatorer-list",
+            ),
+            html.Section(
+                [html.H2("Ladda ner"), download_panel(PAGE)], className="presentation-hidden"
+            ),
+        ],
+        className="indikatorer-page",
+    )
+
+
+@callback(
+    Output("indikatorer-list", "children"),
+    Output({"type": "export-selection", "page": PAGE}, "data"),
+    Input("indikatorer-dimension", "value"),
+    prevent_initial_call=True,
+)
+def filter_indicators(dimension):
+    """Show the indicators of the chosen dimension (and offer them for download)."""
+    choice = dimension_choice(dimension)
+    levels = goal_levels_by_indicator(_data.goals())
+    catalogue = _data.catalogue()
+    return indicator_index(catalogue, choice, levels), selection_record(catalogue, choice)
+
+
+sync_url("indikatorer-url", [("indikatorer-dimension", "dimension")])
