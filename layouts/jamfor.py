@@ -1,0 +1,426 @@
+"""Jämför: chosen municipalities side by side for chosen indicators, as small multiples with
+Region Dalarna and Riket as references.
+
+Two views: one panel per indicator with every chosen area on the panel's y axis, or "Samma
+skala": one row per indicator with a panel per municipality on a shared y axis. Every panel
+spans the same years, shows each area's status at the chosen level and has a table alternative.
+
+The selections live in the address bar: ``omraden`` (municipality ids), ``indikatorer`` (KPI
+ids), ``vy`` (indikator | kommun), ``niva`` (the level whose status is shown) and ``metod``
+(threshold set).
+"""
+
+# No ``from __future__ import annotations`` here: Dash Pages executes page modules before they
+# are in ``sys.modules``, where dataclasses cannot resolve string annotations.
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import dash
+import pandas as pd
+from dash import Input, Output, callback, dcc, html
+
+from indicators.catalogue import Indicator
+from indicators.follow_up import ALL_LEVELS, LEVEL_LABELS, TREND
+from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
+from indicators.sdg import sdg_name
+from layouts import _data
+from layouts._comparison_figures import (
+    FACET_HEIGHT,
+    PANEL_HEIGHT,
+    facet_figure,
+    indicator_figure,
+    series_rows,
+    series_table,
+    with_unit,
+    year_span,
+)
+from layouts._components import (
+    data_table,
+    parse_list,
+    source_credit,
+    status_badge,
+    status_legend,
+    sync_url,
+    url_store,
+)
+from layouts._download import download_panel, selection_store
+
+log = logging.getLogger(__name__)
+
+PAGE = "jamfor"
+SITE = "Hållbarhetsuppföljning Dalarna"
+
+#: Falun, Borlänge and Mora: the three largest towns, as a first comparison.
+DEFAULT_AREAS: tuple[str, ...] = ("2080", "2081", "2062")
+#: One indicator from each of four goals and all three dimensions.
+DEFAULT_KPIS: tuple[str, ...] = ("N03702", "N00401", "N17457", "N01451")
+VIEW_INDICATOR = "indikator"
+VIEW_MUNICIPALITY = "kommun"
+VIEWS: dict[str, str] = {
+    VIEW_INDICATOR: "En panel per indikator",
+    VIEW_MUNICIPALITY: "Samma skala: kommunerna sida vid sida",
+}
+#: Above this many municipalities the lines get hard to tell apart (said on the page).
+MANY_AREAS = 6
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+DIRECTION_TEXT: dict[str, str] = {
+    "up": "högre värden önskas",
+    "down": "lägre värden önskas",
+    "none": "ingen önskad riktning",
+}
+DROPDOWN_LABELS = {
+    "select_all": "Välj alla",
+    "deselect_all": "Avmarkera alla",
+    # No count beside the chosen names: Dash reads the count first and the names after it,
+    # so a visible count makes the accessible name differ from the visible text.
+    "selected_count": "",
+    "search": "Sök",
+    "clear_search": "Rensa sökningen",
+    "clear_selection": "Rensa valet",
+    "no_options_found": "Inget matchar",
+}
+
+dash.register_page(__name__, path="/jamfor", title=f"Jämför – {SITE}", name="Jämför", order=6)
+
+
+# --- reading the address bar and the controls -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the page shows."""
+
+    areas: tuple[str, ...]
+    kpis: tuple[str, ...]
+    view: str
+    level: str
+    threshold_set: str
+
+    @property
+    def shown_areas(self) -> tuple[str, ...]:
+        return (*self.areas, *_data.REFERENCE_AREAS)
+
+    def export(self) -> dict:
+        """The download panel's selection (keys of :func:`data.export.parse_selection`)."""
+        return {
+            "areas": list(self.shown_areas),
+            "kpis": list(self.kpis),
+            "genders": ["T"],
+            "years": None,
+            "levels": [self.level],
+            "threshold_set": self.threshold_set,
+        }
+
+
+def _chosen(value, allowed: Sequence[str], default: Sequence[str]) -> tuple[str, ...]:
+    """A list parameter restricted to allowed values: text from the address bar (missing, or
+    naming nothing valid → the default; present but empty → empty, as the user left it) or a
+    control's list (kept as chosen, even empty)."""
+    if value is None:
+        return tuple(default)
+    if isinstance(value, str):
+        if not value.strip():
+            return ()
+        items = parse_list(value, allowed)
+        return tuple(dict.fromkeys(items)) or tuple(default)
+    return tuple(dict.fromkeys(v for v in value if v in allowed))
+
+
+def _one(value, allowed: Sequence[str], default: str) -> str:
+    return value if value in allowed else default
+
+
+def read_selection(omraden=None, indikatorer=None, vy=None, niva=None, metod=None) -> Selection:
+    """The selection from query-string texts or control values, invalid parts replaced by
+    defaults; municipalities in display order, indicators in the chosen order."""
+    kpi_ids = [i.kpi_id for i in _data.catalogue()]
+    areas = _chosen(omraden, _data.MUNICIPALITY_IDS, DEFAULT_AREAS)
+    order = {area: i for i, area in enumerate(_data.MUNICIPALITY_IDS)}
+    return Selection(
+        areas=tuple(sorted(areas, key=order.__getitem__)),
+        kpis=_chosen(indikatorer, kpi_ids, [k for k in DEFAULT_KPIS if k in kpi_ids]),
+        view=_one(vy, tuple(VIEWS), VIEW_INDICATOR),
+        level=_one(niva, ALL_LEVELS, TREND),
+        threshold_set=_one(metod, tuple(THRESHOLD_SETS), DEFAULT_THRESHOLD_SET.name),
+    )
+
+
+# --- panels -----------------------------------------------------------------------------------
+
+
+def status_list(
+    status: pd.DataFrame, indicator: Indicator, area_ids: Sequence[str], level: str
+) -> html.Ul:
+    """Each area's status for one indicator at one level (icon + text), or why there is none."""
+    rows = status[
+        (status["kpi_id"] == indicator.kpi_id)
+        & (status["level"] == level)
+        & (status["gender"] == "T")
+    ].set_index("area_id")
+    items = []
+    for area_id in area_ids:
+        name = _data.area_title(area_id)
+        if area_id in rows.index:
+            row = rows.loc[area_id]
+            badge = status_badge(row["status"], title=row["reason"] or None)
+        else:
+            badge = html.Span(f"inget {LEVEL_LABELS[level].lower()}", className="note")
+        items.append(html.Li([html.Span(f"{name}: ", className="status-area"), badge]))
+    return html.Ul(
+        items,
+        className="jamfor-status",
+        **{"aria-label": f"Status – {LEVEL_LABELS[level]} – {indicator.label}"},
+    )
+
+
+def panel(
+    indicator: Indicator,
+    table: pd.DataFrame,
+    selection: Selection,
+    status: pd.DataFrame,
+    span: tuple[int, int] | None,
+) -> html.Section:
+    """One indicator: heading, figure, statuses and the table alternative."""
+    titles = {area: _data.area_title(area) for area in selection.shown_areas}
+    if selection.view == VIEW_MUNICIPALITY:
+        figure = facet_figure(
+            table, indicator, selection.areas, _data.REFERENCE_AREAS, titles, span=span
+        )
+        height = FACET_HEIGHT
+    else:
+        figure = indicator_figure(table, indicator, titles, span=span)
+        height = PANEL_HEIGHT
+    rows, columns = series_rows(table, indicator, titles)
+    heading_id = f"jamfor-heading-{indicator.kpi_id}"
+    return html.Section(
+        [
+            html.H2(indicator.label, id=heading_id),
+            html.P(
+                [
+                    f"Mål {indicator.sdg_goal}: {sdg_name(indicator.sdg_goal)} · ",
+                    f"{DIRECTION_TEXT[indicator.direction].capitalize()} · ",
+                    dcc.Link("Mer om indikatorn", href=f"/indikator/{indicator.kpi_id}"),
+                ],
+                className="note",
+            ),
+            dcc.Graph(
+                figure=figure,
+                config=GRAPH_CONFIG,
+                className="jamfor-graph",
+                id={"type": "jamfor-graph", "kpi": indicator.kpi_id},
+                style={"height": f"{height}px"},
+            ),
+            html.H3(f"Status: {LEVEL_LABELS[selection.level]}", className="jamfor-status-heading"),
+            status_list(status, indicator, selection.shown_areas, selection.level),
+            html.Details(
+                [
+                    html.Summary("Visa som tabell"),
+                    html.Div(
+                        data_table(
+                            rows,
+                            columns,
+                            caption=f"{with_unit(indicator)} per år och område",
+                        ),
+                        className="table-scroll",
+                    ),
+                ],
+                className="table-alternative",
+            ),
+        ],
+        className="jamfor-panel",
+        **{"aria-labelledby": heading_id, "data-kpi": indicator.kpi_id},
+    )
+
+
+def panels(selection: Selection) -> list:
+    """Every chosen indicator's panel, all on the same years; a note when nothing is chosen."""
+    if not selection.areas or not selection.kpis:
+        missing = "minst en kommun" if not selection.areas else "minst en indikator"
+        return [html.P(f"Välj {missing} för att jämföra.", className="note jamfor-empty")]
+    observations = _data.observations(("T",))
+    status = _data.status(selection.threshold_set, ("T",))
+    indicators = [_data.indicator(kpi) for kpi in selection.kpis]
+    indicators = [i for i in indicators if i is not None]
+    tables = [series_table(observations, i.kpi_id, selection.shown_areas) for i in indicators]
+    span = year_span(tables)
+    children = []
+    if len(selection.areas) > MANY_AREAS:
+        children.append(
+            html.P(
+                f"Du har valt {len(selection.areas)} kommuner: färgerna upprepas efter "
+                f"{MANY_AREAS}, men varje kommun har sin egen markör. Färre kommuner blir "
+                "lättare att läsa.",
+                className="note",
+            )
+        )
+    children.extend(
+        panel(indicator, table, selection, status, span)
+        for indicator, table in zip(indicators, tables, strict=True)
+    )
+    return children
+
+
+def panels_class(view: str) -> str:
+    return "jamfor-panels" + (" facets" if view == VIEW_MUNICIPALITY else "")
+
+
+# --- layout -----------------------------------------------------------------------------------
+
+
+def _kpi_option(indicator: Indicator) -> dict:
+    return {
+        "label": f"{indicator.label} (mål {indicator.sdg_goal})",
+        "value": indicator.kpi_id,
+        "search": f"{indicator.label} {indicator.kolada_title} {indicator.kpi_id}",
+    }
+
+
+def controls(selection: Selection) -> html.Div:
+    area_options = [{"label": _data.area_title(a), "value": a} for a in _data.MUNICIPALITY_IDS]
+    kpi_options = [_kpi_option(i) for i in _data.catalogue()]
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Label("Kommuner", htmlFor="jamfor-omraden", className="control-label"),
+                    dcc.Dropdown(
+                        id="jamfor-omraden",
+                        options=area_options,
+                        value=list(selection.areas),
+                        multi=True,
+                        placeholder="Välj kommuner …",
+                        labels=DROPDOWN_LABELS,
+                    ),
+                    html.Span(
+                        "Region Dalarna och Riket visas alltid som jämförelse.", className="note"
+                    ),
+                ],
+                className="control control-wide",
+            ),
+            html.Div(
+                [
+                    html.Label(
+                        "Indikatorer", htmlFor="jamfor-indikatorer", className="control-label"
+                    ),
+                    dcc.Dropdown(
+                        id="jamfor-indikatorer",
+                        options=kpi_options,
+                        value=list(selection.kpis),
+                        multi=True,
+                        placeholder="Välj indikatorer …",
+                        labels=DROPDOWN_LABELS,
+                    ),
+                ],
+                className="control control-wide",
+            ),
+            html.Fieldset(
+                [
+                    html.Legend("Visning", className="control-label"),
+                    dcc.RadioItems(
+                        id="jamfor-vy",
+                        options=[{"label": v, "value": k} for k, v in VIEWS.items()],
+                        value=selection.view,
+                    ),
+                ],
+                className="control",
+            ),
+            html.Div(
+                [
+                    html.Label("Status mot", htmlFor="jamfor-niva", className="control-label"),
+                    dcc.Dropdown(
+                        id="jamfor-niva",
+                        options=[{"label": LEVEL_LABELS[lv], "value": lv} for lv in ALL_LEVELS],
+                        value=selection.level,
+                        clearable=False,
+                        searchable=False,
+                    ),
+                ],
+                className="control",
+            ),
+            html.Fieldset(
+                [
+                    html.Legend("Bedömningsmetod", className="control-label"),
+                    dcc.RadioItems(
+                        id="jamfor-metod",
+                        options=[
+                            {
+                                "label": html.Span(t.label_sv.split(":")[0], title=t.label_sv),
+                                "value": name,
+                            }
+                            for name, t in THRESHOLD_SETS.items()
+                        ],
+                        value=selection.threshold_set,
+                    ),
+                ],
+                className="control",
+            ),
+        ],
+        className="controls jamfor-controls",
+        role="group",
+        **{"aria-label": "Urval"},
+    )
+
+
+def layout(**query) -> html.Div:
+    selection = read_selection(
+        omraden=query.get("omraden"),
+        indikatorer=query.get("indikatorer"),
+        vy=query.get("vy"),
+        niva=query.get("niva"),
+        metod=query.get("metod"),
+    )
+    status = _data.data_status()
+    return html.Div(
+        [
+            url_store("jamfor-url"),
+            selection_store(PAGE, selection.export()),
+            html.H1("Jämför kommuner"),
+            html.P(
+                "Välj kommuner och indikatorer. Varje indikator får en egen panel med samma "
+                "årsaxel; inom en panel delar alla områden samma skala. Region Dalarna (svart, "
+                "streckad) och Riket (grå, prickad) är referenser. Luckor i linjerna betyder att "
+                "värde saknas.",
+                className="intro",
+            ),
+            controls(selection),
+            status_legend(),
+            source_credit(status),
+            html.Div(panels(selection), id="jamfor-panels", className=panels_class(selection.view)),
+            source_credit(status),
+            html.Section([html.H2("Ladda ner"), download_panel(PAGE)], className="jamfor-download"),
+        ],
+        className="jamfor-page",
+    )
+
+
+@callback(
+    Output("jamfor-panels", "children"),
+    Output("jamfor-panels", "className"),
+    Output({"type": "export-selection", "page": PAGE}, "data"),
+    Input("jamfor-omraden", "value"),
+    Input("jamfor-indikatorer", "value"),
+    Input("jamfor-vy", "value"),
+    Input("jamfor-niva", "value"),
+    Input("jamfor-metod", "value"),
+    prevent_initial_call=True,
+)
+def update_jamfor(omraden, indikatorer, vy, niva, metod):
+    """Redraw the panels and the export selection for the controls' values."""
+    selection = read_selection(
+        omraden=omraden or [], indikatorer=indikatorer or [], vy=vy, niva=niva, metod=metod
+    )
+    return panels(selection), panels_class(selection.view), selection.export()
+
+
+sync_url(
+    "jamfor-url",
+    [
+        ("jamfor-omraden", "omraden"),
+        ("jamfor-indikatorer", "indikatorer"),
+        ("jamfor-vy", "vy"),
+        ("jamfor-niva", "niva"),
+        ("jamfor-metod", "metod"),
+    ],
+)

@@ -1,0 +1,725 @@
+"""Målkonflikter: two indicators across the municipalities – a scatter with the correlation read
+in the light of the indicators' desired directions – and the indicator pairs whose changes most
+often move against each other's goals.
+
+The selections live in the address bar: ``x`` and ``y`` (KPI ids), ``lage`` (ar | forandring |
+over_tid), ``till`` (the year, or the end of the period), ``fran`` (the start of the period) and
+``period`` (the period of the pair list: senaste5 | senaste10 | sedan2015).
+"""
+
+# No ``from __future__ import annotations`` here: Dash Pages executes page modules before they
+# are in ``sys.modules``, where dataclasses cannot resolve string annotations.
+
+import functools
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
+
+from indicators.catalogue import Indicator
+from indicators.conflicts import (
+    CONFLICT,
+    SYNERGY,
+    CorrelationResult,
+    common_years,
+    conflict_pairs,
+    correlation,
+    format_coefficient,
+    improvement_signs,
+    period_changes,
+    scatter_paths,
+    scatter_points,
+)
+from layouts import _data
+from layouts._comparison_figures import (
+    SCATTER_HEIGHT,
+    least_squares,
+    paths_figure,
+    point_rows,
+    scatter_figure,
+    with_unit,
+)
+from layouts._components import data_table, source_credit, sync_url, url_store
+from layouts._download import download_panel, selection_store
+
+log = logging.getLogger(__name__)
+
+PAGE = "malkonflikter"
+SITE = "Hållbarhetsuppföljning Dalarna"
+PATH = "/malkonflikter"
+
+#: Regional product per inhabitant (economic, higher wanted) against greenhouse-gas emissions
+#: per inhabitant (lower wanted): the classic question of growth and climate.
+DEFAULT_X = "N03702"
+DEFAULT_Y = "N00401"
+
+MODE_YEAR = "ar"
+MODE_CHANGE = "forandring"
+MODE_PATHS = "over_tid"
+MODES: dict[str, str] = {
+    MODE_YEAR: "Ett år",
+    MODE_CHANGE: "Förändring mellan två år",
+    MODE_PATHS: "Utveckling över tid",
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """How the pair list measures change: back ``span`` years from each indicator's newest
+    year, or from a base year."""
+
+    label: str
+    span: int | None = None
+    base_year: int | None = None
+
+
+PERIODS: dict[str, Period] = {
+    "senaste5": Period("Senaste fem åren", span=5),
+    "senaste10": Period("Senaste tio åren", span=10),
+    "sedan2015": Period("Sedan 2015 (då Agenda 2030 antogs)", base_year=2015),
+}
+DEFAULT_PERIOD = "senaste5"
+#: A pair is listed when at least this many municipalities have a change on both indicators.
+MIN_MUNICIPALITIES = 8
+TOP_PAIRS = 20
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+ARROWS: dict[str, str] = {"up": "↑", "down": "↓"}
+RELATION_BADGES: dict[str | None, tuple[str, str, str]] = {
+    SYNERGY: ("⇈", "Synergi", "relation-synergi"),
+    CONFLICT: ("⇅", "Målkonflikt", "relation-konflikt"),
+    None: ("–", "Varken synergi eller konflikt", "relation-ingen"),
+}
+
+
+def relation_label(result: CorrelationResult) -> str:
+    """The badge text: the relation and the strength of the correlation behind it."""
+    if result.pearson_r is None:
+        return "Inget sambandsmått"
+    if result.strength is None:
+        return "Inget tydligt samband"
+    label = RELATION_BADGES[result.relation][1]
+    return f"{label} ({result.strength} samband)"
+
+
+dash.register_page(
+    __name__, path=PATH, title=f"Målkonflikter – {SITE}", name="Målkonflikter", order=7
+)
+
+
+# --- reading the address bar ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the scatter shows. ``first_year`` is the period's start (change and paths)."""
+
+    x: str
+    y: str
+    mode: str
+    year: int | None
+    first_year: int | None
+    period: str
+    years: tuple[int, ...]
+
+    def export(self) -> dict:
+        """The download panel's selection: both indicators for every area over the years
+        shown."""
+        if self.year is None:
+            years = None
+        elif self.mode == MODE_YEAR or self.first_year is None:
+            years = [self.year, self.year]
+        else:
+            years = [self.first_year, self.year]
+        return {
+            "areas": list(_data.AREA_ORDER),
+            "kpis": list(dict.fromkeys([self.x, self.y])),
+            "genders": ["T"],
+            "years": years,
+            "levels": ["trend"],
+            "threshold_set": None,
+        }
+
+
+def _as_year(value) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def default_first_year(years: Sequence[int], year: int, period: str) -> int | None:
+    """The start of the period ending in ``year`` among ``years``: ``span`` years back (or the
+    earliest year when the data are shorter), or the base year (or the first year after it)."""
+    earlier = [y for y in years if y < year]
+    if not earlier:
+        return None
+    rule = PERIODS[period]
+    if rule.base_year is not None:
+        after = [y for y in earlier if y >= rule.base_year]
+        return after[0] if after else earlier[-1]
+    back = [y for y in earlier if y <= year - (rule.span or 0)]
+    return back[-1] if back else earlier[0]
+
+
+def read_selection(x=None, y=None, lage=None, till=None, fran=None, period=None) -> Selection:
+    """The selection from query-string texts or control values; invalid parts are replaced by
+    defaults. The years are those in which at least three municipalities have both values; the
+    year defaults to the newest of them."""
+    kpi_ids = {i.kpi_id for i in _data.catalogue()}
+    x = x if x in kpi_ids else DEFAULT_X
+    y = y if y in kpi_ids else DEFAULT_Y
+    mode = lage if lage in MODES else MODE_YEAR
+    period = period if period in PERIODS else DEFAULT_PERIOD
+    years = tuple(common_years(_data.observations(("T",)), x, y, _data.MUNICIPALITY_IDS))
+    year = _as_year(till)
+    if year not in years:
+        year = years[-1] if years else None
+    first = _as_year(fran)
+    if year is None or first not in years or first >= year:
+        first = default_first_year(years, year, period) if year is not None else None
+    return Selection(x, y, mode, year, first, period, years)
+
+
+# --- the scatter ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScatterView:
+    figure: object
+    result: CorrelationResult
+    table: html.Table
+    note: str
+
+
+def _titles() -> dict[str, str]:
+    return {area: _data.area_title(area) for area in _data.AREA_ORDER}
+
+
+def _missing_year_view(x: Indicator, y: Indicator) -> ScatterView:
+    result = CorrelationResult(
+        None,
+        None,
+        0,
+        "Sambandet kan inte beräknas: inget år har värden på båda indikatorerna för minst tre "
+        "kommuner.",
+    )
+    figure = scatter_figure(
+        pd.DataFrame(columns=["area_id", "x", "y"]), x, y, _titles(), result, year=0
+    )
+    table = data_table(pd.DataFrame(columns=["area"]), [("area", "Område", None)], caption="")
+    return ScatterView(figure, result, table, "")
+
+
+def scatter_view(selection: Selection) -> ScatterView:
+    """The scatter (or paths), the municipalities' correlation and the table alternative."""
+    x, y = _data.indicator(selection.x), _data.indicator(selection.y)
+    if selection.year is None:
+        return _missing_year_view(x, y)
+    observations = _data.observations(("T",))
+    titles = _titles()
+    change = selection.mode == MODE_CHANGE and selection.first_year is not None
+    base = selection.first_year if change else None
+    points = scatter_points(
+        observations, x.kpi_id, y.kpi_id, _data.AREA_ORDER, year=selection.year, base_year=base
+    )
+    municipal = points[points["area_id"].isin(_data.MUNICIPALITY_IDS)]
+    result = correlation(
+        municipal["x"],
+        municipal["y"],
+        x_label=x.label,
+        y_label=y.label,
+        x_direction=x.direction,
+        y_direction=y.direction,
+        of_changes=change,
+    )
+    when = f"förändring {base}–{selection.year}" if change else f"år {selection.year}"
+    note = (
+        f"Korrelationen gäller kommunernas förändring {base}–{selection.year}."
+        if change
+        else f"Korrelationen gäller kommunernas värden år {selection.year}."
+    )
+    if selection.mode == MODE_PATHS and selection.first_year is not None:
+        paths = scatter_paths(
+            observations,
+            x.kpi_id,
+            y.kpi_id,
+            _data.AREA_ORDER,
+            first_year=selection.first_year,
+            last_year=selection.year,
+        )
+        figure = paths_figure(
+            paths, x, y, titles, first_year=selection.first_year, last_year=selection.year
+        )
+        rows = point_rows(paths, x, y, titles, change=False, with_year=True)
+        columns = [
+            ("area", "Område", None),
+            ("year", "År", None),
+            ("x", with_unit(x), None),
+            ("y", with_unit(y), None),
+        ]
+        caption = f"{x.label} och {y.label} per område och år {selection.first_year}–"
+        caption += str(selection.year)
+    else:
+        figure = scatter_figure(
+            points,
+            x,
+            y,
+            titles,
+            result,
+            year=selection.year,
+            base_year=base,
+            fit=least_squares(municipal) if result.pearson_r is not None else None,
+        )
+        rows = point_rows(points, x, y, titles, change=change)
+        prefix = f"Förändring {base}–{selection.year}: " if change else ""
+        columns = [
+            ("area", "Område", None),
+            ("role", "Roll", None),
+            ("x", f"{prefix}{with_unit(x)}", None),
+            ("y", f"{prefix}{with_unit(y)}", None),
+        ]
+        caption = f"Diagrammets punkter, {when}"
+    table = data_table(rows, columns, caption=caption, id="malkonflikter-points")
+    return ScatterView(figure, result, table, note)
+
+
+def correlation_box(result: CorrelationResult, note: str) -> list:
+    """r, ρ and n (with the exact r in ``data-value``), the relation and its interpretation."""
+    icon, _, class_name = RELATION_BADGES[result.relation]
+    exact = "" if result.pearson_r is None else repr(result.pearson_r)
+    return [
+        html.P(
+            [
+                html.Span("Pearson r = "),
+                html.Strong(
+                    format_coefficient(result.pearson_r),
+                    id="malkonflikter-pearson",
+                    **{"data-value": exact},
+                ),
+                html.Span(" · Spearman ρ = "),
+                html.Strong(format_coefficient(result.spearman_rho), id="malkonflikter-spearman"),
+                html.Span(" · n = "),
+                html.Strong(str(result.n), id="malkonflikter-n"),
+                html.Span(" kommuner"),
+            ],
+            className="correlation-numbers",
+        ),
+        html.P(
+            html.Span(
+                [html.Span(icon, **{"aria-hidden": "true"}), " ", relation_label(result)],
+                className=f"relation-badge {class_name}",
+                id="malkonflikter-relation",
+            )
+        ),
+        html.P(result.interpretation_sv, id="malkonflikter-tolkning"),
+        html.P(
+            f"{note} Region Dalarna och Riket visas som referenser men ingår inte i "
+            "beräkningen. Pearsons r mäter linjärt samband, Spearmans ρ samband i rangordning "
+            "(mindre känsligt för enstaka extrema kommuner).",
+            className="note",
+        ),
+    ]
+
+
+# --- the pair list ----------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=8)
+def _pairs(_version: tuple, period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rule = PERIODS[period]
+    catalogue = _data.catalogue()
+    changes = period_changes(
+        _data.observations(("T",)),
+        _data.MUNICIPALITY_IDS,
+        span_years=rule.span,
+        base_year=rule.base_year,
+        kpi_ids=[i.kpi_id for i in catalogue],
+    )
+    signs = improvement_signs(changes.changes, {i.kpi_id: i.direction for i in catalogue})
+    pairs = conflict_pairs(signs, min_n=MIN_MUNICIPALITIES)
+    return pairs, changes.periods
+
+
+def pair_table(period: str) -> pd.DataFrame:
+    """The most conflicting pairs for a period (cached per data version): the rows of
+    :func:`indicators.conflicts.conflict_pairs` with each indicator's period."""
+    pairs, periods = _pairs(_data.version(), period)
+    top = pairs.head(TOP_PAIRS).copy()
+    spans = {
+        kpi: f"{first}–{last}"
+        for kpi, first, last in periods[["kpi_id", "start_year", "end_year"]].itertuples(
+            index=False
+        )
+    }
+    top["period_x"] = top["kpi_x"].map(spans)
+    top["period_y"] = top["kpi_y"].map(spans)
+    return top.reset_index(drop=True)
+
+
+def pair_href(kpi_x: str, kpi_y: str, period: str) -> str:
+    """The scatter of a pair's changes over the list's period."""
+    return f"{PATH}?x={kpi_x}&y={kpi_y}&lage={MODE_CHANGE}&period={period}&fokus=diagram"
+
+
+def _named(kpi_id: str) -> str:
+    indicator = _data.indicator(kpi_id)
+    return f"{indicator.label} {ARROWS.get(indicator.direction, '')}".strip()
+
+
+def pairs_section_table(period: str) -> html.Table:
+    top = pair_table(period)
+    rows = []
+    for rank, record in enumerate(top.to_dict("records"), start=1):
+        same = record["period_x"] == record["period_y"]
+        rows.append(
+            {
+                "rank": str(rank),
+                "pair": (
+                    f"{_named(record['kpi_x'])} – {_named(record['kpi_y'])}",
+                    pair_href(record["kpi_x"], record["kpi_y"], period),
+                ),
+                "konflikt": str(record["n_konflikt"]),
+                "synergi": str(record["n_synergi"]),
+                "samre": str(record["n_bada_samre"]),
+                "n": str(record["n"]),
+                "andel": f"{round(record['konflikt_andel'] * 100)} %",
+                "period": record["period_x"]
+                if same
+                else f"{record['period_x']} resp. {record['period_y']}",
+            }
+        )
+    frame = pd.DataFrame(
+        rows, columns=["rank", "pair", "konflikt", "synergi", "samre", "n", "andel", "period"]
+    )
+    return data_table(
+        frame,
+        [
+            ("rank", "Nr", None),
+            ("pair", "Indikatorpar (visa i diagrammet)", _pair_link),
+            ("konflikt", "Konflikt", None),
+            ("synergi", "Synergi", None),
+            ("samre", "Båda sämre", None),
+            ("n", "Kommuner (n)", None),
+            ("andel", "Konfliktandel", None),
+            ("period", "Period", None),
+        ],
+        caption=f"De {TOP_PAIRS} indikatorpar vars förändring oftast går emot varandras mål "
+        f"({PERIODS[period].label.lower()})",
+        id="malkonflikter-pairs",
+    )
+
+
+def _pair_link(value) -> dcc.Link:
+    text, href = value
+    return dcc.Link(text, href=href, className="pair-link")
+
+
+# --- layout -----------------------------------------------------------------------------------
+
+
+def _kpi_options() -> list[dict]:
+    return [
+        {
+            "label": f"{i.label} {ARROWS.get(i.direction, '')}".strip() + f" (mål {i.sdg_goal})",
+            "value": i.kpi_id,
+            "search": f"{i.label} {i.kolada_title} {i.kpi_id}",
+        }
+        for i in _data.catalogue()
+    ]
+
+
+def _year_options(years: Sequence[int]) -> list[dict]:
+    return [{"label": str(y), "value": str(y)} for y in reversed(years)]
+
+
+def controls(selection: Selection) -> html.Div:
+    options = _kpi_options()
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Label(
+                        "Indikator på x-axeln", htmlFor="malkonflikter-x", className="control-label"
+                    ),
+                    dcc.Dropdown(
+                        id="malkonflikter-x", options=options, value=selection.x, clearable=False
+                    ),
+                ],
+                className="control control-wide",
+            ),
+            html.Div(
+                [
+                    html.Label(
+                        "Indikator på y-axeln", htmlFor="malkonflikter-y", className="control-label"
+                    ),
+                    dcc.Dropdown(
+                        id="malkonflikter-y", options=options, value=selection.y, clearable=False
+                    ),
+                ],
+                className="control control-wide",
+            ),
+            html.Fieldset(
+                [
+                    html.Legend("Visa", className="control-label"),
+                    dcc.RadioItems(
+                        id="malkonflikter-lage",
+                        options=[{"label": v, "value": k} for k, v in MODES.items()],
+                        value=selection.mode,
+                    ),
+                ],
+                className="control",
+            ),
+            html.Div(
+                [
+                    html.Label("Från år", htmlFor="malkonflikter-fran", className="control-label"),
+                    dcc.Dropdown(
+                        id="malkonflikter-fran",
+                        options=_year_options(selection.years),
+                        value=_text(selection.first_year),
+                        clearable=False,
+                        searchable=False,
+                    ),
+                ],
+                className="control control-year",
+                id="malkonflikter-fran-control",
+                hidden=selection.mode == MODE_YEAR,
+            ),
+            html.Div(
+                [
+                    html.Label(
+                        "År" if selection.mode == MODE_YEAR else "Till år",
+                        htmlFor="malkonflikter-till",
+                        className="control-label",
+                        id="malkonflikter-till-label",
+                    ),
+                    dcc.Dropdown(
+                        id="malkonflikter-till",
+                        options=_year_options(selection.years),
+                        value=_text(selection.year),
+                        clearable=False,
+                        searchable=False,
+                    ),
+                ],
+                className="control control-year",
+            ),
+        ],
+        className="controls malkonflikter-controls",
+        role="group",
+        **{"aria-label": "Urval för spridningsdiagrammet"},
+    )
+
+
+def _text(year: int | None) -> str | None:
+    return None if year is None else str(year)
+
+
+def layout(**query) -> html.Div:
+    selection = read_selection(
+        x=query.get("x"),
+        y=query.get("y"),
+        lage=query.get("lage"),
+        till=query.get("till"),
+        fran=query.get("fran"),
+        period=query.get("period"),
+    )
+    view = scatter_view(selection)
+    status = _data.data_status()
+    return html.Div(
+        [
+            url_store("malkonflikter-url"),
+            dcc.Store(id="malkonflikter-focus", data=query.get("fokus")),
+            selection_store(PAGE, selection.export()),
+            html.H1("Målkonflikter och synergier"),
+            html.P(
+                "Två indikatorer mot varandra över Dalarnas kommuner: går de hand i hand mot "
+                "sina mål (synergi), eller brukar den ena bli sämre där den andra blir bättre "
+                "(målkonflikt)? Underlag för samtal – ett samband visar inte orsak och verkan.",
+                className="intro",
+            ),
+            controls(selection),
+            html.Section(
+                [
+                    html.H2(
+                        "Spridningsdiagram",
+                        id="malkonflikter-scatter-heading",
+                        tabIndex="-1",
+                    ),
+                    html.Div(
+                        correlation_box(view.result, view.note),
+                        id="malkonflikter-correlation",
+                        className="correlation-box",
+                        **{"aria-live": "polite"},
+                    ),
+                    dcc.Graph(
+                        id="malkonflikter-scatter",
+                        figure=view.figure,
+                        config=GRAPH_CONFIG,
+                        style={"height": f"{SCATTER_HEIGHT}px"},
+                    ),
+                    html.Details(
+                        [
+                            html.Summary("Visa som tabell"),
+                            html.Div(
+                                view.table, id="malkonflikter-table", className="table-scroll"
+                            ),
+                        ],
+                        className="table-alternative",
+                    ),
+                    source_credit(status),
+                ],
+                className="malkonflikter-section",
+                **{"aria-labelledby": "malkonflikter-scatter-heading"},
+            ),
+            html.Section(
+                [
+                    html.H2("Indikatorpar som oftast drar åt olika håll", id="malkonflikter-ph"),
+                    html.P(
+                        [
+                            "För varje par av indikatorer med önskad riktning räknas i hur många "
+                            "kommuner den ena har utvecklats i önskad riktning medan den andra "
+                            "har gått åt fel håll (konflikt), och i hur många båda har "
+                            "förbättrats (synergi). Förändringen mäts för varje indikator från "
+                            "dess senaste år med värden bakåt (fem eller tio år, eller från "
+                            "2015). Bara par där minst ",
+                            str(MIN_MUNICIPALITIES),
+                            " kommuner har värden båda åren listas; de sorteras efter "
+                            "konfliktandel. Att två indikatorer ofta går åt olika håll behöver "
+                            "inte betyda att den ena orsakar den andra.",
+                        ],
+                        className="note",
+                    ),
+                    html.Fieldset(
+                        [
+                            html.Legend("Period", className="control-label"),
+                            dcc.RadioItems(
+                                id="malkonflikter-period",
+                                options=[
+                                    {"label": p.label, "value": k} for k, p in PERIODS.items()
+                                ],
+                                value=selection.period,
+                                inline=True,
+                            ),
+                        ],
+                        className="controls",
+                    ),
+                    html.Div(
+                        pairs_section_table(selection.period),
+                        id="malkonflikter-pairs-wrapper",
+                        className="table-scroll",
+                    ),
+                    source_credit(status),
+                ],
+                className="malkonflikter-section",
+                **{"aria-labelledby": "malkonflikter-ph"},
+            ),
+            html.Section(
+                [html.H2("Ladda ner"), download_panel(PAGE)], className="malkonflikter-download"
+            ),
+        ],
+        className="malkonflikter-page",
+    )
+
+
+# --- callbacks --------------------------------------------------------------------------------
+
+
+@callback(
+    Output("malkonflikter-till", "options"),
+    Output("malkonflikter-till", "value"),
+    Output("malkonflikter-fran", "options"),
+    Output("malkonflikter-fran", "value"),
+    Input("malkonflikter-x", "value"),
+    Input("malkonflikter-y", "value"),
+    State("malkonflikter-till", "value"),
+    State("malkonflikter-fran", "value"),
+    State("malkonflikter-period", "value"),
+    prevent_initial_call=True,
+)
+def update_years(x, y, till, fran, period):
+    """The years in which both indicators have values; the chosen years kept where possible."""
+    selection = read_selection(x=x, y=y, till=till, fran=fran, period=period)
+    options = _year_options(selection.years)
+    return options, _text(selection.year), options, _text(selection.first_year)
+
+
+@callback(
+    Output("malkonflikter-scatter", "figure"),
+    Output("malkonflikter-correlation", "children"),
+    Output("malkonflikter-table", "children"),
+    Output("malkonflikter-fran-control", "hidden"),
+    Output("malkonflikter-till-label", "children"),
+    Output({"type": "export-selection", "page": PAGE}, "data"),
+    Input("malkonflikter-x", "value"),
+    Input("malkonflikter-y", "value"),
+    Input("malkonflikter-lage", "value"),
+    Input("malkonflikter-till", "value"),
+    Input("malkonflikter-fran", "value"),
+    State("malkonflikter-period", "value"),
+    prevent_initial_call=True,
+)
+def update_scatter(x, y, lage, till, fran, period):
+    """Redraw the scatter, the correlation and the table for the controls' values."""
+    selection = read_selection(x=x, y=y, lage=lage, till=till, fran=fran, period=period)
+    view = scatter_view(selection)
+    return (
+        view.figure,
+        correlation_box(view.result, view.note),
+        view.table,
+        selection.mode == MODE_YEAR,
+        "År" if selection.mode == MODE_YEAR else "Till år",
+        selection.export(),
+    )
+
+
+@callback(
+    Output("malkonflikter-pairs-wrapper", "children"),
+    Input("malkonflikter-period", "value"),
+    prevent_initial_call=True,
+)
+def update_pairs(period):
+    """The pair list for the chosen period."""
+    return pairs_section_table(period if period in PERIODS else DEFAULT_PERIOD)
+
+
+# A pair link (``fokus=diagram``) moves the view and the keyboard focus to the scatter, then
+# drops ``fokus`` from the address.
+clientside_callback(
+    """
+    function(focus) {
+        if (focus === 'diagram') {
+            const heading = document.getElementById('malkonflikter-scatter-heading');
+            if (heading) {
+                heading.scrollIntoView();
+                heading.focus({preventScroll: true});
+            }
+            // A one-off request: a reload or a shared address starts at the top again.
+            const query = new URLSearchParams(window.location.search);
+            if (query.has('fokus')) {
+                query.delete('fokus');
+                const text = query.toString();
+                window.history.replaceState(
+                    window.history.state, '', window.location.pathname + (text ? '?' + text : '')
+                );
+            }
+        }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output("malkonflikter-focus", "clear_data"),
+    Input("malkonflikter-focus", "data"),
+)
+
+sync_url(
+    "malkonflikter-url",
+    [
+        ("malkonflikter-x", "x"),
+        ("malkonflikter-y", "y"),
+        ("malkonflikter-lage", "lage"),
+        ("malkonflikter-till", "till"),
+        ("malkonflikter-fran", "fran"),
+        ("malkonflikter-period", "period"),
+    ],
+)

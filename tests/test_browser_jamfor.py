@@ -1,0 +1,118 @@
+"""Jämför in a real browser: change municipalities and indicators, the address bar follows,
+a reload restores the view, the charts render, the "same scale" facets."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SCREENS = Path("/tmp/screens")
+PANEL_GRAPHS = ".jamfor-panel .js-plotly-plot .cartesianlayer"
+
+
+def query(page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def wait_for_query(page, name: str, value: str) -> None:
+    page.wait_for_function(
+        "([name, value]) => new URLSearchParams(location.search).get(name) === value",
+        arg=[name, value],
+    )
+
+
+def panel_kpis(page) -> list[str]:
+    return page.eval_on_selector_all(".jamfor-panel", "nodes => nodes.map(n => n.dataset.kpi)")
+
+
+def legend_names(page, kpi: str) -> list[str]:
+    return page.eval_on_selector_all(
+        f'.jamfor-panel[data-kpi="{kpi}"] .legendtext', "nodes => nodes.map(n => n.textContent)"
+    )
+
+
+def choose(page, dropdown_id: str, option: str, search: str | None = None) -> None:
+    """Open a dropdown, optionally type in its search field, and pick the option."""
+    page.click(f"#{dropdown_id}")
+    if search:
+        page.keyboard.type(search)
+    page.locator(".dash-dropdown-content .dash-dropdown-option").filter(
+        has_text=re.compile(f"^{re.escape(option)}$")
+    ).click()
+    page.keyboard.press("Escape")
+
+
+def open_page(page, url: str, panels: int) -> None:
+    page.goto(url)
+    page.wait_for_function(
+        "([selector, n]) => document.querySelectorAll(selector).length === n",
+        arg=[PANEL_GRAPHS, panels],
+    )
+    page.wait_for_load_state("networkidle")
+
+
+def test_change_areas_and_indicators_url_follows_and_reload_restores(page, live_server):
+    open_page(page, live_server.url + "/jamfor?omraden=2062,2080&indikatorer=N00401,N03702", 2)
+    assert page.inner_text("h1") == "Jämför kommuner"
+    assert panel_kpis(page) == ["N00401", "N03702"]
+    assert legend_names(page, "N00401") == ["Mora", "Falun", "Region Dalarna", "Riket"]
+
+    # add Ludvika
+    choose(page, "jamfor-omraden", "Ludvika")
+    wait_for_query(page, "omraden", "2062,2080,2085")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.jamfor-panel[data-kpi=\"N00401\"] .legendtext')]"
+        ".some(e => e.textContent === 'Ludvika')"
+    )
+
+    # add an indicator by searching for it
+    choose(page, "jamfor-indikatorer", "Skyddad natur totalt (mål 15)", search="Skyddad natur")
+    wait_for_query(page, "indikatorer", "N00401,N03702,N85054")
+    page.wait_for_function(
+        "([selector, n]) => document.querySelectorAll(selector).length === n",
+        arg=[PANEL_GRAPHS, 3],
+    )
+    assert panel_kpis(page) == ["N00401", "N03702", "N85054"]
+    assert legend_names(page, "N85054") == ["Mora", "Falun", "Ludvika", "Region Dalarna", "Riket"]
+
+    # status at another level goes to the address bar too
+    choose(page, "jamfor-niva", "Regionalt mål")
+    wait_for_query(page, "niva", "regional")
+
+    # reload: the same view comes back from the address bar
+    url = page.url
+    open_page(page, url, 3)
+    assert query(page)["omraden"] == "2062,2080,2085"
+    assert panel_kpis(page) == ["N00401", "N03702", "N85054"]
+    assert "Ludvika" in legend_names(page, "N03702")
+    assert "Status: Regionalt mål" in page.inner_text('.jamfor-panel[data-kpi="N00401"]')
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / "jamfor.png"), full_page=True)
+    page.console_log.assert_clean()
+
+
+def test_same_scale_view_draws_a_facet_per_municipality(page, live_server):
+    open_page(page, live_server.url + "/jamfor?omraden=2021,2081&indikatorer=N00401", 1)
+    page.get_by_label("Samma skala: kommunerna sida vid sida").check()
+    wait_for_query(page, "vy", "kommun")
+    page.wait_for_selector(".jamfor-panels.facets .js-plotly-plot .main-svg")
+    titles = page.eval_on_selector_all(
+        ".jamfor-panel .annotation-text", "nodes => nodes.map(n => n.textContent)"
+    )
+    assert titles[:2] == ["Vansbro", "Borlänge"]
+    # the two facets share one y axis: only the first draws its tick labels
+    assert page.locator(".jamfor-panel .yaxislayer-above .ytick").count() > 0
+    assert page.locator(".jamfor-panel .xy2 .yaxislayer-above .ytick").count() == 0
+    # the table alternative opens and holds the numbers with decimal comma
+    page.get_by_text("Visa som tabell").first.click()
+    table = page.locator(".jamfor-panel table.data-table").first
+    assert table.is_visible()
+    assert "," in table.inner_text()
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / "jamfor-samma-skala.png"), full_page=True)
+    page.console_log.assert_clean()
