@@ -33,7 +33,9 @@ def format_signed(value: float | None, decimals: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING
     text = format_number(abs(value), decimals)
-    return ("+" if value >= 0 else MINUS) + text
+    if round(abs(value), decimals) == 0:
+        return text  # no sign on a change that rounds to zero
+    return ("+" if value > 0 else MINUS) + text
 
 
 def format_annual_change(rate: float | None, decimals: int = 1) -> str:

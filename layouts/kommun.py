@@ -1,0 +1,438 @@
+"""Kommun: one area's profile – the 17 SDG tiles with counts per status, the strongest and
+weakest indicators against their goals, every indicator with a sparkline, latest value, trend
+and status per goal level, and the area's own local goals.
+
+Works for the 15 municipalities, Region Dalarna (0020) and Riket (0000). The selections live in
+the address bar: ``niva`` (the level of the tiles and the ranking), ``mal`` (one SDG goal for the
+indicator list), ``dimension`` and ``metod`` (threshold set).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import dash
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
+
+from indicators.follow_up import ALL_LEVELS, LEVEL_LABELS, TREND
+from indicators.progress import THRESHOLD_SETS
+from indicators.sdg import DIMENSIONS, SDG_GOALS, sdg_name
+from layouts import _data
+from layouts._components import source_credit, status_legend, sync_url, url_store
+from layouts._download import download_panel, selection_store
+from layouts._profile import (
+    INDEX_PATH,
+    ProfileSelection,
+    announcement,
+    applicable_indicators,
+    area_kind_text,
+    area_series,
+    area_status,
+    assess_local_goals,
+    available_levels,
+    export_selection,
+    indicator_list,
+    local_goal_table,
+    local_goals,
+    local_heading,
+    profile_href,
+    ranking_note,
+    ranking_table,
+    read_selection,
+    sdg_tiles,
+    strongest_and_weakest,
+    tile_summary,
+    year_span,
+)
+
+log = logging.getLogger(__name__)
+
+PAGE_ID = "kommun"
+SITE = "Hållbarhetsuppföljning Dalarna"
+
+LEVEL_ID = "kommun-level"
+SDG_ID = "kommun-sdg"
+DIMENSION_ID = "kommun-dimension"
+METHOD_ID = "kommun-method"
+AREA_ID = "kommun-area"
+URL_ID = "kommun-url"
+CONTENT_ID = "kommun-content"
+SCROLL_ID = "kommun-scroll"
+ANNOUNCE_ID = "kommun-announce"
+LIST_ANCHOR = "kommun-lista"
+EXPORT_ID = {"type": "export-selection", "page": PAGE_ID}
+
+#: Query parameters in the order the address bar shows them (as ``sync_url`` writes them).
+PARAMS: tuple[tuple[str, str], ...] = (
+    (LEVEL_ID, "niva"),
+    (SDG_ID, "mal"),
+    (DIMENSION_ID, "dimension"),
+    (METHOD_ID, "metod"),
+)
+LEVEL_OPTION_LABELS: dict[str, str] = {
+    "lokal": "Lokalt mål",
+    "regional": "Regionalt mål",
+    "nationell": "Nationellt mål",
+    "global": "Globalt mål",
+    TREND: "Trend (utan mål)",
+}
+SDG_DROPDOWN_LABELS = {
+    "search": "Sök mål",
+    "clear_search": "Rensa sökningen",
+    "clear_selection": "Rensa valet",
+    "no_options_found": "Inget mål matchar",
+    "select_all": "Välj alla",
+    "deselect_all": "Avmarkera alla",
+    "selected_count": "{num_selected} valda",
+}
+
+
+# --- page ------------------------------------------------------------------------------------
+
+
+def _title(area_id: str | None = None, **_ignored) -> str:
+    if area_id not in _data.AREA_ORDER:
+        return f"Området finns inte – {SITE}"
+    return f"{_data.area_title(area_id)} – {SITE}"
+
+
+dash.register_page(
+    __name__,
+    path_template="/kommun/<area_id>",
+    title=_title,
+    name="Kommun",
+    order=4,
+)
+
+
+def not_found(area_id: str | None) -> html.Div:
+    """A clear page for an id that is not one of the dashboard's areas."""
+    return html.Div(
+        [
+            html.H1("Området finns inte"),
+            html.P(
+                f"Det finns inget område med id ”{area_id or ''}” i instrumentpanelen. "
+                "Här finns Dalarnas 15 kommuner, Region Dalarna (0020) och riket (0000)."
+            ),
+            html.P(dcc.Link("Till alla kommuner", href=INDEX_PATH, id="kommun-index-link")),
+        ],
+        className="kommun-not-found",
+    )
+
+
+def _controls(area_id: str, selection: ProfileSelection, levels: Sequence[str]) -> html.Div:
+    level_options = [
+        {
+            "label": LEVEL_OPTION_LABELS[level] + ("" if level in levels else " (inget mål)"),
+            "value": level,
+            "disabled": level not in levels,
+        }
+        for level in ALL_LEVELS
+    ]
+    sdg_options = [{"label": "Alla mål", "value": ""}] + [
+        {"label": f"{sdg.goal}. {sdg.name}", "value": str(sdg.goal)} for sdg in SDG_GOALS
+    ]
+    dimension_options = [{"label": "Alla", "value": ""}] + [
+        {"label": label, "value": value} for value, label in DIMENSIONS.items()
+    ]
+    return html.Div(
+        [
+            html.Fieldset(
+                [
+                    html.Legend("Målnivå för rutor och rangordning", className="control-label"),
+                    dcc.RadioItems(
+                        id=LEVEL_ID,
+                        options=level_options,
+                        value=selection.level,
+                        inline=True,
+                        className="level-choice",
+                    ),
+                ],
+                className="control",
+            ),
+            html.Div(
+                [
+                    html.Label("Globalt mål i listan", htmlFor=SDG_ID, className="control-label"),
+                    dcc.Dropdown(
+                        id=SDG_ID,
+                        options=sdg_options,
+                        value=str(selection.sdg) if selection.sdg else "",
+                        clearable=False,
+                        searchable=True,
+                        labels=SDG_DROPDOWN_LABELS,
+                        className="sdg-dropdown",
+                    ),
+                ],
+                className="control control-sdg",
+            ),
+            html.Fieldset(
+                [
+                    html.Legend("Dimension", className="control-label"),
+                    dcc.RadioItems(
+                        id=DIMENSION_ID,
+                        options=dimension_options,
+                        value=selection.dimension or "",
+                        inline=True,
+                    ),
+                ],
+                className="control",
+            ),
+            html.Fieldset(
+                [
+                    html.Legend("Bedömningsmetod", className="control-label"),
+                    dcc.RadioItems(
+                        id=METHOD_ID,
+                        options=[
+                            {
+                                "label": html.Span(t.label_sv.split(":")[0], title=t.label_sv),
+                                "value": name,
+                            }
+                            for name, t in THRESHOLD_SETS.items()
+                        ],
+                        value=selection.threshold_set,
+                        inline=True,
+                    ),
+                ],
+                className="control",
+            ),
+        ],
+        className="controls kommun-controls",
+        role="group",
+        **{"aria-label": "Urval"},
+    )
+
+
+def profile_content(area_id: str, selection: ProfileSelection) -> tuple[list, dict]:
+    """The profile's sections for a selection, and the download's selection."""
+    area_name = _data.area_title(area_id)
+    catalogue = _data.catalogue()
+    by_id = {indicator.kpi_id: indicator for indicator in catalogue}
+    goals = _data.goals()
+    goals_by_id = {goal.id: goal for goal in goals}
+    shown = applicable_indicators(catalogue, area_id, dimension=selection.dimension)
+    listed = applicable_indicators(
+        catalogue, area_id, sdg=selection.sdg, dimension=selection.dimension
+    )
+    status = area_status(_data.status(selection.threshold_set), area_id, [i.kpi_id for i in shown])
+    series = area_series(_data.observations(("T",)), area_id)
+    level_text = LEVEL_LABELS[selection.level].lower()
+
+    def tile_href(goal: int | None) -> str:
+        chosen = ProfileSelection(
+            selection.level, goal, selection.dimension, selection.threshold_set
+        )
+        return profile_href(area_id, chosen, hash=LIST_ANCHOR if goal is not None else "")
+
+    strongest, weakest = strongest_and_weakest(
+        status, selection.level, order=[i.kpi_id for i in catalogue]
+    )
+    note = ranking_note(status, selection.level, selection.dimension)
+
+    if selection.sdg is not None:
+        list_heading = f"Indikatorer för mål {selection.sdg}: {sdg_name(selection.sdg)}"
+        show_all = dcc.Link(
+            "Visa alla mål",
+            href=profile_href(
+                area_id,
+                ProfileSelection(
+                    selection.level, None, selection.dimension, selection.threshold_set
+                ),
+            ),
+            id="kommun-show-all",
+        )
+    else:
+        list_heading = "Alla indikatorer"
+        show_all = None
+    list_intro = (
+        f"{len(listed)} indikatorer"
+        + (
+            f" inom dimensionen {DIMENSIONS[selection.dimension].lower()}"
+            if selection.dimension
+            else ""
+        )
+        + ". Linjen visar utvecklingen (luckor = värde saknas, punkten = senaste värdet). Trend "
+        "är den genomsnittliga årliga förändringen från basåret; kolumnerna Lokalt–Globalt visar "
+        "status mot målet på varje nivå, – där inget mål gäller. Håll muspekaren över en symbol "
+        "för att se motiveringen."
+    )
+
+    assessed_goals = assess_local_goals(
+        local_goals(goals, area_id),
+        series,
+        by_id,
+        thresholds=THRESHOLD_SETS[selection.threshold_set],
+    )
+    sections = [
+        html.Section(
+            [
+                html.H2(f"De globala målen – status mot {level_text}", id="kommun-tiles-heading"),
+                html.P(
+                    "Varje ruta visar målets sammanvägda status (medelpoängen av dess indikatorer) "
+                    "och hur många indikatorer som har varje status. Välj ett mål för att visa "
+                    "dess indikatorer.",
+                    className="note",
+                ),
+                sdg_tiles(
+                    tile_summary(status, selection.level),
+                    selection.level,
+                    href=tile_href,
+                    selected=selection.sdg,
+                ),
+            ],
+            className="kommun-section",
+            **{"aria-labelledby": "kommun-tiles-heading"},
+        ),
+        html.Section(
+            [
+                html.H2("Starkast och svagast", id="kommun-ranking-heading"),
+                html.P(note, className="note", id="kommun-ranking-note"),
+                html.Div(
+                    [
+                        ranking_table(
+                            strongest,
+                            by_id,
+                            goals_by_id,
+                            area_id=area_id,
+                            caption=f"Starkast: högst poäng mot {level_text}",
+                            id="kommun-strongest",
+                            empty_text="Inga indikatorer kunde bedömas på den här nivån.",
+                        ),
+                        ranking_table(
+                            weakest,
+                            by_id,
+                            goals_by_id,
+                            area_id=area_id,
+                            caption=f"Svagast: lägst poäng mot {level_text}",
+                            id="kommun-weakest",
+                            empty_text="För få bedömda indikatorer för en lista över de svagaste.",
+                        ),
+                    ],
+                    className="ranking-tables",
+                ),
+            ],
+            className="kommun-section",
+            **{"aria-labelledby": "kommun-ranking-heading"},
+        ),
+        html.Section(
+            [
+                html.H2(local_heading(area_id), id="kommun-local-heading"),
+                local_goal_table(assessed_goals, by_id, area_id=area_id, area_name=area_name),
+            ],
+            className="kommun-section",
+            **{"aria-labelledby": "kommun-local-heading"},
+        ),
+        html.Section(
+            [
+                html.H2(list_heading, id=LIST_ANCHOR, tabIndex="-1"),
+                html.P([list_intro, " ", show_all] if show_all else list_intro, className="note"),
+                status_legend(),
+                indicator_list(status, series, listed, area_id=area_id, years=year_span(series)),
+                source_credit(_data.data_status()),
+            ],
+            className="kommun-section",
+            **{"aria-labelledby": LIST_ANCHOR},
+        ),
+    ]
+    return sections, export_selection(area_id, listed, selection.threshold_set)
+
+
+def layout(area_id: str | None = None, niva=None, mal=None, dimension=None, metod=None, **_other):
+    if area_id not in _data.AREA_ORDER:
+        return not_found(area_id)
+    levels = available_levels(_data.goals(), area_id)
+    selection = read_selection(niva=niva, mal=mal, dimension=dimension, metod=metod, levels=levels)
+    content, export = profile_content(area_id, selection)
+    data_status = _data.data_status()
+    return html.Div(
+        [
+            dcc.Store(id=AREA_ID, data=area_id),
+            dcc.Store(id=SCROLL_ID),
+            url_store(URL_ID),
+            html.P(dcc.Link("← Alla kommuner", href=INDEX_PATH), className="breadcrumb"),
+            html.H1(_data.area_title(area_id)),
+            html.P(area_kind_text(area_id), className="area-kind"),
+            source_credit(data_status),
+            _controls(area_id, selection, levels),
+            html.Nav(
+                html.Ul(
+                    [
+                        html.Li(html.A("De globala målen", href="#kommun-tiles-heading")),
+                        html.Li(html.A("Starkast och svagast", href="#kommun-ranking-heading")),
+                        html.Li(html.A(local_heading(area_id), href="#kommun-local-heading")),
+                        html.Li(html.A("Alla indikatorer", href=f"#{LIST_ANCHOR}")),
+                        html.Li(html.A("Ladda ner", href="#kommun-download")),
+                    ]
+                ),
+                className="kommun-toc",
+                **{"aria-label": "På sidan"},
+            ),
+            html.P(
+                announcement(_data.area_title(area_id), selection, export),
+                id=ANNOUNCE_ID,
+                className="visually-hidden",
+                **{"aria-live": "polite"},
+            ),
+            html.Div(content, id=CONTENT_ID),
+            selection_store(PAGE_ID, export),
+            html.Section(
+                [
+                    html.H2("Ladda ner", id="kommun-download"),
+                    html.P(
+                        "Värden och status för områdets listade indikatorer, alla år och alla "
+                        "målnivåer.",
+                        className="note",
+                    ),
+                    download_panel(PAGE_ID),
+                ],
+                className="kommun-section",
+                **{"aria-labelledby": "kommun-download"},
+            ),
+        ],
+        className="kommun-page",
+    )
+
+
+@callback(
+    Output(CONTENT_ID, "children"),
+    Output(EXPORT_ID, "data"),
+    Output(ANNOUNCE_ID, "children"),
+    Input(LEVEL_ID, "value"),
+    Input(SDG_ID, "value"),
+    Input(DIMENSION_ID, "value"),
+    Input(METHOD_ID, "value"),
+    State(AREA_ID, "data"),
+    prevent_initial_call=True,
+)
+def update_profile(level, sdg, dimension, method, area_id):
+    """Rebuild the profile for the controls' values."""
+    if area_id not in _data.AREA_ORDER:
+        raise dash.exceptions.PreventUpdate
+    levels = available_levels(_data.goals(), area_id)
+    selection = read_selection(
+        niva=level, mal=sdg, dimension=dimension, metod=method, levels=levels
+    )
+    content, export = profile_content(area_id, selection)
+    return content, export, announcement(_data.area_title(area_id), selection, export)
+
+
+sync_url(URL_ID, list(PARAMS))
+
+# A tile links to the list of its goal (``#kommun-lista``): bring the list into view and move
+# the keyboard focus to its heading once the page is drawn.
+clientside_callback(
+    f"""
+    function(area) {{
+        if (window.location.hash === '#{LIST_ANCHOR}') {{
+            const target = document.getElementById('{LIST_ANCHOR}');
+            if (target) {{
+                target.scrollIntoView();
+                target.focus({{preventScroll: true}});
+            }}
+        }}
+        return null;
+    }}
+    """,
+    Output(SCROLL_ID, "data"),
+    Input(AREA_ID, "data"),
+)

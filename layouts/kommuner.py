@@ -1,0 +1,61 @@
+"""Kommuner: the index of area profiles – Dalarna's 15 municipalities, Region Dalarna and Riket,
+each with how many indicators have each status against the national goals and by trend."""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from indicators.follow_up import ALL_LEVELS, TREND
+from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
+from layouts import _data
+from layouts._components import source_credit, status_legend
+from layouts._download import download_panel, selection_store
+from layouts._profile import area_index_table, area_overview
+
+PAGE_ID = "kommuner"
+SUMMARY_LEVELS: tuple[str, ...] = ("nationell", TREND)
+
+dash.register_page(
+    __name__,
+    path="/kommun",
+    title="Kommuner – Hållbarhetsuppföljning Dalarna",
+    name="Kommuner",
+    order=3,
+)
+
+
+def layout(metod=None, **_other) -> html.Div:
+    threshold_set = metod if metod in THRESHOLD_SETS else DEFAULT_THRESHOLD_SET.name
+    overview = area_overview(
+        _data.status(threshold_set), _data.goals(), _data.AREA_ORDER, levels=SUMMARY_LEVELS
+    )
+    export = {
+        "areas": list(_data.AREA_ORDER),
+        "kpis": [indicator.kpi_id for indicator in _data.catalogue()],
+        "genders": ["T"],
+        "years": None,
+        "levels": list(ALL_LEVELS),
+        "threshold_set": threshold_set,
+    }
+    return html.Div(
+        [
+            html.H1("Kommuner"),
+            html.P(
+                [
+                    "Välj ett område för att se dess profil: status per globalt mål, starkaste "
+                    "och svagaste indikatorer, alla indikatorer med utveckling och status per "
+                    "målnivå, och kommunens egna mål. Tabellen visar hur många indikatorer som "
+                    "har varje status mot de nationella målen och enligt trenden (utan mål). ",
+                    dcc.Link("Om metoden", href="/om"),
+                ],
+                className="intro",
+            ),
+            status_legend(),
+            area_index_table(overview, levels=SUMMARY_LEVELS),
+            source_credit(_data.data_status()),
+            selection_store(PAGE_ID, export),
+            download_panel(PAGE_ID),
+        ],
+        className="kommuner-page",
+    )
