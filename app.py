@@ -19,6 +19,7 @@ from data.demo import ensure_demo_data
 from data.goals import sync_catalogue_goals
 from layouts import _data
 from layouts._components import KOLADA_CREDIT, demo_banner, source_credit
+from layouts._presentation import SHELL_ID, presentation_toggle, slideshow_bar
 
 log = logging.getLogger(__name__)
 
@@ -28,13 +29,21 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("/", "Översikt"),
     ("/indikator", "Indikatorer"),
     ("/kommun", "Kommuner"),
+    ("/jamfor", "Jämför"),
+    ("/malkonflikter", "Målkonflikter"),
+    ("/mal", "Mål"),
+    ("/bildspel", "Bildspel"),
     ("/export", "Export"),
     ("/om", "Om data"),
 )
 
 
 def shell() -> html.Div:
-    """The frame around every page; built per page load so the demo banner is current."""
+    """The frame around every page; built per page load so the demo banner is current.
+
+    Presentation mode (``visa=presentation`` or the header toggle) is the class
+    ``presentation`` on the root; a running slideshow shows its bar below the page.
+    """
     status = _data.data_status()
     return html.Div(
         [
@@ -48,20 +57,27 @@ def shell() -> html.Div:
                         ],
                         className="brand",
                     ),
-                    html.Nav(
-                        html.Ul(
-                            [
-                                html.Li(dcc.Link(label, href=href, className="nav-link"))
-                                for href, label in NAVIGATION
-                            ]
-                        ),
-                        **{"aria-label": "Huvudmeny"},
+                    html.Div(
+                        [
+                            html.Nav(
+                                html.Ul(
+                                    [
+                                        html.Li(dcc.Link(label, href=href, className="nav-link"))
+                                        for href, label in NAVIGATION
+                                    ]
+                                ),
+                                **{"aria-label": "Huvudmeny"},
+                            ),
+                            presentation_toggle(),
+                        ],
+                        className="header-tools",
                     ),
                 ],
                 className="site-header",
             ),
             demo_banner(status),
             html.Main(dash.page_container, id="main", tabIndex="-1"),
+            slideshow_bar(),
             html.Footer(
                 [
                     source_credit(status),
@@ -74,6 +90,7 @@ def shell() -> html.Div:
                 className="site-footer",
             ),
         ],
+        id=SHELL_ID,
         className="shell",
     )
 

@@ -1,0 +1,348 @@
+/*
+ * Presentation mode and slideshows (see layouts/_presentation.py).
+ *
+ * 1. The address keeps the presentation parameters (visa, bildspel, steg): pages rewrite their
+ *    own query parameters with history.pushState / replaceState and links navigate the same
+ *    way, so every such change made while presenting gets the current presentation parameters
+ *    added back, unless the new address names them itself (a slideshow step does).
+ * 2. Clientside callbacks: the mode (class on the shell, toggle text, slideshow bar) and the
+ *    slideshow's steps.
+ * 3. Charts are fitted to the screen in presentation mode (height and type size) and put back
+ *    when it ends.
+ * 4. The arrow keys and PageUp / PageDown (as presentation clickers send) press the
+ *    slideshow's Föregående / Nästa buttons.
+ */
+(function () {
+  'use strict';
+
+  var PARAMS = ['visa', 'bildspel', 'steg'];
+  var MODE = 'presentation';
+  var history = window.history;
+  var originalPush = history.pushState;
+  var originalReplace = history.replaceState;
+
+  function keyOf(pair) {
+    try {
+      return decodeURIComponent(pair.split('=')[0].replace(/\+/g, ' '));
+    } catch (e) {
+      return pair.split('=')[0];
+    }
+  }
+
+  /* The query string (without "?") minus the presentation parameters, in its own spelling. */
+  function ownQuery(search) {
+    return search.replace(/^\?/, '').split('&').filter(function (pair) {
+      return pair !== '' && PARAMS.indexOf(keyOf(pair)) < 0;
+    }).join('&');
+  }
+
+  /* The presentation parameters of the current address, as "visa=presentation&…". */
+  function currentPresentationQuery() {
+    var current = new URLSearchParams(window.location.search);
+    var kept = new URLSearchParams();
+    PARAMS.forEach(function (name) {
+      if (current.has(name)) kept.set(name, current.get(name));
+    });
+    return kept.toString();
+  }
+
+  function withQuery(pathname, query, hash) {
+    return pathname + (query ? '?' + query : '') + (hash || '');
+  }
+
+  /*
+   * The address to use instead of `url` (or null to use `url` as it is), and whether a push
+   * should only replace the entry (the page's first rewrite of its own parameters, which would
+   * have been a replace had the presentation parameters not been there).
+   */
+  function carry(url) {
+    if (url === undefined || url === null) return null;
+    var extra = currentPresentationQuery();
+    if (!extra) return null;
+    var target;
+    try {
+      target = new URL(String(url), window.location.href);
+    } catch (e) {
+      return null;
+    }
+    if (target.origin !== window.location.origin) return null;
+    var named = new URLSearchParams(target.search);
+    if (PARAMS.some(function (name) { return named.has(name); })) return null;
+    var own = ownQuery(target.search);
+    var address = withQuery(target.pathname, own ? own + '&' + extra : extra, target.hash);
+    var firstRewrite =
+      target.pathname === window.location.pathname && ownQuery(window.location.search) === '';
+    return { address: address, replace: firstRewrite };
+  }
+
+  history.pushState = function (state, title, url) {
+    var carried = carry(url);
+    if (carried === null) return originalPush.apply(history, arguments);
+    var here = window.location.pathname + window.location.search + window.location.hash;
+    if (carried.replace || carried.address === here) {
+      return originalReplace.call(history, state, title, carried.address);
+    }
+    return originalPush.call(history, state, title, carried.address);
+  };
+
+  history.replaceState = function (state, title, url) {
+    var carried = carry(url);
+    if (carried === null) return originalReplace.apply(history, arguments);
+    return originalReplace.call(history, state, title, carried.address);
+  };
+
+  function params() {
+    return new URLSearchParams(window.location.search);
+  }
+
+  function isOn() {
+    return params().get('visa') === MODE;
+  }
+
+  /* Turn presentation mode on or off in the address without a new history entry (leaving it
+     also ends a running slideshow). */
+  function setMode(on) {
+    var own = ownQuery(window.location.search);
+    var query = on ? (own ? own + '&' : '') + 'visa=' + MODE : own;
+    var address = withQuery(window.location.pathname, query, window.location.hash);
+    originalReplace.call(history, history.state, '', address);
+  }
+
+  /* --- charts ------------------------------------------------------------------------------ */
+
+  /*
+   * In presentation mode the stylesheet makes each chart's box about 70vh tall (never lower
+   * than the figure's own height, kept in --chart-natural-height); Plotly's autosize fills the
+   * box and the chart's type is enlarged. Leaving puts back the figure's own height and type.
+   * A chart still to be fitted is recognised by its type size (not yet the enlarged one) or by
+   * a fixed height in its layout (a new figure; autosize removes it once fitted).
+   */
+  var charts = new WeakMap();
+
+  function presenting() {
+    return document.querySelector('.shell.presentation') !== null;
+  }
+
+  function presentationFontSize() {
+    var root = parseFloat(window.getComputedStyle(document.documentElement).fontSize) || 16;
+    return Math.round(root * 0.8);
+  }
+
+  function wrapperOf(gd) {
+    return gd.closest('.dash-graph') || gd.parentElement;
+  }
+
+  /* Every type size the figure sets itself ("font.size", "legend.font.size",
+     "annotations[0].font.size" …), by its path in the layout. */
+  function explicitFontSizes(layout) {
+    var found = {};
+    function walk(value, path) {
+      if (Array.isArray(value)) {
+        value.forEach(function (item, i) { walk(item, path + '[' + i + ']'); });
+        return;
+      }
+      if (!value || typeof value !== 'object') return;
+      Object.keys(value).forEach(function (key) {
+        if (path === '' && key === 'template') return;
+        var child = value[key];
+        var childPath = path ? path + '.' + key : key;
+        if (/font$/.test(key) && child && typeof child.size === 'number') {
+          found[childPath + '.size'] = child.size;
+        }
+        walk(child, childPath);
+      });
+    }
+    walk(layout, '');
+    return found;
+  }
+
+  /* Whether the chart still has to be fitted (or put back). */
+  function needsFit(gd) {
+    if (!gd.layout || !gd._fullLayout) return false;
+    var state = charts.get(gd);
+    if (!presenting()) return Boolean(state);
+    if (!state) return true;
+    var font = (gd.layout.font && gd.layout.font.size) || null;
+    // Autosize removes a figure's own height once fitted (not when it also fixes the width).
+    var height = gd.layout.width ? null : gd.layout.height;
+    return font !== state.target || Boolean(height);
+  }
+
+  function watch(gd) {
+    if (gd.dataset.presentationWatched || typeof gd.on !== 'function') return;
+    gd.dataset.presentationWatched = '1';
+    gd.on('plotly_afterplot', function () {
+      if (needsFit(gd)) scheduleFit(false);
+    });
+  }
+
+  function fitGraph(gd) {
+    watch(gd);
+    if (!window.Plotly || !needsFit(gd)) return;
+    var state = charts.get(gd);
+    var wrapper = wrapperOf(gd);
+    if (!presenting()) {
+      charts.delete(gd);
+      wrapper.style.removeProperty('--chart-natural-height');
+      var restore = Object.assign({ height: state.height }, state.sizes);
+      window.Plotly.relayout(gd, restore).catch(function () {});
+      return;
+    }
+    if (state && state.pending) return;
+    var font = (gd.layout.font && gd.layout.font.size) || null;
+    var height = gd.layout.height || null;
+    if (!state || font !== state.target) {
+      // Not fitted yet (or a new figure): remember its own sizes and enlarge every type size
+      // by the same factor, so that the base size reaches the presentation size.
+      var sizes = explicitFontSizes(gd.layout);
+      var base = sizes['font.size'] || gd._fullLayout.font.size || 12;
+      var factor = Math.max(1, presentationFontSize() / base);
+      var enlarged = {};
+      Object.keys(sizes).forEach(function (path) {
+        enlarged[path] = Math.round(sizes[path] * factor * 10) / 10;
+      });
+      enlarged['font.size'] = Math.round(base * factor * 10) / 10;
+      if (!('font.size' in sizes)) sizes['font.size'] = null;
+      state = {
+        height: height || gd._fullLayout.height,
+        sizes: sizes,
+        enlarged: enlarged,
+        target: enlarged['font.size']
+      };
+      charts.set(gd, state);
+    } else if (height) {
+      state.height = height;
+    }
+    wrapper.style.setProperty('--chart-natural-height', state.height + 'px');
+    state.pending = true;
+    var enlarge = font === state.target
+      ? Promise.resolve()
+      : window.Plotly.relayout(gd, state.enlarged);
+    var finished = false;
+    function done() {
+      if (finished) return;
+      finished = true;
+      state.pending = false;
+      if (needsFit(gd)) scheduleFit(false);
+    }
+    enlarge.then(function () {
+      return window.Plotly.Plots.resize(gd);
+    }).catch(function () {}).then(done);
+    window.setTimeout(done, 2000); // a resize superseded by another one may settle late
+  }
+
+  /* Fit every chart; after a change of mode also tell everything else that the page's
+     layout changed. */
+  function fitGraphs(modeChanged) {
+    document.querySelectorAll('.js-plotly-plot').forEach(fitGraph);
+    if (modeChanged) window.dispatchEvent(new Event('resize'));
+  }
+
+  var fitPending = null;
+  function scheduleFit(modeChanged) {
+    if (fitPending !== null) {
+      fitPending = fitPending || modeChanged;
+      return;
+    }
+    fitPending = modeChanged;
+    window.requestAnimationFrame(function () {
+      var changed = fitPending;
+      fitPending = null;
+      fitGraphs(changed);
+    });
+  }
+
+  function isChart(node) {
+    return node.nodeType === 1 && (node.classList.contains('js-plotly-plot') ||
+      Boolean(node.querySelector && node.querySelector('.js-plotly-plot')));
+  }
+
+  // The mode changing (class on the shell) and charts appearing (Plotly adds its class).
+  new MutationObserver(function (mutations) {
+    for (var i = 0; i < mutations.length; i++) {
+      var mutation = mutations[i];
+      if (mutation.type === 'attributes') {
+        var target = mutation.target;
+        if (target.id === 'shell') {
+          scheduleFit(true);
+        } else if (target.classList.contains('js-plotly-plot') &&
+            !(mutation.oldValue || '').includes('js-plotly-plot')) {
+          scheduleFit(false);
+        }
+      } else {
+        for (var j = 0; j < mutation.addedNodes.length; j++) {
+          if (isChart(mutation.addedNodes[j])) scheduleFit(false);
+        }
+      }
+    }
+  }).observe(document.documentElement, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    attributeOldValue: true,
+    attributeFilter: ['class']
+  });
+
+  /* --- clientside callbacks ---------------------------------------------------------------- */
+
+  window.dash_clientside = window.dash_clientside || {};
+  window.dash_clientside.presentation = {
+    mode: function (search, toggleClicks, exitClicks, show) {
+      var triggered = (window.dash_clientside.callback_context.triggered || []).map(
+        function (t) { return t.prop_id; }
+      );
+      if (triggered.indexOf('presentation-toggle.n_clicks') >= 0) setMode(!isOn());
+      if (triggered.indexOf('bildspel-exit.n_clicks') >= 0) setMode(false);
+      var on = isOn();
+      var here = params();
+      var running = Boolean(
+        show && here.get('bildspel') === String(show.id) && here.get('steg') === String(show.step)
+      );
+      return [
+        on ? 'shell presentation' : 'shell',
+        on ? 'Avsluta presentation' : 'Presentationsläge',
+        on ? 'true' : 'false',
+        !running,
+        running ? show.name : '',
+        running ? show.position : '',
+        !(running && show.previous),
+        !(running && show.next)
+      ];
+    },
+
+    step: function (previousClicks, nextClicks, show) {
+      var triggered = (window.dash_clientside.callback_context.triggered || []).map(
+        function (t) { return t.prop_id; }
+      );
+      if (!show) return window.dash_clientside.no_update;
+      var target = triggered.indexOf('bildspel-next.n_clicks') >= 0 ? show.next : show.previous;
+      if (!target) return window.dash_clientside.no_update;
+      window.scrollTo(0, 0);
+      return window.location.origin + target;
+    }
+  };
+
+  /* --- keyboard ---------------------------------------------------------------------------- */
+
+  var KEYS = {
+    ArrowRight: 'bildspel-next',
+    PageDown: 'bildspel-next',
+    ArrowLeft: 'bildspel-prev',
+    PageUp: 'bildspel-prev'
+  };
+  var EDITING = 'input, textarea, select, [contenteditable=""], [contenteditable="true"], ' +
+    '[role="slider"], [role="combobox"], [role="listbox"], [role="textbox"]';
+
+  document.addEventListener('keydown', function (event) {
+    var id = KEYS[event.key];
+    if (!id || event.defaultPrevented) return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    var target = event.target;
+    if (target && target.closest && target.closest(EDITING)) return;
+    var bar = document.getElementById('bildspel-bar');
+    var button = document.getElementById(id);
+    if (!bar || bar.hidden || !button || button.disabled) return;
+    event.preventDefault();
+    button.click();
+  });
+})();

@@ -1,0 +1,758 @@
+"""Bildspel: saved sequences of views, shown one after another in presentation mode.
+
+``/bildspel`` lists the saved slideshows (start, change, export, remove), builds a new one from
+ready-made views or pasted addresses (reordered with Upp / Ner) and imports a slideshow file.
+``/bildspel/<id>`` is a slideshow's shareable address: its views and a start link.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import dash
+import flask
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from dash.exceptions import PreventUpdate
+
+from data.slideshows import (
+    MAX_VIEWS,
+    InvalidSlideshowError,
+    SlideshowError,
+    SlideshowProblem,
+    SlideshowRecord,
+    delete_slideshow,
+    export_slideshow,
+    get_slideshow,
+    import_slideshow,
+    list_slideshows,
+    normalise_view,
+    save_slideshow,
+    view_problem,
+)
+from indicators.sdg import SDG_GOALS, sdg_name
+from layouts import _data
+from layouts._format import format_datetime
+from layouts._presentation import app_routes, page_name, step_url
+
+log = logging.getLogger(__name__)
+
+SITE = "Hållbarhetsuppföljning Dalarna"
+INDEX_PATH = "/bildspel"
+
+DRAFT_ID = "bildspel-draft"
+DRAFT_LIST_ID = "bildspel-draft-list"
+NAME_INPUT_ID = "bildspel-namn"
+SDG_ID = "bildspel-sdg"
+AREA_ID = "bildspel-omrade"
+KPI_ID = "bildspel-kpi"
+KPI_AREAS_ID = "bildspel-kpi-omraden"
+PASTE_ID = "bildspel-adresser"
+ADD_SDG_ID = "bildspel-add-sdg"
+ADD_AREA_ID = "bildspel-add-omrade"
+ADD_KPI_ID = "bildspel-add-kpi"
+ADD_PASTE_ID = "bildspel-add-adresser"
+CLEAR_ID = "bildspel-clear"
+SAVE_ID = "bildspel-save"
+UPLOAD_ID = "bildspel-upload"
+LIST_ID = "bildspel-list"
+DOWNLOAD_ID = "bildspel-download"
+DRAFT_MESSAGE_ID = "bildspel-draft-message"
+SAVE_MESSAGE_ID = "bildspel-save-message"
+IMPORT_MESSAGE_ID = "bildspel-import-message"
+LIST_MESSAGE_ID = "bildspel-list-message"
+
+MAX_UPLOAD_BYTES = 200_000
+
+FIELD_LABELS = {"name": "Namn", "views": "Vyer"}
+
+
+dash.register_page(__name__, path=INDEX_PATH, title=f"Bildspel – {SITE}", name="Bildspel", order=20)
+
+
+# --- pure functions --------------------------------------------------------------------------
+
+
+def sdg_view(goal: int) -> str:
+    """Översikt for every area, one SDG goal."""
+    return f"/?mal={int(goal)}"
+
+
+def profile_view(area_id: str) -> str:
+    return f"/kommun/{area_id}"
+
+
+def indicator_view(kpi_id: str, area_ids: Sequence[str] = ()) -> str:
+    query = f"?omraden={','.join(area_ids)}" if area_ids else ""
+    return f"/indikator/{kpi_id}{query}"
+
+
+def describe_view(view: str) -> str:
+    """A Swedish description of a view, e.g. "Översikt – mål 3 Hälsa och välbefinnande"."""
+    parts = urlsplit(view)
+    path = parts.path or "/"
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    segments = [segment for segment in path.split("/") if segment]
+    if path == "/":
+        goals = [g for g in query.get("mal", "").split(",") if g.isdigit() and 1 <= int(g) <= 17]
+        if len(goals) == 1:
+            return f"Översikt – mål {goals[0]} {sdg_name(int(goals[0]))}"
+        if goals:
+            return f"Översikt – mål {', '.join(goals)}"
+        return "Översikt"
+    if len(segments) == 2 and segments[0] == "kommun":
+        return f"Kommunprofil – {_data.area_title(segments[1])}"
+    if len(segments) == 2 and segments[0] == "indikator":
+        indicator = _data.indicator(segments[1])
+        text = f"Indikator – {indicator.label if indicator else segments[1]}"
+        areas = [a for a in query.get("omraden", "").split(",") if a]
+        if areas:
+            text += " (" + ", ".join(_data.area_title(a) for a in areas) + ")"
+        return text
+    return page_name(path) or path
+
+
+def view_from_text(text: str, host: str | None) -> str:
+    """A pasted address as a view: this dashboard's full address (same host) becomes its path;
+    anything else is left for the validation to judge."""
+    text = text.strip()
+    lowered = text.lower()
+    if host and (lowered.startswith("http://") or lowered.startswith("https://")):
+        parts = urlsplit(text)
+        if parts.netloc.lower() == host.lower():
+            return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return text
+
+
+def pasted_views(
+    text: str | None, host: str | None, routes: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    """The views in pasted text (one address per line) and the Swedish problems of the lines
+    that are not views of this dashboard."""
+    views: list[str] = []
+    problems: list[str] = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        view = view_from_text(line, host)
+        problem = view_problem(view, routes)
+        if problem is None:
+            views.append(normalise_view(view))
+        else:
+            shown = line.strip() if len(line.strip()) <= 80 else line.strip()[:77] + "…"
+            problems.append(f'Rad {number}: "{shown}" – förväntat {problem}.')
+    return views, problems
+
+
+def move_view(views: Sequence[str], index: int, offset: int) -> list[str]:
+    """The views with the one at ``index`` moved ``offset`` places (kept inside the list)."""
+    result = list(views)
+    target = index + offset
+    if not (0 <= index < len(result) and 0 <= target < len(result)):
+        return result
+    result[index], result[target] = result[target], result[index]
+    return result
+
+
+def remove_view(views: Sequence[str], index: int) -> list[str]:
+    return [view for number, view in enumerate(views) if number != index]
+
+
+def form_problem_text(problem: SlideshowProblem) -> str:
+    """A validation problem in the form's words ("Namn", "Vy 2")."""
+    field = problem.field
+    if field.startswith("views, vy "):
+        label = "Vy " + field.removeprefix("views, vy ")
+    else:
+        label = FIELD_LABELS.get(field, field)
+    found = f'"{problem.value}"' if problem.value else "tomt"
+    return f"{label}: {found} – förväntat {problem.expected}."
+
+
+def problem_list(lines: Sequence[str], heading: str) -> html.Div:
+    return html.Div(
+        [html.P(heading), html.Ul([html.Li(line) for line in lines])],
+        className="message error",
+        role="alert",
+    )
+
+
+def success(children: Any) -> html.P:
+    return html.P(children, className="message success")
+
+
+# --- components ------------------------------------------------------------------------------
+
+
+def start_link(slideshow: SlideshowRecord, text: str = "Starta") -> dcc.Link:
+    return dcc.Link(
+        text,
+        href=step_url(slideshow.views[0], slideshow.id, 1),
+        className="button",
+        title=f"Visa {slideshow.name} i presentationsläge",
+    )
+
+
+def slideshow_table(slideshows: Sequence[SlideshowRecord]) -> html.Div | html.P:
+    """The saved slideshows with their actions."""
+    if not slideshows:
+        return html.P("Inga bildspel är sparade ännu.", className="note")
+    rows = []
+    for show in slideshows:
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(dcc.Link(show.name, href=f"{INDEX_PATH}/{show.id}"), scope="row"),
+                    html.Td(str(len(show.views)), className="num"),
+                    html.Td(format_datetime(show.updated_at)),
+                    html.Td(
+                        html.Div(
+                            [
+                                start_link(show),
+                                html.Button(
+                                    "Ändra",
+                                    id={"type": "bildspel-edit", "id": show.id},
+                                    type="button",
+                                    className="secondary",
+                                    **{"aria-label": f"Ändra {show.name}"},
+                                ),
+                                html.Button(
+                                    "Exportera",
+                                    id={"type": "bildspel-export", "id": show.id},
+                                    type="button",
+                                    className="secondary",
+                                    **{"aria-label": f"Exportera {show.name} som fil"},
+                                ),
+                                html.Button(
+                                    "Ta bort",
+                                    id={"type": "bildspel-delete", "id": show.id},
+                                    type="button",
+                                    className="secondary",
+                                    **{"aria-label": f"Ta bort {show.name}"},
+                                ),
+                            ],
+                            className="bildspel-actions",
+                        )
+                    ),
+                ]
+            )
+        )
+    return html.Div(
+        html.Table(
+            [
+                html.Caption("Sparade bildspel", className="visually-hidden"),
+                html.Thead(
+                    html.Tr(
+                        [
+                            html.Th("Namn", scope="col"),
+                            html.Th("Vyer", scope="col", className="num"),
+                            html.Th("Senast ändrat", scope="col"),
+                            html.Th("Åtgärder", scope="col"),
+                        ]
+                    )
+                ),
+                html.Tbody(rows),
+            ],
+            className="data-table bildspel-table",
+        ),
+        className="table-scroll",
+    )
+
+
+def draft_list(views: Sequence[str]) -> html.Div | html.P:
+    """The views of the slideshow being built, each with Upp / Ner / Ta bort."""
+    if not views:
+        return html.P(
+            "Inga vyer ännu: lägg till vyer ovan. De visas i den här ordningen.", className="note"
+        )
+    items = []
+    last = len(views) - 1
+    for index, view in enumerate(views):
+        number = index + 1
+        items.append(
+            html.Li(
+                [
+                    html.Span(
+                        [
+                            html.Span(describe_view(view), className="bildspel-view-label"),
+                            " ",
+                            html.Code(view),
+                        ],
+                        className="bildspel-view",
+                    ),
+                    html.Span(
+                        [
+                            html.Button(
+                                "Upp",
+                                id={"type": "bildspel-up", "index": index},
+                                type="button",
+                                className="secondary",
+                                disabled=index == 0,
+                                **{"aria-label": f"Flytta vy {number} upp"},
+                            ),
+                            html.Button(
+                                "Ner",
+                                id={"type": "bildspel-down", "index": index},
+                                type="button",
+                                className="secondary",
+                                disabled=index == last,
+                                **{"aria-label": f"Flytta vy {number} ner"},
+                            ),
+                            html.Button(
+                                "Ta bort",
+                                id={"type": "bildspel-remove", "index": index},
+                                type="button",
+                                className="secondary",
+                                **{"aria-label": f"Ta bort vy {number}"},
+                            ),
+                        ],
+                        className="bildspel-actions",
+                    ),
+                ]
+            )
+        )
+    return html.Ol(items, className="bildspel-views", **{"aria-label": "Vyer i bildspelet"})
+
+
+def _field(label: str, control_id: str, control: Any) -> html.Div:
+    return html.Div(
+        [html.Label(label, htmlFor=control_id, className="control-label"), control],
+        className="control",
+    )
+
+
+def _builder() -> html.Section:
+    municipalities = [{"label": _data.area_title(a), "value": a} for a in _data.MUNICIPALITY_IDS]
+    all_areas = [{"label": _data.area_title(a), "value": a} for a in _data.AREA_ORDER]
+    indicators = sorted(_data.catalogue(), key=lambda i: i.label.casefold())
+    return html.Section(
+        [
+            html.H2("Bygg ett bildspel", id="bildspel-builder-heading"),
+            html.Div(
+                _field(
+                    "Namn",
+                    NAME_INPUT_ID,
+                    dcc.Input(
+                        id=NAME_INPUT_ID,
+                        type="text",
+                        maxLength=200,
+                        placeholder="t.ex. Kommunstyrelsen maj",
+                        debounce=False,
+                    ),
+                ),
+                className="controls bildspel-name-control",
+            ),
+            html.H3("Lägg till vyer"),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.H4("Alla kommuner för ett mål"),
+                            _field(
+                                "Globalt mål (SDG)",
+                                SDG_ID,
+                                dcc.Dropdown(
+                                    id=SDG_ID,
+                                    options=[
+                                        {"label": f"{s.goal} {s.name}", "value": s.goal}
+                                        for s in SDG_GOALS
+                                    ],
+                                    value=SDG_GOALS[0].goal,
+                                    clearable=False,
+                                ),
+                            ),
+                            html.Button("Lägg till översikten", id=ADD_SDG_ID, type="button"),
+                        ],
+                        className="bildspel-preset",
+                    ),
+                    html.Div(
+                        [
+                            html.H4("Kommunprofil"),
+                            _field(
+                                "Område",
+                                AREA_ID,
+                                dcc.Dropdown(
+                                    id=AREA_ID,
+                                    options=all_areas,
+                                    value=_data.AREA_ORDER[0],
+                                    clearable=False,
+                                ),
+                            ),
+                            html.Button("Lägg till profilen", id=ADD_AREA_ID, type="button"),
+                        ],
+                        className="bildspel-preset",
+                    ),
+                    html.Div(
+                        [
+                            html.H4("Indikator"),
+                            _field(
+                                "Indikator",
+                                KPI_ID,
+                                dcc.Dropdown(
+                                    id=KPI_ID,
+                                    options=[
+                                        {"label": i.label, "value": i.kpi_id} for i in indicators
+                                    ],
+                                    value=indicators[0].kpi_id if indicators else None,
+                                    clearable=False,
+                                ),
+                            ),
+                            _field(
+                                "Kommuner att jämföra (valfritt)",
+                                KPI_AREAS_ID,
+                                dcc.Dropdown(
+                                    id=KPI_AREAS_ID, options=municipalities, value=[], multi=True
+                                ),
+                            ),
+                            html.Button("Lägg till indikatorn", id=ADD_KPI_ID, type="button"),
+                        ],
+                        className="bildspel-preset",
+                    ),
+                    html.Div(
+                        [
+                            html.H4("Egna vyer"),
+                            _field(
+                                "Adresser, en per rad",
+                                PASTE_ID,
+                                dcc.Textarea(
+                                    id=PASTE_ID,
+                                    rows=4,
+                                    placeholder="/kommun/2062?niva=lokal\n"
+                                    "http://…/indikator/N00401?omraden=2080",
+                                ),
+                            ),
+                            html.P(
+                                "Kopiera adressen från webbläsaren när en vy ser ut som du vill.",
+                                className="note",
+                            ),
+                            html.Button("Lägg till adresserna", id=ADD_PASTE_ID, type="button"),
+                        ],
+                        className="bildspel-preset",
+                    ),
+                ],
+                className="controls bildspel-presets",
+            ),
+            html.Div(id=DRAFT_MESSAGE_ID, **{"aria-live": "polite"}),
+            html.H3("Vyer i bildspelet"),
+            html.Div(draft_list([]), id=DRAFT_LIST_ID),
+            html.Div(
+                [
+                    html.Button("Spara bildspelet", id=SAVE_ID, type="button"),
+                    html.Button("Töm listan", id=CLEAR_ID, type="button", className="secondary"),
+                ],
+                className="controls bildspel-save",
+            ),
+            html.Div(id=SAVE_MESSAGE_ID, **{"aria-live": "polite"}),
+            html.P(
+                f"Högst {MAX_VIEWS} vyer. Sparar du under ett namn som redan finns ersätts det "
+                "bildspelets vyer.",
+                className="note",
+            ),
+        ],
+        className="bildspel-section",
+        **{"aria-labelledby": "bildspel-builder-heading"},
+    )
+
+
+def layout(**_query: Any) -> html.Div:
+    slideshows = list_slideshows(_data.engine())
+    return html.Div(
+        [
+            html.H1("Bildspel"),
+            html.P(
+                "Ett bildspel är en sparad följd av vyer som visas i presentationsläge: stora "
+                "bokstäver, dolda kontroller och diagram över hela skärmen. Stega med "
+                "högerpil och vänsterpil (eller en presentationsklickare) eller med knapparna "
+                "Föregående och Nästa längst ner.",
+                className="intro",
+            ),
+            dcc.Store(id=DRAFT_ID, data=[]),
+            html.Section(
+                [
+                    html.H2("Sparade bildspel", id="bildspel-list-heading"),
+                    html.Div(id=LIST_MESSAGE_ID, **{"aria-live": "polite"}),
+                    html.Div(slideshow_table(slideshows), id=LIST_ID),
+                    dcc.Download(id=DOWNLOAD_ID),
+                ],
+                className="bildspel-section",
+                **{"aria-labelledby": "bildspel-list-heading"},
+            ),
+            _builder(),
+            html.Section(
+                [
+                    html.H2("Importera ett bildspel", id="bildspel-import-heading"),
+                    html.P(
+                        "En bildspelsfil (.json) exporterad från den här eller en annan "
+                        "instrumentpanel. Ett bildspel med samma namn ersätts.",
+                        className="note",
+                    ),
+                    # The label names the upload's file field for assistive technology.
+                    html.Label(
+                        dcc.Upload(
+                            html.Span(
+                                ["Välj en bildspelsfil ", html.Span("(eller dra hit den)")],
+                                className="upload-text",
+                            ),
+                            id=UPLOAD_ID,
+                            accept=".json,application/json",
+                            max_size=MAX_UPLOAD_BYTES,
+                            multiple=False,
+                            className="bildspel-upload",
+                        ),
+                        className="bildspel-upload-label presentation-hidden",
+                    ),
+                    html.Div(id=IMPORT_MESSAGE_ID, **{"aria-live": "polite"}),
+                ],
+                className="bildspel-section",
+                **{"aria-labelledby": "bildspel-import-heading"},
+            ),
+        ],
+        className="bildspel-page",
+    )
+
+
+def _slideshow_key(slideshow_id: str | None) -> int | None:
+    text = (slideshow_id or "").strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _detail_title(slideshow_id: str | None = None, **_ignored: Any) -> str:
+    key = _slideshow_key(slideshow_id)
+    show = get_slideshow(_data.engine(), key) if key is not None else None
+    return f"{show.name} – Bildspel – {SITE}" if show else f"Bildspelet finns inte – {SITE}"
+
+
+def slideshow_page(slideshow_id: str | None = None, **_query: Any) -> html.Div:
+    """A slideshow's own address: its views in order and a start link."""
+    key = _slideshow_key(slideshow_id)
+    show = get_slideshow(_data.engine(), key) if key is not None else None
+    back = html.P(dcc.Link("← Alla bildspel", href=INDEX_PATH), className="breadcrumb")
+    if show is None:
+        return html.Div(
+            [
+                back,
+                html.H1("Bildspelet finns inte"),
+                html.P(
+                    f"Det finns inget sparat bildspel med nummer {slideshow_id!s}. "
+                    "Det kan ha tagits bort.",
+                ),
+            ],
+            className="bildspel-page",
+        )
+    return html.Div(
+        [
+            back,
+            html.H1(show.name),
+            html.P(
+                f"{len(show.views)} vyer, senast ändrat {format_datetime(show.updated_at)}. "
+                "Välj en vy för att börja där.",
+            ),
+            html.P(start_link(show, "Starta bildspelet")),
+            html.Ol(
+                [
+                    html.Li(dcc.Link(describe_view(view), href=step_url(view, show.id, number)))
+                    for number, view in enumerate(show.views, start=1)
+                ],
+                className="bildspel-views",
+            ),
+        ],
+        className="bildspel-page",
+    )
+
+
+dash.register_page(
+    f"{__name__}.visning",
+    path_template=f"{INDEX_PATH}/<slideshow_id>",
+    title=_detail_title,
+    name="Bildspel",
+    layout=slideshow_page,
+    order=21,
+)
+
+
+# --- callbacks -------------------------------------------------------------------------------
+
+
+def _clicked() -> bool:
+    """Whether the callback was started by a real click (not by buttons being re-rendered)."""
+    return any(trigger.get("value") for trigger in ctx.triggered)
+
+
+def _request_host() -> str | None:
+    try:
+        return flask.request.host
+    except RuntimeError:
+        return None
+
+
+@callback(
+    Output(DRAFT_ID, "data"),
+    Output(NAME_INPUT_ID, "value"),
+    Output(PASTE_ID, "value"),
+    Output(DRAFT_MESSAGE_ID, "children"),
+    Input(ADD_SDG_ID, "n_clicks"),
+    Input(ADD_AREA_ID, "n_clicks"),
+    Input(ADD_KPI_ID, "n_clicks"),
+    Input(ADD_PASTE_ID, "n_clicks"),
+    Input(CLEAR_ID, "n_clicks"),
+    Input({"type": "bildspel-up", "index": ALL}, "n_clicks"),
+    Input({"type": "bildspel-down", "index": ALL}, "n_clicks"),
+    Input({"type": "bildspel-remove", "index": ALL}, "n_clicks"),
+    Input({"type": "bildspel-edit", "id": ALL}, "n_clicks"),
+    State(DRAFT_ID, "data"),
+    State(SDG_ID, "value"),
+    State(AREA_ID, "value"),
+    State(KPI_ID, "value"),
+    State(KPI_AREAS_ID, "value"),
+    State(PASTE_ID, "value"),
+    prevent_initial_call=True,
+)
+def edit_draft(*args: Any) -> tuple[Any, Any, Any, Any]:
+    """Add, move and remove views of the slideshow being built (or load a saved one)."""
+    draft, goal, area, kpi_id, kpi_areas, pasted = args[-6:]
+    if not _clicked():
+        raise PreventUpdate
+    views = list(draft or [])
+    trigger = ctx.triggered_id
+    keep = dash.no_update
+    if trigger == ADD_SDG_ID and goal:
+        return [*views, sdg_view(goal)], keep, keep, ""
+    if trigger == ADD_AREA_ID and area in _data.AREA_ORDER:
+        return [*views, profile_view(area)], keep, keep, ""
+    if trigger == ADD_KPI_ID and _data.indicator(kpi_id or "") is not None:
+        areas = [a for a in (kpi_areas or []) if a in _data.MUNICIPALITY_IDS]
+        return [*views, indicator_view(kpi_id, areas)], keep, keep, ""
+    if trigger == ADD_PASTE_ID:
+        new, problems = pasted_views(pasted, _request_host(), app_routes())
+        message = problem_list(problems, "De här raderna lades inte till:") if problems else ""
+        if not new and not problems:
+            message = html.P("Klistra in minst en adress först.", className="message error")
+        return views + new, keep, "" if not problems else keep, message
+    if trigger == CLEAR_ID:
+        return [], keep, keep, ""
+    if isinstance(trigger, dict):
+        kind = trigger.get("type")
+        if kind == "bildspel-up":
+            return move_view(views, int(trigger["index"]), -1), keep, keep, ""
+        if kind == "bildspel-down":
+            return move_view(views, int(trigger["index"]), 1), keep, keep, ""
+        if kind == "bildspel-remove":
+            return remove_view(views, int(trigger["index"])), keep, keep, ""
+        if kind == "bildspel-edit":
+            show = get_slideshow(_data.engine(), int(trigger["id"]))
+            if show is None:
+                return (
+                    keep,
+                    keep,
+                    keep,
+                    html.P("Bildspelet finns inte längre.", className="message error"),
+                )
+            return (
+                list(show.views),
+                show.name,
+                keep,
+                success(f"”{show.name}” är inläst nedan: ändra och spara under samma namn."),
+            )
+    raise PreventUpdate
+
+
+@callback(Output(DRAFT_LIST_ID, "children"), Input(DRAFT_ID, "data"))
+def show_draft(views: list[str] | None) -> Any:
+    return draft_list(views or [])
+
+
+@callback(
+    Output(LIST_ID, "children"),
+    Output(SAVE_MESSAGE_ID, "children"),
+    Output(IMPORT_MESSAGE_ID, "children"),
+    Output(LIST_MESSAGE_ID, "children"),
+    Input(SAVE_ID, "n_clicks"),
+    Input(UPLOAD_ID, "contents"),
+    Input({"type": "bildspel-delete", "id": ALL}, "n_clicks"),
+    State(NAME_INPUT_ID, "value"),
+    State(DRAFT_ID, "data"),
+    State(UPLOAD_ID, "filename"),
+    prevent_initial_call=True,
+)
+def change_slideshows(
+    _save: Any,
+    contents: str | None,
+    _delete: Any,
+    name: str | None,
+    draft: list[str] | None,
+    filename: str | None,
+) -> tuple[Any, Any, Any, Any]:
+    """Save the slideshow being built, import a file or remove a saved slideshow."""
+    if not _clicked():
+        raise PreventUpdate
+    engine = _data.engine()
+    trigger = ctx.triggered_id
+    save_message = import_message = list_message = ""
+    if trigger == SAVE_ID:
+        try:
+            show = save_slideshow(
+                engine, name or "", draft or [], routes=app_routes(), source="Formuläret"
+            )
+        except InvalidSlideshowError as error:
+            save_message = problem_list(
+                [form_problem_text(p) for p in error.problems],
+                "Bildspelet sparades inte. Rätta det här:",
+            )
+        else:
+            save_message = success(
+                [f"”{show.name}” sparades med {len(show.views)} vyer. ", start_link(show)]
+            )
+    elif trigger == UPLOAD_ID:
+        import_message = _import(engine, contents, filename)
+    elif isinstance(trigger, dict) and trigger.get("type") == "bildspel-delete":
+        try:
+            removed = delete_slideshow(engine, int(trigger["id"]))
+        except SlideshowError as error:
+            list_message = html.P(str(error), className="message error", role="alert")
+        else:
+            list_message = success(f"”{removed.name}” togs bort.")
+    else:
+        raise PreventUpdate
+    return slideshow_table(list_slideshows(engine)), save_message, import_message, list_message
+
+
+def _import(engine, contents: str | None, filename: str | None) -> Any:
+    source = f"Filen {filename}" if filename else "Bildspelsfilen"
+    try:
+        _, encoded = (contents or "").split(",", 1)
+        data = base64.b64decode(encoded, validate=True)
+    except (ValueError, binascii.Error):
+        return html.P(f"{source} kunde inte läsas.", className="message error", role="alert")
+    try:
+        show = import_slideshow(engine, data, routes=app_routes(), source=source)
+    except InvalidSlideshowError as error:
+        return problem_list(
+            [str(p) for p in error.problems], "Bildspelet importerades inte. Rätta filen:"
+        )
+    return success([f"”{show.name}” importerades med {len(show.views)} vyer. ", start_link(show)])
+
+
+@callback(
+    Output(DOWNLOAD_ID, "data"),
+    Input({"type": "bildspel-export", "id": ALL}, "n_clicks"),
+    prevent_initial_call=True,
+)
+def export_file(_clicks: Any) -> dict[str, Any]:
+    """Send the chosen slideshow as a JSON file."""
+    if not _clicked() or not isinstance(ctx.triggered_id, dict):
+        raise PreventUpdate
+    show = get_slideshow(_data.engine(), int(ctx.triggered_id["id"]))
+    if show is None:
+        raise PreventUpdate
+    return dcc.send_bytes(export_slideshow(show), filename=f"bildspel-{_file_stem(show.name)}.json")
+
+
+def _file_stem(name: str) -> str:
+    """A safe file name part: letters (å, ä, ö kept), digits and dashes."""
+    stem = "".join(ch.lower() if ch.isalnum() else "-" for ch in name)
+    stem = "-".join(part for part in stem.split("-") if part)
+    return stem[:60] or "bildspel"
