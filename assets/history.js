@@ -1,0 +1,32 @@
+/*
+ * Back and forward within one page.
+ *
+ * Pages mirror their selections into the address with history.pushState (layouts/_components.py,
+ * sync_url) without re-rendering, so Dash's own location component keeps the address the page was
+ * opened with. Going back to an earlier selection of the same page would then be ignored when it
+ * equals that stale address. Such steps (the path stays, only the query changes) load the page
+ * from the address instead, which restores exactly that selection; steps between pages are left
+ * to Dash.
+ */
+(function () {
+  "use strict";
+  var lastPath = window.location.pathname;
+
+  ["pushState", "replaceState"].forEach(function (name) {
+    var original = window.history[name];
+    window.history[name] = function () {
+      var result = original.apply(this, arguments);
+      lastPath = window.location.pathname;
+      return result;
+    };
+  });
+
+  window.addEventListener("popstate", function (event) {
+    if (window.location.pathname === lastPath) {
+      event.stopImmediatePropagation();
+      window.location.reload();
+      return;
+    }
+    lastPath = window.location.pathname;
+  });
+})();
