@@ -1,34 +1,330 @@
-"""Översikt: what the database holds (replaced by the status matrix)."""
+"""Översikt: the status matrix – the 17 areas × the indicators grouped by SDG goal.
+
+Each cell is an area's progress status for one indicator at the chosen goal level (the trend
+where no goal of that level exists, marked as such) and links to the indicator page. The
+selections (level, SDG goals, dimensions, per-goal view, threshold set) live in the URL.
+"""
 
 from __future__ import annotations
 
+import functools
+import logging
+from typing import Any
+
 import dash
-from dash import html
+import pandas as pd
+from dash import Input, Output, callback, dcc, html
 
-from data import queries
+from indicators.follow_up import ALL_LEVELS, LEVEL_LABELS, TREND
+from indicators.progress import THRESHOLD_SETS
+from indicators.sdg import DIMENSIONS, SDG_GOALS
 from layouts import _data
-from layouts._components import data_table
+from layouts._components import source_credit, sync_url, url_store
+from layouts._download import download_panel, selection_store
+from layouts._matrix import (
+    PER_SDG,
+    CellKey,
+    CellText,
+    MatrixSelection,
+    cell_texts,
+    counts_summary,
+    effective_status,
+    fallback_legend,
+    filter_indicators,
+    indicator_matrix,
+    parse_selection,
+    rendered_table,
+    sdg_aggregates,
+    sdg_matrix,
+    status_counts,
+)
 
-dash.register_page(__name__, path="/", title="Översikt – Hållbarhetsuppföljning Dalarna", order=0)
+log = logging.getLogger(__name__)
+
+dash.register_page(
+    __name__,
+    path="/",
+    title="Översikt – Hållbarhetsuppföljning Dalarna",
+    name="Översikt",
+    order=0,
+)
+
+PAGE_ID = "oversikt"
+LEVEL_ID = "oversikt-level"
+SDG_ID = "oversikt-sdg"
+DIMENSION_ID = "oversikt-dimension"
+VIEW_ID = "oversikt-view"
+METHOD_ID = "oversikt-method"
+URL_ID = "oversikt-url"
+SUMMARY_ID = "oversikt-summary"
+MATRIX_ID = "oversikt-matrix"
+LEGEND_ID = "oversikt-fallback-legend"
+EXPORT_ID = {"type": "export-selection", "page": PAGE_ID}
+
+DROPDOWN_LABELS = {
+    "select_all": "Välj alla",
+    "deselect_all": "Avmarkera alla",
+    "selected_count": "{num_selected} valda",
+    "search": "Sök",
+    "clear_search": "Rensa sökningen",
+    "clear_selection": "Rensa valet",
+    "no_options_found": "Inga träffar",
+}
 
 
-def layout(**_query) -> html.Div:
-    coverage = queries.coverage(_data.engine())
-    titles = {i.kpi_id: i.label for i in _data.catalogue()}
-    coverage["label"] = coverage["kpi_id"].map(titles).fillna("")
-    return html.Div(
+def export_selection(selection: MatrixSelection, kpi_ids: list[str]) -> dict[str, Any]:
+    """The download's selection: the 17 areas, the shown indicators, the total series, all
+    years, the chosen level (plus the trend that stands in where that level has no goal)."""
+    levels = [selection.level] if selection.level == TREND else [selection.level, TREND]
+    return {
+        "areas": list(_data.AREA_ORDER),
+        "kpis": kpi_ids,
+        "genders": ["T"],
+        "years": None,
+        "levels": levels,
+        "threshold_set": selection.threshold_set,
+    }
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_view_data(
+    _version: tuple, threshold_set: str, level: str
+) -> tuple[pd.DataFrame, dict[CellKey, CellText]]:
+    """The effective status of every cell and the texts of every indicator cell, per data
+    version, method and level (formatting the numbers of ~1 800 cells is the costly part)."""
+    effective = effective_status(_data.status(threshold_set), level)
+    texts = cell_texts(
+        effective,
+        _data.catalogue(),
+        _areas(),
+        level=level,
+        goal_wordings={g.id: g.wording_sv for g in _data.goals()},
+    )
+    return effective, texts
+
+
+def _areas() -> list[tuple[str, str]]:
+    return [(area_id, _data.area_title(area_id)) for area_id in _data.AREA_ORDER]
+
+
+def build_view(selection: MatrixSelection) -> tuple[html.Div, html.Div, html.P, dict]:
+    """(counts summary, matrix, fallback legend, export selection) for a selection."""
+    indicators = filter_indicators(_data.catalogue(), selection.sdgs, selection.dimensions)
+    kpi_ids = [i.kpi_id for i in indicators]
+    legend = fallback_legend(selection.level)
+    export = export_selection(selection, kpi_ids)
+    if not indicators:
+        message = html.P(
+            "Inga indikatorer hör till de valda målen och dimensionerna. Ändra urvalet.",
+            className="note ov-empty-selection",
+            role="status",
+        )
+        return html.Div(), message, legend, export
+    effective, texts = _cached_view_data(_data.version(), selection.threshold_set, selection.level)
+    effective = effective[effective["kpi_id"].isin(kpi_ids)]
+    areas = _areas()
+    if selection.per_sdg:
+        sdgs = sorted({i.sdg_goal for i in indicators})
+        aggregates = sdg_aggregates(effective, kpi_ids)
+        table = sdg_matrix(
+            aggregates,
+            sdgs,
+            areas,
+            level=selection.level,
+            threshold_set=selection.threshold_set,
+            reference_areas=_data.REFERENCE_AREAS,
+        )
+        all_fallback = aggregates["n_fallback"] == aggregates["n_total"]
+        summary = counts_summary(
+            status_counts(aggregates["status"]),
+            n_fallback=int(all_fallback.sum()),
+            level=selection.level,
+            unit="målrutor",
+        )
+    else:
+        table = indicator_matrix(
+            effective,
+            indicators,
+            areas,
+            level=selection.level,
+            threshold_set=selection.threshold_set,
+            reference_areas=_data.REFERENCE_AREAS,
+            texts=texts,
+        )
+        summary = counts_summary(
+            status_counts(effective["status"]),
+            n_fallback=int(effective["fallback"].sum()),
+            level=selection.level,
+            unit="rutor",
+        )
+    matrix = html.Div(
         [
-            html.H1("Översikt"),
-            data_table(
-                coverage,
-                [
-                    ("kpi_id", "Nyckeltal", None),
-                    ("label", "Indikator", None),
-                    ("rows", "Värden", None),
-                    ("areas", "Områden", None),
-                    ("newest_year", "Senaste år", None),
-                ],
-                caption="Lagrade värden per nyckeltal",
+            html.A("Hoppa förbi matrisen", href="#oversikt-after-matrix", className="ov-skip"),
+            html.Div(
+                rendered_table(table),
+                className="table-scroll ov-scroll",
+                tabIndex="0",
+                role="region",
+                **{"aria-label": "Statusmatris, rullbar"},
             ),
         ]
     )
+    return summary, matrix, legend, export
+
+
+def _controls(selection: MatrixSelection) -> html.Div:
+    return html.Div(
+        [
+            html.Fieldset(
+                [
+                    html.Legend("Målnivå", className="control-label"),
+                    dcc.RadioItems(
+                        id=LEVEL_ID,
+                        options=[{"label": LEVEL_LABELS[lv], "value": lv} for lv in ALL_LEVELS],
+                        value=selection.level,
+                        inline=True,
+                        className="ov-level",
+                    ),
+                ],
+                className="control",
+            ),
+            html.Div(
+                [
+                    html.Label("Globala mål (SDG)", htmlFor=SDG_ID),
+                    dcc.Dropdown(
+                        id=SDG_ID,
+                        options=[
+                            {"label": f"{s.goal} {s.name}", "value": str(s.goal)} for s in SDG_GOALS
+                        ],
+                        value=[str(g) for g in selection.sdgs],
+                        multi=True,
+                        placeholder="Alla 17 mål",
+                        labels=DROPDOWN_LABELS,
+                        search_order="original",
+                    ),
+                ],
+                className="control ov-sdg-control",
+            ),
+            html.Div(
+                [
+                    html.Label("Dimension", htmlFor=DIMENSION_ID),
+                    dcc.Dropdown(
+                        id=DIMENSION_ID,
+                        options=[{"label": label, "value": v} for v, label in DIMENSIONS.items()],
+                        value=list(selection.dimensions),
+                        multi=True,
+                        placeholder="Alla dimensioner",
+                        labels=DROPDOWN_LABELS,
+                        searchable=False,
+                    ),
+                ],
+                className="control",
+            ),
+            html.Fieldset(
+                [
+                    html.Legend("Gränsvärden (metod)", className="control-label"),
+                    dcc.RadioItems(
+                        id=METHOD_ID,
+                        options=[
+                            {"label": t.label_sv.split(":")[0], "value": name}
+                            for name, t in THRESHOLD_SETS.items()
+                        ],
+                        value=selection.threshold_set,
+                    ),
+                ],
+                className="control",
+            ),
+            html.Fieldset(
+                [
+                    html.Legend("Visning", className="control-label"),
+                    dcc.Checklist(
+                        id=VIEW_ID,
+                        options=[{"label": "Visa per mål (en kolumn per SDG)", "value": PER_SDG}],
+                        value=[PER_SDG] if selection.per_sdg else [],
+                    ),
+                ],
+                className="control",
+            ),
+        ],
+        className="controls oversikt-controls",
+        role="group",
+        **{"aria-label": "Urval för matrisen"},
+    )
+
+
+def layout(
+    niva: Any = None,
+    mal: Any = None,
+    dimension: Any = None,
+    vy: Any = None,
+    metod: Any = None,
+    **_other: Any,
+) -> html.Div:
+    selection = parse_selection(niva, mal, dimension, vy, metod)
+    summary, matrix, legend, export = build_view(selection)
+    return html.Div(
+        [
+            html.H1("Översikt: status per område och indikator"),
+            html.P(
+                "Hur utvecklingen går mot målen i Dalarnas 15 kommuner, Region Dalarna och riket. "
+                "Välj målnivå: rutan visar status mot målet på den nivån, eller trenden där "
+                "sådant mål saknas. Välj en ruta för att se indikatorn för området.",
+                className="ov-intro",
+            ),
+            _controls(selection),
+            url_store(URL_ID),
+            html.Div(summary, id=SUMMARY_ID, **{"aria-live": "polite"}),
+            html.Div(
+                [
+                    html.H2("Förklaring", className="visually-hidden"),
+                    html.Div(legend, id=LEGEND_ID),
+                    html.P(
+                        [
+                            "Symbolen visar hur snabbt utvecklingen går mot målet. Läs mer om "
+                            "metoden under ",
+                            dcc.Link("Om data", href="/om"),
+                            ".",
+                        ],
+                        className="note",
+                    ),
+                ],
+                className="ov-legend",
+            ),
+            html.Div(matrix, id=MATRIX_ID),
+            html.Div(id="oversikt-after-matrix", tabIndex="-1"),
+            source_credit(_data.data_status()),
+            selection_store(PAGE_ID, export),
+            download_panel(PAGE_ID),
+        ],
+        className="oversikt-page",
+    )
+
+
+@callback(
+    Output(SUMMARY_ID, "children"),
+    Output(MATRIX_ID, "children"),
+    Output(LEGEND_ID, "children"),
+    Output(EXPORT_ID, "data"),
+    Input(LEVEL_ID, "value"),
+    Input(SDG_ID, "value"),
+    Input(DIMENSION_ID, "value"),
+    Input(VIEW_ID, "value"),
+    Input(METHOD_ID, "value"),
+    prevent_initial_call=True,
+)
+def update_matrix(level, sdgs, dimensions, view, threshold_set):
+    """Rebuild the counts, the matrix and the download selection from the controls."""
+    selection = parse_selection(level, sdgs, dimensions, view, threshold_set)
+    return build_view(selection)
+
+
+sync_url(
+    URL_ID,
+    [
+        (LEVEL_ID, "niva"),
+        (SDG_ID, "mal"),
+        (DIMENSION_ID, "dimension"),
+        (VIEW_ID, "vy"),
+        (METHOD_ID, "metod"),
+    ],
+)

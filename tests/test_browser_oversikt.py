@@ -1,0 +1,136 @@
+"""Översikt in a real browser: the selection lives in the URL (reload, back), cells lead to the
+indicator page, no console errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from indicators.catalogue import load_catalogue
+
+pytestmark = pytest.mark.browser
+
+SCREENS = Path("/tmp/screens")
+MATRIX = "table.ov-matrix"
+
+
+def open_overview(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(MATRIX)
+    page.wait_for_function("!document.querySelector('[data-dash-is-loading=\"true\"]')")
+
+
+def caption(page) -> str:
+    return page.inner_text(f"{MATRIX} caption")
+
+
+def sdg_groups(page) -> list[str]:
+    return page.eval_on_selector_all(
+        f"{MATRIX} th.ov-sdg .ov-sdg-number", "nodes => nodes.map(n => n.textContent)"
+    )
+
+
+def search(page) -> str:
+    return page.evaluate("window.location.search")
+
+
+def choose_sdg(page, label: str) -> None:
+    """Pick one option in the SDG multi-select (type to filter, then click the option)."""
+    page.click("#oversikt-sdg")
+    page.get_by_role("option", name=label).click()
+    page.keyboard.press("Escape")
+
+
+def test_selection_lives_in_the_url_and_cells_lead_to_the_indicator(page, live_server):
+    open_overview(page, live_server.url + "/")
+    page.wait_for_function("window.location.search.includes('niva=nationell')")
+    assert "Nationellt mål" in caption(page)
+    assert len(sdg_groups(page)) > 1
+
+    # goal level: a radio button; the URL follows and the matrix is rebuilt
+    page.get_by_label("Regionalt mål").check()
+    page.wait_for_function("window.location.search.includes('niva=regional')")
+    page.wait_for_function(
+        "document.querySelector('table.ov-matrix caption').textContent.startsWith('Regionalt mål')"
+    )
+    all_goals = sdg_groups(page)
+
+    # SDG filter: only goal 13's indicators remain
+    choose_sdg(page, "13 Bekämpa klimatförändringarna")
+    page.wait_for_function("new URLSearchParams(window.location.search).get('mal') === '13'")
+    page.wait_for_function("document.querySelectorAll('table.ov-matrix th.ov-sdg').length === 1")
+    assert sdg_groups(page) == ["13"]
+    assert "niva=regional" in search(page)
+
+    # reload restores both choices
+    page.reload()
+    page.wait_for_selector(MATRIX)
+    assert page.get_by_label("Regionalt mål").is_checked()
+    assert sdg_groups(page) == ["13"]
+    assert "Bekämpa klimatförändringarna" in page.inner_text("#oversikt-sdg")
+    assert caption(page).startswith("Regionalt mål")
+
+    # back: the view before the SDG filter returns
+    page.go_back()
+    page.wait_for_function("!new URLSearchParams(window.location.search).get('mal')")
+    page.wait_for_function("document.querySelectorAll('table.ov-matrix th.ov-sdg').length > 1")
+    assert sdg_groups(page) == all_goals
+    assert page.get_by_label("Regionalt mål").is_checked()
+
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / "oversikt.png"))
+    page.screenshot(path=str(SCREENS / "oversikt-full.png"), full_page=True)
+
+    # a cell leads to the indicator page for that area and level
+    link = page.locator(f"{MATRIX} tbody a.ov-cell").first
+    href = link.get_attribute("href")
+    assert re.fullmatch(r"/indikator/[NU]\d{5}\?omraden=\d{4}&niva=regional", href)
+    link.click()
+    page.wait_for_url(re.compile(r"/indikator/[NU]\d{5}\?omraden=\d{4}"))
+    assert page.url.endswith(href)
+    page.wait_for_selector("main h1")
+    page.console_log.assert_clean()
+
+
+def test_download_holds_the_shown_indicators_and_levels(page, live_server):
+    open_overview(page, live_server.url + "/?niva=regional&dimension=ekonomisk")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Ladda ner CSV").click()
+    text = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    economic = {i.kpi_id for i in load_catalogue() if i.dimension == "ekonomisk"}
+    assert rows
+    assert {r["nyckeltal"] for r in rows} <= economic
+    assert {"regional_status", "trend_status"} <= set(rows[0])
+    assert "nationell_status" not in rows[0]
+    page.console_log.assert_clean()
+
+
+def test_per_goal_view_and_keyboard(page, live_server):
+    open_overview(page, live_server.url + "/?niva=trend&vy=mal")
+    assert page.get_by_label("Trend (utan mål)").is_checked()
+    assert page.get_by_label("Visa per mål (en kolumn per SDG)").is_checked()
+    page.wait_for_selector("table.ov-matrix.ov-per-sdg")
+    rows = page.locator("table.ov-matrix tbody tr")
+    assert rows.count() == 17
+    # the first cell link is reachable by keyboard and names area, goal and status
+    first = page.locator("table.ov-matrix tbody a.ov-cell").first
+    first.focus()
+    assert page.evaluate("document.activeElement.classList.contains('ov-cell')")
+    # the icon is hidden from screen readers; the visually hidden text names the link
+    assert first.locator(".status-icon").get_attribute("aria-hidden") == "true"
+    name = first.locator(".visually-hidden").inner_text()
+    assert re.fullmatch(r".+, mål \d+ .+: .+", name), name
+    assert re.fullmatch(r"/kommun/\d{4}\?mal=\d+&niva=trend", first.get_attribute("href"))
+    # the skip link before the matrix takes keyboard users past its links
+    skip = page.get_by_role("link", name="Hoppa förbi matrisen")
+    skip.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.id === 'oversikt-after-matrix'")
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / "oversikt-per-mal.png"))
+    page.console_log.assert_clean()
