@@ -1,0 +1,932 @@
+"""Mål: every goal at its level (lokal, regional, nationell, global) with wording and source;
+a form to add, change and remove the municipalities' own goals, checked with the same rules
+and messages as the goal CSV import; import and export of the goal CSV; the change log; and
+the qualitative assessments of a chosen area.
+
+Filters live in the address bar: ``niva`` (levels) and ``omraden`` (area ids).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import dash
+from dash import Input, Output, State, callback, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from data.assessments import list_assessments
+from data.goals import (
+    COLUMNS,
+    ORIGIN_USER,
+    USER_LEVELS,
+    GoalRecord,
+    get_goal,
+    goal_changes,
+    list_goals,
+)
+from indicators.follow_up import GOAL_LEVELS
+from indicators.sdg import SDG_GOALS
+from layouts import _data
+from layouts._components import sync_url, url_store
+from layouts._download import download_panel, selection_store
+from layouts._mal_form import (
+    FORM_FIELDS,
+    KIND_FIELDS,
+    KIND_SPECIFIC,
+    FormOutcome,
+    area_options,
+    default_goal_id,
+    form_values,
+    goals_csv,
+    import_upload,
+    remove_from_form,
+    save_form,
+    text_value,
+    user_goal_options,
+)
+from layouts._mal_goals import (
+    FIELD_LABELS,
+    LEVEL_HEADINGS,
+    area_choice,
+    change_log,
+    filter_goals,
+    goal_list,
+    level_choice,
+    selection_record,
+)
+from layouts._notes import notes_section
+
+log = logging.getLogger(__name__)
+
+dash.register_page(
+    __name__,
+    path="/mal",
+    title="Mål – Hållbarhetsuppföljning Dalarna",
+    name="Mål",
+    order=5,
+)
+
+PAGE = "mal"
+CHANGE_LOG_LIMIT = 50
+
+LEVEL_WORDS: dict[str, str] = {
+    "lokal": "Lokal (en kommuns eget mål)",
+    "regional": "Regional (Region Dalarnas och länets mål)",
+}
+KIND_CHOICES: dict[str, str] = {
+    "absolute": "Nivå – högst eller minst ett värde (absolute)",
+    "relative": "Förändring från ett basår, i procent (relative)",
+    "band": "Intervall – mellan två värden (band)",
+    "direction": "Riktning – ska öka eller minska (direction)",
+}
+
+#: Swedish texts of the dropdowns' own controls.
+DROPDOWN_LABELS: dict[str, str] = {
+    "select_all": "Välj alla",
+    "deselect_all": "Avmarkera alla",
+    "selected_count": "{num_selected} valda",
+    "search": "Sök",
+    "clear_search": "Rensa sökningen",
+    "clear_selection": "Rensa valet",
+    "no_options_found": "Inget matchar",
+}
+
+
+# --------------------------------------------------------------------------- layout pieces
+
+
+def _error_box(name: str) -> html.Div:
+    return html.Div(id=f"mal-error-{name}", className="field-errors", **{"aria-live": "polite"})
+
+
+def _field(name: str, control, hint: str | None = None, *, column: str | None = None):
+    """A labelled form field with its hint and error box; wrapped so it can be hidden."""
+    column = column if column is not None else name
+    label_children: list = [FIELD_LABELS[name]]
+    if column:
+        label_children.append(html.Span(f" ({column})", className="column-name"))
+    children: list = [
+        html.Label(label_children, htmlFor=f"mal-form-{name}", className="control-label"),
+        control,
+    ]
+    if hint:
+        children.append(html.Span(hint, className="note"))
+    children.append(_error_box(name))
+    return html.Div(children, className="control form-field", id=f"mal-field-{name}")
+
+
+def _group(name: str, control, hint: str | None = None) -> html.Fieldset:
+    legend = [FIELD_LABELS[name], html.Span(f" ({name})", className="column-name")]
+    children: list = [html.Legend(legend, className="control-label"), control]
+    if hint:
+        children.append(html.Span(hint, className="note"))
+    children.append(_error_box(name))
+    return html.Fieldset(children, className="control form-field", id=f"mal-field-{name}")
+
+
+def _input(name: str, **kwargs) -> dcc.Input:
+    return dcc.Input(id=f"mal-form-{name}", type="text", value="", **kwargs)
+
+
+def field_styles(kind: str | None) -> dict[str, dict[str, str]]:
+    """Show the fields the kind uses and hide the other kind-specific ones."""
+    used = KIND_FIELDS.get(kind or "", ())
+    return {name: {} if name in used else {"display": "none"} for name in KIND_SPECIFIC}
+
+
+def goal_form(values: Mapping[str, Any]) -> html.Div:
+    indicators = [
+        {"label": f"{i.label} ({i.kpi_id})", "value": i.kpi_id} for i in _data.catalogue()
+    ]
+    styles = field_styles(values.get("kind"))
+
+    def styled(component, name):
+        component.style = styles.get(name, {})
+        return component
+
+    return html.Div(
+        [
+            html.Div(
+                [
+                    _group(
+                        "level",
+                        dcc.RadioItems(
+                            id="mal-form-level",
+                            options=[
+                                {"label": LEVEL_WORDS[level], "value": level}
+                                for level in USER_LEVELS
+                            ],
+                            value=values.get("level"),
+                        ),
+                    ),
+                    _field(
+                        "area",
+                        dcc.Dropdown(
+                            id="mal-form-area",
+                            labels=DROPDOWN_LABELS,
+                            options=area_options(),
+                            value=values.get("area"),
+                            placeholder="Välj kommun …",
+                        ),
+                        "Ett lokalt mål gäller en kommun; ett regionalt länet (och kommunerna).",
+                        column="areas",
+                    ),
+                    _field(
+                        "kpi_id",
+                        dcc.Dropdown(
+                            id="mal-form-kpi_id",
+                            labels=DROPDOWN_LABELS,
+                            options=indicators,
+                            value=values.get("kpi_id"),
+                            placeholder="Välj indikator …",
+                        ),
+                    ),
+                ],
+                className="form-row",
+            ),
+            _group(
+                "kind",
+                dcc.RadioItems(
+                    id="mal-form-kind",
+                    options=[{"label": label, "value": k} for k, label in KIND_CHOICES.items()],
+                    value=values.get("kind"),
+                ),
+            ),
+            html.Div(
+                [
+                    styled(
+                        _group(
+                            "operator",
+                            dcc.RadioItems(
+                                id="mal-form-operator",
+                                options=[
+                                    {"label": "högst (≤, lägre är bättre)", "value": "<="},
+                                    {"label": "minst (≥, högre är bättre)", "value": ">="},
+                                ],
+                                value=values.get("operator"),
+                                inline=True,
+                            ),
+                        ),
+                        "operator",
+                    ),
+                    styled(
+                        _field(
+                            "target_value",
+                            _input("target_value", inputMode="decimal", size="12"),
+                            "Decimalkomma går bra, t.ex. 1,5.",
+                        ),
+                        "target_value",
+                    ),
+                    styled(
+                        _field(
+                            "relative_change",
+                            _input("relative_change", inputMode="decimal", size="8"),
+                            "I procent: −70 betyder en minskning med 70 % (sparas som −0.70).",
+                        ),
+                        "relative_change",
+                    ),
+                    styled(
+                        _field("band_low", _input("band_low", inputMode="decimal", size="10")),
+                        "band_low",
+                    ),
+                    styled(
+                        _field("band_high", _input("band_high", inputMode="decimal", size="10")),
+                        "band_high",
+                    ),
+                    styled(
+                        _group(
+                            "direction",
+                            dcc.RadioItems(
+                                id="mal-form-direction",
+                                options=[
+                                    {"label": "ska öka", "value": "up"},
+                                    {"label": "ska minska", "value": "down"},
+                                ],
+                                value=values.get("direction"),
+                                inline=True,
+                            ),
+                        ),
+                        "direction",
+                    ),
+                    styled(
+                        _field("base_year", _input("base_year", inputMode="numeric", size="6")),
+                        "base_year",
+                    ),
+                    _field("target_year", _input("target_year", inputMode="numeric", size="6")),
+                ],
+                className="form-row",
+            ),
+            _field(
+                "wording_sv",
+                dcc.Textarea(id="mal-form-wording_sv", value="", rows=3, className="wide"),
+                "Målet som det står i beslutet.",
+            ),
+            html.Div(
+                [
+                    _field("source_document", _input("source_document", className="wide")),
+                    _field(
+                        "source_url",
+                        _input("source_url", placeholder="https://", className="wide"),
+                    ),
+                    _field("adopted_year", _input("adopted_year", inputMode="numeric", size="6")),
+                ],
+                className="form-row",
+            ),
+            html.Div(
+                [
+                    _field(
+                        "id",
+                        _input("id", className="wide"),
+                        "Lämna tomt för ett id av kommun, indikator och målår.",
+                    ),
+                    html.Div(
+                        [
+                            html.Label(
+                                "Anteckning till ändringsloggen",
+                                htmlFor="mal-form-note",
+                                className="control-label",
+                            ),
+                            dcc.Input(id="mal-form-note", type="text", value="", className="wide"),
+                        ],
+                        className="control form-field",
+                    ),
+                ],
+                className="form-row",
+            ),
+        ],
+        className="goal-form-fields",
+    )
+
+
+def _form_outputs_of(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: values.get(name) for name in FORM_FIELDS}
+
+
+def notes_subject_options() -> list[dict[str, str]]:
+    indicators = [
+        {"label": f"{i.label} ({i.kpi_id})", "value": f"kpi:{i.kpi_id}"} for i in _data.catalogue()
+    ]
+    goals = [{"label": f"Mål {s.goal}: {s.name}", "value": f"sdg:{s.goal}"} for s in SDG_GOALS]
+    return indicators + goals
+
+
+def parse_subject(value: str | None) -> tuple[str | None, int | None]:
+    """``"kpi:N00401"`` → (``"N00401"``, None); ``"sdg:13"`` → (None, 13)."""
+    kind, _, rest = (value or "").partition(":")
+    if kind == "kpi" and _data.indicator(rest) is not None:
+        return rest, None
+    if kind == "sdg" and rest.isdigit() and 1 <= int(rest) <= len(SDG_GOALS):
+        return None, int(rest)
+    first = _data.catalogue()[0].kpi_id
+    return first, None
+
+
+def default_subject(engine, area_id: str, goals: Sequence[GoalRecord]) -> str:
+    """The subject to show first: that of the area's newest assessment, else the indicator of
+    the first listed goal for the area, else the first catalogue indicator."""
+    notes = list_assessments(engine, area_id=area_id)
+    if notes:
+        newest = notes[0]
+        return f"kpi:{newest.kpi_id}" if newest.kpi_id else f"sdg:{newest.sdg_goal}"
+    for goal in goals:
+        if goal.applies_to(area_id) and _data.indicator(goal.kpi_id) is not None:
+            return f"kpi:{goal.kpi_id}"
+    return f"kpi:{_data.catalogue()[0].kpi_id}"
+
+
+def mal_notes(area_id: str, subject: str | None):
+    kpi_id, sdg_goal = parse_subject(subject)
+    return notes_section(
+        area_id, kpi_id=kpi_id, sdg_goal=sdg_goal, section_id="mal-notes", heading_level=3
+    )
+
+
+def layout(niva: str | None = None, omraden: str | None = None, **_query) -> html.Div:
+    engine = _data.engine()
+    levels = level_choice(niva)
+    areas = area_choice(omraden)
+    shown = filter_goals(_data.goals(), levels, areas)
+    notes_area = areas[0] if areas else _data.MUNICIPALITY_IDS[0]
+    first_subject = default_subject(engine, notes_area, shown)
+    area_filter_options = [{"label": _data.area_title(a), "value": a} for a in _data.AREA_ORDER]
+    return html.Div(
+        [
+            url_store("mal-url"),
+            selection_store(PAGE, selection_record(shown, levels, areas)),
+            html.H1("Mål"),
+            html.P(
+                "Målen som indikatorerna följs upp mot, på fyra nivåer: lokala (kommunernas "
+                "egna), regionala (Region Dalarnas och länets), nationella (riksdagens och "
+                "regeringens) och globala (FN:s Agenda 2030 och andra internationella åtaganden). "
+                "Varje mål visas med lydelse och källa."
+            ),
+            html.Div(
+                [
+                    html.Fieldset(
+                        [
+                            html.Legend("Nivå", className="control-label"),
+                            dcc.Checklist(
+                                id="mal-level",
+                                options=[
+                                    {"label": LEVEL_HEADINGS[level], "value": level}
+                                    for level in GOAL_LEVELS
+                                ],
+                                value=levels,
+                                inline=True,
+                            ),
+                        ],
+                        className="control",
+                    ),
+                    html.Div(
+                        [
+                            html.Label(
+                                "Gäller område", htmlFor="mal-areas", className="control-label"
+                            ),
+                            dcc.Dropdown(
+                                id="mal-areas",
+                                labels=DROPDOWN_LABELS,
+                                options=area_filter_options,
+                                value=areas,
+                                multi=True,
+                                placeholder="Alla områden",
+                            ),
+                        ],
+                        className="control control-areas",
+                    ),
+                ],
+                className="controls",
+            ),
+            html.H2("Alla mål efter nivå"),
+            html.Div(goal_list(shown, levels), id="mal-goals"),
+            html.Section(
+                [
+                    html.H2("Egna mål: lägg till, ändra eller ta bort", id="mal-form-heading"),
+                    html.P(
+                        "Kommunernas och regionens egna mål läggs till här (nivå lokal eller "
+                        "regional) och kontrolleras med samma regler som vid import av en "
+                        "målfil. Katalogmålen – globala, nationella och de regionala och lokala "
+                        "mål som hör till målkatalogen – kommer ur sina källor och kan inte "
+                        "ändras här: katalogen läses in på nytt vid varje start, så en ändring "
+                        "skulle ändå försvinna. Vill du följa upp en annan tolkning, lägg till "
+                        "ett eget mål med ett eget id."
+                    ),
+                    html.Div(
+                        [
+                            html.Div(
+                                [
+                                    html.Label(
+                                        "Ändra ett eget mål",
+                                        htmlFor="mal-edit",
+                                        className="control-label",
+                                    ),
+                                    dcc.Dropdown(
+                                        id="mal-edit",
+                                        labels=DROPDOWN_LABELS,
+                                        options=user_goal_options(engine),
+                                        value=None,
+                                        placeholder="Välj ett eget mål att ändra …",
+                                    ),
+                                ],
+                                className="control control-edit",
+                            ),
+                            html.Button(
+                                "Nytt mål (töm formuläret)",
+                                id="mal-form-new",
+                                n_clicks=0,
+                                type="button",
+                                className="secondary",
+                            ),
+                        ],
+                        className="controls",
+                    ),
+                    html.P("Nytt eget mål", id="mal-form-mode", className="form-mode"),
+                    goal_form(form_values(None)),
+                    html.Div(
+                        [
+                            html.Button(
+                                "Spara målet", id="mal-form-save", n_clicks=0, type="button"
+                            ),
+                            html.Button(
+                                "Ta bort målet …",
+                                id="mal-form-remove",
+                                n_clicks=0,
+                                type="button",
+                                className="secondary",
+                                disabled=True,
+                            ),
+                        ],
+                        className="form-actions",
+                    ),
+                    dcc.ConfirmDialog(id="mal-remove-confirm", message=""),
+                    html.Div(id="mal-form-message", className="form-message", role="status"),
+                ],
+                className="goal-form presentation-hidden",
+                **{"aria-labelledby": "mal-form-heading"},
+            ),
+            html.Section(
+                [
+                    html.H2("Importera och exportera mål (CSV)", id="mal-csv-heading"),
+                    html.P(
+                        "En målfil har en rad per mål med kolumnerna "
+                        + ", ".join(COLUMNS)
+                        + ". Hela filen kontrolleras först: har någon rad ett fel sparas "
+                        "ingenting, och varje fel visas med rad och fält. Mål med samma id "
+                        "som ett eget mål ersätter det; katalogmål kan inte ändras."
+                    ),
+                    html.Div(
+                        [
+                            html.Label(
+                                "Anteckning till ändringsloggen vid import",
+                                htmlFor="mal-import-note",
+                                className="control-label",
+                            ),
+                            dcc.Input(
+                                id="mal-import-note", type="text", value="", className="wide"
+                            ),
+                        ],
+                        className="control form-field",
+                    ),
+                    html.Label(
+                        dcc.Upload(
+                            html.Div(["Importera målfil (CSV): dra filen hit eller välj en fil"]),
+                            id="mal-upload",
+                            accept=".csv,text/csv",
+                            multiple=False,
+                            className="goal-upload",
+                        ),
+                        className="goal-upload-label",
+                    ),
+                    html.Div(id="mal-import-message", className="form-message", role="status"),
+                    html.Div(
+                        [
+                            html.Button(
+                                "Ladda ner egna mål (CSV)",
+                                id="mal-export-own",
+                                n_clicks=0,
+                                type="button",
+                            ),
+                            html.Button(
+                                "Ladda ner alla mål (CSV)",
+                                id="mal-export-all",
+                                n_clicks=0,
+                                type="button",
+                                className="secondary",
+                            ),
+                            dcc.Download(id="mal-download-own"),
+                            dcc.Download(id="mal-download-all"),
+                        ],
+                        className="download",
+                    ),
+                ],
+                className="presentation-hidden",
+                **{"aria-labelledby": "mal-csv-heading"},
+            ),
+            html.Section(
+                [
+                    html.H2("Ändringslogg", id="mal-log-heading"),
+                    html.Div(
+                        change_log(goal_changes(engine, CHANGE_LOG_LIMIT), CHANGE_LOG_LIMIT),
+                        id="mal-log",
+                    ),
+                ],
+                **{"aria-labelledby": "mal-log-heading"},
+            ),
+            html.Section(
+                [
+                    html.H2("Kvalitativa bedömningar", id="mal-notes-intro"),
+                    html.P(
+                        "Bedömningar i ord av hur ett område utvecklas för en indikator eller ett "
+                        "globalt mål – ett datum, en kort text och gärna en bedömning (bättre, "
+                        "oförändrad, sämre). De visas bredvid siffrorna och följer med i "
+                        "exporten."
+                    ),
+                    html.Div(
+                        [
+                            html.Div(
+                                [
+                                    html.Label(
+                                        "Område",
+                                        htmlFor="mal-notes-area",
+                                        className="control-label",
+                                    ),
+                                    dcc.Dropdown(
+                                        id="mal-notes-area",
+                                        labels=DROPDOWN_LABELS,
+                                        options=area_filter_options,
+                                        value=notes_area,
+                                        clearable=False,
+                                    ),
+                                ],
+                                className="control",
+                            ),
+                            html.Div(
+                                [
+                                    html.Label(
+                                        "Indikator eller globalt mål",
+                                        htmlFor="mal-notes-subject",
+                                        className="control-label",
+                                    ),
+                                    dcc.Dropdown(
+                                        id="mal-notes-subject",
+                                        labels=DROPDOWN_LABELS,
+                                        options=notes_subject_options(),
+                                        value=first_subject,
+                                        clearable=False,
+                                    ),
+                                ],
+                                className="control control-subject",
+                            ),
+                        ],
+                        className="controls",
+                    ),
+                    html.Div(mal_notes(notes_area, first_subject), id="mal-notes-container"),
+                ],
+                **{"aria-labelledby": "mal-notes-intro"},
+            ),
+            html.Section(
+                [
+                    html.H2("Ladda ner värden för målens indikatorer"),
+                    download_panel(PAGE),
+                ],
+                className="presentation-hidden",
+            ),
+        ],
+        className="mal-page",
+    )
+
+
+# --------------------------------------------------------------------------- callbacks
+
+
+def _chosen(levels, areas) -> tuple[list[str], list[str]]:
+    levels = [level for level in (levels or []) if level in GOAL_LEVELS]
+    areas = [area for area in (areas or []) if area in _data.AREA_ORDER]
+    return levels, areas
+
+
+@callback(
+    Output("mal-goals", "children"),
+    Output({"type": "export-selection", "page": PAGE}, "data"),
+    Input("mal-level", "value"),
+    Input("mal-areas", "value"),
+    prevent_initial_call=True,
+)
+def show_goals(levels, areas):
+    """The goal list for the chosen levels and areas (and the download selection)."""
+    levels, areas = _chosen(levels, areas)
+    shown = filter_goals(_data.goals(), levels, areas)
+    return goal_list(shown, levels), selection_record(shown, levels, areas)
+
+
+#: What a stored change redraws: the goal list, the download selection, the change log and the
+#: choice of goals to change (all in the response of the action itself, one round trip).
+REFRESH_OUTPUTS = {
+    "goals": Output("mal-goals", "children", allow_duplicate=True),
+    "selection": Output({"type": "export-selection", "page": PAGE}, "data", allow_duplicate=True),
+    "log": Output("mal-log", "children", allow_duplicate=True),
+    "options": Output("mal-edit", "options", allow_duplicate=True),
+}
+FILTER_STATES = {"levels": State("mal-level", "value"), "areas": State("mal-areas", "value")}
+
+
+def refreshed(engine, filters: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The goal list, download selection, change log and goal choice after a change."""
+    filters = filters or {}
+    levels, areas = _chosen(filters.get("levels", GOAL_LEVELS), filters.get("areas"))
+    shown = filter_goals(list_goals(engine), levels, areas)
+    return {
+        "goals": goal_list(shown, levels),
+        "selection": selection_record(shown, levels, areas),
+        "log": change_log(goal_changes(engine, CHANGE_LOG_LIMIT), CHANGE_LOG_LIMIT),
+        "options": user_goal_options(engine),
+    }
+
+
+def unchanged() -> dict[str, Any]:
+    return dict.fromkeys(REFRESH_OUTPUTS, no_update)
+
+
+@callback(
+    output={name: Output(f"mal-field-{name}", "style") for name in KIND_SPECIFIC},
+    inputs={"kind": Input("mal-form-kind", "value")},
+)
+def show_kind_fields(kind):
+    """Show the number fields of the chosen kind of goal."""
+    return field_styles(kind)
+
+
+@callback(
+    Output("mal-form-id", "placeholder"),
+    Input("mal-form-area", "value"),
+    Input("mal-form-kpi_id", "value"),
+    Input("mal-form-target_year", "value"),
+)
+def suggest_id(area, kpi_id, target_year):
+    """The id an empty id field will get."""
+    suggestion = default_goal_id(area, kpi_id, target_year)
+    return suggestion or "t.ex. mora-vaxthusgasutslapp-per-invanare-2030"
+
+
+ERROR_OUTPUTS = {name: Output(f"mal-error-{name}", "children") for name in FORM_FIELDS}
+
+
+def _no_errors() -> dict[str, Any]:
+    return dict.fromkeys(FORM_FIELDS)
+
+
+def _error_lists(errors: Mapping[str, list[str]]) -> dict[str, Any]:
+    return {
+        name: html.Ul([html.Li(text) for text in errors[name]]) if name in errors else None
+        for name in FORM_FIELDS
+    }
+
+
+def form_state(goal: GoalRecord | None) -> dict[str, Any]:
+    """The form showing ``goal`` (a user goal being changed) or empty for a new goal."""
+    return {
+        "fields": _form_outputs_of(form_values(goal)),
+        "errors": _no_errors(),
+        "id_disabled": goal is not None,
+        "remove_disabled": goal is None,
+        "mode": f'Ändrar det egna målet "{goal.id}"' if goal is not None else "Nytt eget mål",
+        "note": "",
+    }
+
+
+def _form_state_outputs(duplicate: bool) -> dict[str, Any]:
+    return {
+        "fields": {
+            name: Output(f"mal-form-{name}", "value", allow_duplicate=duplicate)
+            for name in FORM_FIELDS
+        },
+        "errors": {
+            name: Output(f"mal-error-{name}", "children", allow_duplicate=True)
+            for name in FORM_FIELDS
+        },
+        "id_disabled": Output("mal-form-id", "disabled", allow_duplicate=duplicate),
+        "remove_disabled": Output("mal-form-remove", "disabled", allow_duplicate=duplicate),
+        "mode": Output("mal-form-mode", "children", allow_duplicate=duplicate),
+        "note": Output("mal-form-note", "value", allow_duplicate=duplicate),
+    }
+
+
+def error_updates(errors: Mapping[str, Any], shown: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The error boxes to redraw: ``no_update`` where a box is empty and stays empty (every
+    redrawn box costs the browser a walk over the page)."""
+    shown = shown or {}
+    return {
+        name: no_update if errors.get(name) is None and not shown.get(name) else errors.get(name)
+        for name in FORM_FIELDS
+    }
+
+
+def only_changes(
+    state: dict[str, Any],
+    shown: Mapping[str, Any] | None,
+    shown_errors: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """``state`` with ``no_update`` for the fields already showing their value and the error
+    boxes already empty (a goal just saved from the form is shown as it is, without redrawing
+    every field)."""
+    fields = state["fields"]
+    if shown:
+        fields = {
+            name: no_update if text_value(shown.get(name)) == text_value(value) else value
+            for name, value in fields.items()
+        }
+    return {**state, "fields": fields, "errors": error_updates(state["errors"], shown_errors)}
+
+
+SHOWN_FIELDS = {name: State(f"mal-form-{name}", "value") for name in FORM_FIELDS}
+SHOWN_ERRORS = {name: State(f"mal-error-{name}", "children") for name in FORM_FIELDS}
+
+
+@callback(
+    output=_form_state_outputs(duplicate=False),
+    inputs={"goal_id": Input("mal-edit", "value")},
+    state={"shown": SHOWN_FIELDS, "shown_errors": SHOWN_ERRORS},
+    prevent_initial_call=True,
+)
+def load_goal(goal_id, shown=None, shown_errors=None):
+    """Load the chosen user goal into the form (catalogue goals are never loaded)."""
+    goal = get_goal(_data.engine(), goal_id) if goal_id else None
+    if goal is not None and goal.origin != ORIGIN_USER:
+        goal = None
+    return only_changes(form_state(goal), shown, shown_errors)
+
+
+@callback(
+    output={
+        **_form_state_outputs(duplicate=True),
+        "editing": Output("mal-edit", "value", allow_duplicate=True),
+    },
+    inputs={"n_clicks": Input("mal-form-new", "n_clicks")},
+    state={"shown_errors": SHOWN_ERRORS},
+    prevent_initial_call=True,
+)
+def new_goal(n_clicks, shown_errors=None):
+    """Empty the form for a new goal."""
+    if not n_clicks:
+        raise PreventUpdate
+    return {**only_changes(form_state(None), None, shown_errors), "editing": None}
+
+
+def _message(outcome: FormOutcome) -> html.Div:
+    if outcome.ok:
+        return html.Div(html.P(outcome.message), className="form-success")
+    children: list = [html.P(outcome.message, className="form-error-title")]
+    lines = [str(problem) for problem in outcome.problems]
+    if not lines:
+        lines = [text for texts in outcome.field_errors.values() for text in texts]
+    if lines:
+        children.append(html.Ul([html.Li(line) for line in lines]))
+    return html.Div(children, className="form-errors", role="alert")
+
+
+@callback(
+    output={
+        "message": Output("mal-form-message", "children", allow_duplicate=True),
+        "errors": ERROR_OUTPUTS,
+        "refresh": REFRESH_OUTPUTS,
+        "editing": Output("mal-edit", "value", allow_duplicate=True),
+        "note": Output("mal-form-note", "value", allow_duplicate=True),
+    },
+    inputs={"n_clicks": Input("mal-form-save", "n_clicks")},
+    state={
+        "values": {name: State(f"mal-form-{name}", "value") for name in FORM_FIELDS},
+        "editing_id": State("mal-edit", "value"),
+        "note": State("mal-form-note", "value"),
+        "filters": FILTER_STATES,
+        "shown_errors": SHOWN_ERRORS,
+    },
+    prevent_initial_call=True,
+)
+def save_goal(n_clicks, values, editing_id, note, filters=None, shown_errors=None):
+    """Save the form: add a goal, or change the one being edited; otherwise list the problems."""
+    if not n_clicks:
+        raise PreventUpdate
+    engine = _data.engine()
+    outcome = save_form(engine, values, editing_id, text_value(note))
+    if not outcome.ok:
+        return {
+            "message": _message(outcome),
+            "errors": error_updates(_error_lists(outcome.field_errors), shown_errors),
+            "refresh": unchanged(),
+            "editing": no_update,
+            "note": no_update,
+        }
+    return {
+        "message": _message(outcome),
+        "errors": error_updates(_no_errors(), shown_errors),
+        "refresh": refreshed(engine, filters),
+        "editing": outcome.goal.id,
+        "note": "",
+    }
+
+
+@callback(
+    Output("mal-remove-confirm", "displayed"),
+    Output("mal-remove-confirm", "message"),
+    Input("mal-form-remove", "n_clicks"),
+    State("mal-edit", "value"),
+    prevent_initial_call=True,
+)
+def confirm_removal(n_clicks, goal_id):
+    """Ask before removing the goal being edited."""
+    if not n_clicks or not goal_id:
+        raise PreventUpdate
+    return True, (
+        f'Ta bort det egna målet "{goal_id}"? Ändringsloggen behåller hur målet såg ut. '
+        "Anteckningen i formuläret sparas i loggen."
+    )
+
+
+@callback(
+    output={
+        "message": Output("mal-form-message", "children", allow_duplicate=True),
+        "refresh": REFRESH_OUTPUTS,
+        "editing": Output("mal-edit", "value", allow_duplicate=True),
+    },
+    inputs={"confirmed": Input("mal-remove-confirm", "submit_n_clicks")},
+    state={
+        "goal_id": State("mal-edit", "value"),
+        "note": State("mal-form-note", "value"),
+        "filters": FILTER_STATES,
+    },
+    prevent_initial_call=True,
+)
+def remove_confirmed(confirmed, goal_id, note, filters=None):
+    """Remove the goal being edited once the removal is confirmed."""
+    if not confirmed:
+        raise PreventUpdate
+    engine = _data.engine()
+    outcome = remove_from_form(engine, goal_id, text_value(note))
+    if not outcome.ok:
+        return {"message": _message(outcome), "refresh": unchanged(), "editing": no_update}
+    return {"message": _message(outcome), "refresh": refreshed(engine, filters), "editing": None}
+
+
+@callback(
+    output={
+        "message": Output("mal-import-message", "children"),
+        "refresh": REFRESH_OUTPUTS,
+    },
+    inputs={"contents": Input("mal-upload", "contents")},
+    state={
+        "filename": State("mal-upload", "filename"),
+        "note": State("mal-import-note", "value"),
+        "filters": FILTER_STATES,
+    },
+    prevent_initial_call=True,
+)
+def import_goals(contents, filename, note, filters=None):
+    """Import an uploaded goal CSV: everything or nothing, with every problem listed."""
+    if not contents:
+        raise PreventUpdate
+    engine = _data.engine()
+    outcome = import_upload(engine, contents, filename, text_value(note))
+    if not outcome.ok:
+        return {"message": _message(outcome), "refresh": unchanged()}
+    return {"message": _message(outcome), "refresh": refreshed(engine, filters)}
+
+
+@callback(
+    Output("mal-download-own", "data"),
+    Input("mal-export-own", "n_clicks"),
+    prevent_initial_call=True,
+)
+def download_own_goals(n_clicks):
+    """The users' own goals as a goal CSV (importable again)."""
+    if not n_clicks:
+        raise PreventUpdate
+    return {"content": goals_csv(_data.engine(), ORIGIN_USER), "filename": "egna-mal.csv"}
+
+
+@callback(
+    Output("mal-download-all", "data"),
+    Input("mal-export-all", "n_clicks"),
+    prevent_initial_call=True,
+)
+def download_all_goals(n_clicks):
+    """Every goal, catalogue and own, as a goal CSV."""
+    if not n_clicks:
+        raise PreventUpdate
+    return {"content": goals_csv(_data.engine(), None), "filename": "alla-mal.csv"}
+
+
+@callback(
+    Output("mal-notes-container", "children"),
+    Input("mal-notes-area", "value"),
+    Input("mal-notes-subject", "value"),
+    prevent_initial_call=True,
+)
+def show_notes(area_id, subject):
+    """The qualitative assessments of the chosen area and indicator or goal."""
+    if area_id not in _data.AREA_ORDER:
+        raise PreventUpdate
+    return mal_notes(area_id, subject)
+
+
+sync_url("mal-url", [("mal-level", "niva"), ("mal-areas", "omraden")])
