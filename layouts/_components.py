@@ -14,10 +14,8 @@ from indicators.ranking import THIRD_STYLE
 from layouts._format import format_date
 
 KOLADA_CREDIT = "Källa: Kolada"
-DEMO_TEXT = (
-    "Demodata: värdena är genererade exempel, inte Koladas statistik. "
-    "Hämta riktiga värden med `python -m etl refresh`."
-)
+DEMO_TEXT = "Värdena är genererade exempel, inte Koladas statistik."
+REFRESH_COMMAND = "python -m etl refresh"
 
 
 def demo_banner(status: DataStatus) -> html.Div | None:
@@ -25,7 +23,13 @@ def demo_banner(status: DataStatus) -> html.Div | None:
     if not status.is_demo:
         return None
     return html.Div(
-        [html.Strong("Demodata. "), DEMO_TEXT.removeprefix("Demodata: ")],
+        [
+            html.Strong("Demodata. "),
+            DEMO_TEXT,
+            " Hämta riktiga värden med ",
+            html.Code(REFRESH_COMMAND),
+            ".",
+        ],
         className="demo-banner",
         role="alert",
         id="demo-banner",
