@@ -22,37 +22,9 @@ from plotly.subplots import make_subplots
 from data.areas import REGION_DALARNA, RIKET
 from indicators.catalogue import Indicator
 from indicators.conflicts import CorrelationResult, format_coefficient, in_sentence
+from layouts._figures import AREA_COLOURS, AREA_SYMBOLS, FONT_FAMILY
 from layouts._format import MISSING, PLOTLY_SEPARATORS, format_number, format_signed
 
-#: Okabe–Ito colours for municipalities (black is kept for Region Dalarna; yellow is too pale
-#: for a line on white).
-AREA_COLOURS: tuple[str, ...] = (
-    "#0072B2",
-    "#D55E00",
-    "#009E73",
-    "#CC79A7",
-    "#E69F00",
-    "#56B4E9",
-)
-#: Marker symbols for municipalities ("square" and "diamond" are the references').
-AREA_SYMBOLS: tuple[str, ...] = (
-    "circle",
-    "triangle-up",
-    "x",
-    "star",
-    "triangle-down",
-    "pentagon",
-    "cross",
-    "hexagon",
-    "triangle-left",
-    "hourglass",
-    "triangle-right",
-    "star-triangle-up",
-    "bowtie",
-    "hexagram",
-    "star-diamond",
-)
-FONT_FAMILY = '"Segoe UI", "Helvetica Neue", Arial, "DejaVu Sans", sans-serif'
 INK = "#1a1a1a"
 GRID = "#e3e3e3"
 AXIS = "#767676"
