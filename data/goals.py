@@ -23,6 +23,13 @@ it with Swedish settings, is recognised from its header. Numbers are written wit
 a decimal comma (``1,5``) and spaces between thousands (``7 500 000``) are accepted on import.
 Several areas are separated by ``|``. Every row is checked before anything is stored, and every
 problem is reported with file, line, field, the value found and the expected form.
+
+A spreadsheet runs a cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return as a
+formula, so an export writes such a text cell (wording, source …) with a leading apostrophe
+(``'=…``), as it does a text that already starts with apostrophes followed by one of those
+characters; numbers stay plain (``-0.7``). An import removes exactly that one apostrophe from
+text cells, so an exported file imports unchanged (:func:`escape_formula`,
+:func:`unescape_formula`).
 """
 
 from __future__ import annotations
@@ -85,6 +92,11 @@ MAX_ID_LENGTH = 64
 
 _NUMBER_FIELDS = ("target_value", "relative_change", "band_low", "band_high")
 _YEAR_FIELDS = ("base_year", "target_year", "adopted_year")
+#: The columns holding text (the others hold numbers and years, written as plain numbers).
+TEXT_COLUMNS = tuple(name for name in COLUMNS if name not in _NUMBER_FIELDS + _YEAR_FIELDS)
+#: First characters that make a spreadsheet run a cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_ESCAPE = "'"
 _ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _AREA_PATTERN = re.compile(r"\d{4}")
 _URL_PATTERN = re.compile(r"https?://\S+")
@@ -240,6 +252,29 @@ def format_number(value: float) -> str:
     if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return repr(float(value))
+
+
+# --------------------------------------------------------------------------- formula escaping
+
+
+def _runs_as_formula(text: str) -> bool:
+    """Whether ``text`` (after any leading apostrophes) starts like a spreadsheet formula."""
+    return text.lstrip(FORMULA_ESCAPE).startswith(FORMULA_STARTS)
+
+
+def escape_formula(text: str) -> str:
+    """A text cell as the CSV writes it: ``'`` before a text that a spreadsheet would run as a
+    formula (and before one that already starts with ``'`` followed by such a text, so that
+    :func:`unescape_formula` gives it back unchanged)."""
+    return FORMULA_ESCAPE + text if _runs_as_formula(text) else text
+
+
+def unescape_formula(text: str) -> str:
+    """A text cell as read from the CSV: the one ``'`` that :func:`escape_formula` added is
+    removed; other text is left as it is."""
+    if text.startswith(FORMULA_ESCAPE) and _runs_as_formula(text):
+        return text[len(FORMULA_ESCAPE) :]
+    return text
 
 
 # --------------------------------------------------------------------------- known ids
@@ -641,6 +676,10 @@ def _csv_rows(
             break
         if not any(value.strip() for value in values):
             continue
+        values = [
+            unescape_formula(value.strip()) if name in TEXT_COLUMNS else value
+            for name, value in zip(header, values, strict=False)
+        ] + values[len(header) :]
         if len(values) > len(header):
             extra = [value for value in values[len(header) :] if value.strip()]
             if extra:
@@ -983,12 +1022,18 @@ def import_goals_csv(
 
 
 def write_goal_csv(goals: Iterable[GoalRecord], buffer: TextIO) -> int:
-    """Write goals as CSV (header and one row per goal) to a text buffer; returns the count."""
+    """Write goals as CSV (header and one row per goal) to a text buffer; returns the count.
+
+    Text cells that a spreadsheet would run as a formula get a leading apostrophe
+    (:func:`escape_formula`); numbers are written as they are."""
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     count = 0
     for goal in goals:
-        writer.writerow(goal.as_row())
+        row = goal.as_row()
+        writer.writerow(
+            {name: escape_formula(row[name]) if name in TEXT_COLUMNS else row[name] for name in row}
+        )
         count += 1
     return count
 
@@ -1015,12 +1060,14 @@ __all__ = [
     "CATALOGUE_PATH",
     "COLUMNS",
     "DIRECTIONS",
+    "FORMULA_STARTS",
     "KINDS",
     "LEVELS",
     "OPERATORS",
     "ORIGIN_CATALOGUE",
     "ORIGIN_USER",
     "REQUIRED_COLUMNS",
+    "TEXT_COLUMNS",
     "USER_LEVELS",
     "CatalogueGoalError",
     "DuplicateGoalError",
@@ -1034,6 +1081,7 @@ __all__ = [
     "UnknownGoalError",
     "add_goal",
     "catalogue_kpi_ids",
+    "escape_formula",
     "export_goals_csv",
     "format_number",
     "get_goal",
@@ -1045,6 +1093,7 @@ __all__ = [
     "read_goal_csv",
     "remove_goal",
     "sync_catalogue_goals",
+    "unescape_formula",
     "update_goal",
     "validate_goal",
     "write_goal_csv",

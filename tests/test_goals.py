@@ -29,6 +29,7 @@ from data.goals import (
     InvalidGoalError,
     UnknownGoalError,
     add_goal,
+    escape_formula,
     export_goals_csv,
     goal_changes,
     import_goals_csv,
@@ -38,6 +39,7 @@ from data.goals import (
     read_goal_csv,
     remove_goal,
     sync_catalogue_goals,
+    unescape_formula,
     update_goal,
     validate_goal,
 )
@@ -604,6 +606,105 @@ def test_export_to_a_buffer(engine: Engine):
     lines = buffer.getvalue().splitlines()
     assert lines[0] == ",".join(COLUMNS)
     assert read_goal_csv(buffer.getvalue()) == [user_goal()]
+
+
+# --------------------------------------------------------------------------- formula escaping
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("=SUMMA(A1)", "'=SUMMA(A1)"),
+        ("+46 procent", "'+46 procent"),
+        ("-70 procent till 2045", "'-70 procent till 2045"),
+        ("@kommunen", "'@kommunen"),
+        ("\tindraget", "'\tindraget"),
+        ("\rrad", "'\rrad"),
+        ("'=redan med apostrof", "''=redan med apostrof"),  # else the import would drop it
+        ("''-två", "'''-två"),
+        ("Vanlig text", "Vanlig text"),
+        ("'citat' först", "'citat' först"),
+        ("'", "'"),
+        ("", ""),
+    ],
+)
+def test_formula_escaping_and_its_undoing(text: str, written: str):
+    assert escape_formula(text) == written
+    assert unescape_formula(written) == text
+
+
+def test_unescaping_removes_only_the_apostrophe_before_a_formula_start():
+    assert unescape_formula("'=1+1") == "=1+1"
+    assert unescape_formula("'-5") == "-5"
+    assert unescape_formula("'citat'") == "'citat'"
+    assert unescape_formula("'") == "'"
+    assert unescape_formula("=1+1") == "=1+1"
+
+
+def formula_goal() -> GoalRecord:
+    return user_goal(
+        id="mora-exempel-formel",
+        kind="relative",
+        operator=None,
+        target_value=None,
+        relative_change=-0.25,
+        base_year=2015,
+        direction="down",
+        kpi_id="N00401",
+        wording_sv='=HYPERLÄNK("https://example.org";"klicka här") -25 procent',
+        source_document="-Kommunfullmäktige, exempel",
+        source_url="",
+    )
+
+
+def test_export_escapes_formula_text_and_keeps_numbers_plain(engine: Engine, tmp_path: Path):
+    goal = formula_goal()
+    apostrophe = user_goal(id="mora-exempel-apostrof", wording_sv="'@ står först")
+    plain = user_goal(id="mora-exempel-vanlig")
+    for record in (goal, apostrophe, plain):
+        add_goal(engine, record)
+    buffer = io.StringIO()
+    assert export_goals_csv(engine, buffer, origin=ORIGIN_USER) == 3
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(buffer.getvalue()))}
+    written = rows["mora-exempel-formel"]
+    assert written["wording_sv"] == "'" + goal.wording_sv
+    assert written["source_document"] == "'-Kommunfullmäktige, exempel"
+    assert written["relative_change"] == "-0.25"  # a number, not text: no apostrophe
+    assert rows["mora-exempel-apostrof"]["wording_sv"] == "''@ står först"
+    assert rows["mora-exempel-vanlig"] == plain.as_row()
+    for cells in rows.values():  # no text cell starts like a formula
+        starts = [name for name, cell in cells.items() if cell.startswith(("=", "+", "-", "@"))]
+        assert starts in ([], ["relative_change"])
+
+    # Read back and imported again: unchanged.
+    mine = list_goals(engine, origin=ORIGIN_USER)
+    assert read_goal_csv(buffer.getvalue()) == mine
+    path = tmp_path / "formler.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    before = snapshot(engine)
+    result = import_goals_csv(engine, path)
+    assert len(result.unchanged) == 3 and not result.added and not result.changed
+    assert snapshot(engine) == before
+
+
+def test_escaped_goals_import_into_another_database(engine: Engine, tmp_path: Path, db_url: str):
+    add_goal(engine, formula_goal())
+    path = tmp_path / "formel.csv"
+    export_goals_csv(engine, path, origin=ORIGIN_USER)
+    other = open_database(db_url.replace("test.sqlite", "andra.sqlite"))
+    assert import_goals_csv(other, path).added == ("mora-exempel-formel",)
+    assert list_goals(other, origin=ORIGIN_USER) == [formula_goal()]
+    other.dispose()
+
+
+def test_import_undoes_the_escaping_of_a_file_written_by_hand():
+    text = csv_text(row(wording_sv="'=Minst 2 ton", source_document="'Beslut' 2024"))
+    (goal,) = read_goal_csv(text, known_kpi_ids=KPIS)
+    assert goal.wording_sv == "=Minst 2 ton"
+    assert goal.source_document == "'Beslut' 2024"  # no formula start after it: kept
+    # in a number column the apostrophe is no escape: the cell is no number
+    problems = problems_of(csv_text(row(target_value="'-2.0")))
+    assert [(p.line, p.field) for p in problems] == [(2, "target_value")]
 
 
 # --------------------------------------------------------------------------- command line
