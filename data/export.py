@@ -52,6 +52,22 @@ the selection shows.
 ``motivering``                      the reason, in Swedish
 ==================================  ==========================================================
 
+Then the officials' qualitative assessments (see :mod:`data.assessments`): the newest
+assessment of the row's indicator for the row's area, on every row of that area and indicator
+(all genders and years), and the newest assessment of the indicator's global goal (Mål 1–17)
+for the area. Empty where there is none; older assessments are shown on the dashboard's pages.
+"Newest" is the latest date; of two on the same date, the one entered last.
+
+===================================  =========================================================
+``bedömning_datum``                  the date of the assessment (ISO ``YYYY-MM-DD``)
+``bedömning``                        the judgement: ``bättre``, ``oförändrad``, ``sämre`` or
+                                     empty
+``bedömning_text``                   the text, as written (neutralised like every text cell)
+``bedömning_av``                     the author, if given
+``globalt_mål_bedömning_datum`` …    the same four for the assessment of the global goal
+``globalt_mål_bedömning_av``
+===================================  =========================================================
+
 Last: ``tröskelvärden`` (the threshold set's name), ``datakälla`` (``Källa: Kolada``, or the
 demo notice in every row when the database holds demo data) and ``hämtad`` (the date of the
 last successful data run, ISO ``YYYY-MM-DD``; for demo data the date it was built).
@@ -124,6 +140,21 @@ LEVEL_FIELDS: dict[str, str | None] = {
     "metod": "method",
     "motivering": "reason",
 }
+#: The assessment fields: column suffix → :func:`data.assessments.assessments_for_export`
+#: column.
+ASSESSMENT_FIELDS: dict[str, str] = {
+    "_datum": "assessed_on",
+    "": "judgement",
+    "_text": "text",
+    "_av": "author",
+}
+INDICATOR_ASSESSMENT = "bedömning"
+GOAL_ASSESSMENT = "globalt_mål_bedömning"
+ASSESSMENT_COLUMNS: tuple[str, ...] = tuple(
+    f"{prefix}{suffix}"
+    for prefix in (INDICATOR_ASSESSMENT, GOAL_ASSESSMENT)
+    for suffix in ASSESSMENT_FIELDS
+)
 TAIL_COLUMNS: tuple[str, ...] = ("tröskelvärden", "datakälla", "hämtad")
 _YEAR_FIELDS = ("målår", "basår", "senaste_år")
 
@@ -147,6 +178,7 @@ def export_columns(levels: Sequence[str]) -> list[str]:
     columns = list(BASE_COLUMNS)
     for level in levels:
         columns.extend(level_columns(level))
+    columns.extend(ASSESSMENT_COLUMNS)
     columns.extend(TAIL_COLUMNS)
     return columns
 
@@ -321,6 +353,40 @@ def _year(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
+def newest_assessments(
+    assessments: pd.DataFrame | None,
+) -> tuple[dict[tuple[str, str], dict[str, Any]], dict[tuple[str, int], dict[str, Any]]]:
+    """The newest assessment per (area, indicator) and per (area, global goal).
+
+    ``assessments`` has the columns of :func:`data.assessments.assessments_for_export`. The
+    latest ``assessed_on`` counts; of two on the same date, the later row (the one entered
+    last, in that function's order).
+    """
+    by_indicator: dict[tuple[str, str], dict[str, Any]] = {}
+    by_goal: dict[tuple[str, int], dict[str, Any]] = {}
+    if assessments is None or assessments.empty:
+        return by_indicator, by_goal
+    ordered = assessments.sort_values("assessed_on", kind="stable")
+    for record in ordered.to_dict("records"):
+        kpi_id, goal = _plain(record.get("kpi_id")), _plain(record.get("sdg_goal"))
+        if kpi_id is not None:
+            by_indicator[(record["area_id"], kpi_id)] = record
+        elif goal is not None:
+            by_goal[(record["area_id"], int(goal))] = record
+    return by_indicator, by_goal
+
+
+def _assessment_cells(record: Mapping[str, Any] | None, prefix: str) -> dict[str, Any]:
+    """The four cells of one assessment (all ``None`` without one; the date as ISO text)."""
+    cells: dict[str, Any] = {}
+    for suffix, source in ASSESSMENT_FIELDS.items():
+        value = None if record is None else _plain(record.get(source))
+        if isinstance(value, dt.date):
+            value = _iso_date(value)
+        cells[f"{prefix}{suffix}"] = value if value not in ("", None) else None
+    return cells
+
+
 def export_table(
     observations: pd.DataFrame,
     status_table: pd.DataFrame,
@@ -333,14 +399,17 @@ def export_table(
     data_origin: str | None,
     retrieved: dt.date | dt.datetime | None,
     threshold_set: str,
+    assessments: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per observation (area, indicator, gender, year) with goals and status per level.
 
     ``observations`` holds exactly the selected rows (kpi_id, area_id, year, gender, value,
     status); ``status_table`` is :func:`indicators.follow_up.status_table` (judged on whole
     series); ``goal_lines`` is :func:`goal_lines` (with a ``gender`` column); ``catalogue``
-    gives label and unit; ``goals`` the goal records (for their target values). Columns as in
-    the module documentation; missing cells are ``None``, years are ``int``.
+    gives label, unit and global goal; ``goals`` the goal records (for their target values);
+    ``assessments`` the qualitative assessments
+    (:func:`data.assessments.assessments_for_export`; ``None``: none). Columns as in the module
+    documentation; missing cells are ``None``, years are ``int``.
     """
     indicators = {indicator.kpi_id: indicator for indicator in catalogue}
     goal_targets = {goal.id: goal.target_value for goal in goals}
@@ -406,6 +475,16 @@ def export_table(
                     cells[name].append(_plain(record.get(source)))
         for name, values in cells.items():
             result[f"{level}_{name}"] = values
+    by_indicator, by_goal = newest_assessments(assessments)
+    assessment_cells: dict[str, list] = {name: [] for name in ASSESSMENT_COLUMNS}
+    for area_id, kpi_id in zip(frame["area_id"], frame["kpi_id"], strict=True):
+        indicator = indicators.get(kpi_id)
+        goal_record = by_goal.get((area_id, indicator.sdg_goal)) if indicator else None
+        cells_of_row = _assessment_cells(by_indicator.get((area_id, kpi_id)), INDICATOR_ASSESSMENT)
+        cells_of_row.update(_assessment_cells(goal_record, GOAL_ASSESSMENT))
+        for name, value in cells_of_row.items():
+            assessment_cells[name].append(value)
+    result.update(assessment_cells)
     n = len(frame)
     result["tröskelvärden"] = [threshold_set] * n
     result["datakälla"] = [source_text(data_origin)] * n

@@ -4,8 +4,9 @@ A page puts :func:`selection_store` and :func:`download_panel` in its layout and
 store's ``data`` equal to its current selection (a dict with the keys ``areas``, ``kpis``,
 ``genders``, ``years`` ([first, last] or null), ``levels`` and ``threshold_set``; see
 :func:`data.export.parse_selection` for the defaults). One pattern-matching callback serves
-every page: it builds the table with :func:`data.export.export_table` and sends it in the chosen
-format (:func:`data.export.to_csv_bytes`).
+every page: it builds the table with :func:`data.export.export_table` (with the newest
+qualitative assessments of the selection, :func:`data.assessments.assessments_for_export`) and
+sends it in the chosen format (:func:`data.export.to_csv_bytes`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pandas as pd
 from dash import MATCH, Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
+from data.assessments import assessments_for_export
 from data.export import (
     FORMAT_CSV,
     FORMAT_LABELS,
@@ -88,7 +90,7 @@ def download_panel(page_id: str) -> html.Div:
             dcc.Download(id=_id("export-download", page_id)),
             html.P(
                 "Filen innehåller exakt urvalet: värden, mål per nivå, status med underlag, "
-                "metod och datakälla.",
+                "metod, den senaste kvalitativa bedömningen och datakälla.",
                 className="note",
             ),
         ],
@@ -163,6 +165,7 @@ def selection_table(selection: Selection, *, limit: int | None = None) -> tuple[
         data_origin=data_status.origin,
         retrieved=retrieval_date(data_status.last_success),
         threshold_set=selection.threshold_set,
+        assessments=assessments_for_export(_data.engine(), areas, kpis),
     )
     return table, total
 

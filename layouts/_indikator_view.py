@@ -122,6 +122,42 @@ def selection_record(kpi_id: str, selection: Selection) -> dict:
     }
 
 
+# --- qualitative assessments ------------------------------------------------------------------
+
+
+def notes_areas(chosen: Sequence[str] | None) -> tuple[str, ...]:
+    """The areas whose assessments the page offers: the chosen municipalities (display order),
+    then Region Dalarna and Riket – the areas the page shows."""
+    chosen = chosen or ()
+    municipalities = [a for a in _data.MUNICIPALITY_IDS if a in chosen]
+    return (*municipalities, *_data.REFERENCE_AREAS)
+
+
+def notes_area(
+    chosen: Sequence[str] | None,
+    current: str | None = None,
+    offered_before: Sequence[str] | None = None,
+) -> str:
+    """The area whose assessments the page shows after the chosen municipalities changed.
+
+    The area shown so far (``current``) stays while the page still shows it, unless it was
+    only the fallback for a page without municipalities (``offered_before`` held none): then,
+    as when nothing was shown, the first chosen municipality, else Region Dalarna.
+    """
+    offered = notes_areas(chosen)
+    municipalities = [a for a in offered if a in _data.MUNICIPALITY_IDS]
+    was_fallback = not any(a in _data.MUNICIPALITY_IDS for a in offered_before or ())
+    stays = current in _data.MUNICIPALITY_IDS or not was_fallback or not municipalities
+    if current is not None and current in offered and stays:
+        return current
+    return municipalities[0] if municipalities else offered[0]
+
+
+def notes_area_options(chosen: Sequence[str] | None) -> list[dict[str, str]]:
+    """The choice of area for the assessments: one option per area the page shows."""
+    return [{"label": _data.area_title(a), "value": a} for a in notes_areas(chosen)]
+
+
 # --- tables ----------------------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 """Qualitative assessments beside the numbers: the list of an area's notes on an indicator or a
-global goal, and a small form to add one.
+global goal, and a small form to add one; and an area's overview of all its notes
+(:func:`notes_overview`, read only, each note linking to what it concerns).
 
 A page includes ``notes_section(area_id, kpi_id=..., section_id=...)``; every id inside derives
 from ``section_id``, so one page can hold several sections. The callbacks here serve every
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
@@ -49,19 +51,23 @@ def _id(kind: str, section_id: Any, **extra: Any) -> dict[str, Any]:
     return {"type": kind, "section": section_id, **extra}
 
 
-def subject_title(area_id: str, kpi_id: str | None, sdg_goal: int | None) -> str:
-    """ "Mora – Utsläpp av växthusgaser" or "Mora – Mål 13: Bekämpa klimatförändringarna"."""
+def subject_label(kpi_id: str | None, sdg_goal: int | None) -> str:
+    """What an assessment concerns: "Utsläpp av växthusgaser" (the indicator's label) or
+    "Mål 13: Bekämpa klimatförändringarna"."""
     if kpi_id is not None:
         indicator = _data.indicator(kpi_id)
-        what = indicator.label if indicator is not None else kpi_id
-    elif sdg_goal is not None:
+        return indicator.label if indicator is not None else kpi_id
+    if sdg_goal is not None:
         try:
-            what = f"Mål {sdg_goal}: {sdg_name(sdg_goal)}"
+            return f"Mål {sdg_goal}: {sdg_name(sdg_goal)}"
         except ValueError:
-            what = f"Mål {sdg_goal}"
-    else:
-        what = "–"
-    return f"{_data.area_title(area_id)} – {what}"
+            return f"Mål {sdg_goal}"
+    return "–"
+
+
+def subject_title(area_id: str, kpi_id: str | None, sdg_goal: int | None) -> str:
+    """ "Mora – Utsläpp av växthusgaser" or "Mora – Mål 13: Bekämpa klimatförändringarna"."""
+    return f"{_data.area_title(area_id)} – {subject_label(kpi_id, sdg_goal)}"
 
 
 def judgement_badge(judgement: str | None) -> html.Span | None:
@@ -110,6 +116,50 @@ def notes_list(
     return html.Ol(
         [note_item(r, section_id, pending=r.id == pending) for r in records],
         className="qualitative-notes",
+        reversed=True,
+    )
+
+
+def overview_item(record: AssessmentRecord, href: str | None) -> html.Li:
+    """One assessment in an area's overview: date, judgement, what it concerns (a link to where
+    it is written when ``href`` is given), author and the text (plain)."""
+    label = subject_label(record.kpi_id, record.sdg_goal)
+    subject = (
+        dcc.Link(label, href=href, className="note-subject")
+        if href
+        else html.Span(label, className="note-subject")
+    )
+    header: list = [
+        html.Time(format_date(record.assessed_on), dateTime=record.assessed_on.isoformat())
+    ]
+    badge = judgement_badge(record.judgement)
+    if badge is not None:
+        header.append(badge)
+    header.append(subject)
+    if record.author:
+        header.append(html.Span(record.author, className="note-author"))
+    return html.Li(
+        [html.Div(header, className="note-header"), html.P(record.text, className="note-text")],
+        className="qualitative-note",
+        **{"data-note": str(record.id)},
+    )
+
+
+def notes_overview(
+    records: Sequence[AssessmentRecord],
+    href: Callable[[AssessmentRecord], str | None],
+    *,
+    empty_text: str = "Inga bedömningar ännu.",
+) -> html.Ol | html.P:
+    """Assessments on several indicators and goals (as :func:`list_assessments` gives them,
+    newest first), each naming and linking what it concerns; ``href`` gives the link of each.
+    Read only: an assessment is changed where it is written. Plain components only, so no
+    user text can become markup."""
+    if not records:
+        return html.P(empty_text, className="note")
+    return html.Ol(
+        [overview_item(record, href(record)) for record in records],
+        className="qualitative-notes notes-overview",
         reversed=True,
     )
 

@@ -135,6 +135,26 @@ def profile_href(area_id: str, selection: ProfileSelection, *, hash: str = "") -
     return f"{INDEX_PATH}/{area_id}" + (f"?{query}" if query else "") + (f"#{hash}" if hash else "")
 
 
+def note_href(
+    area_id: str,
+    kpi_id: str | None,
+    sdg_goal: int | None,
+    selection: ProfileSelection,
+    *,
+    hash: str = "",
+) -> str | None:
+    """Where an assessment of the area is written and shown beside its numbers: the
+    indicator's page (with the area chosen, for a municipality), or this profile with the goal
+    chosen (level and threshold set kept, no dimension filter) and ``hash`` as the fragment."""
+    if kpi_id is not None:
+        query = f"?{urlencode({'omraden': area_id})}" if area_kind(area_id) == "kommun" else ""
+        return f"/indikator/{kpi_id}{query}"
+    if sdg_goal is not None:
+        chosen = ProfileSelection(selection.level, sdg_goal, None, selection.threshold_set)
+        return profile_href(area_id, chosen, hash=hash)
+    return None
+
+
 def export_selection(
     area_id: str, indicators: Sequence[Indicator], threshold_set: str
 ) -> dict[str, object]:

@@ -1,6 +1,7 @@
 """Indikator: one indicator in depth – its time series for chosen municipalities beside Region
-Dalarna and Riket, the goal lines of every level, status per area and level, and the
-municipalities' ranking in the newest year.
+Dalarna and Riket, the goal lines of every level, status per area and level, officials'
+qualitative assessments of the indicator for one of the shown areas, and the municipalities'
+ranking in the newest year.
 
 The selections live in the address bar: ``omraden`` (municipality ids), ``kon`` (T, K, M or
 K,M), ``niva`` (which goal levels' lines are drawn) and ``metod`` (threshold set).
@@ -31,8 +32,11 @@ from layouts._indikator_view import (
     build_view,
     gender_choice,
     goal_levels_of,
+    notes_area,
+    notes_area_options,
     read_selection,
 )
+from layouts._notes import notes_section
 
 log = logging.getLogger(__name__)
 
@@ -233,6 +237,52 @@ def controls(indicator: Indicator, selection: Selection, available_levels: Seque
     )
 
 
+NOTES_SECTION_ID = "indikator-notes"
+NOTES_AREA_ID = "indikator-notes-area"
+NOTES_CONTAINER_ID = "indikator-notes-container"
+
+
+def indicator_notes(area_id: str, kpi_id: str) -> html.Section:
+    """The assessments of ``area_id`` on the indicator, with the form to add one."""
+    return notes_section(area_id, kpi_id=kpi_id, section_id=NOTES_SECTION_ID, heading_level=3)
+
+
+def notes_panel(indicator: Indicator, selection: Selection) -> html.Section:
+    """Qualitative assessments beside the numbers: a choice of area among those shown (the
+    first chosen municipality first) and that area's assessments of the indicator."""
+    area_id = notes_area(selection.areas)
+    return html.Section(
+        [
+            html.H2("Kvalitativa bedömningar", id="indikator-assessments-heading"),
+            html.P(
+                "Tjänstepersoners daterade bedömningar av hur utvecklingen går, som komplement "
+                "till siffrorna: en kort text och eventuellt ett omdöme (bättre, oförändrad, "
+                "sämre).",
+                className="note",
+            ),
+            html.Div(
+                [
+                    html.Label(
+                        "Bedömningar för område", htmlFor=NOTES_AREA_ID, className="control-label"
+                    ),
+                    dcc.Dropdown(
+                        id=NOTES_AREA_ID,
+                        options=notes_area_options(selection.areas),
+                        value=area_id,
+                        clearable=False,
+                        searchable=False,
+                    ),
+                ],
+                className="control control-notes-area",
+                style={"maxWidth": "24rem"},
+            ),
+            html.Div(indicator_notes(area_id, indicator.kpi_id), id=NOTES_CONTAINER_ID),
+        ],
+        className="indikator-section",
+        **{"aria-labelledby": "indikator-assessments-heading"},
+    )
+
+
 def _table_alternative(content, id: str) -> html.Details:
     return html.Details(
         [html.Summary("Visa som tabell"), html.Div(content, id=id)],
@@ -300,6 +350,7 @@ def layout(kpi_id: str | None = None, **query) -> html.Div:
                 ],
                 className="indikator-section",
             ),
+            notes_panel(indicator, selection),
             html.Section(
                 [
                     html.H2(view.ranking_heading, id="indikator-ranking-heading"),
@@ -360,6 +411,34 @@ def update_indikator(areas, gender, levels, metod, kpi_id):
         view.ranking_table,
         view.selection,
     )
+
+
+@callback(
+    Output(NOTES_AREA_ID, "options"),
+    Output(NOTES_AREA_ID, "value"),
+    Input("indikator-areas", "value"),
+    State(NOTES_AREA_ID, "value"),
+    State(NOTES_AREA_ID, "options"),
+    prevent_initial_call=True,
+)
+def update_notes_areas(areas, current, options):
+    """Offer the assessments of the areas now shown; keep the chosen one while it is shown."""
+    chosen = [a for a in (areas or []) if a in _data.MUNICIPALITY_IDS]
+    offered_before = [o.get("value") for o in options or [] if isinstance(o, dict)]
+    return notes_area_options(chosen), notes_area(chosen, current, offered_before)
+
+
+@callback(
+    Output(NOTES_CONTAINER_ID, "children"),
+    Input(NOTES_AREA_ID, "value"),
+    State("indikator-kpi", "data"),
+    prevent_initial_call=True,
+)
+def show_notes(area_id, kpi_id):
+    """The assessments of the chosen area on the indicator."""
+    if area_id not in _data.AREA_ORDER or _data.indicator(kpi_id or "") is None:
+        raise dash.exceptions.PreventUpdate
+    return indicator_notes(area_id, kpi_id)
 
 
 sync_url(

@@ -1,6 +1,8 @@
 """Kommun: one area's profile – the 17 SDG tiles with counts per status, the strongest and
 weakest indicators against their goals, every indicator with a sparkline, latest value, trend
-and status per goal level, and the area's own local goals.
+and status per goal level, the area's own local goals, and officials' qualitative assessments
+of the area (all of them, each linking to its indicator or goal; with a goal chosen, that
+goal's assessments and the form to add one).
 
 Works for the 15 municipalities, Region Dalarna (0020) and Riket (0000). The selections live in
 the address bar: ``niva`` (the level of the tiles and the ranking), ``mal`` (one SDG goal for the
@@ -13,14 +15,16 @@ import logging
 from collections.abc import Sequence
 
 import dash
-from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html
 
+from data.assessments import list_assessments
 from indicators.follow_up import ALL_LEVELS, LEVEL_LABELS, TREND
 from indicators.progress import THRESHOLD_SETS
 from indicators.sdg import DIMENSIONS, SDG_GOALS, sdg_name
 from layouts import _data
 from layouts._components import source_credit, status_legend, sync_url, url_store
 from layouts._download import download_panel, selection_store
+from layouts._notes import notes_overview, notes_section
 from layouts._profile import (
     INDEX_PATH,
     ProfileSelection,
@@ -36,6 +40,7 @@ from layouts._profile import (
     local_goal_table,
     local_goals,
     local_heading,
+    note_href,
     profile_href,
     ranking_note,
     ranking_table,
@@ -62,6 +67,12 @@ SCROLL_ID = "kommun-scroll"
 ANNOUNCE_ID = "kommun-announce"
 LIST_ANCHOR = "kommun-lista"
 EXPORT_ID = {"type": "export-selection", "page": PAGE_ID}
+NOTES_HEADING = "kommun-notes-heading"
+SDG_NOTES_ID = "kommun-notes-sdg"
+#: Pattern ids (keyed by area) so that the refresh after a saved or removed assessment only
+#: concerns pages that show the overview.
+NOTES_OVERVIEW = "kommun-notes-overview"
+NOTES_CONTEXT = "kommun-notes-context"
 
 #: Query parameters in the order the address bar shows them (as ``sync_url`` writes them).
 PARAMS: tuple[tuple[str, str], ...] = (
@@ -203,6 +214,39 @@ def _controls(area_id: str, selection: ProfileSelection, levels: Sequence[str]) 
     )
 
 
+def notes_list(area_id: str, selection: ProfileSelection):
+    """All the area's assessments, newest first, each linking to its indicator or goal."""
+    return notes_overview(
+        list_assessments(_data.engine(), area_id=area_id),
+        lambda record: note_href(
+            area_id, record.kpi_id, record.sdg_goal, selection, hash=LIST_ANCHOR
+        ),
+        empty_text=f"Inga kvalitativa bedömningar ännu för {_data.area_title(area_id)}.",
+    )
+
+
+def notes_overview_section(area_id: str, selection: ProfileSelection) -> html.Section:
+    """The section listing all the area's assessments."""
+    return html.Section(
+        [
+            html.H2("Kvalitativa bedömningar", id=NOTES_HEADING),
+            html.P(
+                "Tjänstepersoners daterade bedömningar av utvecklingen, per indikator eller "
+                "globalt mål, nyaste först. Skriv en bedömning av en indikator på dess sida "
+                "(följ länken) eller välj ett globalt mål för att bedöma målet.",
+                className="note",
+            ),
+            dcc.Store(
+                id={"type": NOTES_CONTEXT, "area": area_id},
+                data={"level": selection.level, "threshold_set": selection.threshold_set},
+            ),
+            html.Div(notes_list(area_id, selection), id={"type": NOTES_OVERVIEW, "area": area_id}),
+        ],
+        className="kommun-section",
+        **{"aria-labelledby": NOTES_HEADING},
+    )
+
+
 def profile_content(area_id: str, selection: ProfileSelection) -> tuple[list, dict]:
     """The profile's sections for a selection, and the download's selection."""
     area_name = _data.area_title(area_id)
@@ -322,6 +366,7 @@ def profile_content(area_id: str, selection: ProfileSelection) -> tuple[list, di
             className="kommun-section",
             **{"aria-labelledby": "kommun-local-heading"},
         ),
+        notes_overview_section(area_id, selection),
         html.Section(
             [
                 html.H2(list_heading, id=LIST_ANCHOR, tabIndex="-1"),
@@ -329,6 +374,18 @@ def profile_content(area_id: str, selection: ProfileSelection) -> tuple[list, di
                 status_legend(),
                 indicator_list(status, series, listed, area_id=area_id, years=year_span(series)),
                 source_credit(_data.data_status()),
+                *(
+                    [
+                        notes_section(
+                            area_id,
+                            sdg_goal=selection.sdg,
+                            section_id=SDG_NOTES_ID,
+                            heading_level=3,
+                        )
+                    ]
+                    if selection.sdg is not None
+                    else []
+                ),
             ],
             className="kommun-section",
             **{"aria-labelledby": LIST_ANCHOR},
@@ -360,6 +417,7 @@ def layout(area_id: str | None = None, niva=None, mal=None, dimension=None, meto
                         html.Li(html.A("De globala målen", href="#kommun-tiles-heading")),
                         html.Li(html.A("Starkast och svagast", href="#kommun-ranking-heading")),
                         html.Li(html.A(local_heading(area_id), href="#kommun-local-heading")),
+                        html.Li(html.A("Kvalitativa bedömningar", href=f"#{NOTES_HEADING}")),
                         html.Li(html.A("Alla indikatorer", href=f"#{LIST_ANCHOR}")),
                         html.Li(html.A("Ladda ner", href="#kommun-download")),
                     ]
@@ -414,6 +472,32 @@ def update_profile(level, sdg, dimension, method, area_id):
     )
     content, export = profile_content(area_id, selection)
     return content, export, announcement(_data.area_title(area_id), selection, export)
+
+
+@callback(
+    Output({"type": NOTES_OVERVIEW, "area": ALL}, "children"),
+    Input({"type": "notes-list", "section": ALL}, "children"),
+    State({"type": NOTES_CONTEXT, "area": ALL}, "data"),
+    State({"type": NOTES_CONTEXT, "area": ALL}, "id"),
+    prevent_initial_call=True,
+)
+def refresh_notes(_lists, contexts, ids):
+    """After an assessment was saved or removed on the profile, list the area's anew."""
+    if not ids:
+        raise dash.exceptions.PreventUpdate
+    shown = []
+    for context, component_id in zip(contexts, ids, strict=True):
+        area_id = component_id["area"]
+        if area_id not in _data.AREA_ORDER:
+            raise dash.exceptions.PreventUpdate
+        context = context or {}
+        selection = read_selection(
+            niva=context.get("level"),
+            metod=context.get("threshold_set"),
+            levels=available_levels(_data.goals(), area_id),
+        )
+        shown.append(notes_list(area_id, selection))
+    return shown
 
 
 sync_url(URL_ID, list(PARAMS))

@@ -82,3 +82,31 @@ def test_om_page_renders(page, live_server):
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENS / "om.png"), full_page=True)
     page.console_log.assert_clean()
+
+
+def test_the_csv_carries_the_newest_assessment_safely(page, live_server, tmp_path):
+    from data.assessments import add_assessment
+    from tests.own_database import own_database
+
+    text = '=HYPERLÄNK("http://x";"klicka") – "citat"; mer'
+    with own_database(tmp_path) as engine:
+        add_assessment(
+            engine,
+            area_id="2062",
+            kpi_id="N00401",
+            assessed_on="2026-02-01",
+            text=text,
+            judgement="sämre",
+            author="Eva",
+        )
+        _open(page, live_server.url + "/kommun/2062?mal=13")
+        page.wait_for_selector("#kommun-download")
+        lines = _download(page).decode("utf-8").splitlines()
+        rows = [r for r in csv.DictReader(lines) if r["nyckeltal"] == "N00401"]
+        assert rows and all(r["område"] == "Mora" for r in rows)
+        assert {(r["bedömning_datum"], r["bedömning"], r["bedömning_text"]) for r in rows} == {
+            ("2026-02-01", "sämre", "'" + text)
+        }
+        others = [r for r in csv.DictReader(lines) if r["nyckeltal"] != "N00401"]
+        assert all(r["bedömning_text"] == "" for r in others)
+        page.console_log.assert_clean()

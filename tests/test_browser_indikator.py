@@ -146,3 +146,81 @@ def test_unknown_indicator_and_index(page, live_server):
     page.wait_for_selector("#indikator-series .js-plotly-plot")
     assert urlparse(page.url).path.startswith("/indikator/")
     page.console_log.assert_clean()
+
+
+SCRIPT = "<script>alert(1)</script>"
+NOTES = "#indikator-notes"
+
+
+def test_assessments_beside_the_numbers_follow_the_area_choice(page, live_server, tmp_path):
+    from data.assessments import add_assessment, list_assessments
+    from tests.own_database import own_database
+
+    dialogs: list[str] = []
+
+    def on_dialog(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    with own_database(tmp_path) as engine:
+        add_assessment(
+            engine,
+            area_id="2062",
+            kpi_id="N00401",
+            assessed_on="2026-03-01",
+            text=SCRIPT,
+            judgement="sämre",
+            author="<b>Eva</b>",
+        )
+        # Without municipalities: Region Dalarna's assessments.
+        open_page(page, live_server.url + "/indikator/N00401")
+        page.wait_for_selector(f"{NOTES} h3:has-text('Region Dalarna – ')")
+        assert "Inga bedömningar ännu." in page.inner_text(NOTES)
+
+        # Choosing Mora above brings Mora's assessments, shown as text.
+        page.click("#indikator-areas")
+        page.locator(".dash-dropdown-options").wait_for()
+        page.get_by_role("option", name="Mora", exact=True).click()
+        page.keyboard.press("Escape")
+        page.wait_for_selector(f"{NOTES} h3:has-text('Mora – Växthusgasutsläpp per invånare')")
+        shown = page.wait_for_selector(f"{NOTES} .note-text")
+        assert shown.inner_text() == SCRIPT
+        assert page.inner_text(f"{NOTES} .note-author") == "<b>Eva</b>"
+        assert "↘ Sämre" in page.inner_text(f"{NOTES} .note-header")
+        assert page.locator(f"{NOTES} script, {NOTES} b").count() == 0
+
+        # A new assessment through the form.
+        page.click(f"{NOTES} summary")
+        page.get_by_label("Bättre").check()
+        page.locator(f"{NOTES} textarea").fill('<img src=x onerror="alert(2)"> Minskar')
+        page.click(f"{NOTES} button:has-text('Spara bedömning')")
+        page.wait_for_selector(f"{NOTES} .form-success")
+        texts = page.locator(f"{NOTES} .note-text").all_inner_texts()
+        assert texts == ['<img src=x onerror="alert(2)"> Minskar', SCRIPT]
+        assert page.locator(f"{NOTES} img").count() == 0
+        stored = list_assessments(engine, area_id="2062", kpi_id="N00401")
+        assert [(r.text, r.judgement) for r in stored] == [(texts[0], "bättre"), (SCRIPT, "sämre")]
+        settle(page)
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        page.locator("#indikator-assessments-heading").scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENS / "indikator-bedomningar.png"))
+
+        # Another shown area's assessments through the choice.
+        page.click("#indikator-notes-area")
+        page.get_by_role("option", name="Riket", exact=True).click()
+        page.wait_for_selector(f"{NOTES} h3:has-text('Riket – ')")
+        assert page.locator(f"{NOTES} .note-text").count() == 0
+
+        # Presentation mode: the list stays, the form and the remove buttons go.
+        open_page(page, live_server.url + "/indikator/N00401?omraden=2062&visa=presentation")
+        page.wait_for_selector(f"{NOTES} .note-text")
+        assert page.locator(f"{NOTES} .note-text").count() == 2
+        assert not page.locator(f"{NOTES} summary").is_visible()
+        assert not page.locator(f"{NOTES} .note-delete").first.is_visible()
+        assert not page.locator("#indikator-notes-area").is_visible()
+        page.locator("#indikator-assessments-heading").scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENS / "indikator-bedomningar-presentation.png"))
+        page.wait_for_timeout(300)  # time for a dialog, had anything run
+        assert dialogs == []
+        page.console_log.assert_clean()

@@ -113,8 +113,82 @@ def test_other_profiles_and_index_render(page, live_server, path):
 
 
 @pytest.mark.skipif(not AXE_SCRIPT.is_file(), reason="axe-core is not installed (npm ci)")
-@pytest.mark.parametrize("path", ["/kommun", "/kommun/2062"])
+@pytest.mark.parametrize("path", ["/kommun", "/kommun/2062", "/kommun/2062?mal=13"])
 def test_no_serious_accessibility_violations(page, live_server, path):
     _open(page, live_server.url + path)
     violations = blocking_violations(page)
     assert violations == [], describe(violations)
+
+
+SCRIPT = "<script>alert(1)</script>"
+OVERVIEW = "#kommun-notes-heading + .note + div"
+SDG_NOTES = "#kommun-notes-sdg"
+
+
+def test_assessments_on_the_profile_are_text_and_lead_to_their_subject(page, live_server, tmp_path):
+    from data.assessments import add_assessment, list_assessments
+    from tests.own_database import own_database
+
+    dialogs: list[str] = []
+
+    def on_dialog(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    with own_database(tmp_path) as engine:
+        add_assessment(
+            engine,
+            area_id="2062",
+            kpi_id="N00401",
+            assessed_on="2026-03-01",
+            text=SCRIPT,
+            judgement="sämre",
+            author="<b>Eva</b>",
+        )
+        add_assessment(
+            engine, area_id="2062", sdg_goal=13, assessed_on="2026-02-01", text="Mål 13 framåt"
+        )
+        _open(page, live_server.url + "/kommun/2062?niva=trend")
+        overview = page.locator(OVERVIEW)
+        assert overview.locator(".note-text").all_inner_texts() == [SCRIPT, "Mål 13 framåt"]
+        assert overview.locator(".note-author").inner_text() == "<b>Eva</b>"
+        assert page.locator("main script, main .note-author b").count() == 0
+        assert page.locator(SDG_NOTES).count() == 0
+
+        # The goal's assessment leads to the goal's indicators and its assessments, with a form.
+        overview.get_by_role("link", name="Mål 13: Bekämpa klimatförändringarna").click()
+        page.wait_for_selector(f"{SDG_NOTES} .note-text")
+        _wait(page, "location.search.includes('mal=13')")
+        assert "Indikatorer för mål 13" in page.inner_text("#kommun-lista")
+        assert page.locator(f"{SDG_NOTES} .note-text").all_inner_texts() == ["Mål 13 framåt"]
+
+        page.click(f"{SDG_NOTES} summary")
+        page.locator(f"{SDG_NOTES}").get_by_label("Oförändrad").check()
+        page.locator(f"{SDG_NOTES} textarea").fill("=1+1 <i>kursiv</i>")
+        page.click(f"{SDG_NOTES} button:has-text('Spara bedömning')")
+        page.wait_for_selector(f"{SDG_NOTES} .form-success")
+        # The overview above lists the new assessment too, first (it is dated today).
+        _wait(
+            page,
+            "document.querySelector('#kommun-notes-heading + .note + div .note-text')"
+            ".textContent === '=1+1 <i>kursiv</i>'",
+        )
+        assert page.locator(OVERVIEW).locator(".note-text").count() == 3
+        assert page.locator("main i").count() == 0
+        (stored, _older) = list_assessments(engine, area_id="2062", sdg_goal=13)
+        assert (stored.text, stored.judgement) == ("=1+1 <i>kursiv</i>", "oförändrad")
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        page.locator("#kommun-notes-heading").scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENS / "kommun-bedomningar.png"))
+        page.locator(SDG_NOTES).scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENS / "kommun-bedomningar-mal.png"))
+
+        # The indicator's assessment leads to the indicator page, Mora's assessments there.
+        page.locator(OVERVIEW).get_by_role("link", name="Växthusgasutsläpp per invånare").click()
+        page.wait_for_selector("#indikator-notes .note-text")
+        assert "omraden=2062" in page.url
+        assert page.inner_text("#indikator-notes .note-text") == SCRIPT
+        page.wait_for_timeout(300)  # time for a dialog, had anything run
+        assert dialogs == []
+        page.console_log.assert_clean()

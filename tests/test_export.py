@@ -17,6 +17,7 @@ from data.export import (
     export_columns,
     export_table,
     goal_lines,
+    newest_assessments,
     parse_selection,
     select_observations,
     to_csv_bytes,
@@ -253,6 +254,28 @@ def literal_inputs():
     return observations, status, lines
 
 
+#: The newest assessment of N00401 for Mora: a formula start, a semicolon and quotes.
+NOTE_TEXT = '=SUMMA(A1;A2) "ökar" igen'
+GOAL_NOTE_TEXT = "+ på väg mot målet"
+
+
+def literal_assessments() -> pd.DataFrame:
+    """Assessments as :func:`data.assessments.assessments_for_export` gives them (oldest
+    first; of two on the same day, the one entered last comes last)."""
+    return pd.DataFrame(
+        [
+            ("2062", "N00401", None, dt.date(2025, 11, 2), "sämre", "Äldre bedömning", "Anna"),
+            ("2062", "N00401", None, dt.date(2026, 5, 1), "bättre", NOTE_TEXT, "Eva"),
+            ("2062", "N00945", None, dt.date(2026, 6, 1), "sämre", "Annan indikator", "Per"),
+            ("2062", None, 13, dt.date(2026, 4, 1), "oförändrad", "Samma dag, först", ""),
+            ("2062", None, 13, dt.date(2026, 4, 1), None, GOAL_NOTE_TEXT, ""),
+            ("2062", None, 12, dt.date(2026, 7, 1), "bättre", "Annat mål", "Per"),
+            ("2080", None, 13, dt.date(2025, 1, 1), "sämre", "Falun mål 13", "Lena"),
+        ],
+        columns=["area_id", "kpi_id", "sdg_goal", "assessed_on", "judgement", "text", "author"],
+    ).astype({"sdg_goal": "Int64"})
+
+
 def literal_export(origin: str) -> pd.DataFrame:
     observations, status, lines = literal_inputs()
     return export_table(
@@ -266,6 +289,7 @@ def literal_export(origin: str) -> pd.DataFrame:
         data_origin=origin,
         retrieved=dt.datetime(2026, 11, 3, 5, 0),
         threshold_set="statistics_canada",
+        assessments=literal_assessments(),
     )
 
 
@@ -300,6 +324,14 @@ HEADER = [
             "motivering",
         )
     ),
+    "bedömning_datum",
+    "bedömning",
+    "bedömning_text",
+    "bedömning_av",
+    "globalt_mål_bedömning_datum",
+    "globalt_mål_bedömning",
+    "globalt_mål_bedömning_text",
+    "globalt_mål_bedömning_av",
     "tröskelvärden",
     "datakälla",
     "hämtad",
@@ -319,15 +351,21 @@ def test_export_table_standard_csv_payload():
     trend_mora = ",,,otillräcklig,-0.5,2015,4,2020,3.5,,,-0.026,0.026,trend,Minskar långsamt."
     trend_falun = ",,,kan inte bedömas,,2020,-0.25,2020,-0.25,,,,,trend,Färre än två värden."
     no_goal = "," * 14
+    # the newest notes: neutralised, quoted (a quote inside), doubled quotes; no judgement: empty
+    notes_mora = (
+        '2026-05-01,bättre,"\'=SUMMA(A1;A2) ""ökar"" igen",Eva,2026-04-01,,\'+ på väg mot målet,'
+    )
+    notes_falun = ",,,,2025-01-01,sämre,Falun mål 13,Lena"
     tail = f'statistics_canada,"{DEMO}",2026-11-03'  # the notice holds a comma
     base = "N00401,Växthusgasutsläpp per invånare,ton CO2-ekv/inv,Totalt"
+    lokal_2020, lokal_2021 = lokal_mora.format(goal="3.25"), lokal_mora.format(goal="1.5")
     expected = (
         "\n".join(
             [
                 ",".join(HEADER),
-                f"2062,Mora,{base},2020,3.5,,{lokal_mora.format(goal='3.25')},{trend_mora},{tail}",
-                f"2062,Mora,{base},2021,,Missing,{lokal_mora.format(goal='1.5')},{trend_mora},{tail}",
-                f"2080,'@Falun,{base},2020,-0.25,,{no_goal},{trend_falun},{tail}",
+                f"2062,Mora,{base},2020,3.5,,{lokal_2020},{trend_mora},{notes_mora},{tail}",
+                f"2062,Mora,{base},2021,,Missing,{lokal_2021},{trend_mora},{notes_mora},{tail}",
+                f"2080,'@Falun,{base},2020,-0.25,,{no_goal},{trend_falun},{notes_falun},{tail}",
             ]
         )
         + "\n"
@@ -343,15 +381,20 @@ def test_export_table_excel_swedish_payload():
     trend_mora = ";;;otillräcklig;-0,5;2015;4;2020;3,5;;;-0,026;0,026;trend;Minskar långsamt."
     trend_falun = ";;;kan inte bedömas;;2020;-0,25;2020;-0,25;;;;;trend;Färre än två värden."
     no_goal = ";" * 14
+    notes_mora = (
+        '2026-05-01;bättre;"\'=SUMMA(A1;A2) ""ökar"" igen";Eva;2026-04-01;;\'+ på väg mot målet;'
+    )
+    notes_falun = ";;;;2025-01-01;sämre;Falun mål 13;Lena"
     tail = f"statistics_canada;{KOLADA};2026-11-03"
     base = "N00401;Växthusgasutsläpp per invånare;ton CO2-ekv/inv;Totalt"
+    lokal_2020, lokal_2021 = lokal_mora.format(goal="3,25"), lokal_mora.format(goal="1,5")
     expected = (
         "\r\n".join(
             [
                 ";".join(HEADER),
-                f"2062;Mora;{base};2020;3,5;;{lokal_mora.format(goal='3,25')};{trend_mora};{tail}",
-                f"2062;Mora;{base};2021;;Missing;{lokal_mora.format(goal='1,5')};{trend_mora};{tail}",
-                f"2080;'@Falun;{base};2020;-0,25;;{no_goal};{trend_falun};{tail}",
+                f"2062;Mora;{base};2020;3,5;;{lokal_2020};{trend_mora};{notes_mora};{tail}",
+                f"2062;Mora;{base};2021;;Missing;{lokal_2021};{trend_mora};{notes_mora};{tail}",
+                f"2080;'@Falun;{base};2020;-0,25;;{no_goal};{trend_falun};{notes_falun};{tail}",
             ]
         )
         + "\r\n"
@@ -370,6 +413,55 @@ def test_every_row_names_the_data_source(origin, text):
         assert [row["datakälla"] for row in rows] == [text] * 3
         if origin == "kolada":
             assert all("Demodata" not in line for line in text_rows)
+
+
+@pytest.mark.parametrize(("fmt", "delimiter"), [(FORMAT_CSV, ","), (FORMAT_EXCEL_SV, ";")])
+def test_a_note_reads_back_as_written_but_never_as_a_formula(fmt, delimiter):
+    payload = to_csv_bytes(literal_export("kolada"), fmt).decode("utf-8-sig")
+    rows = list(csv.DictReader(payload.splitlines(), delimiter=delimiter))
+    assert [row["bedömning_text"] for row in rows] == ["'" + NOTE_TEXT] * 2 + [""]
+    assert [row["globalt_mål_bedömning_text"] for row in rows] == ["'" + GOAL_NOTE_TEXT] * 2 + [
+        "Falun mål 13"
+    ]
+    assert rows[0]["bedömning_av"] == "Eva" and rows[0]["bedömning_datum"] == "2026-05-01"
+
+
+def test_without_assessments_the_columns_are_empty():
+    observations, status, lines = literal_inputs()
+    table = export_table(
+        observations,
+        status,
+        lines,
+        [INDICATOR],
+        [GOAL],
+        area_titles={"2062": "Mora", "2080": "Falun"},
+        levels=("trend",),
+        data_origin="kolada",
+        retrieved=None,
+        threshold_set="statistics_canada",
+    )
+    columns = [c for c in table.columns if "bedömning" in c]
+    assert len(columns) == 8
+    assert table[columns].isna().all().all()
+
+
+def test_newest_assessments_by_date_then_entry():
+    by_indicator, by_goal = newest_assessments(literal_assessments())
+    assert {key: r["text"] for key, r in by_indicator.items()} == {
+        ("2062", "N00401"): NOTE_TEXT,
+        ("2062", "N00945"): "Annan indikator",
+    }
+    assert {key: r["text"] for key, r in by_goal.items()} == {
+        ("2062", 13): GOAL_NOTE_TEXT,  # the later of two on 2026-04-01
+        ("2062", 12): "Annat mål",
+        ("2080", 13): "Falun mål 13",
+    }
+    # the input's order only decides between equal dates
+    reversed_rows = literal_assessments().iloc[::-1]
+    by_indicator, by_goal = newest_assessments(reversed_rows)
+    assert by_indicator[("2062", "N00401")]["text"] == NOTE_TEXT
+    assert by_goal[("2062", 13)]["text"] == "Samma dag, först"
+    assert newest_assessments(None) == ({}, {})
 
 
 def test_export_of_nothing_is_the_header():

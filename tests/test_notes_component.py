@@ -209,3 +209,36 @@ def test_removal_needs_a_second_click(client, notes_engine):
     assert confirm.status_code == 200
     assert "har tagits bort" in json.dumps(confirm.get_json()["response"], ensure_ascii=False)
     assert [r.id for r in list_assessments(notes_engine)] == [second.id]
+
+
+def test_overview_names_and_links_what_each_note_concerns(notes, notes_engine):
+    note(notes_engine, text=SCRIPT, author="<b>Eva</b>", assessed_on=dt.date(2026, 3, 1))
+    note(notes_engine, kpi_id=None, sdg_goal=13, text="Mål 13", judgement=None, author="")
+    note(notes_engine, kpi_id=None, sdg_goal=5, text="Utan länk", assessed_on=dt.date(2025, 1, 2))
+    records = list_assessments(notes_engine, area_id=MORA)
+
+    def href(record):
+        if record.sdg_goal == 5:
+            return None
+        return f"/mål/{record.sdg_goal}" if record.kpi_id is None else f"/ind/{record.kpi_id}"
+
+    overview = notes.notes_overview(records, href)
+    assert isinstance(overview, html.Ol) and overview.reversed is True
+    items = [c for c in walk(overview) if getattr(c, "className", "") == "qualitative-note"]
+    assert [text_of(i) for i in items] == [  # newest first; the same day: entered last first
+        "1 mars 2026 Mål 13: Bekämpa klimatförändringarna Mål 13",
+        f"1 mars 2026 ↗ Bättre Växthusgasutsläpp per invånare <b>Eva</b> {SCRIPT}",
+        "2 januari 2025 ↗ Bättre Mål 5: Jämställdhet Anna Utan länk",
+    ]
+    links = [(c.children, c.href) for c in walk(overview) if isinstance(c, dcc.Link)]
+    assert links == [
+        ("Mål 13: Bekämpa klimatförändringarna", "/mål/13"),
+        ("Växthusgasutsläpp per invånare", f"/ind/{EMISSIONS}"),
+    ]
+    # read only, and plain text only
+    assert not [c for c in walk(overview) if isinstance(c, html.Button)]
+    for component in walk(overview):
+        assert not isinstance(component, dcc.Markdown)
+    assert json.dumps(SCRIPT) in json.dumps(overview, cls=PlotlyJSONEncoder)
+    empty = notes.notes_overview([], href, empty_text="Inget här.")
+    assert isinstance(empty, html.P) and empty.children == "Inget här."

@@ -252,6 +252,49 @@ def test_download_in_excel_swedish_format(download, fixed_day):
     assert rows[0]["lokal_mål_id"]
 
 
+@pytest.fixture
+def notes_db(demo_app, tmp_path):
+    from tests.own_database import own_database
+
+    with own_database(tmp_path) as engine:
+        yield engine
+
+
+NOTE = '=HYPERLÄNK("x";"y") minskar'
+
+
+def test_download_includes_the_newest_assessments(download, fixed_day, notes_db):
+    from data.assessments import add_assessment
+
+    def add(day, text, **fields):
+        add_assessment(notes_db, area_id=MORA, assessed_on=day, text=text, **fields)
+
+    add(dt.date(2025, 1, 1), "Äldre", kpi_id=KPI, judgement="bättre", author="Eva")
+    add(dt.date(2026, 2, 1), NOTE, kpi_id=KPI, judgement="sämre", author="@Anna")
+    add(dt.date(2026, 1, 1), "Målet", sdg_goal=_data.indicator(KPI).sdg_goal)
+    expected_rows = len(queries.observations(_data.engine(), kpi_ids=[KPI], area_ids=[MORA]))
+    for fmt, delimiter in (("csv", ","), ("excel-sv", ";")):
+        sent = download.download_csv(1, {"areas": [MORA, "2080"], "kpis": [KPI]}, fmt)
+        text = base64.b64decode(sent["content"]).decode("utf-8-sig")
+        rows = list(csv.DictReader(text.splitlines(), delimiter=delimiter))
+        mora = [r for r in rows if r["område_id"] == MORA]
+        assert len(mora) == expected_rows
+        assert {
+            (
+                r["bedömning_datum"],
+                r["bedömning"],
+                r["bedömning_text"],
+                r["bedömning_av"],
+                r["globalt_mål_bedömning_datum"],
+                r["globalt_mål_bedömning"],
+                r["globalt_mål_bedömning_text"],
+            )
+            for r in mora
+        } == {("2026-02-01", "sämre", "'" + NOTE, "'@Anna", "2026-01-01", "", "Målet")}
+        others = [r for r in rows if r["område_id"] != MORA]
+        assert others and all(r["bedömning_text"] == "" for r in others)
+
+
 def test_download_defaults_bad_input(download, fixed_day):
     sent = download.download_csv(
         1, {"areas": [MORA], "kpis": [KPI], "genders": "X", "years": "x"}, "pdf"

@@ -3,18 +3,26 @@ selections, the main callback, the tables behind the charts."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 import pandas as pd
 import pytest
+from dash import dcc
+from plotly.utils import PlotlyJSONEncoder
 
 from data import queries
+from data.assessments import add_assessment
 from data.goals import GoalRecord
 from indicators.catalogue import load_catalogue
 from indicators.progress import STATUS_STYLE, Status
 from indicators.sdg import DIMENSIONS
 from layouts import _data
+from tests.own_database import own_database
 
 KPI = "N00401"  # greenhouse gases per inhabitant: lokal and regional goals, not by gender
 NBSP = "\u00a0"
+SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture
@@ -99,7 +107,11 @@ def test_layout_of_a_known_indicator_shows_its_facts_and_sections(page):
     (fieldset,) = find(layout, _holds_gender_choice)
     assert fieldset.hidden is True
     summaries = find(layout, lambda n: type(n).__name__ == "Summary")
-    assert [s.children for s in summaries] == ["Visa som tabell", "Visa som tabell"]
+    assert [s.children for s in summaries] == [
+        "Visa som tabell",
+        "Skriv en bedömning",  # the assessment form, folded away
+        "Visa som tabell",
+    ]
     assert by_id(layout, "indikator-series").figure.layout.separators == ", "
 
 
@@ -251,6 +263,124 @@ def test_callback_ignores_an_unknown_indicator(page):
 
     with pytest.raises(PreventUpdate):
         page.update_indikator(["2062"], "T", [], "eurostat", "X00000")
+
+
+# --- qualitative assessments ----------------------------------------------------------------
+
+
+@pytest.fixture
+def notes_db(demo_app, tmp_path):
+    with own_database(tmp_path) as engine:
+        yield engine
+
+
+def note(engine, area_id: str, text: str, **fields):
+    values = {"kpi_id": KPI, "assessed_on": dt.date(2026, 3, 1), "judgement": "bättre"}
+    values.update(fields)
+    return add_assessment(engine, area_id=area_id, text=text, **values)
+
+
+def note_texts(tree) -> list[str]:
+    return [n.children for n in find(tree, lambda n: getattr(n, "className", "") == "note-text")]
+
+
+def first_municipality(*area_ids: str) -> str:
+    return next(a for a in _data.MUNICIPALITY_IDS if a in area_ids)
+
+
+def test_notes_area_defaults_to_the_first_chosen_municipality(view):
+    references = list(_data.REFERENCE_AREAS)
+    assert view.notes_areas(["2062", "2080"]) == (
+        *[a for a in _data.MUNICIPALITY_IDS if a in ("2062", "2080")],
+        *references,
+    )
+    assert view.notes_areas([]) == tuple(references)
+    assert view.notes_area(["2062", "2080"]) == first_municipality("2062", "2080")
+    assert view.notes_area([]) == references[0]  # Region Dalarna without municipalities
+
+
+def test_notes_area_follows_the_area_selection(view):
+    offered = view.notes_areas(["2062", "2080"])
+    # still shown: kept (a municipality, or a reference area the user chose among several)
+    assert view.notes_area(["2062", "2081"], "2062", offered) == "2062"
+    assert view.notes_area(["2062"], "0000", offered) == "0000"
+    # no longer shown: the first chosen municipality, else Region Dalarna
+    assert view.notes_area(["2081", "2084"], "2062", offered) == first_municipality("2081", "2084")
+    assert view.notes_area([], "2062", offered) == _data.REFERENCE_AREAS[0]
+    # the fallback of a page without municipalities gives way to the first one chosen
+    fallback = view.notes_areas([])
+    assert view.notes_area(["2062"], _data.REFERENCE_AREAS[0], fallback) == "2062"
+    assert view.notes_area([], "0000", fallback) == "0000"
+    assert view.notes_area(["2062"], "9999", offered) == "2062"
+
+
+def test_layout_shows_the_assessments_of_the_first_chosen_municipality(page, notes_db):
+    chosen = first_municipality("2062", "2080")
+    other = "2080" if chosen == "2062" else "2062"
+    note(notes_db, chosen, SCRIPT, author="<b>Eva</b>")
+    note(notes_db, chosen, "Nyare", assessed_on=dt.date(2026, 4, 1), judgement=None)
+    note(notes_db, other, "Annan kommun")
+    note(notes_db, chosen, "Annan indikator", kpi_id="N00945")
+    note(notes_db, chosen, "Mål 13", kpi_id=None, sdg_goal=13)
+    layout = page.layout(kpi_id=KPI, omraden="2062,2080")
+    selector = by_id(layout, "indikator-notes-area")
+    assert selector.value == chosen
+    assert [o["value"] for o in selector.options] == [
+        *(a for a in _data.MUNICIPALITY_IDS if a in ("2062", "2080")),
+        *_data.REFERENCE_AREAS,
+    ]
+    assert [o["label"] for o in selector.options][-2:] == ["Region Dalarna", "Riket"]
+    panel = by_id(layout, "indikator-notes-container")
+    assert note_texts(panel) == ["Nyare", SCRIPT]  # this indicator and area, newest first
+    heading = f"Kvalitativa bedömningar: {_data.area_title(chosen)} – {_data.indicator(KPI).label}"
+    assert heading in text_of(panel)
+    # shown as text: no Markdown, no raw HTML, the script a JSON string in what the browser gets
+    assert not find(layout, lambda n: isinstance(n, dcc.Markdown))
+    serialised = json.dumps(layout, cls=PlotlyJSONEncoder)
+    assert json.dumps(SCRIPT) in serialised and "dangerously_allow_html" not in serialised
+    # every id once (the page's heading and the notes' own heading differ)
+    ids = [str(n.id) for n in find(layout, lambda n: getattr(n, "id", None) is not None)]
+    assert len(ids) == len(set(ids))
+    # the section sits between the status table and the ranking
+    headings = [n.children for n in find(layout, lambda n: type(n).__name__ == "H2")]
+    status_at = headings.index("Status per område och nivå")
+    assert headings[status_at + 1] == "Kvalitativa bedömningar"
+
+
+def test_layout_without_municipalities_shows_region_dalarna(page, notes_db):
+    note(notes_db, "0020", "Regionens bedömning")
+    layout = page.layout(kpi_id=KPI)
+    assert by_id(layout, "indikator-notes-area").value == "0020"
+    assert note_texts(by_id(layout, "indikator-notes-container")) == ["Regionens bedömning"]
+
+
+def test_area_changes_update_the_notes_choice_and_the_list(page, view, notes_db):
+    note(notes_db, "2062", "Mora " + SCRIPT)
+    note(notes_db, "2081", "Borlänge")
+    options, value = page.update_notes_areas(["2081", "2062"], "0020", [])
+    assert value == first_municipality("2062", "2081")
+    assert [o["value"] for o in options] == list(view.notes_areas(["2062", "2081"]))
+    # the area shown so far stays while it is shown
+    options, value = page.update_notes_areas(["2062", "2081", "2084"], "2081", options)
+    assert value == "2081"
+    # and gives way when it is no longer chosen
+    options, value = page.update_notes_areas(["2062"], "2081", options)
+    assert (value, [o["value"] for o in options]) == ("2062", ["2062", *_data.REFERENCE_AREAS])
+    panel = page.show_notes("2062", KPI)
+    assert note_texts(panel) == ["Mora " + SCRIPT]
+    assert panel.id == "indikator-notes"
+    assert note_texts(page.show_notes("2081", KPI)) == ["Borlänge"]
+    assert note_texts(page.show_notes("0000", KPI)) == []
+    assert "Inga bedömningar ännu." in text_of(page.show_notes("0000", KPI))
+
+
+def test_show_notes_ignores_unknown_areas_and_indicators(page):
+    from dash.exceptions import PreventUpdate
+
+    with pytest.raises(PreventUpdate):
+        page.show_notes("9999", KPI)
+    with pytest.raises(PreventUpdate):
+        page.show_notes("2062", "X00000")
 
 
 # --- tables ----------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
+import json
 import math
 import sys
 from html.parser import HTMLParser
@@ -14,6 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pandas as pd
 import pytest
+from plotly.utils import PlotlyJSONEncoder
 
 from data.goals import CATALOGUE_PATH, GoalRecord, read_goal_csv
 from indicators.catalogue import catalogue_by_id, load_catalogue
@@ -30,6 +33,7 @@ from layouts._profile import (
     goal_target_text,
     local_goal_table,
     local_goals,
+    note_href,
     profile_href,
     ranking_note,
     read_selection,
@@ -661,3 +665,155 @@ def test_index_lists_every_area_with_counts(kommuner_page):
 def test_routes_answer(client, path):
     response = client.get(path)
     assert response.status_code == 200
+
+
+# --------------------------------------------------------------------- qualitative assessments
+
+SCRIPT = "<script>alert(1)</script>"
+EMISSIONS = "N00401"  # an indicator of global goal 13
+
+
+def test_note_href_leads_to_where_the_assessment_is_written():
+    chosen = ProfileSelection("global", 3, "social", "eurostat")
+    assert note_href("2062", EMISSIONS, None, chosen) == f"/indikator/{EMISSIONS}?omraden=2062"
+    # Region Dalarna and Riket are always on the indicator page: no area to choose there
+    assert note_href("0020", EMISSIONS, None, chosen) == f"/indikator/{EMISSIONS}"
+    assert note_href("0000", EMISSIONS, None, chosen) == f"/indikator/{EMISSIONS}"
+    # a goal's assessment: the profile with that goal chosen, level and method kept
+    assert (
+        note_href("2062", None, 13, chosen, hash="kommun-lista")
+        == "/kommun/2062?niva=global&mal=13&metod=eurostat#kommun-lista"
+    )
+    assert note_href("2062", None, None, chosen) is None
+
+
+@pytest.fixture
+def notes_db(demo_app, tmp_path):
+    from tests.own_database import own_database
+
+    with own_database(tmp_path) as engine:
+        yield engine
+
+
+def _other_indicator() -> str:
+    """An indicator of Mora's profile that is not about global goal 13."""
+    listed = applicable_indicators(load_catalogue(), "2062")
+    return next(i.kpi_id for i in listed if i.sdg_goal != 13)
+
+
+def _seed(engine) -> str:
+    from data.assessments import add_assessment
+
+    other = _other_indicator()
+
+    def add(area_id, day, text, **fields):
+        add_assessment(engine, area_id=area_id, assessed_on=day, text=text, **fields)
+
+    add("2062", dt.date(2026, 3, 1), SCRIPT, kpi_id=EMISSIONS, judgement="sämre", author="<i>E</i>")
+    add("2062", dt.date(2026, 4, 1), "Mål 13 går framåt", sdg_goal=13, judgement="bättre")
+    add("2062", dt.date(2025, 12, 1), "Äldst", kpi_id=other)
+    add("2080", dt.date(2026, 5, 1), "Falun", kpi_id=EMISSIONS)
+    return other
+
+
+def _note_texts(tree) -> list[str]:
+    return [c.children for c in with_class(tree, "note-text")]
+
+
+def _overview(tree, area_id: str = "2062"):
+    return by_id(tree, {"type": "kommun-notes-overview", "area": area_id})
+
+
+def test_profile_lists_the_area_s_assessments_as_plain_text(kommun_page, notes_db):
+    from dash import dcc
+
+    from indicators.sdg import sdg_name
+    from layouts import _data
+
+    other = _seed(notes_db)
+    layout = kommun_page.layout(area_id="2062", niva="trend", metod="eurostat")
+    overview = _overview(layout)
+    assert _note_texts(overview) == ["Mål 13 går framåt", SCRIPT, "Äldst"]  # newest first
+    links = [(c.children, c.href) for c in walk(overview) if isinstance(c, dcc.Link)]
+    assert links == [
+        (f"Mål 13: {sdg_name(13)}", "/kommun/2062?niva=trend&mal=13&metod=eurostat#kommun-lista"),
+        (_data.indicator(EMISSIONS).label, f"/indikator/{EMISSIONS}?omraden=2062"),
+        (_data.indicator(other).label, f"/indikator/{other}?omraden=2062"),
+    ]
+    items = with_class(overview, "qualitative-note")
+    assert "↘ Sämre" in text_of(items[1]) and "<i>E</i>" in text_of(items[1])
+    assert "1 mars 2026" in text_of(items[1])
+    assert "Ta bort" not in text_of(overview)  # read only: removed where written
+    # User text never enters the Markdown of the indicator list, and is a plain string.
+    for markdown in (c for c in walk(layout) if isinstance(c, dcc.Markdown)):
+        assert "alert(1)" not in markdown.children
+    serialised = json.dumps(overview, cls=PlotlyJSONEncoder)
+    assert json.dumps(SCRIPT) in serialised and "dangerously_allow_html" not in serialised
+    # Without a chosen goal there is no goal form; the table of contents leads to the section.
+    assert not [c for c in walk(layout) if getattr(c, "id", None) == "kommun-notes-sdg"]
+    toc = [c.href for c in walk(layout) if type(c).__name__ == "A"]
+    assert "#kommun-notes-heading" in toc
+    heading = by_id(layout, "kommun-notes-heading")
+    assert heading.children == "Kvalitativa bedömningar"
+    with_goal = kommun_page.layout(area_id="2062", mal="13")
+    ids = [str(c.id) for c in walk(with_goal) if getattr(c, "id", None) is not None]
+    assert len(ids) == len(set(ids))
+
+
+def test_an_area_without_assessments_says_so(kommun_page, notes_db):
+    _seed(notes_db)
+    layout = kommun_page.layout(area_id="0000")
+    assert _note_texts(_overview(layout, "0000")) == []
+    assert text_of(_overview(layout, "0000")) == "Inga kvalitativa bedömningar ännu för Riket."
+
+
+def test_a_chosen_goal_shows_its_assessments_and_form(kommun_page, notes_db):
+    from dash import html
+
+    _seed(notes_db)
+    layout = kommun_page.layout(area_id="2062", mal="13")
+    section = by_id(layout, "kommun-notes-sdg")
+    assert _note_texts(section) == ["Mål 13 går framåt"]
+    heading = section.children[0]
+    assert isinstance(heading, html.H3)
+    goal = "Mål 13: Bekämpa klimatförändringarna"
+    assert heading.children == f"Kvalitativa bedömningar: Mora – {goal}"
+    subject = by_id(layout, {"type": "notes-subject", "section": "kommun-notes-sdg"})
+    assert subject.data == {
+        "area_id": "2062",
+        "kpi_id": None,
+        "sdg_goal": 13,
+        "section_id": "kommun-notes-sdg",
+    }
+    # The controls' callback: another goal, its (empty) section; no goal, no section.
+    content, _export, _announcement = kommun_page.update_profile("trend", "7", "", None, "2062")
+    section = by_id(content, "kommun-notes-sdg")
+    assert _note_texts(section) == [] and "Mål 7:" in text_of(section.children[0])
+    assert _note_texts(_overview(content)) == ["Mål 13 går framåt", SCRIPT, "Äldst"]
+    content, _export, _announcement = kommun_page.update_profile("trend", "", "", None, "2062")
+    assert not [c for c in walk(content) if getattr(c, "id", None) == "kommun-notes-sdg"]
+
+
+def test_a_saved_assessment_refreshes_the_overview(kommun_page, notes_db):
+    from dash.exceptions import PreventUpdate
+
+    from layouts import _notes
+
+    _seed(notes_db)
+    layout = kommun_page.layout(area_id="2062", mal="13", niva="trend")
+    subject = by_id(layout, {"type": "notes-subject", "section": "kommun-notes-sdg"}).data
+    context_id = {"type": "kommun-notes-context", "area": "2062"}
+    context = by_id(layout, context_id).data
+    assert context == {"level": "trend", "threshold_set": "statistics_canada"}
+    today = dt.date.today()
+    listing, _message, _text = _notes.save_assessment(
+        1, subject, today.isoformat(), "oförändrad", "Ny " + SCRIPT, "Anna"
+    )
+    (shown,) = kommun_page.refresh_notes([listing.children], [context], [context_id])
+    assert _note_texts(shown)[0] == "Ny " + SCRIPT
+    assert len(_note_texts(shown)) == 4
+    assert "→ Oförändrad" in text_of(with_class(shown, "qualitative-note")[0])
+    with pytest.raises(PreventUpdate):
+        kommun_page.refresh_notes([], [], [])
+    with pytest.raises(PreventUpdate):
+        kommun_page.refresh_notes([[]], [context], [{"type": "kommun-notes-context", "area": "1"}])
