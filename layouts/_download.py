@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 from dash import MATCH, Input, Output, State, callback, dcc, html
@@ -34,12 +33,12 @@ from data.export import (
     to_csv_bytes,
 )
 from layouts import _data
+from layouts._format import local_time, swedish_today
 
 log = logging.getLogger(__name__)
 
 FILENAME_PREFIX = "hallbarhet-dalarna"
 CSV_MEDIA_TYPE = "text/csv"
-TIMEZONE = "Europe/Stockholm"
 BUTTON_TEXT = "Ladda ner CSV"
 
 
@@ -100,22 +99,14 @@ def download_panel(page_id: str) -> html.Div:
 
 def today() -> dt.date:
     """Today's date in Sweden (for file names)."""
-    try:
-        return dt.datetime.now(ZoneInfo(TIMEZONE)).date()
-    except ZoneInfoNotFoundError:
-        return dt.date.today()
+    return swedish_today()
 
 
 def retrieval_date(finished_at: dt.datetime | None) -> dt.date | None:
     """The Swedish date of a stored run time (naive UTC)."""
     if finished_at is None:
         return None
-    if finished_at.tzinfo is None:
-        finished_at = finished_at.replace(tzinfo=dt.UTC)
-    try:
-        return finished_at.astimezone(ZoneInfo(TIMEZONE)).date()
-    except ZoneInfoNotFoundError:
-        return finished_at.date()
+    return local_time(finished_at).date()
 
 
 def export_filename(day: dt.date) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
@@ -12,6 +13,8 @@ from babel.numbers import format_decimal
 LOCALE = "sv_SE"
 #: Plotly's ``layout.separators``: decimal comma, (thin) space between thousands.
 PLOTLY_SEPARATORS = ", "
+#: Stored times are naive UTC; people read Swedish local time.
+TIMEZONE = ZoneInfo("Europe/Stockholm")
 MINUS = "−"  # U+2212, as Swedish typography writes negative numbers
 MISSING = "–"
 
@@ -45,17 +48,29 @@ def format_annual_change(rate: float | None, decimals: int = 1) -> str:
     return f"{format_signed(rate * 100, decimals)} % per år"
 
 
+def local_time(value: dt.datetime) -> dt.datetime:
+    """A time as Swedish local time; a naive time is taken to be UTC (as stored)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(TIMEZONE)
+
+
+def swedish_today() -> dt.date:
+    """Today's date in Sweden."""
+    return dt.datetime.now(TIMEZONE).date()
+
+
 def format_date(value: dt.date | dt.datetime | None) -> str:
-    """``27 november 2026``."""
+    """``27 november 2026`` (a time is shown as its Swedish local date)."""
     if value is None:
         return MISSING
     if isinstance(value, dt.datetime):
-        value = value.date()
+        value = local_time(value).date()
     return _babel_format_date(value, "d MMMM y", locale="sv")
 
 
 def format_datetime(value: dt.datetime | None) -> str:
-    """``27 november 2026 kl. 07:14``."""
+    """``27 november 2026 kl. 08:14`` in Swedish local time (naive times are UTC)."""
     if value is None:
         return MISSING
-    return _babel_format_datetime(value, "d MMMM y 'kl.' HH:mm", locale="sv")
+    return _babel_format_datetime(local_time(value), "d MMMM y 'kl.' HH:mm", locale="sv")

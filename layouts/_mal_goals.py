@@ -4,10 +4,8 @@ level and the change log of users' goals. Pure functions over :class:`data.goals
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.numbers import format_decimal
 from dash import dcc, html
@@ -25,8 +23,6 @@ from indicators.progress import DEFAULT_THRESHOLD_SET
 from layouts import _data
 from layouts._components import parse_list
 from layouts._format import LOCALE, MINUS, format_datetime
-
-TIMEZONE = "Europe/Stockholm"
 
 LEVEL_HEADINGS: dict[str, str] = {
     "lokal": "Lokala mål",
@@ -290,14 +286,6 @@ def selection_record(goals: Sequence[GoalRecord], levels: Sequence[str], areas: 
 # --------------------------------------------------------------------------- change log
 
 
-def _local_time(value: dt.datetime) -> dt.datetime:
-    try:
-        zone = ZoneInfo(TIMEZONE)
-    except ZoneInfoNotFoundError:
-        return value
-    return value.replace(tzinfo=dt.UTC).astimezone(zone)
-
-
 def _record_of(values: Mapping[str, Any] | None) -> GoalRecord | None:
     if not values:
         return None
@@ -356,7 +344,7 @@ def change_log(changes: Sequence[GoalChangeRecord], limit: int | None = None) ->
             [
                 html.Td(
                     html.Time(
-                        format_datetime(_local_time(change.changed_at)),
+                        format_datetime(change.changed_at),
                         dateTime=change.changed_at.isoformat() + "Z",
                     )
                 ),

@@ -11,7 +11,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dash
 import pandas as pd
@@ -58,7 +57,6 @@ METHOD_PATH = Path(__file__).resolve().parent.parent / "docs" / "progress-method
 KOLADA_URL = "https://www.kolada.se"
 KOLADA_API_URL = "https://api.kolada.se/v3"
 REFRESH_COMMAND = "python -m etl refresh"
-TIMEZONE = "Europe/Stockholm"
 RUN_KINDS_SV = {
     "refresh": "uppdatering från Kolada",
     "load": "inläsning av sparade svar",
@@ -441,18 +439,8 @@ def newest_year_summary(table: pd.DataFrame) -> str:
     return text + "."
 
 
-def local_time(value: dt.datetime) -> dt.datetime:
-    """A stored time (naive UTC) as Swedish local time."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    try:
-        return value.astimezone(ZoneInfo(TIMEZONE))
-    except ZoneInfoNotFoundError:
-        return value
-
-
 def _date_text(value: dt.datetime | None) -> str:
-    return format_datetime(local_time(value)) if value is not None else MISSING
+    return format_datetime(value) if value is not None else MISSING
 
 
 # --- layout ------------------------------------------------------------------------------------
