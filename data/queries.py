@@ -1,29 +1,104 @@
 """Read-only queries returning tidy DataFrames for the dashboard, exports and benchmarks.
 
-Every function takes an engine and plain arguments and returns a new DataFrame (or a small
-record); none keeps state between calls. The composite indexes on ``observations``
-(area, KPI, gender, year) and (KPI, gender, year) serve these queries.
+Every function that reads the database takes an engine and plain arguments and returns a new
+DataFrame (or a small record); none keeps state between calls. The primary key of
+``observations`` (KPI, area, year, gender) and its composite indexes (area, KPI, gender, year)
+and (KPI, gender, year) serve these queries. :func:`latest_matrix` reshapes a result without
+reading anything.
+
+Relative position (:func:`ranking`, :func:`dalarna_ranking`) answers how an area stands among
+others, a different question from progress towards a goal (:mod:`indicators.follow_up`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, Select, func, select
 from sqlalchemy.orm import Session
 
+from data.areas import DALARNA_MUNICIPALITIES, DEFAULT_AREAS, RIKET
 from data.db import DATA_ORIGIN_KEY, get_meta
 from data.models import Area, EtlRun, Goal, GoalChange, Kpi, Observation
+from indicators.catalogue import catalogue_by_id
+from indicators.follow_up import rank_table
+from indicators.ranking import RANKING_DIRECTIONS
 
 OBSERVATION_COLUMNS = ["kpi_id", "area_id", "year", "gender", "value", "status"]
+OBSERVATION_DTYPES = {
+    "kpi_id": "str",
+    "area_id": "str",
+    "year": "int64",
+    "gender": "str",
+    "value": "float64",
+    "status": "str",
+}
+LATEST_COLUMNS = ["kpi_id", "area_id", "year", "value"]
+RANKING_COLUMNS = [
+    "kpi_id",
+    "year",
+    "gender",
+    "direction",
+    "area_id",
+    "title",
+    "value",
+    "rank",
+    "n",
+    "third",
+    "label",
+]
+
+#: ``area_type`` values of :func:`ranking`: municipalities, regions (without Riket), every area.
+MUNICIPALITIES, REGIONS, ALL_AREAS = "K", "L", "all"
+AREA_TYPES: tuple[str, ...] = (MUNICIPALITIES, REGIONS, ALL_AREAS)
 
 
 def _in(column, values: Iterable[str] | None):
     values = None if values is None else list(values)
     return None if values is None else column.in_(values)
+
+
+def _fetch(connection: Connection, stmt: Select) -> list[tuple[Any, ...]]:
+    """The rows of ``stmt`` as plain tuples.
+
+    On SQLite the rows are taken straight from the driver's cursor: the selected columns are
+    text, whole numbers and floats, which the driver already returns as Python values, and its
+    tuples make a DataFrame several times faster than SQLAlchemy's row objects do (this matters
+    for the tens of thousands of rows behind a status matrix). Other databases go through
+    SQLAlchemy's rows.
+    """
+    result = connection.execute(stmt)
+    if connection.dialect.name == "sqlite" and result.cursor is not None:
+        rows = result.cursor.fetchall()
+        result.close()
+        return rows
+    return [tuple(row) for row in result]
+
+
+def _frame(rows: list[tuple[Any, ...]], dtypes: dict[str, str]) -> pd.DataFrame:
+    """A DataFrame with the columns and dtypes ``dtypes`` from row tuples in that order.
+
+    Built column by column from one object array, which spares pandas inferring each column's
+    type (a third of the time for large results); text columns get pandas' string dtype, as
+    they would from ``pd.DataFrame(rows)``.
+    """
+    if not rows:
+        return pd.DataFrame({name: pd.Series([], dtype=dtype) for name, dtype in dtypes.items()})
+    table = np.array(rows, dtype=object)
+    return pd.DataFrame(
+        {
+            name: (
+                pd.array(table[:, i], dtype="str") if dtype == "str" else table[:, i].astype(dtype)
+            )
+            for i, (name, dtype) in enumerate(dtypes.items())
+        }
+    )
 
 
 def observations(
@@ -66,11 +141,8 @@ def observations(
         Observation.kpi_id, Observation.area_id, Observation.gender, Observation.year
     )
     with engine.connect() as connection:
-        rows = connection.execute(stmt).all()
-    frame = pd.DataFrame(rows, columns=OBSERVATION_COLUMNS)
-    frame["year"] = frame["year"].astype("int64")
-    frame["value"] = frame["value"].astype("float64")
-    return frame
+        rows = _fetch(connection, stmt)
+    return _frame(rows, OBSERVATION_DTYPES)
 
 
 def latest_values(
@@ -80,44 +152,214 @@ def latest_values(
     area_ids: Iterable[str] | None = None,
     gender: str = "T",
 ) -> pd.DataFrame:
-    """The newest non-missing value per (KPI, area): kpi_id, area_id, year, value."""
+    """The newest non-missing value per (KPI, area): kpi_id, area_id, year, value.
+
+    A year whose row has no value (Kolada published the key without a number) is skipped, so
+    the value shown is the newest real number and ``year`` says how old it is.
+    """
     frame = observations(
         engine, kpi_ids=kpi_ids, area_ids=area_ids, genders=(gender,), with_values_only=True
     )
     latest = frame.groupby(["kpi_id", "area_id"], sort=True).tail(1)
-    return latest[["kpi_id", "area_id", "year", "value"]].reset_index(drop=True)
+    return latest[LATEST_COLUMNS].reset_index(drop=True)
+
+
+def latest_matrix(
+    latest: pd.DataFrame,
+    *,
+    area_ids: Sequence[str] | None = None,
+    kpi_ids: Sequence[str] | None = None,
+    column: str = "value",
+) -> pd.DataFrame:
+    """A :func:`latest_values` table as a wide matrix: one row per area, one column per KPI.
+
+    ``column`` picks what the cells hold (``"value"`` or ``"year"``). Rows and columns follow
+    ``area_ids`` and ``kpi_ids`` when given (an area or KPI without a value gets an empty row or
+    column), else the areas and KPIs in the table, sorted. The index is named ``area_id`` and
+    the columns ``kpi_id``.
+    """
+    missing = [name for name in ("kpi_id", "area_id", column) if name not in latest.columns]
+    if missing:
+        raise ValueError(
+            f"latest_matrix: the table lacks the column(s) {', '.join(missing)}; expected a "
+            f"latest_values() table with {', '.join(LATEST_COLUMNS)}"
+        )
+    if latest.duplicated(["area_id", "kpi_id"]).any():
+        raise ValueError("latest_matrix: expected one row per (area_id, kpi_id)")
+    matrix = latest.pivot(index="area_id", columns="kpi_id", values=column)
+    rows = list(area_ids) if area_ids is not None else sorted(latest["area_id"].unique())
+    columns = list(kpi_ids) if kpi_ids is not None else sorted(latest["kpi_id"].unique())
+    matrix = matrix.reindex(index=pd.Index(rows, name="area_id"))
+    matrix = matrix.reindex(columns=pd.Index(columns, name="kpi_id"))
+    return matrix
+
+
+def _area_type_condition(area_type: str | None):
+    """A condition on ``Area`` for ``area_type`` (None and "all": no condition)."""
+    if area_type is None or area_type == ALL_AREAS:
+        return None
+    if area_type == MUNICIPALITIES:
+        return Area.type == "K"
+    if area_type == REGIONS:
+        return (Area.type == "L") & (Area.id != RIKET)
+    raise ValueError(f"area_type must be one of {', '.join(AREA_TYPES)} or None, got {area_type!r}")
+
+
+def _restrict_areas(stmt: Select, area_ids: Iterable[str] | None, area_type: str | None):
+    condition = _in(Observation.area_id, area_ids)
+    if condition is not None:
+        stmt = stmt.where(condition)
+    type_condition = _area_type_condition(area_type)
+    if type_condition is not None:
+        stmt = stmt.join(Area, Area.id == Observation.area_id).where(type_condition)
+    return stmt
 
 
 def values_for_year(
-    engine: Engine, kpi_id: str, year: int, *, gender: str = "T", area_ids=None
+    engine: Engine,
+    kpi_id: str,
+    year: int,
+    *,
+    gender: str = "T",
+    area_ids: Iterable[str] | None = None,
+    area_type: str | None = None,
 ) -> pd.DataFrame:
-    """One KPI's values in one year: area_id, value (for rankings across many areas)."""
+    """One KPI's values in one year: area_id, value (for rankings across many areas).
+
+    Only rows with a value; ``area_type`` keeps municipalities (``"K"``) or regions (``"L"``,
+    without Riket).
+    """
     stmt = select(Observation.area_id, Observation.value).where(
         Observation.kpi_id == kpi_id,
         Observation.gender == gender,
         Observation.year == year,
         Observation.value.is_not(None),
     )
-    condition = _in(Observation.area_id, area_ids)
-    if condition is not None:
-        stmt = stmt.where(condition)
+    stmt = _restrict_areas(stmt, area_ids, area_type).order_by(Observation.area_id)
     with engine.connect() as connection:
-        rows = connection.execute(stmt).all()
-    return pd.DataFrame(rows, columns=["area_id", "value"])
+        rows = _fetch(connection, stmt)
+    frame = pd.DataFrame(rows, columns=["area_id", "value"])
+    frame["value"] = frame["value"].astype("float64")
+    return frame
 
 
-def newest_year(engine: Engine, kpi_id: str, *, gender: str = "T", area_ids=None) -> int | None:
+def newest_year(
+    engine: Engine,
+    kpi_id: str,
+    *,
+    gender: str = "T",
+    area_ids: Iterable[str] | None = None,
+    area_type: str | None = None,
+) -> int | None:
     """The newest year in which the KPI has a value (optionally among some areas)."""
     stmt = select(func.max(Observation.year)).where(
         Observation.kpi_id == kpi_id,
         Observation.gender == gender,
         Observation.value.is_not(None),
     )
-    condition = _in(Observation.area_id, area_ids)
-    if condition is not None:
-        stmt = stmt.where(condition)
+    stmt = _restrict_areas(stmt, area_ids, area_type)
     with engine.connect() as connection:
         return connection.execute(stmt).scalar()
+
+
+def _ranking_area_type(kpi_id: str, area_type: str | None) -> str:
+    """``area_type`` checked, or by default the kind of area the indicator is reported for."""
+    if area_type is not None:
+        _area_type_condition(area_type)  # raises for an unknown value
+        return area_type
+    indicator = catalogue_by_id().get(kpi_id)
+    region_only = indicator is not None and indicator.municipality_type == "L"
+    return REGIONS if region_only else MUNICIPALITIES
+
+
+def _ranking_direction(kpi_id: str, direction: str | None) -> str:
+    if direction is None:
+        indicator = catalogue_by_id().get(kpi_id)
+        return indicator.direction if indicator is not None else "none"
+    if direction not in RANKING_DIRECTIONS:
+        raise ValueError(
+            f"direction must be one of {', '.join(RANKING_DIRECTIONS)} or None, got {direction!r}"
+        )
+    return direction
+
+
+def _title(titles: dict[str, str], area_id: str) -> str:
+    """The stored title, else the known default area's, else the id itself."""
+    return titles.get(area_id) or DEFAULT_AREAS.get(area_id, (area_id,))[0]
+
+
+def ranking(
+    engine: Engine,
+    kpi_id: str,
+    *,
+    year: int | None = None,
+    gender: str = "T",
+    area_ids: Iterable[str] | None = None,
+    area_type: str | None = None,
+    direction: str | None = None,
+) -> pd.DataFrame:
+    """Relative position of areas by one KPI in one year, best first (Kolada-style thirds).
+
+    This says how a value compares with other areas' values, not whether it is good: show
+    :data:`indicators.ranking.RELATIVE_POSITION_NOTE` with it.
+
+    Which areas are compared: ``area_ids`` when given (every one of them is listed; those
+    without a value in the year come last as "saknar värde"); otherwise every area with a value
+    of the kind ``area_type`` says: ``"K"`` municipalities, ``"L"`` regions (Riket is not one of
+    them), ``"all"`` every area. By default (``None``) like is compared with like: regions for
+    an indicator the catalogue marks as region-only, municipalities otherwise.
+
+    ``year`` defaults to the newest year in which any of the compared areas has a value;
+    ``direction`` to the catalogue's desired direction of the indicator ("none" for a KPI
+    outside the catalogue: ordered by value, no thirds).
+
+    Columns: kpi_id, year, gender, direction (the inputs), area_id, title, value, rank, n (areas
+    with a value), third, label. Empty when the KPI has no value for these areas.
+    """
+    direction = _ranking_direction(kpi_id, direction)
+    kind = _ranking_area_type(kpi_id, area_type)
+    wanted = list(area_ids) if area_ids is not None else None
+    if wanted is not None:
+        kind = None  # the listed areas, whatever their kind
+    if year is None:
+        year = newest_year(engine, kpi_id, gender=gender, area_ids=wanted, area_type=kind)
+        if year is None:
+            return pd.DataFrame(columns=RANKING_COLUMNS)
+    found = values_for_year(engine, kpi_id, year, gender=gender, area_ids=wanted, area_type=kind)
+    values: dict[str, float | None] = dict(
+        zip(found["area_id"].tolist(), found["value"].tolist(), strict=True)
+    )
+    for area_id in wanted or ():
+        values.setdefault(area_id, None)
+    if not values:
+        return pd.DataFrame(columns=RANKING_COLUMNS)
+    table = rank_table(values, direction)
+    titles = area_titles(engine)
+    table.insert(1, "title", [_title(titles, a) for a in table["area_id"]])
+    table.insert(0, "kpi_id", kpi_id)
+    table.insert(1, "year", int(year))
+    table.insert(2, "gender", gender)
+    table.insert(3, "direction", direction)
+    return table[RANKING_COLUMNS]
+
+
+def dalarna_ranking(
+    engine: Engine,
+    kpi_id: str,
+    *,
+    year: int | None = None,
+    gender: str = "T",
+    direction: str | None = None,
+) -> pd.DataFrame:
+    """:func:`ranking` among Dalarna's 15 municipalities (all listed, with or without a value)."""
+    return ranking(
+        engine,
+        kpi_id,
+        year=year,
+        gender=gender,
+        area_ids=list(DALARNA_MUNICIPALITIES),
+        direction=direction,
+    )
 
 
 def areas(engine: Engine) -> pd.DataFrame:
@@ -169,7 +411,8 @@ def kpis(engine: Engine, kpi_ids: Iterable[str] | None = None) -> pd.DataFrame:
 
 
 def coverage(engine: Engine) -> pd.DataFrame:
-    """Per KPI: rows stored, areas with a value, first and newest year with a value."""
+    """Per KPI with any value: rows with a value, areas with a value, first and newest year
+    with a value (rows Kolada published without a number are not counted)."""
     stmt = (
         select(
             Observation.kpi_id,
@@ -217,11 +460,15 @@ def data_status(engine: Engine) -> DataStatus:
 
 
 def data_version(engine: Engine) -> tuple:
-    """A token that changes whenever stored data or goals change (for caching derived tables)."""
+    """A token that changes whenever stored data or goals change (for caching derived tables).
+
+    It combines the newest ETL run (started and finished: every refresh, load and demo build is
+    a run), the newest logged goal change and a digest of every stored goal, so that a goal
+    catalogue loaded again with changed content is noticed too.
+    """
     with engine.connect() as connection:
-        return (
-            connection.execute(select(func.max(EtlRun.id))).scalar(),
-            connection.execute(select(func.max(EtlRun.finished_at))).scalar(),
-            connection.execute(select(func.max(GoalChange.id))).scalar(),
-            connection.execute(select(func.count()).select_from(Goal)).scalar(),
-        )
+        runs = connection.execute(select(func.max(EtlRun.id), func.max(EtlRun.finished_at))).one()
+        last_change = connection.execute(select(func.max(GoalChange.id))).scalar()
+        goals = connection.execute(select(Goal.__table__).order_by(Goal.id)).all()
+    digest = hashlib.sha256(repr([tuple(goal) for goal in goals]).encode()).hexdigest()
+    return (runs[0], runs[1], last_change, len(goals), digest[:16])

@@ -11,12 +11,27 @@ those of that level for that indicator for every area or naming the area. When s
 that is not yet passed counts (deadline ≥ the year after the newest value); when all are
 passed, the latest deadline; goals without a deadline (direction only) come last. The level
 ``trend`` judges the series without a goal, by the indicator's desired direction.
+
+Which cells exist: every (area, indicator, gender) asked for, except that women's and men's
+series (K, M) are judged only for indicators divided by gender, and an indicator the catalogue
+marks as region-only (municipality type ``L``) is judged only for regions and Sweden (area ids
+starting with ``00``, as Kolada numbers them). Every cell gets the ``trend`` level; a goal level
+appears only where a goal of that level applies.
+
+Scores run from −5 to +5; aggregates (an SDG goal per area, an area's profile) are the mean
+score of their parts with counts per status, *uppnått* only when every part is.
 """
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from indicators.catalogue import Indicator
@@ -51,21 +66,61 @@ SeriesKey = tuple[str, str, str]  # (kpi_id, area_id, gender)
 Points = list[tuple[int, float]]
 
 ASSESSMENT_COLUMNS: tuple[str, ...] = tuple(Assessment(Status.EJ_BEDOMBAR, None, "").as_dict())
+CELL_COLUMNS: tuple[str, ...] = (
+    "area_id",
+    "kpi_id",
+    "gender",
+    "level",
+    "goal_id",
+    "sdg_goal",
+    "dimension",
+)
+STATUS_COLUMNS: tuple[str, ...] = (*CELL_COLUMNS, *ASSESSMENT_COLUMNS)
+GENDERED = ("K", "M")
+_year_of = itemgetter(0)
+#: The base year of the trend and of goals that name none (as in the progress method).
+DEFAULT_BASE_YEAR = 2015
 
 
 def series_by_key(observations: pd.DataFrame) -> dict[SeriesKey, Points]:
     """Group a tidy observation table into (year, value) point lists per (KPI, area, gender).
 
-    Missing values are dropped; the points are sorted by year.
+    Missing values are dropped; the points are sorted by year (rows of one year keep their
+    order in the table). A table sorted by key, as :func:`data.queries.observations` returns
+    it, is split at the key changes without looking at each row in Python.
     """
-    frame = observations.dropna(subset=["value"]).sort_values(
-        ["kpi_id", "area_id", "gender", "year"]
+    values = observations["value"].to_numpy(dtype="float64", na_value=np.nan)
+    keep = ~np.isnan(values)
+    kpi_ids = observations["kpi_id"].to_numpy(dtype=object)[keep]
+    area_ids = observations["area_id"].to_numpy(dtype=object)[keep]
+    genders = observations["gender"].to_numpy(dtype=object)[keep]
+    n = len(kpi_ids)
+    if n == 0:
+        return {}
+    new_key = np.ones(n, dtype=bool)
+    new_key[1:] = (
+        (kpi_ids[1:] != kpi_ids[:-1])
+        | (area_ids[1:] != area_ids[:-1])
+        | (genders[1:] != genders[:-1])
     )
+    starts = np.flatnonzero(new_key).tolist()
+    year_array = observations["year"].to_numpy()[keep]
+    # Years rise within every run of one key (as read from the database): no sorting needed.
+    in_order = bool(np.all((year_array[1:] > year_array[:-1]) | new_key[1:]))
+    pairs = list(zip(year_array.tolist(), values[keep].tolist(), strict=True))
     result: dict[SeriesKey, Points] = {}
-    keys = zip(frame["kpi_id"], frame["area_id"], frame["gender"], strict=True)
-    points = zip(frame["year"].tolist(), frame["value"].tolist(), strict=True)
-    for key, point in zip(keys, points, strict=True):
-        result.setdefault(key, []).append(point)
+    for start, end in zip(starts, [*starts[1:], n], strict=True):
+        key = (kpi_ids[start], area_ids[start], genders[start])
+        points = pairs[start:end]
+        if key in result:  # the table is not sorted by key: this key came before
+            result[key].extend(points)
+            in_order = False
+        else:
+            result[key] = points
+    if not in_order:
+        by_year = itemgetter(0)
+        for points in result.values():
+            points.sort(key=by_year)  # stable: rows of one year keep their order
     return result
 
 
@@ -109,7 +164,28 @@ def assess_series(
         goal=spec,
         thresholds=thresholds,
         natural_limit=indicator.natural_limit,
+        default_base_year=DEFAULT_BASE_YEAR,
     )
+
+
+def _from_year_before(points: Points, base_year: int) -> Points:
+    """The points (sorted by year) from the last one before ``base_year`` on (all of them if
+    none is before).
+
+    An assessment uses only the base point (the first at or after the base year), the latest
+    point and whether the series has two points; earlier points beyond the one kept here do
+    not change it, so :func:`status_table` passes this shorter series.
+    """
+    first = bisect_left(points, base_year, key=_year_of)
+    return points[first - 1 :] if first > 1 else points
+
+
+def applies(indicator: Indicator, area_id: str, gender: str) -> bool:
+    """Whether a cell is judged at all (see the module doc): K and M only for indicators
+    divided by gender; region-only indicators only for regions and Sweden."""
+    if gender in GENDERED and not indicator.is_divided_by_gender:
+        return False
+    return not (indicator.municipality_type == "L" and not area_id.startswith("00"))
 
 
 def status_table(
@@ -124,81 +200,85 @@ def status_table(
 ) -> pd.DataFrame:
     """Progress status per (area, indicator, gender, level), with the inputs behind it.
 
-    A goal level appears for a cell only where a goal of that level applies; ``trend`` appears
-    for every cell. Columns: area_id, kpi_id, gender, level, goal_id, sdg_goal, dimension, and
-    every field of :meth:`Assessment.as_dict` (status, score, reason, base/latest year and value,
-    target, required and observed annual change, ratio, method, threshold_set …).
+    Rows come in catalogue order, then area, gender and level as given. Cells that do not apply
+    (:func:`applies`) are left out; every other cell has a ``trend`` row, and a goal level's row
+    only where a goal of that level applies. Columns (:data:`STATUS_COLUMNS`): area_id, kpi_id,
+    gender, level, goal_id, sdg_goal, dimension, and every field of :meth:`Assessment.as_dict`
+    (status, score, reason, base/latest year and value, target, required and observed annual
+    change, ratio, method, threshold_set …).
     """
+    unknown = [level for level in levels if level not in ALL_LEVELS]
+    if unknown:
+        raise ValueError(f"unknown level(s) {unknown!r}; expected some of {', '.join(ALL_LEVELS)}")
     series = series_by_key(observations)
     by_kpi = goals_by_indicator(goals)
-    rows: list[dict] = []
+    specs: dict[str, GoalSpec] = {}
+    rows: list[tuple] = []
     for indicator in catalogue:
         kpi_goals = by_kpi.get(indicator.kpi_id, [])
         for area_id in area_ids:
             for gender in genders:
+                if not applies(indicator, area_id, gender):
+                    continue
                 points = series.get((indicator.kpi_id, area_id, gender), [])
                 latest_year = points[-1][0] if points else None
                 for level in levels:
+                    spec = None
                     if level == TREND:
                         goal = None
                     else:
                         goal = primary_goal(kpi_goals, area_id, level, latest_year)
                         if goal is None:
                             continue
-                    result = assess_series(points, indicator, goal, thresholds=thresholds)
-                    row = {
-                        "area_id": area_id,
-                        "kpi_id": indicator.kpi_id,
-                        "gender": gender,
-                        "level": level,
-                        "goal_id": goal.id if goal is not None else None,
-                        "sdg_goal": indicator.sdg_goal,
-                        "dimension": indicator.dimension,
-                    }
-                    row.update(result.as_dict())
-                    rows.append(row)
-    columns = [
-        "area_id",
-        "kpi_id",
-        "gender",
-        "level",
-        "goal_id",
-        "sdg_goal",
-        "dimension",
-        *ASSESSMENT_COLUMNS,
-    ]
-    return pd.DataFrame(rows, columns=columns)
+                        spec = specs.get(goal.id)
+                        if spec is None:
+                            spec = specs[goal.id] = GoalSpec.from_goal(goal)
+                    base_year = (spec.base_year if spec else None) or DEFAULT_BASE_YEAR
+                    result = assess(
+                        _from_year_before(points, base_year),
+                        direction=indicator.direction,
+                        goal=spec,
+                        thresholds=thresholds,
+                        natural_limit=indicator.natural_limit,
+                        default_base_year=DEFAULT_BASE_YEAR,
+                    )
+                    cell = (
+                        area_id,
+                        indicator.kpi_id,
+                        gender,
+                        level,
+                        goal.id if goal is not None else None,
+                        indicator.sdg_goal,
+                        indicator.dimension,
+                    )
+                    rows.append(cell + tuple(result.as_dict().values()))
+    return pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
 
 
-def _as_parts(frame: pd.DataFrame) -> list[Assessment]:
+_STATUS_BY_VALUE: dict[str, Status] = {status.value: status for status in Status}
+
+
+class _Part(NamedTuple):
+    """What :func:`indicators.progress.aggregate` reads of a status-table row."""
+
+    status: Status
+    score: float | None
+
+
+def _is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _parts(statuses: Iterable[str], scores: Iterable) -> list[_Part]:
     return [
-        Assessment(Status(status), None if pd.isna(score) else float(score), "")
-        for status, score in zip(frame["status"], frame["score"], strict=True)
+        _Part(_STATUS_BY_VALUE[status], None if _is_missing(score) else float(score))
+        for status, score in zip(statuses, scores, strict=True)
     ]
 
 
-def summarise(status: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    """Aggregate a :func:`status_table` by the columns ``by`` (e.g. area, level, SDG goal).
-
-    Each group gets the aggregate status (mean score, "uppnått" only if every part is), the
-    mean score, the number assessed, and a count column per status (``n_uppnått`` …).
-    """
-    rows: list[dict] = []
-    if not status.empty:
-        for key, group in status.groupby(list(by), sort=True):
-            key = key if isinstance(key, tuple) else (key,)
-            result = aggregate(_as_parts(group))
-            row = dict(zip(by, key, strict=True))
-            row.update(
-                status=str(result.status),
-                mean_score=result.mean_score,
-                n_assessed=result.n_assessed,
-                n_total=len(group),
-            )
-            for s in STATUS_ORDER:
-                row[f"n_{s.value}"] = result.counts.get(s, 0)
-            rows.append(row)
-    columns = [
+def summary_columns(by: Sequence[str]) -> list[str]:
+    """The columns of :func:`summarise` grouped by ``by``."""
+    return [
         *by,
         "status",
         "mean_score",
@@ -206,12 +286,165 @@ def summarise(status: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
         "n_total",
         *(f"n_{s.value}" for s in STATUS_ORDER),
     ]
-    return pd.DataFrame(rows, columns=columns)
+
+
+def summarise(status: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Aggregate a :func:`status_table` by the columns ``by`` (e.g. area, level, SDG goal).
+
+    Each group gets the aggregate status (mean score, "uppnått" only if every part is), the
+    mean score, the number assessed, and a count column per status (``n_uppnått`` …). Groups
+    are sorted by their key; rows with a missing key value are left out.
+    """
+    by = list(by)
+    missing = [name for name in [*by, "status", "score"] if name not in status.columns]
+    if missing:
+        raise ValueError(
+            f"summarise: the table lacks the column(s) {', '.join(missing)}; expected a "
+            "status_table() table"
+        )
+    groups: dict[tuple, tuple[list[str], list]] = {}
+    keys = zip(*(status[name].tolist() for name in by), strict=True)
+    for key, state, score in zip(
+        keys, status["status"].tolist(), status["score"].tolist(), strict=True
+    ):
+        if any(_is_missing(part) for part in key):
+            continue
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = ([], [])
+        group[0].append(state)
+        group[1].append(score)
+    rows: list[tuple] = []
+    for key in sorted(groups):
+        states, scores = groups[key]
+        result = aggregate(_parts(states, scores))
+        rows.append(
+            (
+                *key,
+                str(result.status),
+                result.mean_score,
+                result.n_assessed,
+                len(states),
+                *(result.counts.get(s, 0) for s in STATUS_ORDER),
+            )
+        )
+    return pd.DataFrame(rows, columns=summary_columns(by))
 
 
 def sdg_summary(status: pd.DataFrame) -> pd.DataFrame:
-    """An SDG goal's status per area and level (mean of its indicators' scores)."""
+    """An SDG goal's status per area and level (mean of its indicators' scores).
+
+    Pass one gender's rows (e.g. ``status[status["gender"] == "T"]``): mixing women's, men's
+    and total series in one mean would count the same indicator several times, so a table with
+    several genders is refused.
+    """
+    genders = status["gender"].unique().tolist() if "gender" in status.columns else []
+    if len(genders) > 1:
+        raise ValueError(
+            f"sdg_summary: the table holds several genders ({', '.join(map(str, genders))}); "
+            "pass one gender's rows, or use summarise() with 'gender' among the columns"
+        )
     return summarise(status, ["area_id", "level", "sdg_goal"])
+
+
+def _one_area_level(status: pd.DataFrame, area_id: str, level: str, gender: str) -> pd.DataFrame:
+    if level not in ALL_LEVELS:
+        raise ValueError(f"unknown level {level!r}; expected one of {', '.join(ALL_LEVELS)}")
+    mask = (status["area_id"] == area_id) & (status["level"] == level)
+    if "gender" in status.columns:
+        mask &= status["gender"] == gender
+    return status[mask]
+
+
+def status_matrix(
+    status: pd.DataFrame,
+    *,
+    level: str,
+    gender: str = "T",
+    column: str = "status",
+    area_ids: Sequence[str] | None = None,
+    kpi_ids: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """One level of a :func:`status_table` as a wide matrix: a row per area, a column per KPI.
+
+    ``column`` picks what the cells hold (``"status"``, ``"score"``, ``"goal_id"`` …); a cell
+    without a row (no goal of that level applies, or the cell does not apply) is empty. Rows
+    and columns follow ``area_ids`` and ``kpi_ids`` when given, else the order in which they
+    first appear in the table. The index is named ``area_id`` and the columns ``kpi_id``.
+    """
+    if level not in ALL_LEVELS:
+        raise ValueError(f"unknown level {level!r}; expected one of {', '.join(ALL_LEVELS)}")
+    if column not in status.columns:
+        raise ValueError(f"status_matrix: the table has no column {column!r}")
+    part = status[(status["level"] == level) & (status["gender"] == gender)]
+    matrix = part.pivot(index="area_id", columns="kpi_id", values=column)
+    rows = list(area_ids) if area_ids is not None else list(dict.fromkeys(status["area_id"]))
+    columns = list(kpi_ids) if kpi_ids is not None else list(dict.fromkeys(status["kpi_id"]))
+    matrix = matrix.reindex(index=pd.Index(rows, name="area_id"))
+    return matrix.reindex(columns=pd.Index(columns, name="kpi_id"))
+
+
+@dataclass(frozen=True)
+class AreaProfile:
+    """An area's follow-up at one level: the overall status and its parts.
+
+    ``status`` and ``mean_score`` aggregate every indicator judged at this level (mean score,
+    *uppnått* only when all are); ``counts`` has a row per status (status, icon, label, n, in
+    :data:`STATUS_ORDER`, zero counts included); ``by_sdg`` is :func:`summarise` by SDG goal;
+    ``strongest`` and ``weakest`` are status-table rows of the assessed indicators with the
+    highest and the lowest scores (no indicator is in both).
+    """
+
+    area_id: str
+    level: str
+    gender: str
+    status: str
+    mean_score: float | None
+    n_assessed: int
+    n_total: int
+    counts: pd.DataFrame
+    by_sdg: pd.DataFrame
+    strongest: pd.DataFrame
+    weakest: pd.DataFrame
+
+
+def area_profile(
+    status: pd.DataFrame, area_id: str, level: str, *, gender: str = "T", n: int = 5
+) -> AreaProfile:
+    """A municipality's (or any area's) profile at one level from a :func:`status_table`.
+
+    ``strongest`` holds up to ``n`` assessed indicators by score, highest first, and
+    ``weakest`` up to ``n`` of the remaining ones, lowest first; equal scores are ordered by
+    KPI id. An area without rows at this level gets *kan inte bedömas* and empty tables.
+    """
+    if n < 0:
+        raise ValueError(f"n must not be negative, got {n}")
+    rows = _one_area_level(status, area_id, level, gender)
+    result = aggregate(_parts(rows["status"].tolist(), rows["score"].tolist()))
+    counts = pd.DataFrame(
+        [
+            (str(s), STATUS_STYLE[s].icon, STATUS_STYLE[s].label_sv, result.counts.get(s, 0))
+            for s in STATUS_ORDER
+        ],
+        columns=["status", "icon", "label", "n"],
+    )
+    assessed = rows[(rows["status"] != str(Status.EJ_BEDOMBAR)) & rows["score"].notna()]
+    strongest = assessed.sort_values(["score", "kpi_id"], ascending=[False, True]).head(n)
+    rest = assessed[~assessed.index.isin(strongest.index)]
+    weakest = rest.sort_values(["score", "kpi_id"], ascending=[True, True]).head(n)
+    return AreaProfile(
+        area_id=area_id,
+        level=level,
+        gender=gender,
+        status=str(result.status),
+        mean_score=result.mean_score,
+        n_assessed=result.n_assessed,
+        n_total=len(rows),
+        counts=counts,
+        by_sdg=summarise(rows, ["sdg_goal"]),
+        strongest=strongest.reset_index(drop=True),
+        weakest=weakest.reset_index(drop=True),
+    )
 
 
 def goal_line_table(
