@@ -29,8 +29,31 @@ def _add_follow_up_tables(engine: Engine) -> None:
     Base.metadata.create_all(engine, tables=[Slideshow.__table__, QualitativeAssessment.__table__])
 
 
+def _cluster_observations(engine: Engine) -> None:
+    """Version 2 → 3: on SQLite, rebuild ``observations`` clustered on its key (WITHOUT ROWID,
+    key order KPI, area, gender, year), so reading series needs no second lookup per row.
+    Other databases keep their table (the key is the same set of columns)."""
+    from data.models import Observation
+
+    if engine.dialect.name != "sqlite":
+        return
+    columns = "kpi_id, area_id, gender, year, value, status, count"
+    with engine.begin() as connection:
+        for index in Observation.__table__.indexes:
+            connection.exec_driver_sql(f"DROP INDEX IF EXISTS {index.name}")
+        connection.exec_driver_sql("ALTER TABLE observations RENAME TO observations_v2")
+        Observation.__table__.create(connection)
+        connection.exec_driver_sql(
+            f"INSERT INTO observations ({columns}) SELECT {columns} FROM observations_v2"
+        )
+        connection.exec_driver_sql("DROP TABLE observations_v2")
+
+
 #: Steps that bring a database from version N to N + 1, keyed by N.
-MIGRATIONS: dict[int, Callable[[Engine], None]] = {1: _add_follow_up_tables}
+MIGRATIONS: dict[int, Callable[[Engine], None]] = {
+    1: _add_follow_up_tables,
+    2: _cluster_observations,
+}
 
 #: Keys in the ``meta`` table.
 SCHEMA_VERSION_KEY = "schema_version"

@@ -54,3 +54,42 @@ def test_version_1_database_is_migrated_keeping_its_rows(db_url):
     assert "slideshows" in inspect(migrated).get_table_names()
     with migrated.connect() as connection:
         assert connection.execute(text("SELECT title FROM areas")).scalar() == "Mora"
+
+
+def test_version_2_database_gets_clustered_observations_keeping_rows(db_url):
+    engine = open_database(db_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE observations"))
+        connection.execute(
+            text(
+                "CREATE TABLE observations (kpi_id VARCHAR(16) NOT NULL, area_id VARCHAR(8) "
+                "NOT NULL, year INTEGER NOT NULL, gender VARCHAR(1) NOT NULL, value FLOAT, "
+                "status VARCHAR(64) NOT NULL, count INTEGER, "
+                "PRIMARY KEY (kpi_id, area_id, year, gender))"
+            )
+        )
+        connection.execute(text("CREATE INDEX ix_observations_kpi_year ON observations (kpi_id)"))
+        connection.execute(
+            text(
+                "INSERT INTO kpis (id, title, description, unit, "
+                "is_divided_by_gender, municipality_type, operating_area, "
+                "perspective, auspice) VALUES ('N00401', 't', '', '', 0, 'A', "
+                "'', '', '')"
+            )
+        )
+        connection.execute(text("INSERT INTO areas (id, title, type) VALUES ('2062', 'Mora', 'K')"))
+        connection.execute(
+            text("INSERT INTO observations VALUES ('N00401', '2062', 2020, 'T', 3.5, '', 1)")
+        )
+        connection.execute(text(f"UPDATE meta SET value = '2' WHERE key = '{SCHEMA_VERSION_KEY}'"))
+    engine.dispose()
+
+    migrated = open_database(db_url)
+    assert stored_schema_version(migrated) == SCHEMA_VERSION
+    with migrated.connect() as connection:
+        sql = connection.execute(
+            text("SELECT sql FROM sqlite_master WHERE name = 'observations'")
+        ).scalar()
+        rows = connection.execute(text("SELECT * FROM observations")).all()
+    assert "WITHOUT ROWID" in sql
+    assert rows == [("N00401", "2062", "T", 2020, 3.5, "", 1)]

@@ -282,7 +282,9 @@ def test_real_kolada_pages_load_through_the_command_line(shared_dir: Path, db_ur
     assert result.stdout.startswith("Inläsning klar (")
     engine = open_database(db_url)
     with Session(engine) as session:
-        vab = session.get(Observation, ("N00945", "0180", 2000, "T"))
+        vab = session.get(
+            Observation, {"kpi_id": "N00945", "area_id": "0180", "year": 2000, "gender": "T"}
+        )
         assert round(vab.value, 2) == 31.33
         assert vab.status == ""
         kpi = session.get(Kpi, "N00945")

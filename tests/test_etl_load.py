@@ -73,7 +73,12 @@ def test_data_first_gets_stand_ins_that_metadata_replaces(engine, tmp_path):
         assert (dalarna.title, dalarna.type, dalarna.county) == ("Region Dalarna", "L", "20")
         group = session.get(Area, "G33627")
         assert (group.type, group.county) == ("L", None)
-        assert session.get(Observation, ("N00945", "G33627", 2000, "T")).count == 15
+        assert (
+            session.get(
+                Observation, {"kpi_id": "N00945", "area_id": "G33627", "year": 2000, "gender": "T"}
+            ).count
+            == 15
+        )
         assert get_meta(session, DATA_ORIGIN_KEY) == "kolada"
         assert get_meta(session, LAST_REFRESH_KEY) is None  # a load is not a refresh
 
@@ -136,7 +141,7 @@ def test_load_replaces_the_demo_data(engine, tmp_path):
     load_files(engine, [values])
 
     stored = dump(engine)
-    assert stored["observations"] == [("N00401", "2080", 2020, "T", 4.5, "", 1)]
+    assert stored["observations"] == [("N00401", "2080", "T", 2020, 4.5, "", 1)]
     assert [row[0] for row in stored["kpis"]] == ["N00401"]
     assert [row[:2] for row in stored["areas"]] == [("2080", "Falun")]
     assert ("data_origin", "kolada") in stored["meta"]

@@ -468,5 +468,7 @@ def test_default_scope_size_refresh_stays_within_25_requests(engine, server, cli
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Observation)) == expected_rows
         falun = list(DEFAULT_AREAS).index("2080")
-        stored = session.get(Observation, ("N90005", "2080", 2010, "M"))
+        stored = session.get(
+            Observation, {"kpi_id": "N90005", "area_id": "2080", "year": 2010, "gender": "M"}
+        )
         assert stored.value == pytest.approx(5 * 10 + falun + (2010 - 1990) / 100 + 2 / 1000)
