@@ -120,12 +120,12 @@ def main(argv: list[str] | None = None) -> int:
 
     def status_matrix(genders: tuple[str, ...]) -> Callable[[], object]:
         def run() -> object:
-            observations = queries.observations(
+            points = queries.series_points(
                 engine, kpi_ids=kpi_ids, area_ids=area_ids, genders=genders
             )
             goals = list_goals(engine)
             table = status_table(
-                observations,
+                points,
                 goals,
                 catalogue,
                 area_ids=area_ids,

@@ -16,6 +16,8 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -143,6 +145,43 @@ def observations(
     with engine.connect() as connection:
         rows = _fetch(connection, stmt)
     return _frame(rows, OBSERVATION_DTYPES)
+
+
+def series_points(
+    engine: Engine,
+    *,
+    kpi_ids: Iterable[str] | None = None,
+    area_ids: Iterable[str] | None = None,
+    genders: Sequence[str] | None = ("T",),
+) -> dict[tuple[str, str, str], list[tuple[int, float]]]:
+    """The values (missing ones left out) grouped per (KPI, area, gender), years ascending.
+
+    The same points :func:`indicators.follow_up.series_by_key` makes of :func:`observations`,
+    read without building a table first: the input of a status table.
+    """
+    stmt = select(
+        Observation.kpi_id,
+        Observation.area_id,
+        Observation.gender,
+        Observation.year,
+        Observation.value,
+    ).where(Observation.value.is_not(None))
+    for condition in (
+        _in(Observation.kpi_id, kpi_ids),
+        _in(Observation.area_id, area_ids),
+        _in(Observation.gender, genders),
+    ):
+        if condition is not None:
+            stmt = stmt.where(condition)
+    stmt = stmt.order_by(
+        Observation.kpi_id, Observation.area_id, Observation.gender, Observation.year
+    )
+    with engine.connect() as connection:
+        rows = _fetch(connection, stmt)
+    result: dict[tuple[str, str, str], list[tuple[int, float]]] = {}
+    for key, group in groupby(rows, key=itemgetter(0, 1, 2)):
+        result[key] = [(int(row[3]), float(row[4])) for row in group]
+    return result
 
 
 def latest_values(

@@ -189,7 +189,7 @@ def applies(indicator: Indicator, area_id: str, gender: str) -> bool:
 
 
 def status_table(
-    observations: pd.DataFrame,
+    observations: pd.DataFrame | Mapping[SeriesKey, Points],
     goals: Iterable,
     catalogue: Sequence[Indicator],
     *,
@@ -206,11 +206,14 @@ def status_table(
     gender, level, goal_id, sdg_goal, dimension, and every field of :meth:`Assessment.as_dict`
     (status, score, reason, base/latest year and value, target, required and observed annual
     change, ratio, method, threshold_set …).
+
+    ``observations`` is a tidy table or, already grouped, the points per (KPI, area, gender) as
+    :func:`data.queries.series_points` reads them.
     """
     unknown = [level for level in levels if level not in ALL_LEVELS]
     if unknown:
         raise ValueError(f"unknown level(s) {unknown!r}; expected some of {', '.join(ALL_LEVELS)}")
-    series = series_by_key(observations)
+    series = observations if isinstance(observations, Mapping) else series_by_key(observations)
     by_kpi = goals_by_indicator(goals)
     specs: dict[str, GoalSpec] = {}
     rows: list[tuple] = []

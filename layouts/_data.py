@@ -90,8 +90,14 @@ def observations(genders: tuple[str, ...] = ("T", "K", "M")) -> pd.DataFrame:
 def _cached_status(
     _version: tuple, threshold_name: str, genders: tuple[str, ...]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    points = queries.series_points(
+        engine(),
+        kpi_ids=[i.kpi_id for i in catalogue()],
+        area_ids=list(AREA_ORDER),
+        genders=genders,
+    )
     table = status_table(
-        observations(genders),
+        points,
         goals(),
         catalogue(),
         area_ids=AREA_ORDER,

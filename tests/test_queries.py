@@ -421,3 +421,17 @@ def test_dalarna_ranking_lists_the_fifteen_municipalities(ranked):
     assert (table["label"].iloc[3:] == NO_VALUE).all()
     # Vansbro is not stored: its title comes from the list of Dalarna's municipalities.
     assert table.set_index("area_id").loc["2021", "title"] == "Vansbro"
+
+
+def test_series_points_equal_the_grouped_observation_table(tmp_path):
+    from data.db import open_database
+    from data.demo import build_demo_data
+    from indicators.follow_up import series_by_key
+
+    engine = open_database(f"sqlite:///{tmp_path / 'demo.sqlite'}")
+    build_demo_data(engine)
+    for genders in (("T",), ("T", "K", "M")):
+        table = queries.observations(engine, area_ids=["2062", "0020"], genders=genders)
+        points = queries.series_points(engine, area_ids=["2062", "0020"], genders=genders)
+        assert points == series_by_key(table)
+        assert points  # the demo data has values for these areas
