@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
-from babel.numbers import format_decimal
 
 LOCALE = "sv_SE"
 #: Plotly's ``layout.separators``: decimal comma, (thin) space between thousands.
@@ -17,18 +17,23 @@ PLOTLY_SEPARATORS = ", "
 TIMEZONE = ZoneInfo("Europe/Stockholm")
 MINUS = "−"  # U+2212, as Swedish typography writes negative numbers
 MISSING = "–"
-
-
-def _pattern(decimals: int) -> str:
-    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+THOUSANDS = "\u00a0"  # no-break space, as Babel's sv_SE
 
 
 def format_number(value: float | None, decimals: int = 1) -> str:
-    """``1234.56, 1`` → ``"1 234,6"``; ``None``/NaN → ``"–"``."""
+    """``1234.56, 1`` → ``"1 234,6"``; ``None``/NaN → ``"–"``.
+
+    Swedish conventions as Babel's sv_SE locale writes them (no-break space between thousands,
+    decimal comma, the minus sign U+2212), built with Python's own number formatting: tables
+    format thousands of numbers per request.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING
-    text = format_decimal(value, format=_pattern(decimals), locale=LOCALE)
-    return text.replace("-", MINUS)
+    # Round the number as written (2.675 → 2,68), half to even, as Babel does.
+    text = f"{Decimal(repr(float(value))):,.{max(decimals, 0)}f}"
+    if text.startswith("-") and not any(ch not in "-0,." for ch in text):
+        text = text[1:]  # −0,0 is written 0,0
+    return text.replace(",", THOUSANDS).replace(".", ",").replace("-", MINUS)
 
 
 def format_signed(value: float | None, decimals: int = 1) -> str:
