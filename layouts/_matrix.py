@@ -420,6 +420,58 @@ def cell_texts(
     return texts
 
 
+def matrix_cell(
+    text: CellText | None,
+    indicator: Indicator,
+    area_id: str,
+    *,
+    level: str,
+    threshold_set: str,
+    references: Iterable[str] = (),
+) -> html.Td:
+    """One cell of the indicator matrix: the status link, or an empty cell saying why."""
+    if text is None:
+        county_only = indicator.municipality_type == "L" and area_id not in set(references)
+        return empty_cell(NOT_FOR_MUNICIPALITIES if county_only else NO_ASSESSMENT)
+    return status_cell(
+        text.status,
+        href=indicator_href(indicator.kpi_id, area_id, level, threshold_set),
+        tooltip=text.tooltip,
+        label=text.label,
+        fallback=text.fallback,
+    )
+
+
+def cell_markup(
+    texts: Mapping[CellKey, CellText],
+    indicators: Sequence[Indicator],
+    areas: Sequence[Area],
+    *,
+    level: str,
+    threshold_set: str,
+    references: Iterable[str] = (),
+) -> dict[CellKey, RawJsx]:
+    """Every cell of the indicator matrix rendered once (see :func:`to_jsx`), so that filtering
+    by SDG or dimension only joins cells that a cache keeps per level and method."""
+    references = set(references)
+    return {
+        (area_id, indicator.kpi_id): RawJsx(
+            to_jsx(
+                matrix_cell(
+                    texts.get((area_id, indicator.kpi_id)),
+                    indicator,
+                    area_id,
+                    level=level,
+                    threshold_set=threshold_set,
+                    references=references,
+                )
+            )
+        )
+        for area_id, _ in areas
+        for indicator in indicators
+    }
+
+
 def indicator_matrix(
     effective: pd.DataFrame,
     indicators: Sequence[Indicator],
@@ -430,12 +482,14 @@ def indicator_matrix(
     threshold_set: str = DEFAULT_THRESHOLD_SET.name,
     reference_areas: Iterable[str] = (),
     texts: Mapping[CellKey, CellText] | None = None,
+    markup: Mapping[CellKey, RawJsx] | None = None,
 ) -> html.Table:
     """Areas (rows) × indicators grouped by SDG goal (columns); each cell links to the
     indicator page for that area.
 
     ``texts`` are the cells' texts from :func:`cell_texts` for these ``effective`` rows, level
-    and wordings (computed here when not given).
+    and wordings (computed here when not given); ``markup`` optionally holds cells already
+    rendered by :func:`cell_markup` for the same level and method.
     """
     references = set(reference_areas)
     if texts is None:
@@ -465,20 +519,17 @@ def indicator_matrix(
     for area_id, title in areas:
         cells: list = [_area_row_header(area_id, title, area_id in references)]
         for indicator in indicators:
-            text = texts.get((area_id, indicator.kpi_id))
-            if text is None:
-                county_only = indicator.municipality_type == "L" and area_id not in references
-                cells.append(empty_cell(NOT_FOR_MUNICIPALITIES if county_only else NO_ASSESSMENT))
-                continue
-            cells.append(
-                status_cell(
-                    text.status,
-                    href=indicator_href(indicator.kpi_id, area_id, level, threshold_set),
-                    tooltip=text.tooltip,
-                    label=text.label,
-                    fallback=text.fallback,
+            rendered = markup.get((area_id, indicator.kpi_id)) if markup is not None else None
+            if rendered is None:
+                rendered = matrix_cell(
+                    texts.get((area_id, indicator.kpi_id)),
+                    indicator,
+                    area_id,
+                    level=level,
+                    threshold_set=threshold_set,
+                    references=references,
                 )
-            )
+            cells.append(rendered)
         rows.append(html.Tr(cells, className="ov-reference" if area_id in references else None))
     n_sdgs = len(groups)
     caption = (
@@ -615,6 +666,10 @@ _HTML_NAMESPACE = "dash_html_components"
 _VOID_ELEMENTS = frozenset({"col", "br", "hr", "img", "input", "wbr"})
 
 
+class RawJsx(str):
+    """Markup that :func:`to_jsx` already produced (e.g. cached cells): emitted as it is."""
+
+
 def _jsx_escape(text: str, *, quote: bool) -> str:
     """Text safe in JSX: HTML entities for markup characters, braces and line breaks (a blank
     line would end the HTML block in Markdown)."""
@@ -643,6 +698,8 @@ def to_jsx(node: Any) -> str:
     """
     if node is None:
         return ""
+    if isinstance(node, RawJsx):
+        return str(node)
     if isinstance(node, str | int | float) and not isinstance(node, bool):
         return _jsx_escape(str(node), quote=False)
     if isinstance(node, list | tuple):

@@ -26,6 +26,8 @@ from layouts._matrix import (
     CellKey,
     CellText,
     MatrixSelection,
+    RawJsx,
+    cell_markup,
     cell_texts,
     counts_summary,
     effective_status,
@@ -89,9 +91,10 @@ def export_selection(selection: MatrixSelection, kpi_ids: list[str]) -> dict[str
 @functools.lru_cache(maxsize=16)
 def _cached_view_data(
     _version: tuple, threshold_set: str, level: str
-) -> tuple[pd.DataFrame, dict[CellKey, CellText]]:
-    """The effective status of every cell and the texts of every indicator cell, per data
-    version, method and level (formatting the numbers of ~1 800 cells is the costly part)."""
+) -> tuple[pd.DataFrame, dict[CellKey, CellText], dict[CellKey, RawJsx]]:
+    """The effective status of every cell, the texts of every indicator cell and the cells
+    rendered, per data version, method and level (formatting the numbers of ~1 800 cells and
+    rendering them is the costly part; filters only choose among them)."""
     effective = effective_status(_data.status(threshold_set), level)
     texts = cell_texts(
         effective,
@@ -100,7 +103,15 @@ def _cached_view_data(
         level=level,
         goal_wordings={g.id: g.wording_sv for g in _data.goals()},
     )
-    return effective, texts
+    markup = cell_markup(
+        texts,
+        _data.catalogue(),
+        _areas(),
+        level=level,
+        threshold_set=threshold_set,
+        references=_data.REFERENCE_AREAS,
+    )
+    return effective, texts, markup
 
 
 def _areas() -> list[tuple[str, str]]:
@@ -120,7 +131,9 @@ def build_view(selection: MatrixSelection) -> tuple[html.Div, html.Div, html.P, 
             role="status",
         )
         return html.Div(), message, legend, export
-    effective, texts = _cached_view_data(_data.version(), selection.threshold_set, selection.level)
+    effective, texts, markup = _cached_view_data(
+        _data.version(), selection.threshold_set, selection.level
+    )
     effective = effective[effective["kpi_id"].isin(kpi_ids)]
     areas = _areas()
     if selection.per_sdg:
@@ -150,6 +163,7 @@ def build_view(selection: MatrixSelection) -> tuple[html.Div, html.Div, html.P, 
             threshold_set=selection.threshold_set,
             reference_areas=_data.REFERENCE_AREAS,
             texts=texts,
+            markup=markup,
         )
         summary = counts_summary(
             status_counts(effective["status"]),

@@ -739,3 +739,38 @@ def test_every_sdg_has_an_option(demo_app):
     dropdown = next(c for c in walk(page) if getattr(c, "id", None) == "oversikt-sdg")
     assert [o["value"] for o in dropdown.options] == [str(s.goal) for s in SDG_GOALS]
     assert dropdown.options[12]["label"] == f"13 {sdg_name(13)}"
+
+
+def test_cached_cell_markup_renders_the_same_matrix_as_building_every_cell(demo_app):
+    from layouts import _data
+    from layouts._matrix import (
+        cell_markup,
+        cell_texts,
+        effective_status,
+        indicator_matrix,
+        to_jsx,
+    )
+
+    areas = [(area_id, _data.area_title(area_id)) for area_id in _data.AREA_ORDER]
+    catalogue = _data.catalogue()
+    effective = effective_status(_data.status("statistics_canada"), "regional")
+    texts = cell_texts(effective, catalogue, areas, level="regional", goal_wordings={})
+    markup = cell_markup(
+        texts,
+        catalogue,
+        areas,
+        level="regional",
+        threshold_set="statistics_canada",
+        references=_data.REFERENCE_AREAS,
+    )
+    chosen = [i for i in catalogue if i.sdg_goal in (11, 13)]
+    arguments = {
+        "level": "regional",
+        "threshold_set": "statistics_canada",
+        "reference_areas": _data.REFERENCE_AREAS,
+        "texts": texts,
+    }
+    built = to_jsx(indicator_matrix(effective, chosen, areas, **arguments))
+    cached = to_jsx(indicator_matrix(effective, chosen, areas, markup=markup, **arguments))
+    assert cached == built
+    assert "<dccLink" in cached
