@@ -36,6 +36,7 @@ def set_engine(engine: Engine) -> None:
     _cached_goals.cache_clear()
     _cached_observations.cache_clear()
     _cached_status.cache_clear()
+    _cached_observations_by_kpi.cache_clear()
 
 
 def engine() -> Engine:
@@ -84,6 +85,24 @@ def _cached_observations(_version: tuple, genders: tuple[str, ...]) -> pd.DataFr
 def observations(genders: tuple[str, ...] = ("T", "K", "M")) -> pd.DataFrame:
     """All catalogue observations for the 17 areas (a cached table; copy before changing it)."""
     return _cached_observations(version(), tuple(genders))
+
+
+@functools.lru_cache(maxsize=2)
+def _cached_observations_by_kpi(
+    _version: tuple, genders: tuple[str, ...]
+) -> dict[str, pd.DataFrame]:
+    frame = observations(genders)
+    return {kpi_id: group for kpi_id, group in frame.groupby("kpi_id", sort=False)}
+
+
+def kpi_observations(kpi_id: str, genders: tuple[str, ...] = ("T", "K", "M")) -> pd.DataFrame:
+    """One indicator's rows of :func:`observations` (split once per data version, so a page
+    about one indicator does not scan every indicator's rows)."""
+    groups = _cached_observations_by_kpi(version(), tuple(genders))
+    if kpi_id in groups:
+        return groups[kpi_id]
+    frame = observations(genders)
+    return frame.iloc[0:0]
 
 
 @functools.lru_cache(maxsize=8)

@@ -394,8 +394,7 @@ def build_view(indicator: Indicator, selection: Selection) -> IndicatorView:
     titles = _titles()
     genders = selection.genders
     area_ids = selection.shown_areas
-    all_obs = _data.observations(("T", "K", "M"))
-    kpi_obs = all_obs[all_obs["kpi_id"] == indicator.kpi_id]
+    kpi_obs = _data.kpi_observations(indicator.kpi_id)
     shown = kpi_obs[kpi_obs["area_id"].isin(area_ids) & kpi_obs["gender"].isin(genders)]
     kpi_goals = [g for g in _data.goals() if g.kpi_id == indicator.kpi_id]
     goals_by_id = {g.id: g for g in kpi_goals}
