@@ -1,0 +1,14 @@
+"""gunicorn settings, read from the project folder: ``gunicorn --workers 3 app:server``.
+
+The app is built once, before the workers are forked, so that opening (and on an empty
+database, filling) the database happens once rather than racing in every worker. Each worker
+then drops the database connections it inherited and opens its own.
+"""
+
+preload_app = True
+
+
+def post_fork(server, worker):
+    from layouts import _data
+
+    _data.engine().dispose(close=False)
