@@ -94,3 +94,21 @@ def page(browser, tmp_path):
     new_page.console_log = log
     yield new_page
     context.close()
+
+
+@pytest.fixture
+def own_data(live_server, tmp_path):
+    """A copy of the demo database served while the test runs (the shared one stays as it was)."""
+    from tests.own_database import own_database
+
+    with own_database(tmp_path) as engine:
+        yield engine
+
+
+def choose(page, dropdown_id: str, search: str, option: str) -> None:
+    """Pick an option of a Dash dropdown by searching for it, as a user would."""
+    page.click(f"#{dropdown_id}")
+    field = page.locator(".dash-dropdown-search:visible")
+    field.wait_for()
+    field.fill(search)
+    page.locator(".dash-dropdown-content").get_by_text(option, exact=True).click()

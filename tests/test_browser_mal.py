@@ -3,46 +3,18 @@ the change log; an invalid one is refused with the message beside the field and 
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from data.db import open_database
 from data.goals import get_goal, goal_changes, list_goals
-from layouts import _data
 from tests.axe import blocking_violations, describe
+from tests.browser import choose
 
 pytestmark = pytest.mark.browser
 
 SCREENS = Path("/tmp/screens")
 GOAL_ID = "mora-vaxthusgasutslapp-per-invanare-2035"
-
-
-@pytest.fixture
-def own_data(live_server, tmp_path):
-    """A copy of the demo database served while the test runs (the shared one stays as it was)."""
-    shared = _data.engine()
-    path = tmp_path / "copy.sqlite"
-    source = sqlite3.connect(shared.url.database)
-    target = sqlite3.connect(path)
-    source.backup(target)
-    source.close()
-    target.close()
-    engine = open_database(f"sqlite:///{path}")
-    _data.set_engine(engine)
-    yield engine
-    _data.set_engine(shared)
-    engine.dispose()
-
-
-def choose(page, dropdown_id: str, search: str, option: str) -> None:
-    """Pick an option of a Dash dropdown by searching for it, as a user would."""
-    page.click(f"#{dropdown_id}")
-    field = page.locator(".dash-dropdown-search:visible")
-    field.wait_for()
-    field.fill(search)
-    page.locator(".dash-dropdown-content").get_by_text(option, exact=True).click()
 
 
 def open_page(page, url: str) -> None:

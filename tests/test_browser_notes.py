@@ -3,14 +3,12 @@ containing a script tag is shown as literal text and runs nothing; removal takes
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from data.assessments import list_assessments
-from data.db import open_database
-from layouts import _data
+from tests.browser import choose
 
 pytestmark = pytest.mark.browser
 
@@ -18,32 +16,6 @@ SCREENS = Path("/tmp/screens")
 SCRIPT = "<script>alert(1)</script>"
 SECTION = "#mal-notes"
 SUBJECT = "Växthusgasutsläpp totalt (N07702)"
-
-
-@pytest.fixture
-def own_data(live_server, tmp_path):
-    """A copy of the demo database served while the test runs (the shared one stays as it was)."""
-    shared = _data.engine()
-    path = tmp_path / "copy.sqlite"
-    source = sqlite3.connect(shared.url.database)
-    target = sqlite3.connect(path)
-    source.backup(target)
-    source.close()
-    target.close()
-    engine = open_database(f"sqlite:///{path}")
-    _data.set_engine(engine)
-    yield engine
-    _data.set_engine(shared)
-    engine.dispose()
-
-
-def choose(page, dropdown_id: str, search: str, option: str) -> None:
-    """Pick an option of a Dash dropdown by searching for it, as a user would."""
-    page.click(f"#{dropdown_id}")
-    field = page.locator(".dash-dropdown-search:visible")
-    field.wait_for()
-    field.fill(search)
-    page.locator(".dash-dropdown-content").get_by_text(option, exact=True).click()
 
 
 def test_script_in_a_note_is_shown_as_text(page, live_server, own_data):
