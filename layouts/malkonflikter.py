@@ -173,7 +173,7 @@ def read_selection(x=None, y=None, lage=None, till=None, fran=None, period=None)
     y = y if y in kpi_ids else DEFAULT_Y
     mode = lage if lage in MODES else MODE_YEAR
     period = period if period in PERIODS else DEFAULT_PERIOD
-    years = tuple(common_years(_data.observations(("T",)), x, y, _data.MUNICIPALITY_IDS))
+    years = tuple(common_years(_pair_observations(x, y), x, y, _data.MUNICIPALITY_IDS))
     year = _as_year(till)
     if year not in years:
         year = years[-1] if years else None
@@ -213,12 +213,19 @@ def _missing_year_view(x: Indicator, y: Indicator) -> ScatterView:
     return ScatterView(figure, result, table, "")
 
 
+def _pair_observations(x_kpi: str, y_kpi: str) -> pd.DataFrame:
+    """The total series of the two indicators only (the scatter needs no others)."""
+    return pd.concat(
+        [_data.kpi_observations(kpi_id, ("T",)) for kpi_id in dict.fromkeys((x_kpi, y_kpi))]
+    )
+
+
 def scatter_view(selection: Selection) -> ScatterView:
     """The scatter (or paths), the municipalities' correlation and the table alternative."""
     x, y = _data.indicator(selection.x), _data.indicator(selection.y)
     if selection.year is None:
         return _missing_year_view(x, y)
-    observations = _data.observations(("T",))
+    observations = _pair_observations(selection.x, selection.y)
     titles = _titles()
     change = selection.mode == MODE_CHANGE and selection.first_year is not None
     base = selection.first_year if change else None
