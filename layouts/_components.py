@@ -87,6 +87,23 @@ def third_badge(third: str | None, label: str) -> html.Span:
     )
 
 
+def dropdown_labels(search: str = "Sök", no_match: str = "Inget matchar") -> dict[str, str]:
+    """Swedish texts for a ``dcc.Dropdown``'s ``labels``.
+
+    No count beside the chosen names in a multi-select: Dash reads the count before the names,
+    so a visible count makes the accessible name differ from the visible text (WCAG 2.5.3).
+    """
+    return {
+        "select_all": "Markera alla",
+        "deselect_all": "Avmarkera alla",
+        "selected_count": "",
+        "search": search,
+        "clear_search": "Rensa sökningen",
+        "clear_selection": "Rensa valet",
+        "no_options_found": no_match,
+    }
+
+
 Column = tuple[str, str, Callable[[object], str] | None]  # (field, header, formatter)
 
 

@@ -22,7 +22,14 @@ from indicators.follow_up import ALL_LEVELS, LEVEL_LABELS
 from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS, Status
 from indicators.sdg import DIMENSIONS, sdg_name
 from layouts import _data
-from layouts._components import data_table, parse_list, source_credit, status_badge, sync_url
+from layouts._components import (
+    data_table,
+    dropdown_labels,
+    parse_list,
+    source_credit,
+    status_badge,
+    sync_url,
+)
 from layouts._download import download_panel, selection_store, selection_table
 from layouts._format import format_number
 
@@ -34,15 +41,7 @@ SITE = "Hållbarhetsuppföljning Dalarna"
 
 dash.register_page(__name__, path="/export", title=f"Export – {SITE}", name="Export", order=8)
 
-DROPDOWN_LABELS = {
-    "select_all": "Markera alla",
-    "deselect_all": "Avmarkera alla",
-    "selected_count": "{num_selected} valda",
-    "search": "Sök indikator, nyckeltal eller mål",
-    "clear_search": "Rensa sökningen",
-    "clear_selection": "Rensa valet",
-    "no_options_found": "Ingen indikator matchar",
-}
+DROPDOWN_LABELS = dropdown_labels("Sök indikator, nyckeltal eller mål", "Ingen indikator matchar")
 
 
 # --- choices ---------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
 from indicators.ranking import RELATIVE_POSITION_NOTE
 from indicators.sdg import dimension_label, sdg_name
 from layouts import _data
-from layouts._components import source_credit, status_legend, sync_url, url_store
+from layouts._components import dropdown_labels, source_credit, status_legend, sync_url, url_store
 from layouts._download import download_panel, selection_store
 from layouts._format import format_date
 from layouts._indikator_view import (
@@ -63,15 +63,7 @@ GRAPH_CONFIG = {
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "zoomIn2d", "zoomOut2d"],
     "toImageButtonOptions": {"format": "png", "filename": "indikator", "scale": 2},
 }
-DROPDOWN_LABELS = {
-    "select_all": "Välj alla",
-    "deselect_all": "Avmarkera alla",
-    "selected_count": "{num_selected} valda",
-    "search": "Sök kommun",
-    "clear_search": "Rensa sökningen",
-    "clear_selection": "Rensa valet",
-    "no_options_found": "Ingen kommun matchar",
-}
+DROPDOWN_LABELS = dropdown_labels("Sök kommun", "Ingen kommun matchar")
 
 
 def _title(kpi_id: str | None = None, **_ignored) -> str:

@@ -38,6 +38,7 @@ from layouts._comparison_figures import (
 )
 from layouts._components import (
     data_table,
+    dropdown_labels,
     parse_list,
     source_credit,
     status_badge,
@@ -70,17 +71,7 @@ DIRECTION_TEXT: dict[str, str] = {
     "down": "lägre värden önskas",
     "none": "ingen önskad riktning",
 }
-DROPDOWN_LABELS = {
-    "select_all": "Välj alla",
-    "deselect_all": "Avmarkera alla",
-    # No count beside the chosen names: Dash reads the count first and the names after it,
-    # so a visible count makes the accessible name differ from the visible text.
-    "selected_count": "",
-    "search": "Sök",
-    "clear_search": "Rensa sökningen",
-    "clear_selection": "Rensa valet",
-    "no_options_found": "Inget matchar",
-}
+DROPDOWN_LABELS = dropdown_labels()
 
 dash.register_page(__name__, path="/jamfor", title=f"Jämför – {SITE}", name="Jämför", order=6)
 

@@ -22,7 +22,7 @@ from indicators.follow_up import ALL_LEVELS, LEVEL_LABELS, TREND
 from indicators.progress import THRESHOLD_SETS
 from indicators.sdg import DIMENSIONS, SDG_GOALS, sdg_name
 from layouts import _data
-from layouts._components import source_credit, status_legend, sync_url, url_store
+from layouts._components import dropdown_labels, source_credit, status_legend, sync_url, url_store
 from layouts._download import download_panel, selection_store
 from layouts._notes import notes_overview, notes_section
 from layouts._profile import (
@@ -88,15 +88,7 @@ LEVEL_OPTION_LABELS: dict[str, str] = {
     "global": "Globalt mål",
     TREND: "Trend (utan mål)",
 }
-SDG_DROPDOWN_LABELS = {
-    "search": "Sök mål",
-    "clear_search": "Rensa sökningen",
-    "clear_selection": "Rensa valet",
-    "no_options_found": "Inget mål matchar",
-    "select_all": "Välj alla",
-    "deselect_all": "Avmarkera alla",
-    "selected_count": "{num_selected} valda",
-}
+SDG_DROPDOWN_LABELS = dropdown_labels("Sök mål", "Inget mål matchar")
 
 
 # --- page ------------------------------------------------------------------------------------

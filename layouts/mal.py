@@ -29,7 +29,7 @@ from data.goals import (
 from indicators.follow_up import GOAL_LEVELS
 from indicators.sdg import SDG_GOALS
 from layouts import _data
-from layouts._components import sync_url, url_store
+from layouts._components import dropdown_labels, sync_url, url_store
 from layouts._download import download_panel, selection_store
 from layouts._mal_form import (
     FORM_FIELDS,
@@ -83,15 +83,7 @@ KIND_CHOICES: dict[str, str] = {
 }
 
 #: Swedish texts of the dropdowns' own controls.
-DROPDOWN_LABELS: dict[str, str] = {
-    "select_all": "Välj alla",
-    "deselect_all": "Avmarkera alla",
-    "selected_count": "{num_selected} valda",
-    "search": "Sök",
-    "clear_search": "Rensa sökningen",
-    "clear_selection": "Rensa valet",
-    "no_options_found": "Inget matchar",
-}
+DROPDOWN_LABELS = dropdown_labels()
 
 
 # --------------------------------------------------------------------------- layout pieces

@@ -19,7 +19,7 @@ from indicators.follow_up import ALL_LEVELS, LEVEL_LABELS, TREND
 from indicators.progress import THRESHOLD_SETS
 from indicators.sdg import DIMENSIONS, SDG_GOALS
 from layouts import _data
-from layouts._components import source_credit, sync_url, url_store
+from layouts._components import dropdown_labels, source_credit, sync_url, url_store
 from layouts._download import download_panel, selection_store
 from layouts._matrix import (
     PER_SDG,
@@ -63,15 +63,7 @@ MATRIX_ID = "oversikt-matrix"
 LEGEND_ID = "oversikt-fallback-legend"
 EXPORT_ID = {"type": "export-selection", "page": PAGE_ID}
 
-DROPDOWN_LABELS = {
-    "select_all": "Välj alla",
-    "deselect_all": "Avmarkera alla",
-    "selected_count": "{num_selected} valda",
-    "search": "Sök",
-    "clear_search": "Rensa sökningen",
-    "clear_selection": "Rensa valet",
-    "no_options_found": "Inga träffar",
-}
+DROPDOWN_LABELS = dropdown_labels(no_match="Inga träffar")
 
 
 def export_selection(selection: MatrixSelection, kpi_ids: list[str]) -> dict[str, Any]:
