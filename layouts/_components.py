@@ -104,6 +104,34 @@ def dropdown_labels(search: str = "Sök", no_match: str = "Inget matchar") -> di
     }
 
 
+def municipality_picker(
+    component_id: str,
+    options: Sequence[dict],
+    value: Sequence[str],
+    *,
+    placeholder: str = "Välj kommuner …",
+    labels: dict[str, str] | None = None,
+    class_name: str = "control",
+) -> html.Div:
+    """A labelled multi-select of municipalities, with the note that Region Dalarna and Riket
+    are always shown beside them."""
+    return html.Div(
+        [
+            html.Label("Kommuner", htmlFor=component_id, className="control-label"),
+            dcc.Dropdown(
+                id=component_id,
+                options=list(options),
+                value=list(value),
+                multi=True,
+                placeholder=placeholder,
+                labels=labels or dropdown_labels("Sök kommun", "Ingen kommun matchar"),
+            ),
+            html.Span("Region Dalarna och Riket visas alltid som jämförelse.", className="note"),
+        ],
+        className=class_name,
+    )
+
+
 Column = tuple[str, str, Callable[[object], str] | None]  # (field, header, formatter)
 
 

@@ -23,7 +23,14 @@ from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
 from indicators.ranking import RELATIVE_POSITION_NOTE
 from indicators.sdg import dimension_label, sdg_name
 from layouts import _data
-from layouts._components import dropdown_labels, source_credit, status_legend, sync_url, url_store
+from layouts._components import (
+    dropdown_labels,
+    municipality_picker,
+    source_credit,
+    status_legend,
+    sync_url,
+    url_store,
+)
 from layouts._download import download_panel, selection_store
 from layouts._format import format_date
 from layouts._indikator_view import (
@@ -169,22 +176,13 @@ def controls(indicator: Indicator, selection: Selection, available_levels: Seque
     )
     return html.Div(
         [
-            html.Div(
-                [
-                    html.Label("Kommuner", htmlFor="indikator-areas", className="control-label"),
-                    dcc.Dropdown(
-                        id="indikator-areas",
-                        options=area_options,
-                        value=list(selection.areas),
-                        multi=True,
-                        placeholder="Välj kommuner att jämföra …",
-                        labels=DROPDOWN_LABELS,
-                    ),
-                    html.Span(
-                        "Region Dalarna och Riket visas alltid som jämförelse.", className="note"
-                    ),
-                ],
-                className="control control-areas",
+            municipality_picker(
+                "indikator-areas",
+                area_options,
+                selection.areas,
+                placeholder="Välj kommuner att jämföra …",
+                labels=DROPDOWN_LABELS,
+                class_name="control control-areas",
             ),
             gender_control,
             html.Fieldset(

@@ -39,6 +39,7 @@ from layouts._comparison_figures import (
 from layouts._components import (
     data_table,
     dropdown_labels,
+    municipality_picker,
     parse_list,
     source_credit,
     status_badge,
@@ -273,22 +274,12 @@ def controls(selection: Selection) -> html.Div:
     kpi_options = [_kpi_option(i) for i in _data.catalogue()]
     return html.Div(
         [
-            html.Div(
-                [
-                    html.Label("Kommuner", htmlFor="jamfor-omraden", className="control-label"),
-                    dcc.Dropdown(
-                        id="jamfor-omraden",
-                        options=area_options,
-                        value=list(selection.areas),
-                        multi=True,
-                        placeholder="Välj kommuner …",
-                        labels=DROPDOWN_LABELS,
-                    ),
-                    html.Span(
-                        "Region Dalarna och Riket visas alltid som jämförelse.", className="note"
-                    ),
-                ],
-                className="control control-wide",
+            municipality_picker(
+                "jamfor-omraden",
+                area_options,
+                selection.areas,
+                labels=DROPDOWN_LABELS,
+                class_name="control control-wide",
             ),
             html.Div(
                 [
