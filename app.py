@@ -15,11 +15,11 @@ import dash
 from dash import Dash, dcc, html
 
 from data.db import open_database
-from data.demo import ensure_demo_data
 from data.goals import sync_catalogue_goals
-from layouts import _data
-from layouts._components import KOLADA_CREDIT, demo_banner, source_credit
-from layouts._presentation import SHELL_ID, presentation_toggle, slideshow_bar
+from etl.demo import ensure_demo_data
+from indicators import service
+from layouts.parts.components import KOLADA_CREDIT, demo_banner, source_credit
+from layouts.parts.presentation import SHELL_ID, presentation_toggle, slideshow_bar
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def shell() -> html.Div:
     Presentation mode (``visa=presentation`` or the header toggle) is the class
     ``presentation`` on the root; a running slideshow shows its bar below the page.
     """
-    status = _data.data_status()
+    status = service.data_status()
     return html.Div(
         [
             html.A("Hoppa till innehållet", href="#main", className="skip-link"),
@@ -101,7 +101,7 @@ def create_app(database_url: str | None = None) -> Dash:
     if ensure_demo_data(engine):
         log.info("The database was empty: filled it with the bundled demo data")
     sync_catalogue_goals(engine)
-    _data.set_engine(engine)
+    service.set_engine(engine)
     app = Dash(
         __name__,
         use_pages=True,

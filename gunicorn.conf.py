@@ -9,6 +9,6 @@ preload_app = True
 
 
 def post_fork(server, worker):
-    from layouts import _data
+    from indicators import service
 
-    _data.engine().dispose(close=False)
+    service.engine().dispose(close=False)

@@ -1,7 +1,7 @@
 /*
  * Back and forward within one page.
  *
- * Pages mirror their selections into the address with history.pushState (layouts/_components.py,
+ * Pages mirror their selections into the address with history.pushState (layouts/parts/components.py,
  * sync_url) without re-rendering, so Dash's own location component keeps the address the page was
  * opened with. Going back to an earlier selection of the same page would then be ignored when it
  * equals that stale address. Such steps (the path stays, the query changes; in-page anchors

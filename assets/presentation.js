@@ -1,5 +1,5 @@
 /*
- * Presentation mode and slideshows (see layouts/_presentation.py).
+ * Presentation mode and slideshows (see layouts/parts/presentation.py).
  *
  * 1. The address keeps the presentation parameters (visa, bildspel, steg): pages rewrite their
  *    own query parameters with history.pushState / replaceState and links navigate the same

@@ -11,7 +11,7 @@ the changes a user makes on top.
 For each callback:
 
 * **cold** – the first request after a data refresh, which fills the derived tables the app
-  caches per data version (:mod:`layouts._data` and the pages' own caches). A refresh is
+  caches per data version (:mod:`indicators.service` and the pages' own caches). A refresh is
   mimicked by counting a generation into :func:`data.queries.data_version` just before, so
   that every cache keyed by the version misses as after a real refresh; nothing is written
   to the database;

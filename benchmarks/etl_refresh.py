@@ -28,7 +28,7 @@ from data.models import Observation  # noqa: E402
 from etl.config import KoladaSettings  # noqa: E402
 from etl.kolada import KoladaClient  # noqa: E402
 from etl.refresh import refresh  # noqa: E402
-from tests.kolada_server import KoladaServer, generate_dataset  # noqa: E402
+from tests.support.kolada_server import KoladaServer, generate_dataset  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,10 +34,10 @@ from data.slideshows import (
     save_slideshow,
     view_problem,
 )
+from indicators import service
+from indicators.formatting import format_datetime
 from indicators.sdg import SDG_GOALS, sdg_name
-from layouts import _data
-from layouts._format import format_datetime
-from layouts._presentation import app_routes, page_name, step_url
+from layouts.parts.presentation import app_routes, page_name, step_url
 
 log = logging.getLogger(__name__)
 
@@ -105,13 +105,13 @@ def describe_view(view: str) -> str:
             return f"Översikt – mål {', '.join(goals)}"
         return "Översikt"
     if len(segments) == 2 and segments[0] == "kommun":
-        return f"Kommunprofil – {_data.area_title(segments[1])}"
+        return f"Kommunprofil – {service.area_title(segments[1])}"
     if len(segments) == 2 and segments[0] == "indikator":
-        indicator = _data.indicator(segments[1])
+        indicator = service.indicator(segments[1])
         text = f"Indikator – {indicator.label if indicator else segments[1]}"
         areas = [a for a in query.get("omraden", "").split(",") if a]
         if areas:
-            text += " (" + ", ".join(_data.area_title(a) for a in areas) + ")"
+            text += " (" + ", ".join(service.area_title(a) for a in areas) + ")"
         return text
     return page_name(path) or path
 
@@ -326,9 +326,11 @@ def _field(label: str, control_id: str, control: Any) -> html.Div:
 
 
 def _builder() -> html.Section:
-    municipalities = [{"label": _data.area_title(a), "value": a} for a in _data.MUNICIPALITY_IDS]
-    all_areas = [{"label": _data.area_title(a), "value": a} for a in _data.AREA_ORDER]
-    indicators = sorted(_data.catalogue(), key=lambda i: i.label.casefold())
+    municipalities = [
+        {"label": service.area_title(a), "value": a} for a in service.MUNICIPALITY_IDS
+    ]
+    all_areas = [{"label": service.area_title(a), "value": a} for a in service.AREA_ORDER]
+    indicators = sorted(service.catalogue(), key=lambda i: i.label.casefold())
     return html.Section(
         [
             html.H2("Bygg ett bildspel", id="bildspel-builder-heading"),
@@ -378,7 +380,7 @@ def _builder() -> html.Section:
                                 dcc.Dropdown(
                                     id=AREA_ID,
                                     options=all_areas,
-                                    value=_data.AREA_ORDER[0],
+                                    value=service.AREA_ORDER[0],
                                     clearable=False,
                                 ),
                             ),
@@ -459,7 +461,7 @@ def _builder() -> html.Section:
 
 
 def layout(**_query: Any) -> html.Div:
-    slideshows = list_slideshows(_data.engine())
+    slideshows = list_slideshows(service.engine())
     return html.Div(
         [
             html.H1("Bildspel"),
@@ -522,14 +524,14 @@ def _slideshow_key(slideshow_id: str | None) -> int | None:
 
 def _detail_title(slideshow_id: str | None = None, **_ignored: Any) -> str:
     key = _slideshow_key(slideshow_id)
-    show = get_slideshow(_data.engine(), key) if key is not None else None
+    show = get_slideshow(service.engine(), key) if key is not None else None
     return f"{show.name} – Bildspel – {SITE}" if show else f"Bildspelet finns inte – {SITE}"
 
 
 def slideshow_page(slideshow_id: str | None = None, **_query: Any) -> html.Div:
     """A slideshow's own address: its views in order and a start link."""
     key = _slideshow_key(slideshow_id)
-    show = get_slideshow(_data.engine(), key) if key is not None else None
+    show = get_slideshow(service.engine(), key) if key is not None else None
     back = html.P(dcc.Link("← Alla bildspel", href=INDEX_PATH), className="breadcrumb")
     if show is None:
         return html.Div(
@@ -621,10 +623,10 @@ def edit_draft(*args: Any) -> tuple[Any, Any, Any, Any]:
     keep = dash.no_update
     if trigger == ADD_SDG_ID and goal:
         return [*views, sdg_view(goal)], keep, keep, ""
-    if trigger == ADD_AREA_ID and area in _data.AREA_ORDER:
+    if trigger == ADD_AREA_ID and area in service.AREA_ORDER:
         return [*views, profile_view(area)], keep, keep, ""
-    if trigger == ADD_KPI_ID and _data.indicator(kpi_id or "") is not None:
-        areas = [a for a in (kpi_areas or []) if a in _data.MUNICIPALITY_IDS]
+    if trigger == ADD_KPI_ID and service.indicator(kpi_id or "") is not None:
+        areas = [a for a in (kpi_areas or []) if a in service.MUNICIPALITY_IDS]
         return [*views, indicator_view(kpi_id, areas)], keep, keep, ""
     if trigger == ADD_PASTE_ID:
         new, problems = pasted_views(pasted, _request_host(), app_routes())
@@ -643,7 +645,7 @@ def edit_draft(*args: Any) -> tuple[Any, Any, Any, Any]:
         if kind == "bildspel-remove":
             return remove_view(views, int(trigger["index"])), keep, keep, ""
         if kind == "bildspel-edit":
-            show = get_slideshow(_data.engine(), int(trigger["id"]))
+            show = get_slideshow(service.engine(), int(trigger["id"]))
             if show is None:
                 return (
                     keep,
@@ -689,7 +691,7 @@ def change_slideshows(
     """Save the slideshow being built, import a file or remove a saved slideshow."""
     if not _clicked():
         raise PreventUpdate
-    engine = _data.engine()
+    engine = service.engine()
     trigger = ctx.triggered_id
     save_message = import_message = list_message = ""
     if trigger == SAVE_ID:
@@ -745,7 +747,7 @@ def export_file(_clicks: Any) -> dict[str, Any]:
     """Send the chosen slideshow as a JSON file."""
     if not _clicked() or not isinstance(ctx.triggered_id, dict):
         raise PreventUpdate
-    show = get_slideshow(_data.engine(), int(ctx.triggered_id["id"]))
+    show = get_slideshow(service.engine(), int(ctx.triggered_id["id"]))
     if show is None:
         raise PreventUpdate
     return dcc.send_bytes(export_slideshow(show), filename=f"bildspel-{_file_stem(show.name)}.json")

@@ -16,13 +16,14 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
-from data.export import GENDER_LABELS, Selection, parse_selection
+from indicators import service
 from indicators.catalogue import Indicator
+from indicators.export import GENDER_LABELS, Selection, parse_selection
 from indicators.follow_up import ALL_LEVELS, LEVEL_LABELS
+from indicators.formatting import format_number
 from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS, Status
 from indicators.sdg import DIMENSIONS, sdg_name
-from layouts import _data
-from layouts._components import (
+from layouts.parts.components import (
     data_table,
     dropdown_labels,
     parse_list,
@@ -30,8 +31,7 @@ from layouts._components import (
     status_badge,
     sync_url,
 )
-from layouts._download import download_panel, selection_store, selection_table
-from layouts._format import format_number
+from layouts.parts.download import download_panel, selection_store, selection_table
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def quick_pick(
 
 def year_range() -> list[int]:
     """Every year that holds an observation, oldest first."""
-    years = _data.observations(("T",))["year"]
+    years = service.observations(("T",))["year"]
     if years.empty:
         return []
     return list(range(int(years.min()), int(years.max()) + 1))
@@ -124,8 +124,8 @@ def selection_from_controls(
             "levels": list(levels or []),
             "threshold_set": threshold,
         },
-        area_ids=_data.AREA_ORDER,
-        kpi_ids=[i.kpi_id for i in _data.catalogue()],
+        area_ids=service.AREA_ORDER,
+        kpi_ids=[i.kpi_id for i in service.catalogue()],
     )
 
 
@@ -145,7 +145,7 @@ def _status_cell(value: object) -> object:
 
 def preview_table(table: pd.DataFrame, levels: Sequence[str]) -> html.Div:
     """The first rows of an export as an accessible table (values with Swedish numbers)."""
-    decimals = {i.kpi_id: i.decimals for i in _data.catalogue()}
+    decimals = {i.kpi_id: i.decimals for i in service.catalogue()}
     display = pd.DataFrame(
         {
             "område": table["område"],
@@ -214,10 +214,10 @@ def layout(
     metod: str | None = None,
     **_other,
 ) -> html.Div:
-    catalogue = _data.catalogue()
+    catalogue = service.catalogue()
     kpi_ids = [i.kpi_id for i in catalogue]
     years = year_range()
-    areas = parse_list(omraden, _data.AREA_ORDER) if omraden else list(_data.AREA_ORDER)
+    areas = parse_list(omraden, service.AREA_ORDER) if omraden else list(service.AREA_ORDER)
     kpis = parse_list(indikatorer, kpi_ids)
     genders = parse_list(kon, tuple(GENDER_LABELS)) or ["T"]
     levels = parse_list(niva, ALL_LEVELS) if niva else list(ALL_LEVELS)
@@ -227,7 +227,7 @@ def layout(
         first, last = last, first
     selection = selection_from_controls(areas, kpis, first, last, genders, levels, threshold, years)
     year_options = [{"label": str(y), "value": y} for y in years]
-    status = _data.data_status()
+    status = service.data_status()
 
     return html.Div(
         [
@@ -265,8 +265,8 @@ def layout(
                             dcc.Checklist(
                                 id="export-areas",
                                 options=[
-                                    {"label": _data.area_title(a), "value": a}
-                                    for a in _data.AREA_ORDER
+                                    {"label": service.area_title(a), "value": a}
+                                    for a in service.AREA_ORDER
                                 ],
                                 value=areas,
                                 className="export-areas",
@@ -427,7 +427,7 @@ def mark_areas(_all: int | None, _none: int | None) -> list[str]:
 
 def areas_for_button(button_id: str | None) -> list[str]:
     """Every area for "Markera alla", none for "Avmarkera alla"."""
-    return [] if button_id == "export-areas-none" else list(_data.AREA_ORDER)
+    return [] if button_id == "export-areas-none" else list(service.AREA_ORDER)
 
 
 @callback(
@@ -444,7 +444,7 @@ def add_indicators(
     """Add every indicator of the chosen SDG goal and/or dimension."""
     if sdg_goal is None and not dimension:
         raise PreventUpdate
-    return quick_pick(_data.catalogue(), current, sdg_goal, dimension)
+    return quick_pick(service.catalogue(), current, sdg_goal, dimension)
 
 
 @callback(

@@ -17,13 +17,14 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from data import queries
+from indicators import service
 from indicators.catalogue import Indicator
 from indicators.follow_up import GOAL_LEVELS
+from indicators.formatting import format_date
 from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
 from indicators.ranking import RELATIVE_POSITION_NOTE
 from indicators.sdg import dimension_label, sdg_name
-from layouts import _data
-from layouts._components import (
+from layouts.parts.components import (
     dropdown_labels,
     municipality_picker,
     source_credit,
@@ -31,9 +32,8 @@ from layouts._components import (
     sync_url,
     url_store,
 )
-from layouts._download import download_panel, selection_store
-from layouts._format import format_date
-from layouts._indikator_view import (
+from layouts.parts.download import download_panel, selection_store
+from layouts.parts.indikator_view import (
     GENDER_CHOICES,
     Selection,
     build_view,
@@ -43,7 +43,7 @@ from layouts._indikator_view import (
     notes_area_options,
     read_selection,
 )
-from layouts._notes import notes_section
+from layouts.parts.notes import notes_section
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ DROPDOWN_LABELS = dropdown_labels("Sök kommun", "Ingen kommun matchar")
 
 
 def _title(kpi_id: str | None = None, **_ignored) -> str:
-    indicator = _data.indicator(kpi_id or "")
+    indicator = service.indicator(kpi_id or "")
     if indicator is None:
         return f"Indikatorn finns inte – {SITE}"
     return f"{indicator.label} – {SITE}"
@@ -152,7 +152,7 @@ def header(indicator: Indicator, kpi_row: Mapping | None, status) -> html.Div:
 
 
 def controls(indicator: Indicator, selection: Selection, available_levels: Sequence[str]):
-    area_options = [{"label": _data.area_title(a), "value": a} for a in _data.MUNICIPALITY_IDS]
+    area_options = [{"label": service.area_title(a), "value": a} for a in service.MUNICIPALITY_IDS]
     level_options = [
         {
             "label": LEVEL_SHORT[level] + ("" if level in available_levels else " (inget mål)"),
@@ -281,10 +281,10 @@ def _table_alternative(content, id: str) -> html.Details:
 
 
 def layout(kpi_id: str | None = None, **query) -> html.Div:
-    indicator = _data.indicator(kpi_id or "")
+    indicator = service.indicator(kpi_id or "")
     if indicator is None:
         return not_found(kpi_id)
-    goals = _data.goals()
+    goals = service.goals()
     selection = read_selection(
         indicator,
         goals,
@@ -293,8 +293,8 @@ def layout(kpi_id: str | None = None, **query) -> html.Div:
         niva=query.get("niva"),
         metod=query.get("metod"),
     )
-    kpi_rows = queries.kpis(_data.engine(), [indicator.kpi_id]).to_dict("records")
-    status = _data.data_status()
+    kpi_rows = queries.kpis(service.engine(), [indicator.kpi_id]).to_dict("records")
+    status = service.data_status()
     view = build_view(indicator, selection)
     return html.Div(
         [
@@ -381,12 +381,12 @@ def layout(kpi_id: str | None = None, **query) -> html.Div:
 )
 def update_indikator(areas, gender, levels, metod, kpi_id):
     """Redraw the page's figures and tables for the controls' values."""
-    indicator = _data.indicator(kpi_id or "")
+    indicator = service.indicator(kpi_id or "")
     if indicator is None:
         raise dash.exceptions.PreventUpdate
-    available = goal_levels_of(indicator.kpi_id, _data.goals())
+    available = goal_levels_of(indicator.kpi_id, service.goals())
     selection = Selection(
-        areas=tuple(a for a in (areas or []) if a in _data.MUNICIPALITY_IDS),
+        areas=tuple(a for a in (areas or []) if a in service.MUNICIPALITY_IDS),
         gender=gender_choice(gender, indicator.is_divided_by_gender),
         levels=tuple(level for level in (levels or []) if level in available),
         threshold_set=metod if metod in THRESHOLD_SETS else DEFAULT_THRESHOLD_SET.name,
@@ -413,7 +413,7 @@ def update_indikator(areas, gender, levels, metod, kpi_id):
 )
 def update_notes_areas(areas, current, options):
     """Offer the assessments of the areas now shown; keep the chosen one while it is shown."""
-    chosen = [a for a in (areas or []) if a in _data.MUNICIPALITY_IDS]
+    chosen = [a for a in (areas or []) if a in service.MUNICIPALITY_IDS]
     offered_before = [o.get("value") for o in options or [] if isinstance(o, dict)]
     return notes_area_options(chosen), notes_area(chosen, current, offered_before)
 
@@ -426,7 +426,7 @@ def update_notes_areas(areas, current, options):
 )
 def show_notes(area_id, kpi_id):
     """The assessments of the chosen area on the indicator."""
-    if area_id not in _data.AREA_ORDER or _data.indicator(kpi_id or "") is None:
+    if area_id not in service.AREA_ORDER or service.indicator(kpi_id or "") is None:
         raise dash.exceptions.PreventUpdate
     return indicator_notes(area_id, kpi_id)
 

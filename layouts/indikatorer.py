@@ -9,12 +9,12 @@ from collections.abc import Mapping, Sequence
 import dash
 from dash import Input, Output, callback, dcc, html
 
+from indicators import service
 from indicators.follow_up import ALL_LEVELS, GOAL_LEVELS
 from indicators.progress import DEFAULT_THRESHOLD_SET
 from indicators.sdg import DIMENSIONS, sdg_colour, sdg_name
-from layouts import _data
-from layouts._components import sync_url, url_store
-from layouts._download import download_panel, selection_store
+from layouts.parts.components import sync_url, url_store
+from layouts.parts.download import download_panel, selection_store
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ def indicator_index(
 def selection_record(catalogue: Sequence, dimension: str) -> dict:
     """The download selection: the listed indicators for all 17 areas, total series."""
     return {
-        "areas": list(_data.AREA_ORDER),
+        "areas": list(service.AREA_ORDER),
         "kpis": [i.kpi_id for i in catalogue if not dimension or i.dimension == dimension],
         "genders": ["T"],
         "years": None,
@@ -153,11 +153,11 @@ def selection_record(catalogue: Sequence, dimension: str) -> dict:
 
 def layout(dimension: str | None = None, **_query) -> html.Div:
     choice = dimension_choice(dimension)
-    levels = goal_levels_by_indicator(_data.goals())
+    levels = goal_levels_by_indicator(service.goals())
     return html.Div(
         [
             url_store("indikatorer-url"),
-            selection_store(PAGE, selection_record(_data.catalogue(), choice)),
+            selection_store(PAGE, selection_record(service.catalogue(), choice)),
             html.H1("Indikatorer"),
             html.P(
                 "Indikatorerna som följs upp, ordnade efter de globala målen för hållbar "
@@ -181,7 +181,7 @@ def layout(dimension: str | None = None, **_query) -> html.Div:
                 className="controls",
             ),
             html.Div(
-                indicator_index(_data.catalogue(), choice, levels),
+                indicator_index(service.catalogue(), choice, levels),
                 id="indikatorer-list",
             ),
             html.Section(
@@ -201,8 +201,8 @@ def layout(dimension: str | None = None, **_query) -> html.Div:
 def filter_indicators(dimension):
     """Show the indicators of the chosen dimension (and offer them for download)."""
     choice = dimension_choice(dimension)
-    levels = goal_levels_by_indicator(_data.goals())
-    catalogue = _data.catalogue()
+    levels = goal_levels_by_indicator(service.goals())
+    catalogue = service.catalogue()
     return indicator_index(catalogue, choice, levels), selection_record(catalogue, choice)
 
 

@@ -21,12 +21,12 @@ import dash
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
+from indicators import service
 from indicators.catalogue import Indicator
 from indicators.follow_up import ALL_LEVELS, LEVEL_LABELS, TREND
 from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
 from indicators.sdg import sdg_name
-from layouts import _data
-from layouts._comparison_figures import (
+from layouts.parts.comparison_figures import (
     FACET_HEIGHT,
     PANEL_HEIGHT,
     facet_figure,
@@ -36,7 +36,7 @@ from layouts._comparison_figures import (
     with_unit,
     year_span,
 )
-from layouts._components import (
+from layouts.parts.components import (
     data_table,
     dropdown_labels,
     municipality_picker,
@@ -47,7 +47,7 @@ from layouts._components import (
     sync_url,
     url_store,
 )
-from layouts._download import download_panel, selection_store
+from layouts.parts.download import download_panel, selection_store
 
 log = logging.getLogger(__name__)
 
@@ -92,10 +92,10 @@ class Selection:
 
     @property
     def shown_areas(self) -> tuple[str, ...]:
-        return (*self.areas, *_data.REFERENCE_AREAS)
+        return (*self.areas, *service.REFERENCE_AREAS)
 
     def export(self) -> dict:
-        """The download panel's selection (keys of :func:`data.export.parse_selection`)."""
+        """The download panel's selection (keys of :func:`indicators.export.parse_selection`)."""
         return {
             "areas": list(self.shown_areas),
             "kpis": list(self.kpis),
@@ -127,9 +127,9 @@ def _one(value, allowed: Sequence[str], default: str) -> str:
 def read_selection(omraden=None, indikatorer=None, vy=None, niva=None, metod=None) -> Selection:
     """The selection from query-string texts or control values, invalid parts replaced by
     defaults; municipalities in display order, indicators in the chosen order."""
-    kpi_ids = [i.kpi_id for i in _data.catalogue()]
-    areas = _chosen(omraden, _data.MUNICIPALITY_IDS, DEFAULT_AREAS)
-    order = {area: i for i, area in enumerate(_data.MUNICIPALITY_IDS)}
+    kpi_ids = [i.kpi_id for i in service.catalogue()]
+    areas = _chosen(omraden, service.MUNICIPALITY_IDS, DEFAULT_AREAS)
+    order = {area: i for i, area in enumerate(service.MUNICIPALITY_IDS)}
     return Selection(
         areas=tuple(sorted(areas, key=order.__getitem__)),
         kpis=_chosen(indikatorer, kpi_ids, [k for k in DEFAULT_KPIS if k in kpi_ids]),
@@ -153,7 +153,7 @@ def status_list(
     ].set_index("area_id")
     items = []
     for area_id in area_ids:
-        name = _data.area_title(area_id)
+        name = service.area_title(area_id)
         if area_id in rows.index:
             row = rows.loc[area_id]
             badge = status_badge(row["status"], title=row["reason"] or None)
@@ -175,10 +175,10 @@ def panel(
     span: tuple[int, int] | None,
 ) -> html.Section:
     """One indicator: heading, figure, statuses and the table alternative."""
-    titles = {area: _data.area_title(area) for area in selection.shown_areas}
+    titles = {area: service.area_title(area) for area in selection.shown_areas}
     if selection.view == VIEW_MUNICIPALITY:
         figure = facet_figure(
-            table, indicator, selection.areas, _data.REFERENCE_AREAS, titles, span=span
+            table, indicator, selection.areas, service.REFERENCE_AREAS, titles, span=span
         )
         height = FACET_HEIGHT
     else:
@@ -231,9 +231,9 @@ def panels(selection: Selection) -> list:
     if not selection.areas or not selection.kpis:
         missing = "minst en kommun" if not selection.areas else "minst en indikator"
         return [html.P(f"Välj {missing} för att jämföra.", className="note jamfor-empty")]
-    observations = _data.observations(("T",))
-    status = _data.status(selection.threshold_set, ("T",))
-    indicators = [_data.indicator(kpi) for kpi in selection.kpis]
+    observations = service.observations(("T",))
+    status = service.status(selection.threshold_set, ("T",))
+    indicators = [service.indicator(kpi) for kpi in selection.kpis]
     indicators = [i for i in indicators if i is not None]
     tables = [series_table(observations, i.kpi_id, selection.shown_areas) for i in indicators]
     span = year_span(tables)
@@ -270,8 +270,8 @@ def _kpi_option(indicator: Indicator) -> dict:
 
 
 def controls(selection: Selection) -> html.Div:
-    area_options = [{"label": _data.area_title(a), "value": a} for a in _data.MUNICIPALITY_IDS]
-    kpi_options = [_kpi_option(i) for i in _data.catalogue()]
+    area_options = [{"label": service.area_title(a), "value": a} for a in service.MUNICIPALITY_IDS]
+    kpi_options = [_kpi_option(i) for i in service.catalogue()]
     return html.Div(
         [
             municipality_picker(
@@ -353,7 +353,7 @@ def layout(**query) -> html.Div:
         niva=query.get("niva"),
         metod=query.get("metod"),
     )
-    status = _data.data_status()
+    status = service.data_status()
     return html.Div(
         [
             url_store("jamfor-url"),

@@ -18,14 +18,20 @@ import dash
 from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html
 
 from data.assessments import list_assessments
+from indicators import service
 from indicators.follow_up import ALL_LEVELS, LEVEL_LABELS, TREND
 from indicators.progress import THRESHOLD_SETS
 from indicators.sdg import DIMENSIONS, SDG_GOALS, sdg_name
-from layouts import _data
-from layouts._components import dropdown_labels, source_credit, status_legend, sync_url, url_store
-from layouts._download import download_panel, selection_store
-from layouts._notes import notes_overview, notes_section
-from layouts._profile import (
+from layouts.parts.components import (
+    dropdown_labels,
+    source_credit,
+    status_legend,
+    sync_url,
+    url_store,
+)
+from layouts.parts.download import download_panel, selection_store
+from layouts.parts.notes import notes_overview, notes_section
+from layouts.parts.profile import (
     INDEX_PATH,
     ProfileSelection,
     announcement,
@@ -95,9 +101,9 @@ SDG_DROPDOWN_LABELS = dropdown_labels("Sök mål", "Inget mål matchar")
 
 
 def _title(area_id: str | None = None, **_ignored) -> str:
-    if area_id not in _data.AREA_ORDER:
+    if area_id not in service.AREA_ORDER:
         return f"Området finns inte – {SITE}"
-    return f"{_data.area_title(area_id)} – {SITE}"
+    return f"{service.area_title(area_id)} – {SITE}"
 
 
 dash.register_page(
@@ -209,11 +215,11 @@ def _controls(area_id: str, selection: ProfileSelection, levels: Sequence[str]) 
 def notes_list(area_id: str, selection: ProfileSelection):
     """All the area's assessments, newest first, each linking to its indicator or goal."""
     return notes_overview(
-        list_assessments(_data.engine(), area_id=area_id),
+        list_assessments(service.engine(), area_id=area_id),
         lambda record: note_href(
             area_id, record.kpi_id, record.sdg_goal, selection, hash=LIST_ANCHOR
         ),
-        empty_text=f"Inga kvalitativa bedömningar ännu för {_data.area_title(area_id)}.",
+        empty_text=f"Inga kvalitativa bedömningar ännu för {service.area_title(area_id)}.",
     )
 
 
@@ -241,17 +247,19 @@ def notes_overview_section(area_id: str, selection: ProfileSelection) -> html.Se
 
 def profile_content(area_id: str, selection: ProfileSelection) -> tuple[list, dict]:
     """The profile's sections for a selection, and the download's selection."""
-    area_name = _data.area_title(area_id)
-    catalogue = _data.catalogue()
+    area_name = service.area_title(area_id)
+    catalogue = service.catalogue()
     by_id = {indicator.kpi_id: indicator for indicator in catalogue}
-    goals = _data.goals()
+    goals = service.goals()
     goals_by_id = {goal.id: goal for goal in goals}
     shown = applicable_indicators(catalogue, area_id, dimension=selection.dimension)
     listed = applicable_indicators(
         catalogue, area_id, sdg=selection.sdg, dimension=selection.dimension
     )
-    status = area_status(_data.status(selection.threshold_set), area_id, [i.kpi_id for i in shown])
-    series = area_series(_data.observations(("T",)), area_id)
+    status = area_status(
+        service.status(selection.threshold_set), area_id, [i.kpi_id for i in shown]
+    )
+    series = area_series(service.observations(("T",)), area_id)
     level_text = LEVEL_LABELS[selection.level].lower()
 
     def tile_href(goal: int | None) -> str:
@@ -365,7 +373,7 @@ def profile_content(area_id: str, selection: ProfileSelection) -> tuple[list, di
                 html.P([list_intro, " ", show_all] if show_all else list_intro, className="note"),
                 status_legend(),
                 indicator_list(status, series, listed, area_id=area_id, years=year_span(series)),
-                source_credit(_data.data_status()),
+                source_credit(service.data_status()),
                 *(
                     [
                         notes_section(
@@ -387,19 +395,19 @@ def profile_content(area_id: str, selection: ProfileSelection) -> tuple[list, di
 
 
 def layout(area_id: str | None = None, niva=None, mal=None, dimension=None, metod=None, **_other):
-    if area_id not in _data.AREA_ORDER:
+    if area_id not in service.AREA_ORDER:
         return not_found(area_id)
-    levels = available_levels(_data.goals(), area_id)
+    levels = available_levels(service.goals(), area_id)
     selection = read_selection(niva=niva, mal=mal, dimension=dimension, metod=metod, levels=levels)
     content, export = profile_content(area_id, selection)
-    data_status = _data.data_status()
+    data_status = service.data_status()
     return html.Div(
         [
             dcc.Store(id=AREA_ID, data=area_id),
             dcc.Store(id=SCROLL_ID),
             url_store(URL_ID),
             html.P(dcc.Link("← Alla kommuner", href=INDEX_PATH), className="breadcrumb"),
-            html.H1(_data.area_title(area_id)),
+            html.H1(service.area_title(area_id)),
             html.P(area_kind_text(area_id), className="area-kind"),
             source_credit(data_status),
             _controls(area_id, selection, levels),
@@ -418,7 +426,7 @@ def layout(area_id: str | None = None, niva=None, mal=None, dimension=None, meto
                 **{"aria-label": "På sidan"},
             ),
             html.P(
-                announcement(_data.area_title(area_id), selection, export),
+                announcement(service.area_title(area_id), selection, export),
                 id=ANNOUNCE_ID,
                 className="visually-hidden",
                 **{"aria-live": "polite"},
@@ -456,14 +464,14 @@ def layout(area_id: str | None = None, niva=None, mal=None, dimension=None, meto
 )
 def update_profile(level, sdg, dimension, method, area_id):
     """Rebuild the profile for the controls' values."""
-    if area_id not in _data.AREA_ORDER:
+    if area_id not in service.AREA_ORDER:
         raise dash.exceptions.PreventUpdate
-    levels = available_levels(_data.goals(), area_id)
+    levels = available_levels(service.goals(), area_id)
     selection = read_selection(
         niva=level, mal=sdg, dimension=dimension, metod=method, levels=levels
     )
     content, export = profile_content(area_id, selection)
-    return content, export, announcement(_data.area_title(area_id), selection, export)
+    return content, export, announcement(service.area_title(area_id), selection, export)
 
 
 @callback(
@@ -480,13 +488,13 @@ def refresh_notes(_lists, contexts, ids):
     shown = []
     for context, component_id in zip(contexts, ids, strict=True):
         area_id = component_id["area"]
-        if area_id not in _data.AREA_ORDER:
+        if area_id not in service.AREA_ORDER:
             raise dash.exceptions.PreventUpdate
         context = context or {}
         selection = read_selection(
             niva=context.get("level"),
             metod=context.get("threshold_set"),
-            levels=available_levels(_data.goals(), area_id),
+            levels=available_levels(service.goals(), area_id),
         )
         shown.append(notes_list(area_id, selection))
     return shown

@@ -6,12 +6,12 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+from indicators import service
 from indicators.follow_up import ALL_LEVELS, TREND
 from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
-from layouts import _data
-from layouts._components import source_credit, status_legend
-from layouts._download import download_panel, selection_store
-from layouts._profile import area_index_table, area_overview
+from layouts.parts.components import source_credit, status_legend
+from layouts.parts.download import download_panel, selection_store
+from layouts.parts.profile import area_index_table, area_overview
 
 PAGE_ID = "kommuner"
 SUMMARY_LEVELS: tuple[str, ...] = ("nationell", TREND)
@@ -28,11 +28,11 @@ dash.register_page(
 def layout(metod=None, **_other) -> html.Div:
     threshold_set = metod if metod in THRESHOLD_SETS else DEFAULT_THRESHOLD_SET.name
     overview = area_overview(
-        _data.status(threshold_set), _data.goals(), _data.AREA_ORDER, levels=SUMMARY_LEVELS
+        service.status(threshold_set), service.goals(), service.AREA_ORDER, levels=SUMMARY_LEVELS
     )
     export = {
-        "areas": list(_data.AREA_ORDER),
-        "kpis": [indicator.kpi_id for indicator in _data.catalogue()],
+        "areas": list(service.AREA_ORDER),
+        "kpis": [indicator.kpi_id for indicator in service.catalogue()],
         "genders": ["T"],
         "years": None,
         "levels": list(ALL_LEVELS),
@@ -53,7 +53,7 @@ def layout(metod=None, **_other) -> html.Div:
             ),
             status_legend(),
             area_index_table(overview, levels=SUMMARY_LEVELS),
-            source_credit(_data.data_status()),
+            source_credit(service.data_status()),
             selection_store(PAGE_ID, export),
             download_panel(PAGE_ID),
         ],

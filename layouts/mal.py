@@ -26,12 +26,12 @@ from data.goals import (
     goal_changes,
     list_goals,
 )
+from indicators import service
 from indicators.follow_up import GOAL_LEVELS
 from indicators.sdg import SDG_GOALS
-from layouts import _data
-from layouts._components import dropdown_labels, sync_url, url_store
-from layouts._download import download_panel, selection_store
-from layouts._mal_form import (
+from layouts.parts.components import dropdown_labels, sync_url, url_store
+from layouts.parts.download import download_panel, selection_store
+from layouts.parts.mal_form import (
     FORM_FIELDS,
     KIND_FIELDS,
     KIND_SPECIFIC,
@@ -46,7 +46,7 @@ from layouts._mal_form import (
     text_value,
     user_goal_options,
 )
-from layouts._mal_goals import (
+from layouts.parts.mal_goals import (
     FIELD_LABELS,
     LEVEL_HEADINGS,
     area_choice,
@@ -56,7 +56,7 @@ from layouts._mal_goals import (
     level_choice,
     selection_record,
 )
-from layouts._notes import notes_section
+from layouts.parts.notes import notes_section
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ def field_styles(kind: str | None) -> dict[str, dict[str, str]]:
 
 def goal_form(values: Mapping[str, Any]) -> html.Div:
     indicators = [
-        {"label": f"{i.label} ({i.kpi_id})", "value": i.kpi_id} for i in _data.catalogue()
+        {"label": f"{i.label} ({i.kpi_id})", "value": i.kpi_id} for i in service.catalogue()
     ]
     styles = field_styles(values.get("kind"))
 
@@ -298,7 +298,8 @@ def _form_outputs_of(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def notes_subject_options() -> list[dict[str, str]]:
     indicators = [
-        {"label": f"{i.label} ({i.kpi_id})", "value": f"kpi:{i.kpi_id}"} for i in _data.catalogue()
+        {"label": f"{i.label} ({i.kpi_id})", "value": f"kpi:{i.kpi_id}"}
+        for i in service.catalogue()
     ]
     goals = [{"label": f"Mål {s.goal}: {s.name}", "value": f"sdg:{s.goal}"} for s in SDG_GOALS]
     return indicators + goals
@@ -307,11 +308,11 @@ def notes_subject_options() -> list[dict[str, str]]:
 def parse_subject(value: str | None) -> tuple[str | None, int | None]:
     """``"kpi:N00401"`` → (``"N00401"``, None); ``"sdg:13"`` → (None, 13)."""
     kind, _, rest = (value or "").partition(":")
-    if kind == "kpi" and _data.indicator(rest) is not None:
+    if kind == "kpi" and service.indicator(rest) is not None:
         return rest, None
     if kind == "sdg" and rest.isdigit() and 1 <= int(rest) <= len(SDG_GOALS):
         return None, int(rest)
-    first = _data.catalogue()[0].kpi_id
+    first = service.catalogue()[0].kpi_id
     return first, None
 
 
@@ -323,9 +324,9 @@ def default_subject(engine, area_id: str, goals: Sequence[GoalRecord]) -> str:
         newest = notes[0]
         return f"kpi:{newest.kpi_id}" if newest.kpi_id else f"sdg:{newest.sdg_goal}"
     for goal in goals:
-        if goal.applies_to(area_id) and _data.indicator(goal.kpi_id) is not None:
+        if goal.applies_to(area_id) and service.indicator(goal.kpi_id) is not None:
             return f"kpi:{goal.kpi_id}"
-    return f"kpi:{_data.catalogue()[0].kpi_id}"
+    return f"kpi:{service.catalogue()[0].kpi_id}"
 
 
 def mal_notes(area_id: str, subject: str | None):
@@ -336,13 +337,13 @@ def mal_notes(area_id: str, subject: str | None):
 
 
 def layout(niva: str | None = None, omraden: str | None = None, **_query) -> html.Div:
-    engine = _data.engine()
+    engine = service.engine()
     levels = level_choice(niva)
     areas = area_choice(omraden)
-    shown = filter_goals(_data.goals(), levels, areas)
-    notes_area = areas[0] if areas else _data.MUNICIPALITY_IDS[0]
+    shown = filter_goals(service.goals(), levels, areas)
+    notes_area = areas[0] if areas else service.MUNICIPALITY_IDS[0]
     first_subject = default_subject(engine, notes_area, shown)
-    area_filter_options = [{"label": _data.area_title(a), "value": a} for a in _data.AREA_ORDER]
+    area_filter_options = [{"label": service.area_title(a), "value": a} for a in service.AREA_ORDER]
     return html.Div(
         [
             url_store("mal-url"),
@@ -594,7 +595,7 @@ def layout(niva: str | None = None, omraden: str | None = None, **_query) -> htm
 
 def _chosen(levels, areas) -> tuple[list[str], list[str]]:
     levels = [level for level in (levels or []) if level in GOAL_LEVELS]
-    areas = [area for area in (areas or []) if area in _data.AREA_ORDER]
+    areas = [area for area in (areas or []) if area in service.AREA_ORDER]
     return levels, areas
 
 
@@ -608,7 +609,7 @@ def _chosen(levels, areas) -> tuple[list[str], list[str]]:
 def show_goals(levels, areas):
     """The goal list for the chosen levels and areas (and the download selection)."""
     levels, areas = _chosen(levels, areas)
-    shown = filter_goals(_data.goals(), levels, areas)
+    shown = filter_goals(service.goals(), levels, areas)
     return goal_list(shown, levels), selection_record(shown, levels, areas)
 
 
@@ -743,7 +744,7 @@ SHOWN_ERRORS = {name: State(f"mal-error-{name}", "children") for name in FORM_FI
 )
 def load_goal(goal_id, shown=None, shown_errors=None):
     """Load the chosen user goal into the form (catalogue goals are never loaded)."""
-    goal = get_goal(_data.engine(), goal_id) if goal_id else None
+    goal = get_goal(service.engine(), goal_id) if goal_id else None
     if goal is not None and goal.origin != ORIGIN_USER:
         goal = None
     return only_changes(form_state(goal), shown, shown_errors)
@@ -799,7 +800,7 @@ def save_goal(n_clicks, values, editing_id, note, filters=None, shown_errors=Non
     """Save the form: add a goal, or change the one being edited; otherwise list the problems."""
     if not n_clicks:
         raise PreventUpdate
-    engine = _data.engine()
+    engine = service.engine()
     outcome = save_form(engine, values, editing_id, text_value(note))
     if not outcome.ok:
         return {
@@ -853,7 +854,7 @@ def remove_confirmed(confirmed, goal_id, note, filters=None):
     """Remove the goal being edited once the removal is confirmed."""
     if not confirmed:
         raise PreventUpdate
-    engine = _data.engine()
+    engine = service.engine()
     outcome = remove_from_form(engine, goal_id, text_value(note))
     if not outcome.ok:
         return {"message": _message(outcome), "refresh": unchanged(), "editing": no_update}
@@ -877,7 +878,7 @@ def import_goals(contents, filename, note, filters=None):
     """Import an uploaded goal CSV: everything or nothing, with every problem listed."""
     if not contents:
         raise PreventUpdate
-    engine = _data.engine()
+    engine = service.engine()
     outcome = import_upload(engine, contents, filename, text_value(note))
     if not outcome.ok:
         return {"message": _message(outcome), "refresh": unchanged()}
@@ -893,7 +894,7 @@ def download_own_goals(n_clicks):
     """The users' own goals as a goal CSV (importable again)."""
     if not n_clicks:
         raise PreventUpdate
-    return {"content": goals_csv(_data.engine(), ORIGIN_USER), "filename": "egna-mal.csv"}
+    return {"content": goals_csv(service.engine(), ORIGIN_USER), "filename": "egna-mal.csv"}
 
 
 @callback(
@@ -905,7 +906,7 @@ def download_all_goals(n_clicks):
     """Every goal, catalogue and own, as a goal CSV."""
     if not n_clicks:
         raise PreventUpdate
-    return {"content": goals_csv(_data.engine(), None), "filename": "alla-mal.csv"}
+    return {"content": goals_csv(service.engine(), None), "filename": "alla-mal.csv"}
 
 
 @callback(
@@ -916,7 +917,7 @@ def download_all_goals(n_clicks):
 )
 def show_notes(area_id, subject):
     """The qualitative assessments of the chosen area and indicator or goal."""
-    if area_id not in _data.AREA_ORDER:
+    if area_id not in service.AREA_ORDER:
         raise PreventUpdate
     return mal_notes(area_id, subject)
 

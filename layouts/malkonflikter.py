@@ -19,6 +19,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
+from indicators import service
 from indicators.catalogue import Indicator
 from indicators.conflicts import (
     CONFLICT,
@@ -33,8 +34,7 @@ from indicators.conflicts import (
     scatter_paths,
     scatter_points,
 )
-from layouts import _data
-from layouts._comparison_figures import (
+from layouts.parts.comparison_figures import (
     SCATTER_HEIGHT,
     least_squares,
     paths_figure,
@@ -42,8 +42,8 @@ from layouts._comparison_figures import (
     scatter_figure,
     with_unit,
 )
-from layouts._components import data_table, source_credit, sync_url, url_store
-from layouts._download import download_panel, selection_store
+from layouts.parts.components import data_table, source_credit, sync_url, url_store
+from layouts.parts.download import download_panel, selection_store
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ class Selection:
         else:
             years = [self.first_year, self.year]
         return {
-            "areas": list(_data.AREA_ORDER),
+            "areas": list(service.AREA_ORDER),
             "kpis": list(dict.fromkeys([self.x, self.y])),
             "genders": ["T"],
             "years": years,
@@ -168,12 +168,12 @@ def read_selection(x=None, y=None, lage=None, till=None, fran=None, period=None)
     """The selection from query-string texts or control values; invalid parts are replaced by
     defaults. The years are those in which at least three municipalities have both values; the
     year defaults to the newest of them."""
-    kpi_ids = {i.kpi_id for i in _data.catalogue()}
+    kpi_ids = {i.kpi_id for i in service.catalogue()}
     x = x if x in kpi_ids else DEFAULT_X
     y = y if y in kpi_ids else DEFAULT_Y
     mode = lage if lage in MODES else MODE_YEAR
     period = period if period in PERIODS else DEFAULT_PERIOD
-    years = tuple(common_years(_pair_observations(x, y), x, y, _data.MUNICIPALITY_IDS))
+    years = tuple(common_years(_pair_observations(x, y), x, y, service.MUNICIPALITY_IDS))
     year = _as_year(till)
     if year not in years:
         year = years[-1] if years else None
@@ -195,7 +195,7 @@ class ScatterView:
 
 
 def _titles() -> dict[str, str]:
-    return {area: _data.area_title(area) for area in _data.AREA_ORDER}
+    return {area: service.area_title(area) for area in service.AREA_ORDER}
 
 
 def _missing_year_view(x: Indicator, y: Indicator) -> ScatterView:
@@ -216,13 +216,13 @@ def _missing_year_view(x: Indicator, y: Indicator) -> ScatterView:
 def _pair_observations(x_kpi: str, y_kpi: str) -> pd.DataFrame:
     """The total series of the two indicators only (the scatter needs no others)."""
     return pd.concat(
-        [_data.kpi_observations(kpi_id, ("T",)) for kpi_id in dict.fromkeys((x_kpi, y_kpi))]
+        [service.kpi_observations(kpi_id, ("T",)) for kpi_id in dict.fromkeys((x_kpi, y_kpi))]
     )
 
 
 def scatter_view(selection: Selection) -> ScatterView:
     """The scatter (or paths), the municipalities' correlation and the table alternative."""
-    x, y = _data.indicator(selection.x), _data.indicator(selection.y)
+    x, y = service.indicator(selection.x), service.indicator(selection.y)
     if selection.year is None:
         return _missing_year_view(x, y)
     observations = _pair_observations(selection.x, selection.y)
@@ -230,9 +230,9 @@ def scatter_view(selection: Selection) -> ScatterView:
     change = selection.mode == MODE_CHANGE and selection.first_year is not None
     base = selection.first_year if change else None
     points = scatter_points(
-        observations, x.kpi_id, y.kpi_id, _data.AREA_ORDER, year=selection.year, base_year=base
+        observations, x.kpi_id, y.kpi_id, service.AREA_ORDER, year=selection.year, base_year=base
     )
-    municipal = points[points["area_id"].isin(_data.MUNICIPALITY_IDS)]
+    municipal = points[points["area_id"].isin(service.MUNICIPALITY_IDS)]
     result = correlation(
         municipal["x"],
         municipal["y"],
@@ -253,7 +253,7 @@ def scatter_view(selection: Selection) -> ScatterView:
             observations,
             x.kpi_id,
             y.kpi_id,
-            _data.AREA_ORDER,
+            service.AREA_ORDER,
             first_year=selection.first_year,
             last_year=selection.year,
         )
@@ -337,10 +337,10 @@ def correlation_box(result: CorrelationResult, note: str) -> list:
 @functools.lru_cache(maxsize=8)
 def _pairs(_version: tuple, period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     rule = PERIODS[period]
-    catalogue = _data.catalogue()
+    catalogue = service.catalogue()
     changes = period_changes(
-        _data.observations(("T",)),
-        _data.MUNICIPALITY_IDS,
+        service.observations(("T",)),
+        service.MUNICIPALITY_IDS,
         span_years=rule.span,
         base_year=rule.base_year,
         kpi_ids=[i.kpi_id for i in catalogue],
@@ -353,7 +353,7 @@ def _pairs(_version: tuple, period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 def pair_table(period: str) -> pd.DataFrame:
     """The most conflicting pairs for a period (cached per data version): the rows of
     :func:`indicators.conflicts.conflict_pairs` with each indicator's period."""
-    pairs, periods = _pairs(_data.version(), period)
+    pairs, periods = _pairs(service.version(), period)
     top = pairs.head(TOP_PAIRS).copy()
     spans = {
         kpi: f"{first}–{last}"
@@ -372,7 +372,7 @@ def pair_href(kpi_x: str, kpi_y: str, period: str) -> str:
 
 
 def _named(kpi_id: str) -> str:
-    indicator = _data.indicator(kpi_id)
+    indicator = service.indicator(kpi_id)
     return f"{indicator.label} {ARROWS.get(indicator.direction, '')}".strip()
 
 
@@ -434,7 +434,7 @@ def _kpi_options() -> list[dict]:
             "value": i.kpi_id,
             "search": f"{i.label} {i.kolada_title} {i.kpi_id}",
         }
-        for i in _data.catalogue()
+        for i in service.catalogue()
     ]
 
 
@@ -533,7 +533,7 @@ def layout(**query) -> html.Div:
         period=query.get("period"),
     )
     view = scatter_view(selection)
-    status = _data.data_status()
+    status = service.data_status()
     return html.Div(
         [
             url_store("malkonflikter-url"),

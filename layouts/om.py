@@ -20,8 +20,16 @@ from sqlalchemy import Engine, select
 from data import queries
 from data.goals import LEVELS, ORIGIN_CATALOGUE, ORIGIN_USER
 from data.models import EtlRun
+from indicators import service
 from indicators.catalogue import Indicator
 from indicators.follow_up import LEVEL_LABELS
+from indicators.formatting import (
+    MISSING,
+    format_annual_change,
+    format_datetime,
+    format_number,
+    format_signed,
+)
 from indicators.progress import (
     EUROSTAT,
     STATISTICS_CANADA,
@@ -34,20 +42,12 @@ from indicators.progress import (
     assess,
 )
 from indicators.ranking import RELATIVE_POSITION_NOTE
-from layouts import _data
-from layouts._components import (
+from layouts.parts.components import (
     KOLADA_CREDIT,
     data_table,
     source_credit,
     status_badge,
     status_legend,
-)
-from layouts._format import (
-    MISSING,
-    format_annual_change,
-    format_datetime,
-    format_number,
-    format_signed,
 )
 
 log = logging.getLogger(__name__)
@@ -669,9 +669,9 @@ def _method_section() -> html.Section:
 
 
 def layout(**_query) -> html.Div:
-    status = _data.data_status()
-    catalogue = _data.catalogue()
-    engine = _data.engine()
+    status = service.data_status()
+    catalogue = service.catalogue()
+    engine = service.engine()
     coverage = newest_years(queries.coverage(engine), catalogue)
     return html.Div(
         [
@@ -692,7 +692,7 @@ def layout(**_query) -> html.Div:
                 className="om-contents",
                 **{"aria-label": "Innehåll på sidan"},
             ),
-            _sources_section(catalogue, _data.goals()),
+            _sources_section(catalogue, service.goals()),
             _licence_section(),
             _refresh_section(status, successful_runs(engine)),
             _coverage_section(coverage, status),

@@ -15,13 +15,13 @@ import dash
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
+from indicators import service
 from indicators.follow_up import ALL_LEVELS, LEVEL_LABELS, TREND
 from indicators.progress import THRESHOLD_SETS
 from indicators.sdg import DIMENSIONS, SDG_GOALS
-from layouts import _data
-from layouts._components import dropdown_labels, source_credit, sync_url, url_store
-from layouts._download import download_panel, selection_store
-from layouts._matrix import (
+from layouts.parts.components import dropdown_labels, source_credit, sync_url, url_store
+from layouts.parts.download import download_panel, selection_store
+from layouts.parts.matrix import (
     PER_SDG,
     CellKey,
     CellText,
@@ -71,7 +71,7 @@ def export_selection(selection: MatrixSelection, kpi_ids: list[str]) -> dict[str
     years, the chosen level (plus the trend that stands in where that level has no goal)."""
     levels = [selection.level] if selection.level == TREND else [selection.level, TREND]
     return {
-        "areas": list(_data.AREA_ORDER),
+        "areas": list(service.AREA_ORDER),
         "kpis": kpi_ids,
         "genders": ["T"],
         "years": None,
@@ -87,32 +87,32 @@ def _cached_view_data(
     """The effective status of every cell, the texts of every indicator cell and the cells
     rendered, per data version, method and level (formatting the numbers of ~1 800 cells and
     rendering them is the costly part; filters only choose among them)."""
-    effective = effective_status(_data.status(threshold_set), level)
+    effective = effective_status(service.status(threshold_set), level)
     texts = cell_texts(
         effective,
-        _data.catalogue(),
+        service.catalogue(),
         _areas(),
         level=level,
-        goal_wordings={g.id: g.wording_sv for g in _data.goals()},
+        goal_wordings={g.id: g.wording_sv for g in service.goals()},
     )
     markup = cell_markup(
         texts,
-        _data.catalogue(),
+        service.catalogue(),
         _areas(),
         level=level,
         threshold_set=threshold_set,
-        references=_data.REFERENCE_AREAS,
+        references=service.REFERENCE_AREAS,
     )
     return effective, texts, markup
 
 
 def _areas() -> list[tuple[str, str]]:
-    return [(area_id, _data.area_title(area_id)) for area_id in _data.AREA_ORDER]
+    return [(area_id, service.area_title(area_id)) for area_id in service.AREA_ORDER]
 
 
 def build_view(selection: MatrixSelection) -> tuple[html.Div, html.Div, html.P, dict]:
     """(counts summary, matrix, fallback legend, export selection) for a selection."""
-    indicators = filter_indicators(_data.catalogue(), selection.sdgs, selection.dimensions)
+    indicators = filter_indicators(service.catalogue(), selection.sdgs, selection.dimensions)
     kpi_ids = [i.kpi_id for i in indicators]
     legend = fallback_legend(selection.level)
     export = export_selection(selection, kpi_ids)
@@ -124,7 +124,7 @@ def build_view(selection: MatrixSelection) -> tuple[html.Div, html.Div, html.P, 
         )
         return html.Div(), message, legend, export
     effective, texts, markup = _cached_view_data(
-        _data.version(), selection.threshold_set, selection.level
+        service.version(), selection.threshold_set, selection.level
     )
     effective = effective[effective["kpi_id"].isin(kpi_ids)]
     areas = _areas()
@@ -137,7 +137,7 @@ def build_view(selection: MatrixSelection) -> tuple[html.Div, html.Div, html.P, 
             areas,
             level=selection.level,
             threshold_set=selection.threshold_set,
-            reference_areas=_data.REFERENCE_AREAS,
+            reference_areas=service.REFERENCE_AREAS,
         )
         all_fallback = aggregates["n_fallback"] == aggregates["n_total"]
         summary = counts_summary(
@@ -153,7 +153,7 @@ def build_view(selection: MatrixSelection) -> tuple[html.Div, html.Div, html.P, 
             areas,
             level=selection.level,
             threshold_set=selection.threshold_set,
-            reference_areas=_data.REFERENCE_AREAS,
+            reference_areas=service.REFERENCE_AREAS,
             texts=texts,
             markup=markup,
         )
@@ -298,7 +298,7 @@ def layout(
             ),
             html.Div(matrix, id=MATRIX_ID),
             html.Div(id="oversikt-after-matrix", tabIndex="-1"),
-            source_credit(_data.data_status()),
+            source_credit(service.data_status()),
             selection_store(PAGE_ID, export),
             download_panel(PAGE_ID),
         ],

@@ -1,4 +1,10 @@
-"""Shared fixtures: a fresh database per test and the read-only reference folder."""
+"""Shared fixtures: a fresh database per test and the read-only reference folder.
+
+The tests are in tiers that mirror the source: ``tests/unit`` (pure functions, storage, ETL
+against a local HTTP server), ``tests/web`` (the Flask test client, page callbacks, gunicorn) and
+``tests/browser`` (real headless Chromium). Each test is marked with its tier, so
+``pytest -m unit`` or ``pytest -m "not browser"`` selects a tier.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,21 @@ import pytest
 
 from data.db import open_database
 
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.support.browser"]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SHARED_DIR = PROJECT_DIR.parent / "shared"
+TESTS_DIR = Path(__file__).resolve().parent
+TIERS = ("unit", "web", "browser")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test with the tier its folder names."""
+    for item in items:
+        relative = item.path.resolve().relative_to(TESTS_DIR)
+        tier = relative.parts[0] if len(relative.parts) > 1 else None
+        if tier in TIERS:
+            item.add_marker(getattr(pytest.mark, tier))
 
 
 @pytest.fixture
@@ -43,7 +60,7 @@ def demo_app(tmp_path_factory):
     """The Dash app on a database filled with the demo data and the goal catalogue.
 
     One app per test session (Dash Pages registers pages globally); tests that need other data
-    swap the engine with ``layouts._data.set_engine`` and restore it.
+    swap the engine with ``layouts.service.set_engine`` and restore it.
     """
     from app import create_app
 

@@ -1,0 +1,229 @@
+"""Shared pieces of every page: banners, source credit, status badges, tables, URL sync."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+from dash import Input, Output, clientside_callback, dcc, html
+
+from data.queries import DataStatus
+from indicators.formatting import format_date
+from indicators.progress import STATUS_STYLE, Status
+from indicators.ranking import THIRD_STYLE
+
+KOLADA_CREDIT = "Källa: Kolada"
+DEMO_TEXT = "Värdena är genererade exempel, inte Koladas statistik."
+REFRESH_COMMAND = "python -m etl refresh"
+
+
+def demo_banner(status: DataStatus) -> html.Div | None:
+    """An unmissable banner while the database holds the bundled demo data."""
+    if not status.is_demo:
+        return None
+    return html.Div(
+        [
+            html.Strong("Demodata. "),
+            DEMO_TEXT,
+            " Hämta riktiga värden med ",
+            html.Code(REFRESH_COMMAND),
+            ".",
+        ],
+        className="demo-banner",
+        role="alert",
+        id="demo-banner",
+    )
+
+
+def source_credit(status: DataStatus) -> html.P:
+    """ "Källa: Kolada" with the refresh date, or the demo notice."""
+    if status.is_demo:
+        text = "Demodata (genererade värden, inte från Kolada)."
+    elif status.last_success is not None:
+        text = f"{KOLADA_CREDIT}. Hämtat {format_date(status.last_success)}."
+    else:
+        text = f"{KOLADA_CREDIT}."
+    return html.P(text, className="source-credit")
+
+
+def status_badge(
+    status: Status | str, *, title: str | None = None, compact: bool = False, id=None
+) -> html.Span:
+    """A status shown with icon + text (never colour alone); ``title`` is the tooltip."""
+    style = STATUS_STYLE[Status(status)]
+    label = style.label_sv
+    children = [html.Span(style.icon, className="status-icon", **{"aria-hidden": "true"})]
+    if compact:
+        children.append(html.Span(label, className="visually-hidden"))
+    else:
+        children.append(html.Span(label, className="status-label"))
+    kwargs = {"id": id} if id is not None else {}
+    return html.Span(
+        children,
+        className="status-badge" + (" compact" if compact else ""),
+        title=title or label,
+        style={"backgroundColor": style.colour, "color": style.text_colour},
+        **kwargs,
+    )
+
+
+def status_legend() -> html.Ul:
+    """The statuses with icon, colour and label."""
+    return html.Ul(
+        [html.Li(status_badge(s)) for s in sorted(Status, key=lambda s: STATUS_STYLE[s].order)],
+        className="status-legend",
+        **{"aria-label": "Förklaring av statusar"},
+    )
+
+
+def third_badge(third: str | None, label: str) -> html.Span:
+    """Relative position (Kolada-style third) with icon + text, in its own palette."""
+    style = THIRD_STYLE.get(third or "", THIRD_STYLE["ingen riktning"])
+    return html.Span(
+        [html.Span(style.icon, **{"aria-hidden": "true"}), " ", label],
+        className="third-badge",
+        style={"backgroundColor": style.colour, "color": style.text_colour},
+    )
+
+
+def dropdown_labels(search: str = "Sök", no_match: str = "Inget matchar") -> dict[str, str]:
+    """Swedish texts for a ``dcc.Dropdown``'s ``labels``.
+
+    No count beside the chosen names in a multi-select: Dash reads the count before the names,
+    so a visible count makes the accessible name differ from the visible text (WCAG 2.5.3).
+    """
+    return {
+        "select_all": "Markera alla",
+        "deselect_all": "Avmarkera alla",
+        "selected_count": "",
+        "search": search,
+        "clear_search": "Rensa sökningen",
+        "clear_selection": "Rensa valet",
+        "no_options_found": no_match,
+    }
+
+
+def municipality_picker(
+    component_id: str,
+    options: Sequence[dict],
+    value: Sequence[str],
+    *,
+    placeholder: str = "Välj kommuner …",
+    labels: dict[str, str] | None = None,
+    class_name: str = "control",
+) -> html.Div:
+    """A labelled multi-select of municipalities, with the note that Region Dalarna and Riket
+    are always shown beside them."""
+    return html.Div(
+        [
+            html.Label("Kommuner", htmlFor=component_id, className="control-label"),
+            dcc.Dropdown(
+                id=component_id,
+                options=list(options),
+                value=list(value),
+                multi=True,
+                placeholder=placeholder,
+                labels=labels or dropdown_labels("Sök kommun", "Ingen kommun matchar"),
+            ),
+            html.Span("Region Dalarna och Riket visas alltid som jämförelse.", className="note"),
+        ],
+        className=class_name,
+    )
+
+
+Column = tuple[str, str, Callable[[object], str] | None]  # (field, header, formatter)
+
+
+def data_table(
+    frame: pd.DataFrame, columns: Sequence[Column], *, caption: str, id=None, max_rows=None
+) -> html.Table:
+    """An accessible HTML table (caption, header cells with scope) – the table alternative
+    to a chart."""
+    header = html.Thead(html.Tr([html.Th(label, scope="col") for _, label, _ in columns]))
+    rows = []
+    records = frame.to_dict("records")
+    if max_rows is not None:
+        records = records[:max_rows]
+    for record in records:
+        cells = []
+        for field, _, formatter in columns:
+            value = record.get(field)
+            cells.append(html.Td(formatter(value) if formatter else _plain(value)))
+        rows.append(html.Tr(cells))
+    kwargs = {"id": id} if id is not None else {}
+    return html.Table(
+        [html.Caption(caption), header, html.Tbody(rows)], className="data-table", **kwargs
+    )
+
+
+def _plain(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    return str(value)
+
+
+def sync_url(store_id: str, params: Sequence[tuple[str, str]]) -> None:
+    """Mirror controls in the address bar so that reload, back and shared links restore a view.
+
+    ``params`` pairs a component id (its ``value``) with a query parameter name. Lists are
+    joined with commas (an empty list as an empty parameter); empty values are left out; other
+    parameters in the address (e.g. ``visa=presentation``) are kept. The first sync after
+    arriving on a page replaces the history entry, later ones push a new one.
+    """
+    names = json.dumps([name for _, name in params])
+    store = json.dumps(store_id)
+    clientside_callback(
+        f"""
+        function() {{
+            const names = {names};
+            const query = new URLSearchParams();
+            for (let i = 0; i < names.length; i++) {{
+                const v = arguments[i];
+                if (v === null || v === undefined || v === '') continue;
+                if (Array.isArray(v)) {{
+                    // An emptied list is kept as "name=" so that a reload keeps it empty.
+                    query.set(names[i], v.join(','));
+                }} else {{
+                    query.set(names[i], String(v));
+                }}
+            }}
+            // Parameters that belong to the whole app (e.g. presentation mode) survive.
+            const current = new URLSearchParams(window.location.search);
+            for (const [name, value] of current.entries()) {{
+                if (!names.includes(name) && !query.has(name)) query.set(name, value);
+            }}
+            const text = query.toString();
+            const search = text ? '?' + text : '';
+            const synced = window.__urlSync || (window.__urlSync = {{}});
+            if (search !== window.location.search) {{
+                const url = window.location.pathname + search;
+                // The first sync after arriving on a page completes its address; later
+                // changes are steps the back button can return to.
+                if (synced[{store}] !== window.location.pathname) {{
+                    window.history.replaceState(window.history.state, '', url);
+                }} else {{
+                    window.history.pushState(window.history.state, '', url);
+                }}
+            }}
+            synced[{store}] = window.location.pathname;
+            return search;
+        }}
+        """,
+        Output(store_id, "data"),
+        [Input(component_id, "value") for component_id, _ in params],
+    )
+
+
+def parse_list(text: str | None, allowed: Sequence[str] | None = None) -> list[str]:
+    """A comma-separated query parameter as a list, keeping only allowed values."""
+    if not text:
+        return []
+    items = [item.strip() for item in str(text).split(",") if item.strip()]
+    if allowed is not None:
+        items = [item for item in items if item in allowed]
+    return items
+
+
+def url_store(store_id: str) -> dcc.Store:
+    return dcc.Store(id=store_id)

@@ -1,0 +1,504 @@
+"""Plotly figures for an indicator: its time series with goal lines, and the municipalities'
+ranking in the newest year.
+
+Pure builders: tidy DataFrames and options in, a ``go.Figure`` out; nothing here reads the
+database. Every figure uses Swedish number formatting (``layout.separators``) and preformatted
+hover texts, shows gaps as gaps and tells lines apart by marker symbol or dash, not only by
+colour.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from data.areas import REGION_DALARNA, RIKET
+from indicators.follow_up import GOAL_LEVELS, LEVEL_LABELS
+from indicators.formatting import PLOTLY_SEPARATORS, format_number, format_signed
+from indicators.ranking import NO_VALUE, THIRD_STYLE
+
+#: Okabe–Ito colours for the chosen municipalities (black is kept for Region Dalarna, and
+#: yellow is left out: too pale for a line on white).
+AREA_COLOURS: tuple[str, ...] = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+)
+#: Marker symbols for the municipalities, so lines differ by shape as well as by colour.
+#: "square" and "diamond" are kept for the reference areas.
+AREA_SYMBOLS: tuple[str, ...] = (
+    "circle",
+    "triangle-up",
+    "x",
+    "star",
+    "triangle-down",
+    "pentagon",
+    "cross",
+    "hexagon",
+    "triangle-left",
+    "hourglass",
+    "triangle-right",
+    "star-triangle-up",
+    "bowtie",
+    "hexagram",
+    "star-diamond",
+)
+
+
+@dataclass(frozen=True)
+class LineStyle:
+    """How one area's series is drawn."""
+
+    colour: str
+    symbol: str
+    width: float
+
+
+#: Region Dalarna and Riket: black and grey, thicker, with their own marker shapes.
+REFERENCE_STYLES: dict[str, LineStyle] = {
+    REGION_DALARNA: LineStyle("#000000", "square", 3.0),
+    RIKET: LineStyle("#767676", "diamond", 3.0),
+}
+#: One dash style per goal level; area series are always solid.
+LEVEL_DASH: dict[str, str] = {
+    "lokal": "dot",
+    "regional": "dashdot",
+    "nationell": "dash",
+    "global": "longdash",
+}
+#: Colour of a goal line that is the same for every area shown.
+SHARED_GOAL_COLOUR = "#444444"
+GENDER_LABELS: dict[str, str] = {"T": "totalt", "K": "kvinnor", "M": "män"}
+OPERATOR_SIGNS: dict[str, str] = {"<=": "≤", ">=": "≥"}
+DIRECTION_WORDS: dict[str, str] = {"up": "ska öka", "down": "ska minska"}
+BAND_FILL_ALPHA = 0.12
+HOVER_WIDTH = 70
+FONT_FAMILY = '"Segoe UI", "Helvetica Neue", Arial, "DejaVu Sans", sans-serif'
+
+
+def area_style(area_id: str, index: int) -> LineStyle:
+    """The style of an area's line: the reference style for Region Dalarna and Riket, else the
+    ``index``-th municipality colour and marker."""
+    if area_id in REFERENCE_STYLES:
+        return REFERENCE_STYLES[area_id]
+    return LineStyle(
+        AREA_COLOURS[index % len(AREA_COLOURS)], AREA_SYMBOLS[index % len(AREA_SYMBOLS)], 2.0
+    )
+
+
+def area_styles(area_ids: Sequence[str]) -> dict[str, LineStyle]:
+    """Styles for the areas in display order (municipalities numbered in that order)."""
+    styles: dict[str, LineStyle] = {}
+    index = 0
+    for area_id in area_ids:
+        styles[area_id] = area_style(area_id, index)
+        if area_id not in REFERENCE_STYLES:
+            index += 1
+    return styles
+
+
+def series_name(area_title: str, gender: str, genders: Sequence[str]) -> str:
+    """A line's legend name: the area, with the gender when it is not the total alone."""
+    if gender == "T" and list(genders) == ["T"]:
+        return area_title
+    return f"{area_title} – {GENDER_LABELS.get(gender, gender)}"
+
+
+def _number(value: float | None) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def _percent(fraction: float) -> str:
+    decimals = 0 if float(fraction * 100).is_integer() else 1
+    return f"{format_signed(fraction * 100, decimals)} %"
+
+
+def goal_number(value: float, decimals: int = 1) -> str:
+    """A goal's number with no more decimals than it has (40 → "40", 1.25 → "1,25"), but at
+    least as many as it needs up to three (or the indicator's own, if more)."""
+    for places in range(0, max(decimals, 3) + 1):
+        if math.isclose(round(value, places), value, abs_tol=1e-12):
+            return format_number(value, places)
+    return format_number(value, max(decimals, 3))
+
+
+def goal_summary(goal, decimals: int = 1) -> str:
+    """A goal in a few words: "≤ 1,25 till 2045", "−70 % från 1990 till 2030",
+    "mellan 40 och 60", "ska minska till 2030"."""
+    until = f" till {goal.target_year}" if goal.target_year is not None else ""
+    if goal.kind == "absolute":
+        sign = OPERATOR_SIGNS.get(goal.operator or "", "")
+        value = goal_number(goal.target_value, decimals)
+        return f"{sign} {value}{until}".strip()
+    if goal.kind == "relative":
+        since = f" från {goal.base_year}" if goal.base_year is not None else ""
+        return f"{_percent(goal.relative_change)}{since}{until}"
+    if goal.kind == "band":
+        low = goal_number(goal.band_low, decimals)
+        high = goal_number(goal.band_high, decimals)
+        return f"mellan {low} och {high}{until}"
+    word = DIRECTION_WORDS.get(goal.direction or "", "riktning")
+    return f"{word}{until}"
+
+
+def _hover_text(text: str) -> str:
+    """Escaped and wrapped for a Plotly hover label."""
+    lines = textwrap.wrap(text, HOVER_WIDTH) or [""]
+    return "<br>".join(html.escape(line) for line in lines)
+
+
+def _year_range(frames: Iterable[pd.DataFrame]) -> list[int]:
+    years = [int(y) for frame in frames if not frame.empty for y in frame["year"]]
+    if not years:
+        return []
+    return list(range(min(years), max(years) + 1))
+
+
+def complete_years(frame: pd.DataFrame, years: Sequence[int]) -> list[float | None]:
+    """A series' values for every year in ``years``: ``None`` where a year has no row or no
+    value, so that the line breaks there (with ``connectgaps=False``)."""
+    by_year = {int(y): _number(v) for y, v in zip(frame["year"], frame["value"], strict=True)}
+    return [by_year.get(int(year)) for year in years]
+
+
+def _base_layout(figure: go.Figure, *, title: str) -> None:
+    figure.update_layout(
+        title={"text": html.escape(title), "x": 0, "xanchor": "left", "font": {"size": 17}},
+        separators=PLOTLY_SEPARATORS,
+        font={"family": FONT_FAMILY, "size": 13, "color": "#1a1a1a"},
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+        hoverlabel={"align": "left", "namelength": -1},
+    )
+    figure.update_xaxes(showgrid=False, linecolor="#767676", ticks="outside")
+    figure.update_yaxes(gridcolor="#e3e3e3", zerolinecolor="#bdbdbd", linecolor="#767676")
+
+
+def series_figure(
+    observations: pd.DataFrame,
+    *,
+    title: str,
+    unit: str,
+    decimals: int,
+    area_ids: Sequence[str],
+    area_titles: Mapping[str, str],
+    genders: Sequence[str] = ("T",),
+    goal_lines: pd.DataFrame | None = None,
+    goals: Mapping[str, object] | None = None,
+    levels: Sequence[str] = GOAL_LEVELS,
+) -> go.Figure:
+    """One indicator's time series: a line per area and gender, goal lines per level.
+
+    ``observations`` is a tidy table (area_id, year, gender, value) of one KPI. Each line runs
+    over every year from the first to the last year of the whole chart, with ``None`` where a
+    value is missing, so that gaps show. ``goal_lines`` is
+    :func:`indicators.follow_up.goal_line_table`'s output and ``goals`` maps its goal ids to
+    goal records (wording, source, target); only goals of ``levels`` are drawn, each level with
+    its own dash style and legend group.
+    """
+    figure = go.Figure()
+    _base_layout(figure, title=title)
+    shown_lines = pd.DataFrame(columns=["level", "year"])
+    if goal_lines is not None and not goal_lines.empty:
+        shown_lines = goal_lines[goal_lines["level"].isin(list(levels))]
+    years = _year_range([observations, shown_lines])
+    styles = area_styles(area_ids)
+    for area_id in area_ids:
+        style = styles[area_id]
+        for gender in genders:
+            rows = observations[
+                (observations["area_id"] == area_id) & (observations["gender"] == gender)
+            ]
+            values = complete_years(rows, years)
+            name = series_name(area_titles.get(area_id, area_id), gender, genders)
+            open_marker = gender == "M"
+            figure.add_trace(
+                go.Scatter(
+                    x=years,
+                    y=values,
+                    name=name,
+                    mode="lines+markers",
+                    connectgaps=False,
+                    line={"color": style.colour, "width": style.width, "dash": "solid"},
+                    marker={
+                        "symbol": style.symbol + ("-open" if open_marker else ""),
+                        "size": 8,
+                        "color": style.colour,
+                        "line": {"width": 1.5, "color": style.colour},
+                    },
+                    customdata=[[name, format_number(v, decimals)] for v in values],
+                    hovertemplate="%{customdata[0]}<br>%{x}: %{customdata[1]}"
+                    + (f" {html.escape(unit)}" if unit else "")
+                    + "<extra></extra>",
+                    legendgroup="omraden",
+                    legendgrouptitle_text="Områden",
+                )
+            )
+    if not shown_lines.empty:
+        _add_goal_lines(figure, shown_lines, goals or {}, styles, area_titles, decimals, unit)
+    figure.update_layout(
+        xaxis={"title": {"text": "År"}, "tickformat": "d", "dtick": _year_step(years)},
+        yaxis={"title": {"text": html.escape(unit)}, "rangemode": _range_mode(observations)},
+        legend={
+            "groupclick": "toggleitem",
+            "traceorder": "grouped",
+            "tracegroupgap": 12,
+            "font": {"size": 12},
+        },
+        margin={"l": 70, "r": 20, "t": 60, "b": 60},
+        height=520,
+    )
+    if not years:
+        figure.add_annotation(
+            text="Inga värden för det valda urvalet",
+            showarrow=False,
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+        )
+    return figure
+
+
+def _year_step(years: Sequence[int]) -> int:
+    span = (max(years) - min(years)) if years else 0
+    return 1 if span <= 16 else (2 if span <= 32 else 5)
+
+
+def _range_mode(observations: pd.DataFrame) -> str:
+    values = observations["value"].dropna() if not observations.empty else pd.Series([])
+    return "tozero" if values.empty or values.min() >= 0 else "normal"
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {alpha})"
+
+
+def _paths(lines: pd.DataFrame) -> dict[str, tuple]:
+    """Per area, the goal's lines as comparable tuples (to see if all areas share them)."""
+    result: dict[str, tuple] = {}
+    for area_id, group in lines.groupby("area_id", sort=False):
+        result[area_id] = tuple(
+            (line, int(year), round(float(value), 9))
+            for line, year, value in zip(group["line"], group["year"], group["value"], strict=True)
+        )
+    return result
+
+
+def _add_goal_lines(
+    figure: go.Figure,
+    lines: pd.DataFrame,
+    goals: Mapping[str, object],
+    styles: Mapping[str, LineStyle],
+    area_titles: Mapping[str, str],
+    decimals: int,
+    unit: str,
+) -> None:
+    """Goal lines grouped by level (in :data:`GOAL_LEVELS` order), one legend group each."""
+    for level in GOAL_LEVELS:
+        level_lines = lines[lines["level"] == level]
+        for goal_id, goal_rows in level_lines.groupby("goal_id", sort=True):
+            goal = goals.get(goal_id)
+            summary = goal_summary(goal, decimals) if goal is not None else str(goal_id)
+            paths = _paths(goal_rows)
+            shared = len(paths) > 1 and len(set(paths.values())) == 1
+            area_ids = [next(iter(paths))] if shared else list(paths)
+            for area_id in area_ids:
+                rows = goal_rows[goal_rows["area_id"] == area_id]
+                colour = SHARED_GOAL_COLOUR if shared else styles[area_id].colour
+                if shared or len(styles) == 1:
+                    name = summary
+                else:
+                    name = f"{summary} – {area_titles.get(area_id, area_id)}"
+                hover = _goal_hover(goal, level, summary, unit)
+                for line_name, path in rows.groupby("line", sort=False):
+                    is_band_high = line_name == "band, högsta"
+                    is_band = line_name.startswith("band")
+                    trace_name = name + (" (intervall)" if is_band else "")
+                    values = [float(v) for v in path["value"]]
+                    figure.add_trace(
+                        go.Scatter(
+                            x=[int(y) for y in path["year"]],
+                            y=values,
+                            name=trace_name,
+                            mode="lines",
+                            line={"color": colour, "width": 2, "dash": LEVEL_DASH[level]},
+                            fill="tonexty" if is_band_high else None,
+                            fillcolor=_rgba(colour, BAND_FILL_ALPHA) if is_band_high else None,
+                            showlegend=not (is_band and not is_band_high),
+                            legendgroup=f"mal-{level}",
+                            legendgrouptitle_text=LEVEL_LABELS[level],
+                            customdata=[[format_number(v, decimals)] for v in values],
+                            hovertemplate=hover,
+                            meta={"level": level, "goal_id": goal_id, "line": line_name},
+                        )
+                    )
+
+
+def _goal_hover(goal, level: str, summary: str, unit: str) -> str:
+    parts = [f"<b>{html.escape(LEVEL_LABELS[level])}: {html.escape(summary)}</b>"]
+    if goal is not None:
+        parts.append(_hover_text(goal.wording_sv))
+        parts.append(_hover_text(f"Källa: {goal.source_document}"))
+    value = "%{customdata[0]}" + (f" {html.escape(unit)}" if unit else "")
+    parts.append(f"Mållinje %{{x}}: {value}")
+    return "<br>".join(parts) + "<extra></extra>"
+
+
+# --- ranking ---------------------------------------------------------------------------------
+
+#: How the reference areas are marked in the ranking chart.
+REFERENCE_RULES: dict[str, tuple[str, str]] = {
+    REGION_DALARNA: ("#000000", "dash"),
+    RIKET: ("#595959", "dot"),
+}
+
+DIRECTION_RANK_TEXT: dict[str, str] = {
+    "up": "högst värde först (högre är bättre)",
+    "down": "lägst värde först (lägre är bättre)",
+    "none": "högst värde först (ingen önskad riktning)",
+}
+
+
+def rank_label(rank: int | None, area_title: str) -> str:
+    return f"{rank}. {area_title}" if rank is not None else area_title
+
+
+def ranking_figure(
+    ranks: pd.DataFrame,
+    *,
+    title: str,
+    unit: str,
+    decimals: int,
+    area_titles: Mapping[str, str],
+    references: Mapping[str, float | None] | None = None,
+) -> go.Figure:
+    """The municipalities as horizontal bars, best at the top, coloured by relative position.
+
+    ``ranks`` is :func:`indicators.follow_up.rank_table`'s output (best first, areas without
+    a value last). Each bar's text carries the third's icon and the value; ``references``
+    (Region Dalarna, Riket → value) are drawn as vertical rules.
+    """
+    figure = go.Figure()
+    _base_layout(figure, title=title)
+    labels = [
+        rank_label(None if pd.isna(r) else int(r), area_titles.get(a, a))
+        for a, r in zip(ranks["area_id"], ranks["rank"], strict=True)
+    ]
+    frame = ranks.assign(y=labels)
+    for third, style in sorted(THIRD_STYLE.items(), key=lambda item: item[1].order):
+        rows = frame[frame["label"] == third]
+        if rows.empty:
+            continue
+        if third == NO_VALUE:
+            figure.add_trace(
+                go.Scatter(
+                    x=[0] * len(rows),
+                    y=list(rows["y"]),
+                    mode="text",
+                    text=[f"{style.icon} saknar värde"] * len(rows),
+                    textposition="middle right",
+                    name=f"{style.icon} {style.label_sv}",
+                    hoverinfo="skip",
+                    showlegend=True,
+                )
+            )
+            continue
+        values = [_number(v) for v in rows["value"]]
+        texts = [f"{style.icon} {format_number(v, decimals)}" for v in values]
+        figure.add_trace(
+            go.Bar(
+                x=values,
+                y=list(rows["y"]),
+                orientation="h",
+                name=f"{style.icon} {style.label_sv}",
+                marker={"color": style.colour, "line": {"color": "#333333", "width": 0.5}},
+                text=texts,
+                textposition="outside",
+                cliponaxis=False,
+                textfont={"color": "#1a1a1a"},
+                customdata=[[label, text] for label, text in zip(rows["y"], texts, strict=True)],
+                hovertemplate="%{customdata[0]}: %{customdata[1]}"
+                + (f" {html.escape(unit)}" if unit else "")
+                + f"<br>{html.escape(style.label_sv)}<extra></extra>",
+            )
+        )
+    _add_reference_rules(figure, references or {}, area_titles, decimals)
+    figure.update_layout(
+        yaxis={
+            "categoryorder": "array",
+            "categoryarray": labels,
+            "autorange": "reversed",
+            "title": None,
+        },
+        xaxis={"title": {"text": html.escape(unit)}, "rangemode": "tozero"},
+        barmode="overlay",
+        bargap=0.25,
+        legend={"orientation": "h", "y": -0.18, "x": 0, "title": {"text": "Relativ position"}},
+        margin={"l": 150, "r": 70, "t": 95, "b": 90},
+        height=max(380, 40 + 30 * len(labels) + 170),
+    )
+    if frame.empty:
+        figure.add_annotation(
+            text="Inga kommunvärden att rangordna",
+            showarrow=False,
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+        )
+    return figure
+
+
+def _add_reference_rules(
+    figure: go.Figure,
+    references: Mapping[str, float | None],
+    area_titles: Mapping[str, str],
+    decimals: int,
+) -> None:
+    """Vertical rules for Region Dalarna and Riket, labelled above the plot: the lower value's
+    label to the left of its rule, the higher one's to the right, so that they do not overlap."""
+    present = sorted(
+        (value, area_id)
+        for area_id, value in ((a, _number(v)) for a, v in references.items())
+        if value is not None and area_id in REFERENCE_RULES
+    )
+    for index, (value, area_id) in enumerate(present):
+        colour, dash = REFERENCE_RULES[area_id]
+        figure.add_shape(
+            type="line",
+            x0=value,
+            x1=value,
+            xref="x",
+            y0=0,
+            y1=1,
+            yref="paper",
+            line={"color": colour, "dash": dash, "width": 2},
+        )
+        left = index == 0 and len(present) > 1
+        figure.add_annotation(
+            x=value,
+            xref="x",
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            xanchor="right" if left else "left",
+            showarrow=False,
+            text=f"{html.escape(area_titles.get(area_id, area_id))}: "
+            f"{format_number(value, decimals)}",
+            font={"color": colour, "size": 12},
+            name=f"referens-{area_id}",
+        )

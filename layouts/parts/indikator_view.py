@@ -1,0 +1,492 @@
+"""What the Indikator page shows for one selection: reading the address bar, the time series,
+goal-line, status and ranking tables, and the figures (built by :mod:`layouts.parts.figures`).
+
+Pure functions over the cached tables of :mod:`indicators.service`; the page module only lays them
+out and wires the controls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import html
+
+from data.areas import REGION_DALARNA, RIKET
+from indicators import service
+from indicators.catalogue import Indicator
+from indicators.follow_up import ALL_LEVELS, GOAL_LEVELS, LEVEL_LABELS, goal_line_table, rank_table
+from indicators.formatting import MISSING, format_number
+from indicators.progress import DEFAULT_THRESHOLD_SET, STATUS_STYLE, THRESHOLD_SETS, Status
+from indicators.ranking import THIRD_STYLE
+from layouts.parts.components import data_table, parse_list, status_badge
+from layouts.parts.figures import (
+    DIRECTION_RANK_TEXT,
+    GENDER_LABELS,
+    goal_summary,
+    ranking_figure,
+    series_figure,
+    series_name,
+)
+
+#: The gender choices: radio value → label. "K,M" shows women and men side by side.
+GENDER_CHOICES: dict[str, str] = {
+    "T": "Totalt",
+    "K": "Kvinnor",
+    "M": "Män",
+    "K,M": "Kvinnor och män",
+}
+
+# --- reading the address bar -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the page shows, as read from the address bar or the controls."""
+
+    areas: tuple[str, ...]
+    gender: str
+    levels: tuple[str, ...]
+    threshold_set: str
+
+    @property
+    def genders(self) -> tuple[str, ...]:
+        return tuple(self.gender.split(","))
+
+    @property
+    def shown_areas(self) -> tuple[str, ...]:
+        """The chosen municipalities (in display order), then Region Dalarna and Riket."""
+        chosen = [a for a in service.MUNICIPALITY_IDS if a in self.areas]
+        return (*chosen, *service.REFERENCE_AREAS)
+
+
+def goal_levels_of(kpi_id: str, goals: Sequence) -> tuple[str, ...]:
+    """The goal levels at which the indicator has at least one goal, in level order."""
+    present = {g.level for g in goals if g.kpi_id == kpi_id}
+    return tuple(level for level in GOAL_LEVELS if level in present)
+
+
+def gender_choice(text: str | None, divided: bool) -> str:
+    """The gender radio value for a ``kon`` parameter: T, K, M or K,M (T when undivided)."""
+    if not divided:
+        return "T"
+    chosen = parse_list(text, ("T", "K", "M"))
+    if "K" in chosen and "M" in chosen:
+        return "K,M"
+    return chosen[0] if chosen else "T"
+
+
+def read_selection(
+    indicator: Indicator,
+    goals: Sequence,
+    *,
+    omraden: str | list[str] | None = None,
+    kon: str | list[str] | None = None,
+    niva: str | list[str] | None = None,
+    metod: str | list[str] | None = None,
+) -> Selection:
+    """The selection a URL asks for, keeping only allowed values (defaults otherwise).
+
+    A parameter given twice arrives as a list and is read as one comma-separated value. Goal
+    levels default to every level with a goal, also when ``niva`` names none of them (e.g.
+    ``niva=trend`` from a page where it chooses the status level).
+    """
+    available = goal_levels_of(indicator.kpi_id, goals)
+    levels = parse_list(_joined(niva), available) or list(available)
+    threshold = _joined(metod)
+    return Selection(
+        areas=tuple(parse_list(_joined(omraden), service.MUNICIPALITY_IDS)),
+        gender=gender_choice(_joined(kon), indicator.is_divided_by_gender),
+        levels=tuple(levels),
+        threshold_set=threshold if threshold in THRESHOLD_SETS else DEFAULT_THRESHOLD_SET.name,
+    )
+
+
+def _joined(value: str | list[str] | None) -> str | None:
+    if isinstance(value, list):
+        return ",".join(str(item) for item in value)
+    return value
+
+
+def selection_record(kpi_id: str, selection: Selection) -> dict:
+    """The selection as the download panel expects it."""
+    return {
+        "areas": list(selection.shown_areas),
+        "kpis": [kpi_id],
+        "genders": list(selection.genders),
+        "years": None,
+        "levels": list(selection.levels),
+        "threshold_set": selection.threshold_set,
+    }
+
+
+# --- qualitative assessments ------------------------------------------------------------------
+
+
+def notes_areas(chosen: Sequence[str] | None) -> tuple[str, ...]:
+    """The areas whose assessments the page offers: the chosen municipalities (display order),
+    then Region Dalarna and Riket – the areas the page shows."""
+    chosen = chosen or ()
+    municipalities = [a for a in service.MUNICIPALITY_IDS if a in chosen]
+    return (*municipalities, *service.REFERENCE_AREAS)
+
+
+def notes_area(
+    chosen: Sequence[str] | None,
+    current: str | None = None,
+    offered_before: Sequence[str] | None = None,
+) -> str:
+    """The area whose assessments the page shows after the chosen municipalities changed.
+
+    The area shown so far (``current``) stays while the page still shows it, unless it was
+    only the fallback for a page without municipalities (``offered_before`` held none): then,
+    as when nothing was shown, the first chosen municipality, else Region Dalarna.
+    """
+    offered = notes_areas(chosen)
+    municipalities = [a for a in offered if a in service.MUNICIPALITY_IDS]
+    was_fallback = not any(a in service.MUNICIPALITY_IDS for a in offered_before or ())
+    stays = current in service.MUNICIPALITY_IDS or not was_fallback or not municipalities
+    if current is not None and current in offered and stays:
+        return current
+    return municipalities[0] if municipalities else offered[0]
+
+
+def notes_area_options(chosen: Sequence[str] | None) -> list[dict[str, str]]:
+    """The choice of area for the assessments: one option per area the page shows."""
+    return [{"label": service.area_title(a), "value": a} for a in notes_areas(chosen)]
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+
+def series_table(
+    observations: pd.DataFrame,
+    *,
+    area_ids: Sequence[str],
+    area_titles: Mapping[str, str],
+    genders: Sequence[str],
+    decimals: int,
+) -> tuple[pd.DataFrame, list]:
+    """The time series as a table: a row per year, a column per area (and gender); Swedish
+    numbers and "–" for missing values. Returns the frame and ``data_table`` columns."""
+    years: list[int] = []
+    if not observations.empty:
+        years = list(range(int(observations["year"].min()), int(observations["year"].max()) + 1))
+    frame = pd.DataFrame({"year": years})
+    columns: list = [("year", "År", None)]
+    for i, (area_id, gender) in enumerate((a, g) for a in area_ids for g in genders):
+        rows = observations[
+            (observations["area_id"] == area_id) & (observations["gender"] == gender)
+        ]
+        by_year = dict(zip(rows["year"].astype(int), rows["value"], strict=True))
+        field = f"s{i}"
+        frame[field] = [format_number(by_year.get(y), decimals) for y in years]
+        columns.append(
+            (field, series_name(area_titles.get(area_id, area_id), gender, genders), None)
+        )
+    return frame, columns
+
+
+def goal_table(
+    goals: Sequence,
+    lines: pd.DataFrame,
+    *,
+    levels: Sequence[str],
+    area_ids: Sequence[str],
+    area_titles: Mapping[str, str],
+    decimals: int,
+) -> pd.DataFrame:
+    """The goal lines as a table: per goal and area the line's start and end (or why there is
+    no line). Columns: level, goal, area, start, end, source."""
+    rows: list[dict] = []
+    for level in GOAL_LEVELS:
+        if level not in levels:
+            continue
+        for goal in sorted((g for g in goals if g.level == level), key=lambda g: g.id):
+            for area_id in area_ids:
+                if not goal.applies_to(area_id):
+                    continue
+                path = lines[(lines["goal_id"] == goal.id) & (lines["area_id"] == area_id)]
+                if path.empty:
+                    start = (
+                        "Riktningsmål – ingen mållinje"
+                        if goal.kind == "direction"
+                        else ("Ingen mållinje (basvärde saknas)")
+                    )
+                    end = MISSING
+                elif goal.kind == "band":
+                    start = f"{path['year'].min()}–{path['year'].max()}"
+                    end = goal_summary(goal, decimals)
+                else:
+                    first, last = path.iloc[0], path.iloc[-1]
+                    start = f"{int(first['year'])}: {format_number(first['value'], decimals)}"
+                    end = f"{int(last['year'])}: {format_number(last['value'], decimals)}"
+                rows.append(
+                    {
+                        "level": LEVEL_LABELS[level],
+                        "goal": goal_summary(goal, decimals),
+                        "area": area_titles.get(area_id, area_id),
+                        "start": start,
+                        "end": end,
+                        "source": goal.source_document,
+                    }
+                )
+    return pd.DataFrame(rows, columns=["level", "goal", "area", "start", "end", "source"])
+
+
+GOAL_TABLE_COLUMNS = [
+    ("level", "Nivå", None),
+    ("goal", "Mål", None),
+    ("area", "Område", None),
+    ("start", "Mållinjen börjar (år: värde)", None),
+    ("end", "Mållinjen slutar (år: värde)", None),
+    ("source", "Källa", None),
+]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The municipalities ranked in one year, and the reference areas' values that year."""
+
+    year: int | None
+    gender: str
+    ranks: pd.DataFrame
+    references: dict[str, float | None]
+
+
+def ranking_of(observations: pd.DataFrame, indicator: Indicator, gender: str = "T") -> Ranking:
+    """Rank the 15 municipalities in the newest year in which any of them has a value."""
+    series = observations[(observations["gender"] == gender) & observations["value"].notna()]
+    municipal = series[series["area_id"].isin(service.MUNICIPALITY_IDS)]
+    if municipal.empty:
+        return Ranking(None, gender, rank_table({}, indicator.direction), {})
+    year = int(municipal["year"].max())
+    in_year = series[series["year"] == year]
+    values = dict(zip(in_year["area_id"], in_year["value"], strict=True))
+    ranks = rank_table({a: values.get(a) for a in service.MUNICIPALITY_IDS}, indicator.direction)
+    references = {a: values.get(a) for a in (REGION_DALARNA, RIKET)}
+    return Ranking(year, gender, ranks, references)
+
+
+def ranking_table(ranking: Ranking, area_titles: Mapping[str, str], decimals: int) -> pd.DataFrame:
+    """The ranking as a table, references last. Columns: rank, area, value, position."""
+    rows = []
+    for record in ranking.ranks.to_dict("records"):
+        style = THIRD_STYLE.get(record["label"], THIRD_STYLE["saknar värde"])
+        rows.append(
+            {
+                "rank": MISSING if pd.isna(record["rank"]) else str(int(record["rank"])),
+                "area": area_titles.get(record["area_id"], record["area_id"]),
+                "value": format_number(record["value"], decimals),
+                "position": f"{style.icon} {style.label_sv}",
+            }
+        )
+    for area_id, value in ranking.references.items():
+        rows.append(
+            {
+                "rank": "Jämförelse",
+                "area": area_titles.get(area_id, area_id),
+                "value": format_number(value, decimals),
+                "position": MISSING,
+            }
+        )
+    return pd.DataFrame(rows, columns=["rank", "area", "value", "position"])
+
+
+RANKING_TABLE_COLUMNS = [
+    ("rank", "Placering", None),
+    ("area", "Område", None),
+    ("value", "Värde", None),
+    ("position", "Relativ position", None),
+]
+
+
+def status_tooltip(row: Mapping, goal, decimals: int) -> str:
+    """The numbers behind a status badge, in words."""
+    label = STATUS_STYLE[Status(row["status"])].label_sv
+    parts = [f"{LEVEL_LABELS[row['level']]}: {label}."]
+    if goal is not None:
+        parts.append(f"Mål: {goal_summary(goal, decimals)} ({goal.source_document}).")
+    if not pd.isna(row.get("latest_year")):
+        parts.append(
+            f"Senaste värde {int(row['latest_year'])}: "
+            f"{format_number(row['latest_value'], decimals)}."
+        )
+    if row.get("reason"):
+        parts.append(str(row["reason"]))
+    return " ".join(parts)
+
+
+def status_matrix(
+    status: pd.DataFrame,
+    goals: Mapping[str, object],
+    *,
+    area_ids: Sequence[str],
+    area_titles: Mapping[str, str],
+    genders: Sequence[str],
+    decimals: int,
+) -> html.Table:
+    """A table area (× gender) × level with a status badge per cell; "Inget mål" where no goal
+    of the level applies."""
+    header = html.Thead(
+        html.Tr(
+            [html.Th("Område", scope="col")]
+            + [html.Th(LEVEL_LABELS[level], scope="col") for level in ALL_LEVELS]
+        )
+    )
+    cells = {(r["area_id"], r["gender"], r["level"]): r for r in status.to_dict("records")}
+    body = []
+    for area_id in area_ids:
+        for gender in genders:
+            name = series_name(area_titles.get(area_id, area_id), gender, genders)
+            row = [html.Th(name, scope="row")]
+            for level in ALL_LEVELS:
+                record = cells.get((area_id, gender, level))
+                if record is None:
+                    row.append(html.Td(html.Span("Inget mål", className="no-goal")))
+                    continue
+                goal = goals.get(record["goal_id"]) if record["goal_id"] else None
+                row.append(
+                    html.Td(
+                        status_badge(record["status"], title=status_tooltip(record, goal, decimals))
+                    )
+                )
+            body.append(html.Tr(row))
+    return html.Table(
+        [
+            html.Caption("Status per område och nivå (håll muspekaren över för siffrorna)"),
+            header,
+            html.Tbody(body),
+        ],
+        className="data-table status-matrix",
+    )
+
+
+# --- the page's content for one selection ----------------------------------------------------
+
+
+@dataclass
+class IndicatorView:
+    """Everything that changes with the selection."""
+
+    series_figure: go.Figure
+    series_tables: list
+    status: html.Table
+    ranking_heading: str
+    ranking_figure: go.Figure
+    ranking_table: html.Table
+    selection: dict
+
+
+def _titles() -> dict[str, str]:
+    return {area_id: service.area_title(area_id) for area_id in service.AREA_ORDER}
+
+
+def _gender_phrase(genders: Sequence[str]) -> str:
+    return " och ".join(GENDER_LABELS[g] for g in genders)
+
+
+def build_view(indicator: Indicator, selection: Selection) -> IndicatorView:
+    """Figures and tables for one selection (what the layout shows first and the callback
+    returns on every change)."""
+    titles = _titles()
+    genders = selection.genders
+    area_ids = selection.shown_areas
+    kpi_obs = service.kpi_observations(indicator.kpi_id)
+    shown = kpi_obs[kpi_obs["area_id"].isin(area_ids) & kpi_obs["gender"].isin(genders)]
+    kpi_goals = [g for g in service.goals() if g.kpi_id == indicator.kpi_id]
+    goals_by_id = {g.id: g for g in kpi_goals}
+    lines = goal_line_table(
+        kpi_obs, [g for g in kpi_goals if g.level in selection.levels], area_ids=area_ids
+    )
+    years = shown.dropna(subset=["value"])["year"]
+    period = f", {years.min()}–{years.max()}" if not years.empty else ""
+    title = f"{indicator.label} ({_gender_phrase(genders)}){period}"
+    figure = series_figure(
+        shown,
+        title=title,
+        unit=indicator.unit,
+        decimals=indicator.decimals,
+        area_ids=area_ids,
+        area_titles=titles,
+        genders=genders,
+        goal_lines=lines,
+        goals=goals_by_id,
+        levels=selection.levels,
+    )
+    frame, columns = series_table(
+        shown, area_ids=area_ids, area_titles=titles, genders=genders, decimals=indicator.decimals
+    )
+    goals_frame = goal_table(
+        kpi_goals,
+        lines,
+        levels=selection.levels,
+        area_ids=area_ids,
+        area_titles=titles,
+        decimals=indicator.decimals,
+    )
+    series_tables: list = [
+        html.Div(
+            data_table(
+                frame,
+                columns,
+                caption=f"{indicator.label} per år ({indicator.unit}); – betyder att värde saknas",
+                id="indikator-series-data",
+            ),
+            className="table-scroll",
+        )
+    ]
+    if goals_frame.empty:
+        series_tables.append(html.P("Inga mållinjer för de valda nivåerna.", className="note"))
+    else:
+        series_tables.append(
+            html.Div(
+                data_table(goals_frame, GOAL_TABLE_COLUMNS, caption="Mållinjer"),
+                className="table-scroll",
+            )
+        )
+
+    status = service.status(selection.threshold_set, genders)
+    status = status[(status["kpi_id"] == indicator.kpi_id) & status["area_id"].isin(area_ids)]
+    matrix = status_matrix(
+        status,
+        goals_by_id,
+        area_ids=area_ids,
+        area_titles=titles,
+        genders=genders,
+        decimals=indicator.decimals,
+    )
+
+    rank_gender = genders[0] if len(genders) == 1 else "T"
+    ranking = ranking_of(kpi_obs, indicator, rank_gender)
+    if ranking.year is None:
+        heading = "Rangordning av Dalarnas kommuner – inga värden"
+    else:
+        heading = f"Rangordning av Dalarnas kommuner {ranking.year}"
+    rank_title = (
+        f"{indicator.label} {ranking.year or ''} ({GENDER_LABELS[rank_gender]}): "
+        f"{DIRECTION_RANK_TEXT[indicator.direction]}"
+    )
+    rank_figure = ranking_figure(
+        ranking.ranks,
+        title=rank_title,
+        unit=indicator.unit,
+        decimals=indicator.decimals,
+        area_titles=titles,
+        references=ranking.references,
+    )
+    rank_frame = ranking_table(ranking, titles, indicator.decimals)
+    rank_caption = f"{rank_title} ({indicator.unit})"
+    return IndicatorView(
+        series_figure=figure,
+        series_tables=series_tables,
+        status=matrix,
+        ranking_heading=heading,
+        ranking_figure=rank_figure,
+        ranking_table=data_table(
+            rank_frame, RANKING_TABLE_COLUMNS, caption=rank_caption, id="indikator-ranking-data"
+        ),
+        selection=selection_record(indicator.kpi_id, selection),
+    )

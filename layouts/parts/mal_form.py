@@ -1,0 +1,358 @@
+"""The Mål page's goal form and file actions: form values ↔ goal CSV rows, checked by the goal
+CSV's own rules (:func:`data.goals.parse_goal_rows`, so the form and the import say the same),
+adding, changing and removing users' goals, and importing and exporting the goal CSV.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import logging
+import re
+import tempfile
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from data.areas import REGION_DALARNA
+from data.goals import (
+    COLUMNS,
+    MAX_ID_LENGTH,
+    ORIGIN_USER,
+    CatalogueGoalError,
+    DuplicateGoalError,
+    GoalError,
+    GoalFileError,
+    GoalProblem,
+    GoalRecord,
+    InvalidGoalError,
+    UnknownGoalError,
+    add_goal,
+    export_goals_csv,
+    get_goal,
+    import_goals_csv,
+    list_goals,
+    parse_decimal,
+    parse_goal_rows,
+    remove_goal,
+    update_goal,
+)
+from indicators import service
+from layouts.parts.mal_goals import OPERATOR_SIGNS, goal_number, goal_title, indicator_label
+
+log = logging.getLogger(__name__)
+
+FORM_SOURCE = "formuläret"
+
+#: Area choices beyond the 15 municipalities (for regional goals).
+REGION_AND_MUNICIPALITIES = "0020+kommuner"
+
+#: The form's fields: CSV column names, except ``area`` (one choice → ``areas``) and
+#: ``relative_change`` (entered in per cent).
+FORM_FIELDS: tuple[str, ...] = (
+    "id",
+    "area",
+    "kpi_id",
+    "level",
+    "kind",
+    "operator",
+    "target_value",
+    "relative_change",
+    "band_low",
+    "band_high",
+    "direction",
+    "base_year",
+    "target_year",
+    "wording_sv",
+    "source_document",
+    "source_url",
+    "adopted_year",
+)
+#: The form field that shows a problem in a CSV column.
+FIELD_OF_COLUMN: dict[str, str] = {"areas": "area"}
+#: Which fields each kind uses (the others are hidden and not saved).
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    "absolute": ("operator", "target_value", "base_year"),
+    "relative": ("relative_change", "base_year"),
+    "band": ("band_low", "band_high"),
+    "direction": ("direction",),
+}
+KIND_SPECIFIC = tuple(sorted({name for names in KIND_FIELDS.values() for name in names}))
+
+# --------------------------------------------------------------------------- the form
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens ("Växthusgasutsläpp per invånare" →
+    "vaxthusgasutslapp-per-invanare")."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def default_goal_id(area: str | None, kpi_id: str | None, target_year: Any) -> str:
+    """An id from the municipality, the indicator and the target year, e.g.
+    ``mora-vaxthusgasutslapp-per-invanare-2030`` (at most :data:`MAX_ID_LENGTH` characters)."""
+    area_id = REGION_DALARNA if area == REGION_AND_MUNICIPALITIES else area
+    first = slug(service.area_title(area_id)) if area_id else ""
+    year = str(target_year).strip() if target_year not in (None, "") else ""
+    year = year if re.fullmatch(r"\d{4}", year) else ""
+    middle = slug(indicator_label(kpi_id)) if kpi_id else ""
+    fixed = len(first) + len(year) + 2
+    middle = middle[: max(MAX_ID_LENGTH - fixed, 0)].strip("-")
+    return "-".join(part for part in (first, middle, year) if part)
+
+
+def area_options() -> list[dict[str, str]]:
+    """The 15 municipalities, then Region Dalarna alone and with every municipality."""
+    options = [{"label": service.area_title(a), "value": a} for a in service.MUNICIPALITY_IDS]
+    options.append({"label": "Region Dalarna (länet som helhet)", "value": REGION_DALARNA})
+    options.append(
+        {"label": "Region Dalarna och alla kommuner i länet", "value": REGION_AND_MUNICIPALITIES}
+    )
+    return options
+
+
+def areas_of_choice(choice: str | None) -> str:
+    """The CSV ``areas`` text of an area choice."""
+    if not choice:
+        return ""
+    if choice == REGION_AND_MUNICIPALITIES:
+        return "|".join((REGION_DALARNA, *service.MUNICIPALITY_IDS))
+    return choice
+
+
+def choice_of_areas(areas: Sequence[str] | None) -> str | None:
+    """The area choice that stands for a goal's areas (``None`` when none does)."""
+    if areas is None:
+        return None
+    if set(areas) == {REGION_DALARNA, *service.MUNICIPALITY_IDS}:
+        return REGION_AND_MUNICIPALITIES
+    if len(areas) == 1:
+        return areas[0]
+    return None
+
+
+def text_value(value: Any) -> str:
+    """A form value as stripped text (``None`` → ``""``)."""
+    return "" if value is None else str(value).strip()
+
+
+def percent_to_fraction(text: str) -> str:
+    """A change in per cent as the CSV's decimal fraction: ``"-70"`` → ``"-0.7"``,
+    ``"12,5"`` → ``"0.125"``; text that is not a number is returned unchanged, so the CSV
+    rules report it."""
+    if not text:
+        return ""
+    try:
+        number = Decimal(repr(parse_decimal(text)))
+    except (ValueError, InvalidOperation):
+        return text
+    fraction = (number / 100).normalize()
+    return format(fraction, "f")
+
+
+def fraction_to_percent(value: float | None) -> str:
+    """A stored relative change (−0.7) as the form's per cent (``"-70"``)."""
+    if value is None:
+        return ""
+    return format((Decimal(repr(value)) * 100).normalize(), "f")
+
+
+def form_row(values: Mapping[str, Any]) -> dict[str, str]:
+    """The form's values as a goal CSV row; fields the chosen kind does not use are left empty,
+    the direction of a level or change goal follows from its operator or sign, and an empty id
+    is made from the municipality, the indicator and the target year."""
+    kind = text_value(values.get("kind"))
+    used = KIND_FIELDS.get(kind, ())
+    row = dict.fromkeys(COLUMNS, "")
+    for name in ("kpi_id", "level", "target_year", "wording_sv", "source_document"):
+        row[name] = text_value(values.get(name))
+    row["source_url"] = text_value(values.get("source_url"))
+    row["adopted_year"] = text_value(values.get("adopted_year"))
+    row["kind"] = kind
+    row["areas"] = areas_of_choice(text_value(values.get("area")) or None)
+    for name in used:
+        row[name] = text_value(values.get(name))
+    if "relative_change" in used:
+        row["relative_change"] = percent_to_fraction(row["relative_change"])
+    if kind == "absolute" and row["operator"] in OPERATOR_SIGNS:
+        row["direction"] = "up" if row["operator"] == ">=" else "down"
+    if kind == "relative":
+        try:
+            change = parse_decimal(row["relative_change"])
+        except ValueError:
+            change = 0.0
+        row["direction"] = "up" if change > 0 else "down" if change < 0 else ""
+    row["id"] = text_value(values.get("id")) or default_goal_id(
+        text_value(values.get("area")) or None, row["kpi_id"] or None, row["target_year"]
+    )
+    return row
+
+
+def form_values(goal: GoalRecord | None) -> dict[str, Any]:
+    """A stored goal as the form's values (an empty form for ``None``)."""
+    if goal is None:
+        empty: dict[str, Any] = dict.fromkeys(FORM_FIELDS, "")
+        empty.update(
+            area=None, kpi_id=None, level="lokal", kind="absolute", operator="<=", direction=None
+        )
+        return empty
+    values: dict[str, Any] = {}
+    for name in FORM_FIELDS:
+        if name == "area":
+            values[name] = choice_of_areas(goal.areas)
+        elif name == "relative_change":
+            values[name] = fraction_to_percent(goal.relative_change)
+        elif name in ("target_value", "band_low", "band_high"):
+            number = getattr(goal, name)
+            values[name] = "" if number is None else goal_number(number).replace("\u00a0", " ")
+        else:
+            value = getattr(goal, name)
+            values[name] = "" if value is None else value
+    if values["operator"] == "":
+        values["operator"] = "<="
+    if values["direction"] == "":
+        values["direction"] = None
+    return values
+
+
+def check_form(values: Mapping[str, Any]) -> tuple[GoalRecord | None, tuple[GoalProblem, ...]]:
+    """The form's goal checked by the goal CSV's rules (the same messages, without a line)."""
+    row = form_row(values)
+    try:
+        (goal,) = parse_goal_rows([row], source_name=FORM_SOURCE)
+    except GoalFileError as error:
+        return None, tuple(replace(problem, line=None) for problem in error.problems)
+    return goal, ()
+
+
+@dataclass(frozen=True)
+class FormOutcome:
+    """What a form action did: whether it succeeded, a message for the user, the goal saved
+    or removed, and the problems (all of them, and those shown beside each field)."""
+
+    ok: bool
+    message: str
+    goal: GoalRecord | None = None
+    problems: tuple[GoalProblem, ...] = ()
+    field_errors: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
+def _errors_by_field(problems: Sequence[GoalProblem]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for problem in problems:
+        name = FIELD_OF_COLUMN.get(problem.field, problem.field)
+        if name not in FORM_FIELDS:
+            name = "id"
+        errors.setdefault(name, []).append(str(problem))
+    return errors
+
+
+def save_form(engine, values: Mapping[str, Any], editing_id: str | None, note: str) -> FormOutcome:
+    """Add the form's goal, or change the goal being edited; invalid input is never saved."""
+    if editing_id:
+        values = {**values, "id": editing_id}
+    goal, problems = check_form(values)
+    if goal is None:
+        return FormOutcome(
+            ok=False,
+            message="Målet sparades inte. Rätta det som står vid fälten:",
+            problems=problems,
+            field_errors=_errors_by_field(problems),
+        )
+    try:
+        if editing_id:
+            before = get_goal(engine, editing_id)
+            saved = update_goal(engine, goal, note)
+            verb = "har ändrats" if before != saved else "är oförändrat (inget att spara)"
+        else:
+            saved = add_goal(engine, goal, note)
+            verb = "har lagts till"
+    except InvalidGoalError as error:  # checked above; kept for safety
+        problems = tuple(replace(problem, line=None) for problem in error.problems)
+        return FormOutcome(
+            ok=False,
+            message="Målet sparades inte.",
+            problems=problems,
+            field_errors=_errors_by_field(problems),
+        )
+    except DuplicateGoalError as error:
+        return FormOutcome(
+            ok=False, message="Målet sparades inte.", field_errors={"id": [str(error)]}
+        )
+    except (CatalogueGoalError, UnknownGoalError) as error:
+        return FormOutcome(ok=False, message=f"Målet sparades inte. {error}")
+    except GoalError as error:
+        return FormOutcome(
+            ok=False, message="Målet sparades inte.", field_errors={"level": [str(error)]}
+        )
+    log.info("Goal saved from the form: %s", saved.id)
+    return FormOutcome(
+        ok=True, goal=saved, message=f'Målet "{saved.id}" ({goal_title(saved)}) {verb}.'
+    )
+
+
+def remove_from_form(engine, goal_id: str | None, note: str) -> FormOutcome:
+    """Remove the user goal being edited."""
+    if not goal_id:
+        return FormOutcome(ok=False, message="Välj först det egna mål som ska tas bort.")
+    try:
+        removed = remove_goal(engine, goal_id, note)
+    except (CatalogueGoalError, UnknownGoalError) as error:
+        return FormOutcome(ok=False, message=f"Målet togs inte bort. {error}")
+    log.info("Goal removed from the form: %s", goal_id)
+    return FormOutcome(ok=True, goal=removed, message=f'Målet "{removed.id}" har tagits bort.')
+
+
+def user_goal_options(engine) -> list[dict[str, str]]:
+    """The users' goals, for the "change a goal" choice."""
+    return [
+        {"label": f"{goal.id} – {indicator_label(goal.kpi_id)}", "value": goal.id}
+        for goal in list_goals(engine, origin=ORIGIN_USER)
+    ]
+
+
+# --------------------------------------------------------------------------- import / export
+
+
+def import_upload(engine, contents: str | None, filename: str | None, note: str) -> FormOutcome:
+    """Import an uploaded goal CSV (``data:…;base64,…``) all or nothing."""
+    name = Path(filename or "").name or "mal.csv"
+    if not contents or "," not in contents:
+        return FormOutcome(ok=False, message=f"{name}: filen kunde inte läsas (tom uppladdning).")
+    try:
+        data = base64.b64decode(contents.split(",", 1)[1], validate=True)
+    except (binascii.Error, ValueError):
+        return FormOutcome(
+            ok=False, message=f"{name}: filen kunde inte läsas (felaktig uppladdning)."
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            result = import_goals_csv(engine, path, note)
+        except InvalidGoalError as error:
+            return FormOutcome(
+                ok=False,
+                message=f"Inget från {name} sparades. Rätta följande och försök igen:",
+                problems=tuple(error.problems),
+            )
+        except GoalError as error:
+            return FormOutcome(ok=False, message=f"Inget från {name} sparades. {error}")
+    summary = (
+        f"{name} är importerad: {len(result.added)} tillagda, {len(result.changed)} ändrade, "
+        f"{len(result.unchanged)} oförändrade mål."
+    )
+    log.info("Goal CSV imported from the page: %s", name)
+    return FormOutcome(ok=True, message=summary)
+
+
+def goals_csv(engine, origin: str | None) -> str:
+    """The stored goals (all or one origin) as CSV text with a byte-order mark for Excel."""
+    buffer = io.StringIO()
+    export_goals_csv(engine, buffer, origin=origin)
+    return "\ufeff" + buffer.getvalue()

@@ -1,0 +1,732 @@
+"""The status matrix of the overview: areas × indicators (or × SDG goals) as an HTML table.
+
+Pure builders over a status table (:func:`indicators.follow_up.status_table`): pick each cell's
+assessment for the chosen goal level (falling back to the trend where no goal of that level
+exists), summarise per SDG goal, count statuses, and build the accessible table whose cells
+link to the indicator page (or, per SDG goal, to the area's page). :func:`rendered_table` hands
+the table to the browser as one Markdown component, so that some 1 800 linked cells draw fast.
+"""
+
+from __future__ import annotations
+
+import html as html_text
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+from dash import dcc, html
+
+from indicators.catalogue import Indicator
+from indicators.follow_up import ALL_LEVELS, LEVEL_LABELS, STATUS_ORDER, TREND, summarise
+from indicators.formatting import format_annual_change, format_number
+from indicators.progress import (
+    DEFAULT_THRESHOLD_SET,
+    METHOD_TARGET,
+    STATUS_STYLE,
+    THRESHOLD_SETS,
+    Status,
+)
+from indicators.sdg import DIMENSIONS, SDG_GOALS, sdg_colour, sdg_name
+from layouts.parts.components import parse_list, status_badge
+
+#: "inget ___ mål" for each goal level (the trend is shown instead).
+LEVEL_ADJECTIVES: dict[str, str] = {
+    "lokal": "lokalt",
+    "regional": "regionalt",
+    "nationell": "nationellt",
+    "global": "globalt",
+}
+METHOD_LABELS: dict[str, str] = {METHOD_TARGET: "mot målvärde", TREND: "trend"}
+DIRECTION_WORDS: dict[str, str] = {"up": "högre är bättre", "down": "lägre är bättre"}
+PERCENT_UNITS = ("andel (%)", "procent", "%")
+MAX_GOAL_TEXT = 90
+#: Where an SDG cell in the per-goal view leads.
+AREA_PAGE = "/kommun"
+INDICATOR_PAGE = "/indikator"
+
+NO_ASSESSMENT = "Ingen bedömning"
+NOT_FOR_MUNICIPALITIES = "Redovisas inte för kommuner, bara för län och riket"
+
+Area = tuple[str, str]  # (area_id, title)
+
+
+# --- the selection -----------------------------------------------------------------------------
+
+DEFAULT_LEVEL = "nationell"
+#: The value of the per-goal view toggle (``vy=mal`` in the URL).
+PER_SDG = "mal"
+SDG_VALUES: tuple[str, ...] = tuple(str(s.goal) for s in SDG_GOALS)
+
+
+@dataclass(frozen=True)
+class MatrixSelection:
+    """What the overview shows; empty ``sdgs``/``dimensions`` mean all."""
+
+    level: str = DEFAULT_LEVEL
+    sdgs: tuple[int, ...] = ()
+    dimensions: tuple[str, ...] = ()
+    per_sdg: bool = False
+    threshold_set: str = DEFAULT_THRESHOLD_SET.name
+
+
+def _text(value: Any) -> str | None:
+    """A query value as text (a repeated parameter arrives as a list)."""
+    if value is None:
+        return None
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def parse_selection(
+    level: Any = None,
+    sdgs: Any = None,
+    dimensions: Any = None,
+    view: Any = None,
+    threshold_set: Any = None,
+) -> MatrixSelection:
+    """A valid selection from URL or control values; anything unknown falls back to the
+    default."""
+    level = _text(level)
+    method = _text(threshold_set)
+    goals = parse_list(_text(sdgs), SDG_VALUES)
+    return MatrixSelection(
+        level=level if level in ALL_LEVELS else DEFAULT_LEVEL,
+        sdgs=tuple(sorted({int(g) for g in goals})),
+        dimensions=tuple(d for d in DIMENSIONS if d in parse_list(_text(dimensions), DIMENSIONS)),
+        per_sdg=PER_SDG in parse_list(_text(view)),
+        threshold_set=method if method in THRESHOLD_SETS else DEFAULT_THRESHOLD_SET.name,
+    )
+
+
+# --- which assessment each cell shows ---------------------------------------------------------
+
+
+def effective_status(status: pd.DataFrame, level: str) -> pd.DataFrame:
+    """One row per (area, indicator): the assessment against ``level``, else the trend.
+
+    Only the total series (gender ``T``) is used. Rows that fall back to the trend because no
+    goal of ``level`` applies get ``fallback=True``; for ``level == "trend"`` nothing falls back.
+    """
+    if level not in ALL_LEVELS:
+        raise ValueError(f"unknown goal level {level!r}: expected one of {', '.join(ALL_LEVELS)}")
+    total = status[status["gender"] == "T"] if "gender" in status.columns else status
+    trend = total[total["level"] == TREND]
+    if level == TREND:
+        return trend.assign(fallback=False).reset_index(drop=True)
+    chosen = total[total["level"] == level]
+    has_goal = pd.MultiIndex.from_frame(chosen[["area_id", "kpi_id"]])
+    trend_keys = pd.MultiIndex.from_frame(trend[["area_id", "kpi_id"]])
+    missing = trend[~trend_keys.isin(has_goal)]
+    return pd.concat(
+        [chosen.assign(fallback=False), missing.assign(fallback=True)], ignore_index=True
+    )
+
+
+def filter_indicators(
+    indicators: Iterable[Indicator],
+    sdgs: Iterable[int] = (),
+    dimensions: Iterable[str] = (),
+) -> list[Indicator]:
+    """The indicators of the chosen SDG goals and dimensions (empty choice = all), grouped by
+    SDG goal and in catalogue order within a goal."""
+    wanted_sdgs, wanted_dimensions = set(sdgs), set(dimensions)
+    chosen = [
+        i
+        for i in indicators
+        if (not wanted_sdgs or i.sdg_goal in wanted_sdgs)
+        and (not wanted_dimensions or i.dimension in wanted_dimensions)
+    ]
+    return sorted(chosen, key=lambda i: i.sdg_goal)  # stable: catalogue order within a goal
+
+
+def sdg_aggregates(effective: pd.DataFrame, kpi_ids: Iterable[str]) -> pd.DataFrame:
+    """Status per (area, SDG goal) over the given indicators (:func:`summarise`), with
+    ``n_fallback``: how many of the parts are trend fallbacks."""
+    frame = effective[effective["kpi_id"].isin(list(kpi_ids))]
+    summary = summarise(frame, ["area_id", "sdg_goal"])
+    if summary.empty:
+        return summary.assign(n_fallback=pd.Series(dtype="int64"))
+    fallback = frame.groupby(["area_id", "sdg_goal"])["fallback"].sum().rename("n_fallback")
+    return summary.merge(fallback.reset_index(), on=["area_id", "sdg_goal"], how="left")
+
+
+def status_counts(statuses: Iterable[str]) -> dict[Status, int]:
+    """How many times each status occurs, in display order (every status present)."""
+    counts = {s: 0 for s in STATUS_ORDER}
+    for status in statuses:
+        counts[Status(status)] += 1
+    return counts
+
+
+# --- text ---------------------------------------------------------------------------------------
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _year(value) -> str:
+    return str(int(value))
+
+
+def format_value(value, indicator: Indicator) -> str:
+    """A value with the indicator's decimals and unit ("12,3 %", "4 560 ton CO2e")."""
+    number = format_number(value, indicator.decimals)
+    if indicator.unit in PERCENT_UNITS:
+        return f"{number} %"
+    return f"{number} {indicator.unit}" if indicator.unit else number
+
+
+def short_goal_text(wording: str, limit: int = MAX_GOAL_TEXT) -> str:
+    """The goal's wording up to its interpretation note, cut to ``limit`` characters."""
+    text = wording.split(" Tolkning:")[0].strip()
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip(" ,;.") + "…"
+
+
+def threshold_name(name: str) -> str:
+    """The threshold set's short name ("Statistics Canada", "Eurostat")."""
+    known = THRESHOLD_SETS.get(name)
+    return known.label_sv.split(":")[0].split(" (")[0] if known else name
+
+
+def status_label(status: str) -> str:
+    return STATUS_STYLE[Status(status)].label_sv
+
+
+def fallback_note(level: str) -> str:
+    """ "trend – inget nationellt mål" """
+    return f"trend – inget {LEVEL_ADJECTIVES.get(level, level)} mål"
+
+
+def cell_tooltip(
+    row: Mapping,
+    *,
+    area_title: str,
+    indicator: Indicator,
+    level: str,
+    goal_wordings: Mapping[str, str],
+) -> str:
+    """The numbers behind one cell, one fact per line (the cell's ``title``)."""
+    status = status_label(row["status"])
+    lines = [f"{area_title} – {indicator.label}"]
+    if row.get("fallback"):
+        lines.append(f"Status: {status} ({fallback_note(level)})")
+    else:
+        lines.append(f"Status: {status}")
+    goal_id = row.get("goal_id")
+    if not _missing(goal_id) and goal_id:
+        wording = goal_wordings.get(goal_id)
+        text = short_goal_text(wording) if wording else goal_id
+        lines.append(f"{LEVEL_LABELS[row['level']]}: {text} ({goal_id})")
+    elif indicator.direction in DIRECTION_WORDS:
+        lines.append(f"Önskad riktning: {DIRECTION_WORDS[indicator.direction]}")
+    if not _missing(row.get("base_year")):
+        lines.append(
+            f"Basår {_year(row['base_year'])}: {format_value(row['base_value'], indicator)}"
+        )
+    if not _missing(row.get("latest_year")):
+        lines.append(
+            f"Senaste år {_year(row['latest_year'])}: "
+            f"{format_value(row['latest_value'], indicator)}"
+        )
+    if not _missing(row.get("target_value")):
+        when = "" if _missing(row.get("target_year")) else f" {_year(row['target_year'])}"
+        lines.append(f"Målvärde{when}: {format_value(row['target_value'], indicator)}")
+    if not _missing(row.get("required_annual_change")):
+        lines.append(f"Krävd förändring: {format_annual_change(row['required_annual_change'])}")
+    if not _missing(row.get("observed_annual_change")):
+        lines.append(f"Faktisk förändring: {format_annual_change(row['observed_annual_change'])}")
+    method = METHOD_LABELS.get(row.get("method"), row.get("method"))
+    lines.append(f"Metod: {method} (gränsvärden: {threshold_name(row.get('threshold_set'))})")
+    if row["status"] == Status.EJ_BEDOMBAR and row.get("reason"):
+        lines.append(f"Skäl: {row['reason']}")
+    return "\n".join(lines)
+
+
+def sdg_tooltip(row: Mapping, *, area_title: str, level: str) -> str:
+    """The counts behind one SDG cell of the per-goal view."""
+    goal = int(row["sdg_goal"])
+    lines = [
+        f"{area_title} – mål {goal}: {sdg_name(goal)}",
+        f"Sammanvägd status: {status_label(row['status'])}",
+    ]
+    if not _missing(row.get("mean_score")):
+        lines.append(f"Medelpoäng: {format_number(row['mean_score'], 1)} (skala −5 till +5)")
+    lines.append(f"{row['n_total']} indikatorer, varav {row['n_assessed']} bedömda:")
+    for status in STATUS_ORDER:
+        count = int(row.get(f"n_{status.value}", 0))
+        if count:
+            style = STATUS_STYLE[status]
+            lines.append(f"{style.icon} {style.label_sv}: {count}")
+    n_fallback = int(row.get("n_fallback", 0) or 0)
+    if level != TREND and n_fallback:
+        lines.append(f"{n_fallback} av {row['n_total']} bedömda som {fallback_note(level)}")
+    return "\n".join(lines)
+
+
+# --- links --------------------------------------------------------------------------------------
+
+
+def _query(params: Mapping[str, str]) -> str:
+    return urlencode(params, safe=",")
+
+
+def indicator_href(
+    kpi_id: str, area_id: str, level: str, threshold_set: str = DEFAULT_THRESHOLD_SET.name
+) -> str:
+    """``/indikator/<kpi_id>?omraden=<area_id>&niva=<level>`` (and ``metod`` when not the
+    default)."""
+    params = {"omraden": area_id, "niva": level}
+    if threshold_set != DEFAULT_THRESHOLD_SET.name:
+        params["metod"] = threshold_set
+    return f"{INDICATOR_PAGE}/{kpi_id}?{_query(params)}"
+
+
+def area_href(
+    area_id: str, sdg: int, level: str, threshold_set: str = DEFAULT_THRESHOLD_SET.name
+) -> str:
+    """``/kommun/<area_id>?mal=<sdg>&niva=<level>`` (and ``metod`` when not the default)."""
+    params = {"mal": str(sdg), "niva": level}
+    if threshold_set != DEFAULT_THRESHOLD_SET.name:
+        params["metod"] = threshold_set
+    return f"{AREA_PAGE}/{area_id}?{_query(params)}"
+
+
+# --- components ---------------------------------------------------------------------------------
+
+
+def status_class(status: Status | str) -> str:
+    """The CSS class giving a matrix cell its status colours (``ov-st1`` … ``ov-st6`` by display
+    order; ``assets/oversikt.css`` holds the colours of :data:`STATUS_STYLE`)."""
+    return f"ov-st{STATUS_STYLE[Status(status)].order}"
+
+
+def status_cell(
+    status: str, *, href: str, tooltip: str, label: str, fallback: bool = False
+) -> html.Td:
+    """A matrix cell: a link shown as a compact status badge – the icon on the status colour and
+    the status as visually hidden text; ``tooltip`` (the link's title) holds where, what and the
+    numbers behind it.
+
+    The colours come from a CSS class rather than an inline style: the matrix has some 1 800
+    cells and every byte per cell counts.
+    """
+    style = STATUS_STYLE[Status(status)]
+    classes = f"ov-cell status-badge compact {status_class(status)}"
+    return html.Td(
+        dcc.Link(
+            [
+                html.Span(style.icon, className="status-icon", **{"aria-hidden": "true"}),
+                html.Span(label, className="visually-hidden"),
+            ],
+            href=href,
+            title=tooltip,
+            className=classes + (" ov-trend" if fallback else ""),
+        )
+    )
+
+
+def empty_cell(text: str = NO_ASSESSMENT) -> html.Td:
+    """A cell without an assessment: a dash with the reason as tooltip and hidden text."""
+    return html.Td(
+        [
+            html.Span("–", title=text, **{"aria-hidden": "true"}),
+            html.Span(text, className="visually-hidden"),
+        ],
+        className="ov-empty",
+    )
+
+
+def _area_row_header(area_id: str, title: str, reference: bool) -> html.Th:
+    return html.Th(title, scope="row", className="ov-area" + (" ov-reference" if reference else ""))
+
+
+def _sdg_groups(indicators: Sequence[Indicator]) -> list[tuple[int, int]]:
+    """(SDG goal, number of indicators) in column order."""
+    groups: list[tuple[int, int]] = []
+    for indicator in indicators:
+        if groups and groups[-1][0] == indicator.sdg_goal:
+            groups[-1] = (indicator.sdg_goal, groups[-1][1] + 1)
+        else:
+            groups.append((indicator.sdg_goal, 1))
+    return groups
+
+
+def _sdg_header(goal: int, span: int, scope: str) -> html.Th:
+    name = sdg_name(goal)
+    return html.Th(
+        [html.Span(str(goal), className="ov-sdg-number"), html.Span(name, className="ov-sdg-name")],
+        colSpan=span,
+        scope=scope,
+        title=f"Mål {goal}: {name}",
+        className="ov-sdg",
+        style={"borderTopColor": sdg_colour(goal)},
+    )
+
+
+@dataclass(frozen=True)
+class CellText:
+    """The text of one indicator cell: its status, accessible name and tooltip."""
+
+    status: str
+    label: str
+    tooltip: str
+    fallback: bool
+
+
+CellKey = tuple[str, str]  # (area_id, kpi_id)
+
+
+def cell_texts(
+    effective: pd.DataFrame,
+    indicators: Iterable[Indicator],
+    areas: Sequence[Area],
+    *,
+    level: str,
+    goal_wordings: Mapping[str, str],
+) -> dict[CellKey, CellText]:
+    """The text of every cell with an assessment (the costly part of the matrix: numbers are
+    formatted here, so a caller may keep the result per data version, level and method)."""
+    titles = dict(areas)
+    by_id = {i.kpi_id: i for i in indicators}
+    texts: dict[CellKey, CellText] = {}
+    for row in effective.to_dict("records"):
+        indicator = by_id.get(row["kpi_id"])
+        title = titles.get(row["area_id"])
+        if indicator is None or title is None:
+            continue
+        label = status_label(row["status"])
+        if row["fallback"]:
+            label = f"{label} ({fallback_note(level)})"
+        texts[(row["area_id"], row["kpi_id"])] = CellText(
+            status=row["status"],
+            label=f"{title}, {indicator.label}: {label}",
+            tooltip=cell_tooltip(
+                row,
+                area_title=title,
+                indicator=indicator,
+                level=level,
+                goal_wordings=goal_wordings,
+            ),
+            fallback=bool(row["fallback"]),
+        )
+    return texts
+
+
+def matrix_cell(
+    text: CellText | None,
+    indicator: Indicator,
+    area_id: str,
+    *,
+    level: str,
+    threshold_set: str,
+    references: Iterable[str] = (),
+) -> html.Td:
+    """One cell of the indicator matrix: the status link, or an empty cell saying why."""
+    if text is None:
+        county_only = indicator.municipality_type == "L" and area_id not in set(references)
+        return empty_cell(NOT_FOR_MUNICIPALITIES if county_only else NO_ASSESSMENT)
+    return status_cell(
+        text.status,
+        href=indicator_href(indicator.kpi_id, area_id, level, threshold_set),
+        tooltip=text.tooltip,
+        label=text.label,
+        fallback=text.fallback,
+    )
+
+
+def cell_markup(
+    texts: Mapping[CellKey, CellText],
+    indicators: Sequence[Indicator],
+    areas: Sequence[Area],
+    *,
+    level: str,
+    threshold_set: str,
+    references: Iterable[str] = (),
+) -> dict[CellKey, RawJsx]:
+    """Every cell of the indicator matrix rendered once (see :func:`to_jsx`), so that filtering
+    by SDG or dimension only joins cells that a cache keeps per level and method."""
+    references = set(references)
+    return {
+        (area_id, indicator.kpi_id): RawJsx(
+            to_jsx(
+                matrix_cell(
+                    texts.get((area_id, indicator.kpi_id)),
+                    indicator,
+                    area_id,
+                    level=level,
+                    threshold_set=threshold_set,
+                    references=references,
+                )
+            )
+        )
+        for area_id, _ in areas
+        for indicator in indicators
+    }
+
+
+def indicator_matrix(
+    effective: pd.DataFrame,
+    indicators: Sequence[Indicator],
+    areas: Sequence[Area],
+    *,
+    level: str,
+    goal_wordings: Mapping[str, str] | None = None,
+    threshold_set: str = DEFAULT_THRESHOLD_SET.name,
+    reference_areas: Iterable[str] = (),
+    texts: Mapping[CellKey, CellText] | None = None,
+    markup: Mapping[CellKey, RawJsx] | None = None,
+) -> html.Table:
+    """Areas (rows) × indicators grouped by SDG goal (columns); each cell links to the
+    indicator page for that area.
+
+    ``texts`` are the cells' texts from :func:`cell_texts` for these ``effective`` rows, level
+    and wordings (computed here when not given); ``markup`` optionally holds cells already
+    rendered by :func:`cell_markup` for the same level and method.
+    """
+    references = set(reference_areas)
+    if texts is None:
+        texts = cell_texts(
+            effective, indicators, areas, level=level, goal_wordings=goal_wordings or {}
+        )
+    groups = _sdg_groups(indicators)
+    colgroups = [html.Colgroup(html.Col(), className="ov-area-col")] + [
+        html.Colgroup(span=span) for _, span in groups
+    ]
+    header_groups = html.Tr(
+        [html.Th("Område", rowSpan=2, scope="col", className="ov-corner")]
+        + [_sdg_header(goal, span, "colgroup") for goal, span in groups]
+    )
+    header_indicators = html.Tr(
+        [
+            html.Th(
+                html.Span(i.label, className="ov-indicator-label"),
+                scope="col",
+                title=f"{i.label} ({i.kpi_id}), mål {i.sdg_goal}",
+                className="ov-indicator",
+            )
+            for i in indicators
+        ]
+    )
+    rows = []
+    for area_id, title in areas:
+        cells: list = [_area_row_header(area_id, title, area_id in references)]
+        for indicator in indicators:
+            rendered = markup.get((area_id, indicator.kpi_id)) if markup is not None else None
+            if rendered is None:
+                rendered = matrix_cell(
+                    texts.get((area_id, indicator.kpi_id)),
+                    indicator,
+                    area_id,
+                    level=level,
+                    threshold_set=threshold_set,
+                    references=references,
+                )
+            cells.append(rendered)
+        rows.append(html.Tr(cells, className="ov-reference" if area_id in references else None))
+    n_sdgs = len(groups)
+    caption = (
+        f"{LEVEL_LABELS[level]}: status för {len(indicators)} indikatorer inom {n_sdgs} mål "
+        f"och {len(areas)} områden. "
+        "Varje ruta leder till indikatorns sida för området."
+    )
+    return html.Table(
+        [
+            html.Caption(caption),
+            *colgroups,
+            html.Thead([header_groups, header_indicators]),
+            html.Tbody(rows),
+        ],
+        className="ov-matrix ov-per-indicator",
+    )
+
+
+def sdg_matrix(
+    aggregates: pd.DataFrame,
+    sdgs: Sequence[int],
+    areas: Sequence[Area],
+    *,
+    level: str,
+    threshold_set: str = DEFAULT_THRESHOLD_SET.name,
+    reference_areas: Iterable[str] = (),
+) -> html.Table:
+    """Areas (rows) × SDG goals (columns), each cell the goal's aggregate status with the counts
+    per status in its tooltip, linking to the area's page for that goal."""
+    references = set(reference_areas)
+    records = {(r["area_id"], int(r["sdg_goal"])): r for r in aggregates.to_dict("records")}
+    header = html.Tr(
+        [html.Th("Område", scope="col", className="ov-corner")]
+        + [_sdg_header(goal, 1, "col") for goal in sdgs]
+    )
+    rows = []
+    for area_id, title in areas:
+        cells: list = [_area_row_header(area_id, title, area_id in references)]
+        for goal in sdgs:
+            row = records.get((area_id, goal))
+            if row is None:
+                cells.append(empty_cell("Inga indikatorer"))
+                continue
+            n_fallback = int(row.get("n_fallback", 0) or 0)
+            all_fallback = level != TREND and n_fallback == row["n_total"]
+            label = status_label(row["status"])
+            if all_fallback:
+                label = f"{label} ({fallback_note(level)})"
+            cells.append(
+                status_cell(
+                    row["status"],
+                    href=area_href(area_id, goal, level, threshold_set),
+                    tooltip=sdg_tooltip(row, area_title=title, level=level),
+                    label=f"{title}, mål {goal} {sdg_name(goal)}: {label}",
+                    fallback=all_fallback,
+                )
+            )
+        rows.append(html.Tr(cells, className="ov-reference" if area_id in references else None))
+    caption = (
+        f"{LEVEL_LABELS[level]}: sammanvägd status per mål för {len(areas)} områden. "
+        "Varje ruta leder till områdets sida för målet."
+    )
+    return html.Table(
+        [html.Caption(caption), html.Thead(header), html.Tbody(rows)],
+        className="ov-matrix ov-per-sdg",
+    )
+
+
+def counts_summary(counts: Mapping[Status, int], *, n_fallback: int, level: str, unit: str):
+    """Per status how many cells, as badges with counts; and how many show the trend."""
+    total = sum(counts.values())
+    items = [
+        html.Li(
+            [status_badge(status), html.Span(format_number(count, 0), className="ov-count")],
+            className="ov-count-item",
+        )
+        for status, count in counts.items()
+    ]
+    parts = [
+        html.P(
+            f"Antal {unit} per status (totalt {format_number(total, 0)}):",
+            className="ov-counts-intro",
+        ),
+        html.Ul(items, className="ov-status-counts", **{"aria-label": "Antal per status"}),
+    ]
+    if level != TREND:
+        parts.append(
+            html.P(
+                f"{format_number(n_fallback, 0)} av {format_number(total, 0)} {unit} visar "
+                f"trenden eftersom inget {LEVEL_ADJECTIVES[level]} mål finns.",
+                className="note",
+            )
+        )
+    return html.Div(parts, className="ov-counts")
+
+
+def _sample(status: Status, *, trend: bool, title: str) -> html.Span:
+    style = STATUS_STYLE[status]
+    classes = f"ov-cell status-badge compact {status_class(status)} ov-sample"
+    return html.Span(
+        html.Span(style.icon, className="status-icon"),
+        className=classes + (" ov-trend" if trend else ""),
+        title=title,
+        **{"aria-hidden": "true"},
+    )
+
+
+def fallback_legend(level: str) -> html.P:
+    """What a square (judged against the level's goal) and a round (trend) cell mean."""
+    if level == TREND:
+        return html.P(
+            "Alla rutor visar trenden: utvecklingen i indikatorns önskade riktning, utan mål.",
+            className="ov-trend-legend",
+        )
+    adjective = LEVEL_ADJECTIVES[level]
+    return html.P(
+        [
+            _sample(Status.I_FAS, trend=False, title=f"Exempel: bedömd mot {adjective} mål"),
+            f" Fyrkantig ruta: bedömd mot {adjective} mål. ",
+            _sample(Status.I_FAS, trend=True, title="Exempel: trend"),
+            f" Rund, ljusare ruta med streckad kant: det finns inget {adjective} mål för "
+            "indikatorn i området, så rutan visar trenden i stället (utvecklingen i önskad "
+            "riktning). Rutans beskrivning säger då ”trend”.",
+        ],
+        className="ov-trend-legend",
+    )
+
+
+# --- rendering ------------------------------------------------------------------------------------
+
+#: Dash components the matrix uses that are not plain HTML elements, by their JSX tag.
+_JSX_COMPONENTS = {("dash_core_components", "Link"): "dccLink"}
+_HTML_NAMESPACE = "dash_html_components"
+_VOID_ELEMENTS = frozenset({"col", "br", "hr", "img", "input", "wbr"})
+
+
+class RawJsx(str):
+    """Markup that :func:`to_jsx` already produced (e.g. cached cells): emitted as it is."""
+
+
+def _jsx_escape(text: str, *, quote: bool) -> str:
+    """Text safe in JSX: HTML entities for markup characters, braces and line breaks (a blank
+    line would end the HTML block in Markdown)."""
+    escaped = html_text.escape(text, quote=quote)
+    return escaped.replace("{", "&#123;").replace("}", "&#125;").replace("\n", "&#10;")
+
+
+def _jsx_attribute(name: str, value: Any) -> str:
+    if name == "style":
+        if not isinstance(value, Mapping):
+            raise ValueError(f"style must be a mapping, got {value!r}")
+        pairs = ", ".join(f"{key}: {json.dumps(str(v))}" for key, v in value.items())
+        return f"style={{{{{pairs}}}}}"
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(f"attribute {name}: expected text or a number, got {value!r}")
+    return f'{name}="{_jsx_escape(str(value), quote=True)}"'
+
+
+def to_jsx(node: Any) -> str:
+    """A tree of Dash HTML components (and ``dcc.Link``) as the JSX that ``dcc.Markdown`` renders
+    with ``dangerously_allow_html`` (``dcc.Link`` becomes ``<dccLink>``, a client-side link).
+
+    The matrix has some 1 800 linked cells: as Dash components each is a component the
+    renderer tracks one by one, which makes the page slow to draw; as one Markdown component
+    the browser draws them as plain elements. All text is escaped.
+    """
+    if node is None:
+        return ""
+    if isinstance(node, RawJsx):
+        return str(node)
+    if isinstance(node, str | int | float) and not isinstance(node, bool):
+        return _jsx_escape(str(node), quote=False)
+    if isinstance(node, list | tuple):
+        return "".join(to_jsx(child) for child in node)
+    if not hasattr(node, "to_plotly_json"):
+        raise ValueError(f"cannot render {node!r} as JSX")
+    spec = node.to_plotly_json()
+    key = (spec["namespace"], spec["type"])
+    if key in _JSX_COMPONENTS:
+        tag = _JSX_COMPONENTS[key]
+    elif spec["namespace"] == _HTML_NAMESPACE:
+        tag = spec["type"].lower()
+    else:
+        raise ValueError(f"cannot render {spec['namespace']}.{spec['type']} as JSX")
+    props = spec["props"]
+    attributes = "".join(
+        " " + _jsx_attribute(name, value)
+        for name, value in props.items()
+        if name != "children" and value is not None
+    )
+    children = props.get("children")
+    if tag in _VOID_ELEMENTS or children is None:
+        return f"<{tag}{attributes}/>"
+    return f"<{tag}{attributes}>{to_jsx(children)}</{tag}>"
+
+
+def rendered_table(table: html.Table, *, id: str | None = None) -> dcc.Markdown:
+    """The table as one Markdown component holding its JSX (see :func:`to_jsx`)."""
+    kwargs = {"id": id} if id is not None else {}
+    return dcc.Markdown(to_jsx(table), dangerously_allow_html=True, className="ov-render", **kwargs)

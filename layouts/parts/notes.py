@@ -1,0 +1,414 @@
+"""Qualitative assessments beside the numbers: the list of an area's notes on an indicator or a
+global goal, and a small form to add one; and an area's overview of all its notes
+(:func:`notes_overview`, read only, each note linking to what it concerns).
+
+A page includes ``notes_section(area_id, kpi_id=..., section_id=...)``; every id inside derives
+from ``section_id``, so one page can hold several sections. The callbacks here serve every
+section (pattern-matching on ``section``). User text is shown as plain text only: Dash escapes
+strings, and no markup is ever built from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from data.assessments import (
+    JUDGEMENTS,
+    MAX_AUTHOR_LENGTH,
+    MAX_TEXT_LENGTH,
+    AssessmentProblem,
+    AssessmentRecord,
+    InvalidAssessmentError,
+    UnknownAssessmentError,
+    add_assessment,
+    delete_assessment,
+    get_assessment,
+    list_assessments,
+)
+from indicators import service
+from indicators.formatting import format_date
+from indicators.sdg import sdg_name
+
+log = logging.getLogger(__name__)
+
+#: Judgement → (icon, Swedish label).
+JUDGEMENT_STYLE: dict[str, tuple[str, str]] = {
+    "bättre": ("↗", "Bättre"),
+    "oförändrad": ("→", "Oförändrad"),
+    "sämre": ("↘", "Sämre"),
+}
+NO_JUDGEMENT = ""
+SAVE_TEXT = "Spara bedömning"
+
+
+def _id(kind: str, section_id: Any, **extra: Any) -> dict[str, Any]:
+    return {"type": kind, "section": section_id, **extra}
+
+
+def subject_label(kpi_id: str | None, sdg_goal: int | None) -> str:
+    """What an assessment concerns: "Utsläpp av växthusgaser" (the indicator's label) or
+    "Mål 13: Bekämpa klimatförändringarna"."""
+    if kpi_id is not None:
+        indicator = service.indicator(kpi_id)
+        return indicator.label if indicator is not None else kpi_id
+    if sdg_goal is not None:
+        try:
+            return f"Mål {sdg_goal}: {sdg_name(sdg_goal)}"
+        except ValueError:
+            return f"Mål {sdg_goal}"
+    return "–"
+
+
+def subject_title(area_id: str, kpi_id: str | None, sdg_goal: int | None) -> str:
+    """ "Mora – Utsläpp av växthusgaser" or "Mora – Mål 13: Bekämpa klimatförändringarna"."""
+    return f"{service.area_title(area_id)} – {subject_label(kpi_id, sdg_goal)}"
+
+
+def judgement_badge(judgement: str | None) -> html.Span | None:
+    """A judgement as icon + text, e.g. "↗ Bättre" (``None`` when there is none)."""
+    if judgement not in JUDGEMENT_STYLE:
+        return None
+    icon, label = JUDGEMENT_STYLE[judgement]
+    return html.Span(
+        [html.Span(icon, className="judgement-icon", **{"aria-hidden": "true"}), " ", label],
+        className=f"judgement judgement-{label.lower()}",
+    )
+
+
+def note_item(record: AssessmentRecord, section_id: str, *, pending: bool = False) -> html.Li:
+    """One assessment: date, judgement, the text (plain), author and a remove button."""
+    header = [html.Time(format_date(record.assessed_on), dateTime=record.assessed_on.isoformat())]
+    badge = judgement_badge(record.judgement)
+    if badge is not None:
+        header.append(badge)
+    if record.author:
+        header.append(html.Span(record.author, className="note-author"))
+    return html.Li(
+        [
+            html.Div(header, className="note-header"),
+            html.P(record.text, className="note-text"),
+            html.Button(
+                "Bekräfta: ta bort" if pending else "Ta bort",
+                id=_id("notes-delete", section_id, note=record.id),
+                n_clicks=0,
+                type="button",
+                className="secondary note-delete presentation-hidden"
+                + (" pending" if pending else ""),
+                title=f"Ta bort bedömningen från {format_date(record.assessed_on)}",
+            ),
+        ],
+        className="qualitative-note",
+    )
+
+
+def notes_list(
+    records: list[AssessmentRecord], section_id: str, *, pending: int | None = None
+) -> html.Div:
+    """The section's assessments, newest first, or a line saying there are none yet."""
+    if not records:
+        return html.P("Inga bedömningar ännu.", className="note")
+    return html.Ol(
+        [note_item(r, section_id, pending=r.id == pending) for r in records],
+        className="qualitative-notes",
+        reversed=True,
+    )
+
+
+def overview_item(record: AssessmentRecord, href: str | None) -> html.Li:
+    """One assessment in an area's overview: date, judgement, what it concerns (a link to where
+    it is written when ``href`` is given), author and the text (plain)."""
+    label = subject_label(record.kpi_id, record.sdg_goal)
+    subject = (
+        dcc.Link(label, href=href, className="note-subject")
+        if href
+        else html.Span(label, className="note-subject")
+    )
+    header: list = [
+        html.Time(format_date(record.assessed_on), dateTime=record.assessed_on.isoformat())
+    ]
+    badge = judgement_badge(record.judgement)
+    if badge is not None:
+        header.append(badge)
+    header.append(subject)
+    if record.author:
+        header.append(html.Span(record.author, className="note-author"))
+    return html.Li(
+        [html.Div(header, className="note-header"), html.P(record.text, className="note-text")],
+        className="qualitative-note",
+        **{"data-note": str(record.id)},
+    )
+
+
+def notes_overview(
+    records: Sequence[AssessmentRecord],
+    href: Callable[[AssessmentRecord], str | None],
+    *,
+    empty_text: str = "Inga bedömningar ännu.",
+) -> html.Ol | html.P:
+    """Assessments on several indicators and goals (as :func:`list_assessments` gives them,
+    newest first), each naming and linking what it concerns; ``href`` gives the link of each.
+    Read only: an assessment is changed where it is written. Plain components only, so no
+    user text can become markup."""
+    if not records:
+        return html.P(empty_text, className="note")
+    return html.Ol(
+        [overview_item(record, href(record)) for record in records],
+        className="qualitative-notes notes-overview",
+        reversed=True,
+    )
+
+
+def _records(subject: dict[str, Any]) -> list[AssessmentRecord]:
+    return list_assessments(
+        service.engine(),
+        area_id=subject["area_id"],
+        kpi_id=subject.get("kpi_id"),
+        sdg_goal=subject.get("sdg_goal"),
+    )
+
+
+def _subject(subject: dict[str, Any] | None) -> dict[str, Any]:
+    if not isinstance(subject, dict) or "area_id" not in subject or "section_id" not in subject:
+        raise PreventUpdate
+    return subject
+
+
+def problem_list(problems: list[AssessmentProblem]) -> html.Div:
+    """The validation problems as a list the screen reader announces."""
+    return html.Div(
+        [
+            html.P("Bedömningen sparades inte. Rätta följande:", className="form-error-title"),
+            html.Ul([html.Li(str(problem)) for problem in problems]),
+        ],
+        className="form-errors",
+        role="alert",
+    )
+
+
+def _field(label: str, control, hint: str | None = None) -> html.Label:
+    children = [html.Span(label, className="control-label"), control]
+    if hint:
+        children.append(html.Span(hint, className="note"))
+    return html.Label(children, className="control")
+
+
+def notes_section(
+    area_id: str,
+    *,
+    kpi_id: str | None = None,
+    sdg_goal: int | None = None,
+    section_id: str,
+    heading_level: int = 2,
+) -> html.Section:
+    """The qualitative assessments of ``area_id`` on one indicator or global goal, with a form
+    to add one. ``section_id`` must be unique on the page; ``heading_level`` (2–4) sets the
+    heading element so the section fits the page's outline."""
+    heading_id = f"{section_id}-heading"
+    heading_tag = {2: html.H2, 3: html.H3, 4: html.H4}.get(heading_level, html.H2)
+    subject = {
+        "area_id": area_id,
+        "kpi_id": kpi_id,
+        "sdg_goal": sdg_goal,
+        "section_id": section_id,
+    }
+    records = list_assessments(service.engine(), area_id=area_id, kpi_id=kpi_id, sdg_goal=sdg_goal)
+    today = dt.date.today().isoformat()
+    return html.Section(
+        [
+            heading_tag(
+                f"Kvalitativa bedömningar: {subject_title(area_id, kpi_id, sdg_goal)}",
+                id=heading_id,
+            ),
+            dcc.Store(id=_id("notes-subject", section_id), data=subject),
+            dcc.Store(id=_id("notes-pending", section_id), data=None),
+            html.Div(notes_list(records, section_id), id=_id("notes-list", section_id)),
+            html.Details(
+                [
+                    html.Summary("Skriv en bedömning"),
+                    html.Div(
+                        [
+                            html.Div(
+                                [
+                                    _field(
+                                        "Datum",
+                                        dcc.Input(
+                                            id=_id("notes-date", section_id),
+                                            type="text",
+                                            value=today,
+                                            placeholder="ÅÅÅÅ-MM-DD",
+                                            maxLength=10,
+                                            size="12",
+                                        ),
+                                        "ÅÅÅÅ-MM-DD, inte senare än i dag",
+                                    ),
+                                    _field(
+                                        "Författare (frivilligt)",
+                                        dcc.Input(
+                                            id=_id("notes-author", section_id),
+                                            type="text",
+                                            value="",
+                                            maxLength=MAX_AUTHOR_LENGTH,
+                                        ),
+                                    ),
+                                ],
+                                className="note-form-row",
+                            ),
+                            html.Fieldset(
+                                [
+                                    html.Legend("Bedömning", className="control-label"),
+                                    dcc.RadioItems(
+                                        id=_id("notes-judgement", section_id),
+                                        options=[
+                                            {"label": "Ingen bedömning", "value": NO_JUDGEMENT}
+                                        ]
+                                        + [
+                                            {
+                                                "label": f"{JUDGEMENT_STYLE[j][0]} "
+                                                f"{JUDGEMENT_STYLE[j][1]}",
+                                                "value": j,
+                                            }
+                                            for j in JUDGEMENTS
+                                        ],
+                                        value=NO_JUDGEMENT,
+                                        inline=True,
+                                    ),
+                                ],
+                                className="control",
+                            ),
+                            _field(
+                                "Text",
+                                dcc.Textarea(
+                                    id=_id("notes-text", section_id),
+                                    value="",
+                                    maxLength=MAX_TEXT_LENGTH,
+                                    rows=4,
+                                    className="note-textarea",
+                                ),
+                                f"Högst {MAX_TEXT_LENGTH} tecken. Visas som vanlig text.",
+                            ),
+                            html.Button(
+                                SAVE_TEXT,
+                                id=_id("notes-save", section_id),
+                                n_clicks=0,
+                                type="button",
+                            ),
+                            html.Div(
+                                id=_id("notes-message", section_id),
+                                className="form-message",
+                                **{"aria-live": "polite"},
+                            ),
+                        ],
+                        className="note-form",
+                    ),
+                ],
+                className="note-form-details presentation-hidden",
+            ),
+        ],
+        className="qualitative-section",
+        id=section_id,
+        **{"aria-labelledby": heading_id},
+    )
+
+
+def save_note(
+    subject: dict[str, Any],
+    assessed_on: str | None,
+    judgement: str | None,
+    text: str | None,
+    author: str | None,
+) -> tuple[AssessmentRecord | None, list[AssessmentProblem]]:
+    """Store an assessment from the form's values; the record, or the problems found."""
+    try:
+        record = add_assessment(
+            service.engine(),
+            area_id=subject.get("area_id", ""),
+            kpi_id=subject.get("kpi_id"),
+            sdg_goal=subject.get("sdg_goal"),
+            assessed_on=(assessed_on or "").strip(),
+            text=text or "",
+            judgement=judgement or None,
+            author=author or "",
+        )
+    except InvalidAssessmentError as error:
+        return None, error.problems
+    return record, []
+
+
+@callback(
+    Output(_id("notes-list", MATCH), "children"),
+    Output(_id("notes-message", MATCH), "children"),
+    Output(_id("notes-text", MATCH), "value"),
+    Input(_id("notes-save", MATCH), "n_clicks"),
+    State(_id("notes-subject", MATCH), "data"),
+    State(_id("notes-date", MATCH), "value"),
+    State(_id("notes-judgement", MATCH), "value"),
+    State(_id("notes-text", MATCH), "value"),
+    State(_id("notes-author", MATCH), "value"),
+    prevent_initial_call=True,
+)
+def save_assessment(n_clicks, subject, assessed_on, judgement, text, author):
+    """Save the form as an assessment and show the refreshed list, or say what to fix."""
+    if not n_clicks:
+        raise PreventUpdate
+    subject = _subject(subject)
+    record, problems = save_note(subject, assessed_on, judgement, text, author)
+    if record is None:
+        return no_update, problem_list(problems), no_update
+    message = html.P(
+        f"Bedömningen från {format_date(record.assessed_on)} har sparats.",
+        className="form-success",
+        role="status",
+    )
+    return notes_list(_records(subject), subject["section_id"]), message, ""
+
+
+@callback(
+    Output(_id("notes-list", MATCH), "children", allow_duplicate=True),
+    Output(_id("notes-message", MATCH), "children", allow_duplicate=True),
+    Output(_id("notes-pending", MATCH), "data"),
+    Input(_id("notes-delete", MATCH, note=ALL), "n_clicks"),
+    State(_id("notes-subject", MATCH), "data"),
+    State(_id("notes-pending", MATCH), "data"),
+    prevent_initial_call=True,
+)
+def remove_assessment(clicks, subject, pending):
+    """Remove an assessment on the second click of its button (the first asks to confirm)."""
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not any(clicks or []):
+        raise PreventUpdate
+    if not ctx.triggered or not ctx.triggered[0].get("value"):
+        raise PreventUpdate
+    subject = _subject(subject)
+    section_id = subject["section_id"]
+    note_id = trigger["note"]
+    record = get_assessment(service.engine(), note_id)
+    belongs = record is not None and (
+        record.area_id,
+        record.kpi_id,
+        record.sdg_goal,
+    ) == (subject["area_id"], subject.get("kpi_id"), subject.get("sdg_goal"))
+    if not belongs:
+        return notes_list(_records(subject), section_id), no_update, None
+    if pending != note_id:
+        message = html.P(
+            f"Klicka på ”Bekräfta: ta bort” för att ta bort bedömningen från "
+            f"{format_date(record.assessed_on)}.",
+            role="status",
+        )
+        return notes_list(_records(subject), section_id, pending=note_id), message, note_id
+    try:
+        delete_assessment(service.engine(), note_id)
+    except UnknownAssessmentError as error:
+        return notes_list(_records(subject), section_id), html.P(str(error)), None
+    message = html.P(
+        f"Bedömningen från {format_date(record.assessed_on)} har tagits bort.",
+        className="form-success",
+        role="status",
+    )
+    return notes_list(_records(subject), section_id), message, None

@@ -1,0 +1,213 @@
+"""Presentation mode and running slideshows, for every page, from the shell.
+
+Presentation mode is the query parameter ``visa=presentation`` on any page, or the toggle in the
+header; it sets the class ``presentation`` on the shell root (``assets/presentation.css`` hides
+the controls and enlarges the type; ``assets/presentation.js`` fits the charts to the screen and
+keeps ``visa`` in the address bar while pages rewrite their own query parameters).
+
+A running slideshow adds ``bildspel=<id>&steg=<n>`` (1-based) to the view's own query string.
+The slideshow bar shows "Bild n av m" with Föregående / Nästa / Avsluta; the arrow keys and
+PageUp / PageDown (as presentation clickers send) press those buttons.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import dash
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
+
+from data.slideshows import SlideshowRecord, get_slideshow, route_matches, strip_presentation_params
+from indicators import service
+
+log = logging.getLogger(__name__)
+
+MODE_PARAM = "visa"
+MODE_VALUE = "presentation"
+SLIDESHOW_PARAM = "bildspel"
+STEP_PARAM = "steg"
+
+#: Dash Pages' own ``dcc.Location`` (see ``dash.dash._ID_LOCATION``).
+PAGES_LOCATION = "_pages_location"
+
+SHELL_ID = "shell"
+TOGGLE_ID = "presentation-toggle"
+STATE_ID = "bildspel-state"
+BAR_ID = "bildspel-bar"
+NAME_ID = "bildspel-name"
+POSITION_ID = "bildspel-position"
+PREVIOUS_ID = "bildspel-prev"
+NEXT_ID = "bildspel-next"
+EXIT_ID = "bildspel-exit"
+
+TOGGLE_ON_TEXT = "Presentationsläge"
+TOGGLE_OFF_TEXT = "Avsluta presentation"
+
+
+# --- pure functions --------------------------------------------------------------------------
+
+
+def step_url(view: str, slideshow_id: int, step: int) -> str:
+    """The address of step ``step`` (1-based) of a slideshow showing ``view``: the view's own
+    path and query with ``visa=presentation&bildspel=<id>&steg=<n>`` appended."""
+    parts = urlsplit(view)
+    query = strip_presentation_params(parts.query)
+    extra = f"{MODE_PARAM}={MODE_VALUE}&{SLIDESHOW_PARAM}={slideshow_id}&{STEP_PARAM}={step}"
+    return f"{parts.path or '/'}?{query + '&' if query else ''}{extra}"
+
+
+def position_text(step: int, count: int) -> str:
+    return f"Bild {step} av {count}"
+
+
+def running_step(search: str | None) -> tuple[int, int] | None:
+    """(slideshow id, step) from a query string with ``bildspel`` and ``steg``, else None."""
+    params = parse_qs((search or "").removeprefix("?"))
+    slideshow = params.get(SLIDESHOW_PARAM, [""])[-1]
+    step = params.get(STEP_PARAM, [""])[-1]
+    if not (slideshow.isascii() and slideshow.isdigit() and step.isascii() and step.isdigit()):
+        return None
+    return int(slideshow), int(step)
+
+
+def show_state(slideshow: SlideshowRecord | None, step: int) -> dict[str, Any] | None:
+    """What the slideshow bar shows at ``step``: position, name and the neighbouring steps'
+    addresses; None when there is no such slideshow or step."""
+    if slideshow is None or not 1 <= step <= len(slideshow.views):
+        return None
+    count = len(slideshow.views)
+
+    def url(number: int) -> str | None:
+        if not 1 <= number <= count:
+            return None
+        return step_url(slideshow.views[number - 1], slideshow.id, number)
+
+    return {
+        "id": slideshow.id,
+        "name": slideshow.name,
+        "step": step,
+        "count": count,
+        "position": position_text(step, count),
+        "previous": url(step - 1),
+        "next": url(step + 1),
+    }
+
+
+def app_routes() -> tuple[str, ...]:
+    """Every registered page's path or path template (what a slideshow view may show)."""
+    routes = []
+    for page in dash.page_registry.values():
+        routes.append(page.get("path_template") or page["path"])
+    return tuple(routes)
+
+
+def page_name(path: str) -> str | None:
+    """The name of the page serving ``path``, or None."""
+    for page in dash.page_registry.values():
+        if route_matches(path, page.get("path_template") or page["path"]):
+            return str(page.get("name") or page["path"])
+    return None
+
+
+# --- shell parts -----------------------------------------------------------------------------
+
+
+def presentation_toggle() -> html.Button:
+    """The header's toggle between normal and presentation mode."""
+    return html.Button(
+        TOGGLE_ON_TEXT,
+        id=TOGGLE_ID,
+        type="button",
+        className="presentation-toggle",
+        title="Stora bokstäver, dolda kontroller och diagram över hela skärmen (visa=presentation)",
+        **{"aria-pressed": "false"},
+    )
+
+
+def slideshow_bar() -> html.Div:
+    """The bar of a running slideshow (hidden until ``bildspel`` and ``steg`` are in the
+    address): position, Föregående / Nästa and Avsluta."""
+    return html.Div(
+        [
+            dcc.Store(id=STATE_ID),
+            html.Span(id=NAME_ID, className="bildspel-name"),
+            html.Span(
+                id=POSITION_ID,
+                className="bildspel-position",
+                **{"aria-live": "polite", "aria-atomic": "true"},
+            ),
+            html.Div(
+                [
+                    html.Button(
+                        [html.Span("◀", **{"aria-hidden": "true"}), " Föregående"],
+                        id=PREVIOUS_ID,
+                        type="button",
+                        title="Föregående bild (vänsterpil eller Page Up)",
+                    ),
+                    html.Button(
+                        ["Nästa ", html.Span("▶", **{"aria-hidden": "true"})],
+                        id=NEXT_ID,
+                        type="button",
+                        title="Nästa bild (högerpil eller Page Down)",
+                    ),
+                    html.Button(
+                        "Avsluta",
+                        id=EXIT_ID,
+                        type="button",
+                        className="secondary",
+                        title="Avsluta bildspelet och presentationsläget",
+                    ),
+                ],
+                className="bildspel-buttons",
+            ),
+        ],
+        id=BAR_ID,
+        className="bildspel-bar",
+        hidden=True,
+        role="region",
+        **{"aria-label": "Bildspel"},
+    )
+
+
+# --- callbacks -------------------------------------------------------------------------------
+
+
+@callback(Output(STATE_ID, "data"), Input(PAGES_LOCATION, "search"))
+def follow_slideshow(search: str | None) -> dict[str, Any] | None:
+    """The running slideshow's position and neighbours, read from the address."""
+    running = running_step(search)
+    if running is None:
+        return None
+    slideshow_id, step = running
+    state = show_state(get_slideshow(service.engine(), slideshow_id), step)
+    if state is None:
+        log.info("No slideshow %s with a step %s", slideshow_id, step)
+    return state
+
+
+clientside_callback(
+    ClientsideFunction(namespace="presentation", function_name="mode"),
+    Output(SHELL_ID, "className"),
+    Output(TOGGLE_ID, "children"),
+    Output(TOGGLE_ID, "aria-pressed"),
+    Output(BAR_ID, "hidden"),
+    Output(NAME_ID, "children"),
+    Output(POSITION_ID, "children"),
+    Output(PREVIOUS_ID, "disabled"),
+    Output(NEXT_ID, "disabled"),
+    Input(PAGES_LOCATION, "search"),
+    Input(TOGGLE_ID, "n_clicks"),
+    Input(EXIT_ID, "n_clicks"),
+    Input(STATE_ID, "data"),
+)
+
+clientside_callback(
+    ClientsideFunction(namespace="presentation", function_name="step"),
+    Output(PAGES_LOCATION, "href", allow_duplicate=True),
+    Input(PREVIOUS_ID, "n_clicks"),
+    Input(NEXT_ID, "n_clicks"),
+    State(STATE_ID, "data"),
+    prevent_initial_call=True,
+)

@@ -1,0 +1,1014 @@
+"""An area's profile, built from tables: the 17 SDG tiles, the strongest and weakest indicators,
+every indicator with a sparkline and its status per goal level, and the area's own local goals.
+
+Pure functions: status tables (:func:`indicators.follow_up.status_table`), observation tables
+(:func:`data.queries.observations`), goal records and catalogue entries in; DataFrames and Dash
+components out. Nothing here reads the database.
+"""
+
+from __future__ import annotations
+
+import html as html_text
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pandas as pd
+from dash import dcc, html
+
+from data.areas import DEFAULT_AREAS, REGION_DALARNA, RIKET
+from data.goals import GoalRecord
+from indicators.catalogue import Indicator
+from indicators.follow_up import (
+    ALL_LEVELS,
+    GOAL_LEVELS,
+    LEVEL_LABELS,
+    STATUS_ORDER,
+    TREND,
+    assess_series,
+    summarise,
+)
+from indicators.formatting import (
+    MISSING,
+    format_annual_change,
+    format_number,
+    format_signed,
+)
+from indicators.progress import (
+    DEFAULT_THRESHOLD_SET,
+    STATUS_STYLE,
+    THRESHOLD_SETS,
+    Assessment,
+    Status,
+)
+from indicators.progress import ThresholdSet as _ThresholdSet
+from indicators.sdg import DIMENSIONS, SDG_GOALS, sdg_colour, sdg_name
+from layouts.parts.components import status_badge
+from layouts.parts.sparkline import Point, sparkline_html
+
+#: Short column headers for the goal levels in the indicator list.
+LEVEL_SHORT: dict[str, str] = {
+    "lokal": "Lokalt",
+    "regional": "Regionalt",
+    "nationell": "Nationellt",
+    "global": "Globalt",
+    TREND: "Trend",
+}
+#: How many indicators the strongest and the weakest list show at most.
+RANKED_COUNT = 5
+
+COUNT_COLUMNS: tuple[str, ...] = tuple(f"n_{s.value}" for s in STATUS_ORDER)
+#: The profile pages' path (the index; a profile is ``/kommun/<area id>``).
+INDEX_PATH = "/kommun"
+#: The level of the tiles and the ranking when the address names none (as on Översikt).
+DEFAULT_LEVEL = "nationell"
+
+
+# --------------------------------------------------------------------------- selections and links
+
+
+@dataclass(frozen=True)
+class ProfileSelection:
+    """What a profile shows: the level of the tiles and ranking, one SDG goal (or all) and one
+    dimension (or all) for the indicator list, and the threshold set."""
+
+    level: str = DEFAULT_LEVEL
+    sdg: int | None = None
+    dimension: str | None = None
+    threshold_set: str = DEFAULT_THRESHOLD_SET.name
+
+
+def _first(value) -> str | None:
+    """A query value as one string (a repeated parameter arrives as a list: the first)."""
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else None
+    if value is None:
+        return None
+    return str(value).strip()
+
+
+def available_levels(goals: Iterable[GoalRecord], area_id: str) -> tuple[str, ...]:
+    """The goal levels with at least one goal for the area, plus ``trend``, in level order."""
+    present = {g.level for g in goals if g.applies_to(area_id)}
+    return (*(level for level in GOAL_LEVELS if level in present), TREND)
+
+
+def read_selection(
+    *,
+    niva=None,
+    mal=None,
+    dimension=None,
+    metod=None,
+    levels: Sequence[str] = ALL_LEVELS,
+) -> ProfileSelection:
+    """The selection from query values (or control values), each checked against the allowed
+    values and falling back to its default. ``mal`` may hold several goals (``3,5``): the first
+    valid one counts. ``levels`` are the levels the area has goals for."""
+    level = _first(niva)
+    if level not in levels:
+        level = DEFAULT_LEVEL if DEFAULT_LEVEL in levels else TREND
+    sdg = None
+    for part in (_first(mal) or "").split(","):
+        if part.strip().isdigit() and 1 <= int(part) <= len(SDG_GOALS):
+            sdg = int(part)
+            break
+    chosen_dimension = _first(dimension)
+    if chosen_dimension not in DIMENSIONS:
+        chosen_dimension = None
+    method = _first(metod)
+    if method not in THRESHOLD_SETS:
+        method = DEFAULT_THRESHOLD_SET.name
+    return ProfileSelection(level, sdg, chosen_dimension, method)
+
+
+def profile_href(area_id: str, selection: ProfileSelection, *, hash: str = "") -> str:
+    """``/kommun/<id>?niva=…&mal=…&dimension=…&metod=…`` – the parameters in the order the
+    address bar shows them, empty ones left out."""
+    params = {
+        "niva": selection.level,
+        "mal": str(selection.sdg) if selection.sdg is not None else None,
+        "dimension": selection.dimension,
+        "metod": selection.threshold_set,
+    }
+    query = urlencode({k: v for k, v in params.items() if v})
+    return f"{INDEX_PATH}/{area_id}" + (f"?{query}" if query else "") + (f"#{hash}" if hash else "")
+
+
+def note_href(
+    area_id: str,
+    kpi_id: str | None,
+    sdg_goal: int | None,
+    selection: ProfileSelection,
+    *,
+    hash: str = "",
+) -> str | None:
+    """Where an assessment of the area is written and shown beside its numbers: the
+    indicator's page (with the area chosen, for a municipality), or this profile with the goal
+    chosen (level and threshold set kept, no dimension filter) and ``hash`` as the fragment."""
+    if kpi_id is not None:
+        query = f"?{urlencode({'omraden': area_id})}" if area_kind(area_id) == "kommun" else ""
+        return f"/indikator/{kpi_id}{query}"
+    if sdg_goal is not None:
+        chosen = ProfileSelection(selection.level, sdg_goal, None, selection.threshold_set)
+        return profile_href(area_id, chosen, hash=hash)
+    return None
+
+
+def export_selection(
+    area_id: str, indicators: Sequence[Indicator], threshold_set: str
+) -> dict[str, object]:
+    """The download's selection: this area, the indicators listed, totals, every year, every
+    level, the chosen threshold set."""
+    return {
+        "areas": [area_id],
+        "kpis": [indicator.kpi_id for indicator in indicators],
+        "genders": ["T"],
+        "years": None,
+        "levels": list(ALL_LEVELS),
+        "threshold_set": threshold_set,
+    }
+
+
+def announcement(area_name: str, selection: ProfileSelection, export: dict) -> str:
+    """What a screen reader hears after the selection changed."""
+    level = LEVEL_LABELS[selection.level].lower()
+    goal = f" för mål {selection.sdg}" if selection.sdg is not None else ""
+    return f"{area_name}: status mot {level}; {len(export['kpis'])} indikatorer listade{goal}."
+
+
+# --------------------------------------------------------------------------- areas and values
+
+
+def area_kind(area_id: str) -> str:
+    """``kommun``, ``region`` or ``riket``."""
+    if area_id == RIKET:
+        return "riket"
+    if area_id == REGION_DALARNA:
+        return "region"
+    return "kommun"
+
+
+def local_heading(area_id: str) -> str:
+    """The heading of the local goals: a municipality's own goals, or local goals elsewhere."""
+    return "Kommunens egna mål" if area_kind(area_id) == "kommun" else "Lokala mål"
+
+
+def area_kind_text(area_id: str) -> str:
+    """The line under an area's name saying what kind of area it is."""
+    return {
+        "riket": "Riket – hela Sverige",
+        "region": "Region – Dalarnas län",
+        "kommun": "Kommun i Dalarnas län",
+    }[area_kind(area_id)]
+
+
+def display_unit(unit: str) -> str:
+    """The unit as written after a number: ``andel (%)`` → ``%``."""
+    if unit in ("andel (%)", "procent", "%"):
+        return "%"
+    return unit
+
+
+def format_value(value: float | None, indicator: Indicator) -> str:
+    """A value with the indicator's decimals and unit: ``18,9 %``; missing → ``–``."""
+    if _missing(value):
+        return MISSING
+    unit = display_unit(indicator.unit)
+    return f"{format_number(value, indicator.decimals)} {unit}".rstrip()
+
+
+def _missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return math.isnan(value)
+    except TypeError:
+        return False
+
+
+def _int_or_none(value) -> int | None:
+    return None if _missing(value) else int(value)
+
+
+def applicable_indicators(
+    catalogue: Iterable[Indicator],
+    area_id: str,
+    *,
+    sdg: int | None = None,
+    dimension: str | None = None,
+) -> list[Indicator]:
+    """The catalogue entries shown for an area, in catalogue order, optionally one SDG goal's
+    or one dimension's. A municipality is not shown the county-only (type ``L``) indicators."""
+    kind = area_kind(area_id)
+    result = []
+    for indicator in catalogue:
+        if kind == "kommun" and indicator.municipality_type == "L":
+            continue
+        if sdg is not None and indicator.sdg_goal != sdg:
+            continue
+        if dimension is not None and indicator.dimension != dimension:
+            continue
+        result.append(indicator)
+    return result
+
+
+def area_status(
+    status: pd.DataFrame,
+    area_id: str,
+    kpi_ids: Iterable[str] | None = None,
+    *,
+    gender: str = "T",
+) -> pd.DataFrame:
+    """One area's rows of a status table (one gender, optionally only some indicators)."""
+    rows = status[(status["area_id"] == area_id) & (status["gender"] == gender)]
+    if kpi_ids is not None:
+        rows = rows[rows["kpi_id"].isin(list(kpi_ids))]
+    return rows
+
+
+def area_series(
+    observations: pd.DataFrame, area_id: str, *, gender: str = "T"
+) -> dict[str, list[Point]]:
+    """(year, value) points per KPI for one area and gender, years in order; a stored year
+    without a value keeps its place as ``None`` so the sparkline shows the gap."""
+    rows = observations[(observations["area_id"] == area_id) & (observations["gender"] == gender)]
+    rows = rows.sort_values(["kpi_id", "year"])
+    result: dict[str, list[Point]] = {}
+    for kpi_id, year, value in zip(
+        rows["kpi_id"], rows["year"].tolist(), rows["value"].tolist(), strict=True
+    ):
+        result.setdefault(kpi_id, []).append((int(year), None if _missing(value) else value))
+    return result
+
+
+def year_span(series: Mapping[str, Sequence[Point]]) -> tuple[int, int] | None:
+    """The first and last year of any value in the series (the sparklines' common x range)."""
+    years = [year for points in series.values() for year, value in points if value is not None]
+    if not years:
+        return None
+    return min(years), max(years)
+
+
+# --------------------------------------------------------------------------- status counts
+
+
+def count_badges(
+    counts: Mapping[str, int], *, noun: str = "indikatorer", show_zero: bool = False
+) -> html.Span:
+    """The number of indicators per status as small badges (``↑ 3``), best status first.
+    Statuses with no indicators are left out, or with ``show_zero`` shown uncoloured (so that
+    rows of badges line up in a table). Each badge reads "I fas: 3" to a screen reader."""
+    badges = []
+    for s in STATUS_ORDER:
+        n = int(counts.get(f"n_{s.value}", 0) or 0)
+        if n == 0 and not show_zero:
+            continue
+        style = STATUS_STYLE[s]
+        if n == 0:
+            badges.append(
+                html.Span(
+                    [
+                        html.Span(style.icon, className="status-icon", **{"aria-hidden": "true"}),
+                        html.Span(f"{style.label_sv}: ", className="visually-hidden"),
+                        html.Span("0", className="count"),
+                    ],
+                    className="status-badge count-badge zero",
+                    title=f"{style.label_sv}: 0 {noun}",
+                    **{"data-status": s.value},
+                )
+            )
+            continue
+        badges.append(
+            html.Span(
+                [
+                    html.Span(style.icon, className="status-icon", **{"aria-hidden": "true"}),
+                    html.Span(f"{style.label_sv}: ", className="visually-hidden"),
+                    html.Span(str(n), className="count"),
+                ],
+                className="status-badge count-badge",
+                title=f"{style.label_sv}: {n} {noun}",
+                style={"backgroundColor": style.colour, "color": style.text_colour},
+                **{"data-status": s.value},
+            )
+        )
+    return html.Span(badges, className="count-badges")
+
+
+def tile_summary(status: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Aggregate status and counts per SDG goal (1–17, all of them, in order) at one level,
+    from one area's status rows. Goals with no indicator at the level have ``n_total`` 0 and
+    no status."""
+    rows = status[status["level"] == level]
+    summary = summarise(rows, ["sdg_goal"]).set_index("sdg_goal")
+    result = []
+    for sdg in SDG_GOALS:
+        if sdg.goal in summary.index:
+            record = summary.loc[sdg.goal].to_dict()
+        else:
+            record = {"status": None, "mean_score": None, "n_assessed": 0, "n_total": 0}
+            record.update(dict.fromkeys(COUNT_COLUMNS, 0))
+        record["sdg_goal"] = sdg.goal
+        result.append(record)
+    columns = ["sdg_goal", "status", "mean_score", "n_assessed", "n_total", *COUNT_COLUMNS]
+    frame = pd.DataFrame(result, columns=columns)
+    for column in ("n_assessed", "n_total", *COUNT_COLUMNS):
+        frame[column] = frame[column].astype(int)
+    return frame
+
+
+def sdg_tiles(
+    summary: pd.DataFrame,
+    level: str,
+    *,
+    href: Callable[[int | None], str],
+    selected: int | None = None,
+) -> html.Ul:
+    """The 17 SDG tiles: number and name, the SDG colour as a strip, the aggregate status at
+    ``level`` and the count per status. Each tile links to the indicator list filtered to its
+    goal (``href(goal)``); the selected tile links back to every goal (``href(None)``)."""
+    level_text = LEVEL_LABELS[level].lower()
+    tiles = []
+    for record in summary.to_dict("records"):
+        goal = int(record["sdg_goal"])
+        is_selected = goal == selected
+        if record["n_total"] == 0:
+            body = html.P(
+                "Inga indikatorer" if level == TREND else f"Inget {_level_noun(level)}",
+                className="tile-empty",
+            )
+            title = f"Mål {goal}: inga indikatorer bedömda mot {level_text}"
+        else:
+            n = int(record["n_total"])
+            body = html.Div(
+                [
+                    status_badge(
+                        record["status"], title=f"Sammanvägd status ({level_text}), {n} st."
+                    ),
+                    html.Span(f"{n} {'indikator' if n == 1 else 'indikatorer'}", className="note"),
+                    count_badges(record),
+                ],
+                className="tile-status",
+            )
+            title = f"Visa indikatorerna för mål {goal}"
+        if is_selected:
+            title = "Visa alla mål"
+        tiles.append(
+            html.Li(
+                dcc.Link(
+                    [
+                        html.Span(
+                            [html.Span(str(goal), className="tile-number"), sdg_name(goal)],
+                            className="tile-name",
+                        ),
+                        body,
+                        html.Span(" (valt – visa alla mål)", className="visually-hidden")
+                        if is_selected
+                        else None,
+                    ],
+                    href=href(None if is_selected else goal),
+                    title=title,
+                    className="sdg-tile" + (" selected" if is_selected else ""),
+                ),
+                style={"borderLeftColor": sdg_colour(goal)},
+                className="sdg-tile-item" + (" selected" if is_selected else ""),
+                **{"data-sdg": str(goal)},
+            )
+        )
+    return html.Ul(tiles, className="sdg-tiles", id="kommun-tiles")
+
+
+def _level_noun(level: str) -> str:
+    return {
+        "lokal": "lokalt mål",
+        "regional": "regionalt mål",
+        "nationell": "nationellt mål",
+        "global": "globalt mål",
+    }.get(level, "mål")
+
+
+# --------------------------------------------------------------------------- strongest and weakest
+
+
+def strongest_and_weakest(
+    status: pd.DataFrame,
+    level: str,
+    *,
+    order: Sequence[str] = (),
+    n: int = RANKED_COUNT,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The best and the worst assessed indicators at one level, by score (−5 to +5).
+
+    Strongest: highest score first (ties: better status, then ``order``, the catalogue order).
+    Weakest: lowest score first. Indicators without a score are left out. An indicator appears
+    in one list only: with fewer than ``2 × n`` assessed, the strongest list takes the better
+    half (rounded up) and the weakest list the rest.
+    """
+    rows = status[(status["level"] == level) & status["score"].notna()].copy()
+    position = {kpi_id: i for i, kpi_id in enumerate(order)}
+    rows["_status_order"] = rows["status"].map(lambda s: STATUS_STYLE[Status(s)].order)
+    rows["_position"] = rows["kpi_id"].map(lambda k: position.get(k, len(position)))
+    best = rows.sort_values(
+        ["score", "_status_order", "_position", "kpi_id"], ascending=[False, True, True, True]
+    )
+    total = len(best)
+    n_top = min(n, math.ceil(total / 2))
+    n_bottom = min(n, total - n_top)
+    strongest = best.head(n_top)
+    weakest = best.iloc[total - n_bottom :].iloc[::-1] if n_bottom else best.iloc[0:0]
+    helper = ["_status_order", "_position"]
+    return (
+        strongest.drop(columns=helper).reset_index(drop=True),
+        weakest.drop(columns=helper).reset_index(drop=True),
+    )
+
+
+def _goal_number(value: float, indicator: Indicator) -> str:
+    """A number written in a goal (``9``, ``1,5``, ``78``): the indicator's decimals at most,
+    without trailing zeros."""
+    text = format_number(value, max(indicator.decimals, 1))
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return text
+
+
+def _with_unit(number: str, indicator: Indicator) -> str:
+    return f"{number} {display_unit(indicator.unit)}".rstrip()
+
+
+def goal_target_text(
+    goal: GoalRecord | None,
+    indicator: Indicator,
+    *,
+    target_value: float | None = None,
+    with_year: bool = True,
+) -> str:
+    """A goal's target in words: ``högst 1,5 ton CO2-ekv/inv år 2030``, ``−50 % från 2015
+    (8,2 %) år 2030``, ``40–60 %``, ``ska minska till 2030``; ``–`` without a goal.
+
+    ``target_value`` is the area's computed target (for a relative goal, from its own base),
+    shown with the indicator's decimals; the goal's own numbers are shown as written.
+    """
+    if goal is None:
+        return MISSING
+    year = f" år {goal.target_year}" if goal.target_year and with_year else ""
+    if goal.kind == "absolute":
+        operator = goal.operator or (">=" if indicator.direction == "up" else "<=")
+        word = "minst" if operator == ">=" else "högst"
+        return f"{word} {_with_unit(_goal_number(goal.target_value, indicator), indicator)}{year}"
+    if goal.kind == "relative":
+        change = goal.relative_change or 0.0
+        base = f" från {goal.base_year}" if goal.base_year else ""
+        if change == 0:
+            rising = (goal.direction or indicator.direction) == "up"
+            text = f"{'ingen minskning' if rising else 'ingen ökning'}{base}"
+        else:
+            text = f"{format_signed(change * 100, 0)} %{base}"
+        if not _missing(target_value):
+            text += f" ({format_value(target_value, indicator)})"
+        return text + year
+    if goal.kind == "band":
+        low = _goal_number(goal.band_low, indicator)
+        high = _goal_number(goal.band_high, indicator)
+        return f"{_with_unit(f'{low}–{high}', indicator)}{year}"
+    word = "ska öka" if goal.direction == "up" else "ska minska"
+    return f"{word} till {goal.target_year}" if goal.target_year and with_year else word
+
+
+def ranking_note(status: pd.DataFrame, level: str, dimension: str | None = None) -> str:
+    """What the strongest/weakest lists rank, and how many indicators they draw from."""
+    rows = status[status["level"] == level]
+    n_total = len(rows)
+    n_scored = int(rows["score"].notna().sum())
+    if level == TREND:
+        text = (
+            "Rangordnat efter poäng (−5 till +5) för utvecklingen i önskad riktning, utan mål. "
+            f"{n_scored} av {n_total} indikatorer kunde bedömas."
+        )
+    else:
+        noun = _level_noun(level)
+        text = (
+            f"Rangordnat efter poäng (−5 till +5) mot {noun}. {n_total} av områdets indikatorer "
+            f"har ett {noun}; {n_scored} kunde bedömas."
+        )
+        if n_scored < 2 * RANKED_COUNT:
+            text += " Välj Trend (utan mål) för att rangordna alla indikatorer."
+    if dimension:
+        text += f" Endast dimensionen {DIMENSIONS[dimension].lower()}."
+    return text
+
+
+def _change_cell(rate) -> str:
+    return MISSING if _missing(rate) else format_annual_change(float(rate))
+
+
+def ranking_table(
+    rows: pd.DataFrame,
+    indicators: Mapping[str, Indicator],
+    goals: Mapping[str, GoalRecord],
+    *,
+    area_id: str,
+    caption: str,
+    id: str,
+    empty_text: str,
+) -> html.Div:
+    """Strongest or weakest indicators with the numbers behind the status: latest value,
+    target, required and observed annual change; labels link to the indicator page."""
+    if rows.empty:
+        return html.Div(html.P(empty_text, className="note"), id=id)
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th("Indikator", scope="col", className="col-label"),
+                html.Th("Status", scope="col", className="col-status"),
+                html.Th("Senaste värde", scope="col", className="num col-latest"),
+                html.Th("Mål", scope="col", className="col-target"),
+                html.Th("Krävd förändring", scope="col", className="num col-change"),
+                html.Th("Faktisk förändring", scope="col", className="num col-change"),
+            ]
+        )
+    )
+    body = []
+    for record in rows.to_dict("records"):
+        indicator = indicators[record["kpi_id"]]
+        goal = goals.get(record["goal_id"]) if isinstance(record["goal_id"], str) else None
+        year = _int_or_none(record["latest_year"])
+        latest = format_value(record["latest_value"], indicator)
+        body.append(
+            html.Tr(
+                [
+                    html.Th(indicator_link(indicator, area_id), scope="row"),
+                    html.Td(status_badge(record["status"], title=record["reason"])),
+                    html.Td(f"{latest} ({year})" if year else latest, className="num"),
+                    html.Td(
+                        goal_target_text(goal, indicator, target_value=record["target_value"])
+                        if goal is not None
+                        else "Ingen målnivå (trend)"
+                    ),
+                    html.Td(_change_cell(record["required_annual_change"]), className="num"),
+                    html.Td(_change_cell(record["observed_annual_change"]), className="num"),
+                ],
+                **{"data-kpi": record["kpi_id"]},
+            )
+        )
+    table = html.Table(
+        [html.Caption(caption), header, html.Tbody(body)], className="data-table ranking-table"
+    )
+    return html.Div(table, className="table-scroll", id=id)
+
+
+def indicator_link(indicator: Indicator, area_id: str) -> dcc.Link:
+    """The indicator's label linking to its page with this area selected."""
+    return dcc.Link(
+        indicator.label,
+        href=f"/indikator/{indicator.kpi_id}?omraden={area_id}",
+        title=indicator.kolada_title,
+    )
+
+
+# --------------------------------------------------------------------------- indicator list
+#
+# The list of every indicator is one block of markup shown by a single ``dcc.Markdown``: a
+# hundred rows as separate Dash components (some 2 500 of them) make the browser spend tens of
+# seconds on every change of selection, while the same table as markup is drawn at once. Every
+# text is escaped; labels link with ``<dccLink>`` (Dash's own link inside Markdown) so that
+# following them does not reload the page.
+
+
+def _esc(text: object) -> str:
+    """Text or an attribute value for the list's markup (braces too: the markup is read as
+    JSX)."""
+    return html_text.escape(str(text), quote=True).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def _element(tag: str, content: str = "", **attributes: object) -> str:
+    """``<tag a="…">content</tag>``; ``class_`` becomes ``class``, ``data_x`` ``data-x``;
+    attributes that are None are left out."""
+    parts = [tag]
+    for name, value in attributes.items():
+        if value is None:
+            continue
+        name = name.rstrip("_").replace("_", "-")
+        parts.append(f'{name}="{_esc(value)}"')
+    return f"<{' '.join(parts)}>{content}</{tag}>"
+
+
+def status_badge_html(status: Status | str, *, title: str | None = None, compact: bool = False):
+    """:func:`layouts.parts.components.status_badge` as markup: icon + text, the status colours."""
+    style = STATUS_STYLE[Status(status)]
+    label_class = "visually-hidden" if compact else "status-label"
+    return _element(
+        "span",
+        _element("span", _esc(style.icon), class_="status-icon", aria_hidden="true")
+        + _element("span", _esc(style.label_sv), class_=label_class),
+        class_="status-badge" + (" compact" if compact else ""),
+        title=title or style.label_sv,
+        style=f"background-color:{style.colour};color:{style.text_colour}",
+    )
+
+
+def indicator_link_html(indicator: Indicator, area_id: str) -> str:
+    """The indicator's label linking to its page with this area selected (a Dash link)."""
+    return _element(
+        "dccLink",
+        _esc(indicator.label),
+        href=f"/indikator/{indicator.kpi_id}?omraden={area_id}",
+        title=indicator.kolada_title,
+    )
+
+
+def _level_cell(row: Mapping | None, level: str) -> str:
+    if row is None:
+        return _element("td", MISSING, class_="level-cell none")
+    title = f"{LEVEL_LABELS[level]}: {STATUS_STYLE[Status(row['status'])].label_sv}. "
+    title += row["reason"] or ""
+    return _element(
+        "td", status_badge_html(row["status"], title=title, compact=True), class_="level-cell"
+    )
+
+
+def indicator_row_html(
+    indicator: Indicator,
+    points: Sequence[Point],
+    rows_by_level: Mapping[str, Mapping],
+    *,
+    area_id: str,
+    years: tuple[int, int] | None,
+) -> str:
+    """One indicator: label, sparkline, latest value and year, the trend (observed annual
+    change and trend status) and the status against each goal level (``–`` without a goal)."""
+    present = [(y, v) for y, v in points if v is not None]
+    if present:
+        year, value = present[-1]
+        latest = _element(
+            "td",
+            _esc(format_value(value, indicator)) + _element("span", f" ({year})", class_="year"),
+            class_="num",
+        )
+    else:
+        latest = _element("td", "Inga värden", class_="num note")
+    trend = rows_by_level.get(TREND)
+    if trend is not None:
+        trend_cell = _element(
+            "td",
+            _element("span", _esc(_change_cell(trend["observed_annual_change"])), class_="change")
+            + status_badge_html(trend["status"], title=trend["reason"]),
+            class_="trend-cell",
+        )
+    else:
+        trend_cell = _element("td", MISSING, class_="trend-cell")
+    spark = sparkline_html(
+        points, decimals=indicator.decimals, unit=display_unit(indicator.unit), years=years
+    )
+    cells = [
+        _element("th", indicator_link_html(indicator, area_id), scope="row", class_="label-cell"),
+        _element("td", spark, class_="spark-cell"),
+        latest,
+        trend_cell,
+        *(_level_cell(rows_by_level.get(level), level) for level in GOAL_LEVELS),
+    ]
+    return _element("tr", "".join(cells), class_="indicator-row", data_kpi=indicator.kpi_id)
+
+
+def _list_header() -> str:
+    cells = [
+        _element("th", "Indikator", scope="col", class_="label-cell"),
+        _element("th", "Utveckling", scope="col", class_="spark-cell"),
+        _element("th", "Senaste värde", scope="col", class_="num"),
+        _element("th", "Trend per år", scope="col", class_="trend-cell"),
+        *(
+            _element(
+                "th",
+                LEVEL_SHORT[level],
+                scope="col",
+                class_="level-cell",
+                title=LEVEL_LABELS[level],
+            )
+            for level in GOAL_LEVELS
+        ),
+    ]
+    return _element("thead", _element("tr", "".join(cells)))
+
+
+def indicator_list_html(
+    status: pd.DataFrame,
+    series: Mapping[str, Sequence[Point]],
+    indicators: Sequence[Indicator],
+    *,
+    area_id: str,
+    years: tuple[int, int] | None = None,
+) -> str:
+    """Every indicator of ``indicators`` grouped by SDG goal, one table per goal with the same
+    columns (see :func:`indicator_row_html`), as markup. ``status`` holds the area's rows."""
+    by_cell: dict[tuple[str, str], Mapping] = {
+        (r["kpi_id"], r["level"]): r for r in status.to_dict("records")
+    }
+    header = _list_header()
+    sections = []
+    for sdg in SDG_GOALS:
+        members = [i for i in indicators if i.sdg_goal == sdg.goal]
+        if not members:
+            continue
+        rows = "".join(
+            indicator_row_html(
+                indicator,
+                series.get(indicator.kpi_id, []),
+                {
+                    level: by_cell[(indicator.kpi_id, level)]
+                    for level in (*GOAL_LEVELS, TREND)
+                    if (indicator.kpi_id, level) in by_cell
+                },
+                area_id=area_id,
+                years=years,
+            )
+            for indicator in members
+        )
+        heading = _element(
+            "h3",
+            _element("span", f"Mål {sdg.goal}", class_="kommun-sdg-number") + " " + _esc(sdg.name),
+            id=f"kommun-mal-{sdg.goal}",
+            class_="sdg-heading",
+            style=f"border-left-color:{sdg.colour}",
+        )
+        table = _element(
+            "table",
+            _element(
+                "caption", _esc(f"Mål {sdg.goal} {sdg.name}: indikatorer"), class_="visually-hidden"
+            )
+            + header
+            + _element("tbody", rows),
+            class_="data-table indicator-table",
+        )
+        sections.append(
+            _element(
+                "section",
+                heading + _element("div", table, class_="table-scroll"),
+                class_="sdg-section",
+                data_sdg=sdg.goal,
+            )
+        )
+    return _element("div", "".join(sections), class_="indicator-sections")
+
+
+def indicator_list(
+    status: pd.DataFrame,
+    series: Mapping[str, Sequence[Point]],
+    indicators: Sequence[Indicator],
+    *,
+    area_id: str,
+    years: tuple[int, int] | None = None,
+) -> dcc.Markdown:
+    """The indicator list (:func:`indicator_list_html`) as one Dash component."""
+    markup = indicator_list_html(status, series, indicators, area_id=area_id, years=years)
+    return dcc.Markdown(
+        markup, dangerously_allow_html=True, id="kommun-indicators", className="indicator-list"
+    )
+
+
+# --------------------------------------------------------------------------- local goals
+
+
+def local_goals(goals: Iterable[GoalRecord], area_id: str) -> list[GoalRecord]:
+    """The area's own goals: level ``lokal`` and naming the area (or applying to every area),
+    ordered by indicator, then deadline."""
+    found = [g for g in goals if g.level == "lokal" and g.applies_to(area_id)]
+    return sorted(found, key=lambda g: (g.kpi_id, g.target_year or 9999, g.id))
+
+
+def assess_local_goals(
+    goals: Sequence[GoalRecord],
+    series: Mapping[str, Sequence[Point]],
+    indicators: Mapping[str, Indicator],
+    *,
+    thresholds: _ThresholdSet = DEFAULT_THRESHOLD_SET,
+) -> list[tuple[GoalRecord, Assessment | None]]:
+    """Each goal with its current status (``None`` for a goal on an indicator outside the
+    catalogue). Every goal is judged on its own, also one whose deadline has passed."""
+    result: list[tuple[GoalRecord, Assessment | None]] = []
+    for goal in goals:
+        indicator = indicators.get(goal.kpi_id)
+        if indicator is None:
+            result.append((goal, None))
+            continue
+        points = [(y, v) for y, v in series.get(goal.kpi_id, []) if v is not None]
+        result.append((goal, assess_series(points, indicator, goal, thresholds=thresholds)))
+    return result
+
+
+def local_goal_table(
+    assessed: Sequence[tuple[GoalRecord, Assessment | None]],
+    indicators: Mapping[str, Indicator],
+    *,
+    area_id: str,
+    area_name: str,
+) -> html.Div:
+    """The area's own goals: wording, indicator, target, deadline, source and status."""
+    if not assessed:
+        if area_kind(area_id) != "kommun":
+            text = (
+                f"{area_name} har inga lokala mål – lokala mål gäller en kommun. Välj nivån "
+                "Regionalt mål eller Nationellt mål för att se hur området följer sina mål."
+            )
+        else:
+            text = (
+                f"Inga lokala mål för {area_name} finns registrerade. Kommunens egna mål kan "
+                "läggas till i målkatalogen (kommandot goals import)."
+            )
+        return html.Div(html.P(text, className="note"), id="kommun-local-goals")
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th("Mål", scope="col", className="wording"),
+                html.Th("Indikator", scope="col", className="goal-indicator"),
+                html.Th("Målvärde", scope="col", className="goal-target"),
+                html.Th("Målår", scope="col", className="goal-year"),
+                html.Th("Källa", scope="col", className="goal-source"),
+                html.Th("Status nu", scope="col", className="goal-status"),
+            ]
+        )
+    )
+    body = []
+    for goal, assessment in assessed:
+        indicator = indicators.get(goal.kpi_id)
+        source = (
+            html.A(goal.source_document, href=goal.source_url, target="_blank", rel="noopener")
+            if goal.source_url
+            else goal.source_document
+        )
+        if assessment is None or indicator is None:
+            status_cell = html.Td("Indikatorn följs inte i instrumentpanelen", className="note")
+        else:
+            latest = format_value(assessment.latest_value, indicator)
+            status_cell = html.Td(
+                [
+                    status_badge(assessment.status, title=assessment.reason),
+                    html.P(
+                        f"Senast {latest} ({assessment.latest_year})"
+                        if assessment.latest_year
+                        else "Inga värden",
+                        className="note",
+                    ),
+                    html.P(assessment.reason, className="note reason"),
+                ]
+            )
+        body.append(
+            html.Tr(
+                [
+                    html.Td(goal.wording_sv, className="wording"),
+                    html.Td(
+                        indicator_link(indicator, area_id) if indicator is not None else goal.kpi_id
+                    ),
+                    html.Td(
+                        goal_target_text(
+                            goal,
+                            indicator,
+                            target_value=assessment.target_value if assessment else None,
+                            with_year=False,
+                        )
+                        if indicator is not None
+                        else MISSING
+                    ),
+                    html.Td(str(goal.target_year) if goal.target_year else "Inget målår"),
+                    html.Td(source),
+                    status_cell,
+                ],
+                **{"data-goal": goal.id},
+            )
+        )
+    table = html.Table(
+        [
+            html.Caption(f"Egna mål för {area_name}"),
+            header,
+            html.Tbody(body),
+        ],
+        className="data-table local-goal-table",
+    )
+    return html.Div(table, className="table-scroll", id="kommun-local-goals")
+
+
+# --------------------------------------------------------------------------- the index
+
+
+def area_overview(
+    status: pd.DataFrame,
+    goals: Iterable[GoalRecord],
+    area_ids: Sequence[str],
+    *,
+    levels: Sequence[str] = ("nationell", TREND),
+) -> pd.DataFrame:
+    """Per area: counts per status at each of ``levels`` (columns ``<level>:n_<status>``,
+    ``<level>:n_total``) and the number of local goals, in ``area_ids`` order."""
+    goals = list(goals)
+    totals = status[status["gender"] == "T"]
+    records = []
+    for area_id in area_ids:
+        record: dict = {
+            "area_id": area_id,
+            "title": DEFAULT_AREAS.get(area_id, (area_id, ""))[0],
+            "kind": area_kind(area_id),
+            "local_goals": len(local_goals(goals, area_id)),
+        }
+        rows = totals[totals["area_id"] == area_id]
+        for level in levels:
+            summary = summarise(rows[rows["level"] == level], ["area_id"])
+            counts = summary.iloc[0].to_dict() if not summary.empty else {}
+            record[f"{level}:n_total"] = int(counts.get("n_total", 0))
+            for column in COUNT_COLUMNS:
+                record[f"{level}:{column}"] = int(counts.get(column, 0))
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+def area_index_table(overview: pd.DataFrame, *, levels: Sequence[str] = ("nationell", TREND)):
+    """The index of areas: name (link to the profile), kind, local goals and status counts."""
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th("Område", scope="col"),
+                html.Th("Typ", scope="col"),
+                *(
+                    html.Th(
+                        "Mot nationella mål" if level == "nationell" else LEVEL_LABELS[level],
+                        scope="col",
+                    )
+                    for level in levels
+                ),
+                html.Th("Egna mål", scope="col", className="num"),
+            ]
+        )
+    )
+    body = []
+    for record in overview.to_dict("records"):
+        cells = [
+            html.Th(dcc.Link(record["title"], href=f"/kommun/{record['area_id']}"), scope="row"),
+            html.Td(record["kind"].capitalize()),
+        ]
+        for level in levels:
+            counts = {c: record[f"{level}:{c}"] for c in COUNT_COLUMNS}
+            n = record[f"{level}:n_total"]
+            cells.append(
+                html.Td(
+                    [count_badges(counts, show_zero=True), html.Span(f" av {n}", className="note")]
+                    if n
+                    else html.Span("Inga mål", className="note")
+                )
+            )
+        cells.append(
+            html.Td(
+                str(record["local_goals"]) if record["kind"] == "kommun" else MISSING,
+                className="num",
+            )
+        )
+        body.append(html.Tr(cells, **{"data-area": record["area_id"]}))
+    return html.Div(
+        html.Table(
+            [
+                html.Caption("Kommunerna, Region Dalarna och riket: antal indikatorer per status"),
+                header,
+                html.Tbody(body),
+            ],
+            className="data-table area-index",
+            id="kommuner-table",
+        ),
+        className="table-scroll",
+    )

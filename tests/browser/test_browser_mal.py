@@ -1,0 +1,89 @@
+"""Mål in a real browser: a local goal for Mora added through the form appears in the list and
+the change log; an invalid one is refused with the message beside the field and not saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from data.goals import get_goal, goal_changes, list_goals
+from tests.support.axe import blocking_violations, describe
+from tests.support.browser import choose
+
+pytestmark = pytest.mark.browser
+
+SCREENS = Path("/tmp/screens")
+GOAL_ID = "mora-vaxthusgasutslapp-per-invanare-2035"
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("#mal-form-save")
+    page.wait_for_load_state("networkidle")
+
+
+def fill_goal(page, *, target: str, base_year: str, target_year: str) -> None:
+    choose(page, "mal-form-area", "Mora", "Mora")
+    choose(page, "mal-form-kpi_id", "N00401", "Växthusgasutsläpp per invånare (N00401)")
+    page.fill("#mal-form-target_value", target)
+    page.fill("#mal-form-base_year", base_year)
+    page.fill("#mal-form-target_year", target_year)
+    page.fill("#mal-form-wording_sv", "Utsläppen ska vara högst 1,2 ton per invånare 2035.")
+    page.fill("#mal-form-source_document", "Mora kommun, klimatplan 2025")
+    page.fill("#mal-form-source_url", "https://www.mora.se/klimatplan")
+    page.fill("#mal-form-note", "Antaget av kommunfullmäktige")
+
+
+def test_add_a_local_goal_for_mora(page, live_server, own_data):
+    open_page(page, live_server.url + "/mal?omraden=2062")
+    fill_goal(page, target="1,2", base_year="2020", target_year="2035")
+    page.click("#mal-form-save")
+
+    success = page.wait_for_selector("#mal-form-message .form-success")
+    assert GOAL_ID in success.inner_text()
+    row = page.wait_for_selector(f"#mal-goal-{GOAL_ID}")
+    row_text = row.inner_text()
+    assert "≤ 1,2 ton CO2-ekv/inv till 2035" in row_text
+    assert "egen" in row_text
+    log = page.wait_for_selector(f"#mal-change-table td:text-is('{GOAL_ID}')")
+    assert log is not None
+    assert "Tillagt" in page.inner_text("#mal-change-table")
+    assert "Antaget av kommunfullmäktige" in page.inner_text("#mal-change-table")
+    assert page.inner_text("#mal-form-mode") == f'Ändrar det egna målet "{GOAL_ID}"'
+
+    stored = get_goal(own_data, GOAL_ID)
+    assert stored is not None and stored.target_value == 1.2 and stored.areas == ("2062",)
+    (change,) = goal_changes(own_data)
+    assert (change.goal_id, change.action) == (GOAL_ID, "add")
+
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.locator("#mal-form-message").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENS / "mal-added.png"))
+    page.screenshot(path=str(SCREENS / "mal.png"), full_page=True)
+    page.console_log.assert_clean()
+
+
+def test_invalid_goal_is_refused_and_not_saved(page, live_server, own_data):
+    before = list_goals(own_data)
+    open_page(page, live_server.url + "/mal")
+    fill_goal(page, target="", base_year="2035", target_year="2030")
+    page.click("#mal-form-save")
+
+    page.wait_for_selector("#mal-form-message .form-errors")
+    target_year = page.wait_for_selector("#mal-error-target_year li")
+    assert 'fält "target_year"' in target_year.inner_text()
+    assert "ett år efter base_year (2035)" in target_year.inner_text()
+    target_value = page.inner_text("#mal-error-target_value")
+    assert "krävs för kind absolute" in target_value
+    assert "Målet sparades inte" in page.inner_text("#mal-form-message")
+    assert page.inner_text("#mal-form-mode") == "Nytt eget mål"
+
+    assert list_goals(own_data) == before
+    assert goal_changes(own_data) == []
+    violations = blocking_violations(page)
+    assert violations == [], describe(violations)
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.locator("#mal-field-target_year").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENS / "mal-rejected.png"))
+    page.console_log.assert_clean()

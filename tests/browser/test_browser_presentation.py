@@ -1,0 +1,322 @@
+"""Presentation mode and slideshows in a real browser: the toggle and the URL parameter, charts
+fitted to the screen, building a slideshow on /bildspel and stepping through it by keyboard."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from data.slideshows import save_slideshow
+from indicators import service
+
+pytestmark = pytest.mark.browser
+
+SCREENS = Path("/tmp/screens")
+_names = itertools.count(1)
+
+# Everything presentation mode hides that the normal pages show.
+HIDDEN_WHEN_PRESENTING = (".site-header nav", ".controls", ".download")
+
+
+def _settle(page) -> None:
+    page.wait_for_selector("main h1")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("!document.querySelector('[data-dash-is-loading=\"true\"]')")
+
+
+def _query(page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def _path(page) -> str:
+    return urlsplit(page.url).path
+
+
+def _root_font(page) -> float:
+    return float(page.evaluate("getComputedStyle(document.documentElement).fontSize")[:-2])
+
+
+def _presenting(page) -> bool:
+    return "presentation" in (page.get_attribute("#shell", "class") or "").split()
+
+
+def _expected_font(width: int) -> float:
+    """The stylesheet's clamp(16px, 10px + 0.625vw, 32px)."""
+    return min(max(16.0, 10 + 0.625 * width / 100), 32.0)
+
+
+def _charts_fitted(page, viewport_height: int) -> None:
+    """Wait until every chart is at least 70 % of the screen high."""
+    page.wait_for_function(
+        """(minimum) => {
+            const charts = Array.from(document.querySelectorAll('.js-plotly-plot'));
+            return charts.length > 0 && charts.every(
+                (gd) => gd._fullLayout && gd._fullLayout.height >= minimum);
+        }""",
+        arg=int(0.7 * viewport_height) - 1,
+    )
+
+
+def _chart_heights(page) -> list[float]:
+    return page.evaluate(
+        "Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => g._fullLayout.height)"
+    )
+
+
+@pytest.mark.parametrize("path", ["/", "/indikator/N00401"])
+def test_toggle_presentation_mode(page, live_server, path):
+    page.goto(live_server.url + path)
+    _settle(page)
+    assert not _presenting(page)
+    normal_font = _root_font(page)
+    for selector in HIDDEN_WHEN_PRESENTING:
+        assert page.is_visible(selector), selector
+    toggle = page.locator("#presentation-toggle")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    assert toggle.inner_text() == "Presentationsläge"
+
+    toggle.click()
+    page.wait_for_function("document.querySelector('.shell.presentation') !== null")
+    assert _query(page)["visa"] == ["presentation"]
+    assert toggle.get_attribute("aria-pressed") == "true"
+    assert toggle.inner_text() == "Avsluta presentation"
+    for selector in HIDDEN_WHEN_PRESENTING:
+        assert page.is_hidden(selector), selector
+    width = page.viewport_size["width"]
+    assert _root_font(page) == pytest.approx(_expected_font(width), abs=0.05)
+    assert _root_font(page) > normal_font
+    assert page.is_visible("#demo-banner")
+    assert "Källa: Kolada" in page.inner_text("footer")
+
+    page.reload()
+    _settle(page)
+    assert _presenting(page)
+    assert _query(page)["visa"] == ["presentation"]
+    assert page.is_hidden(".controls")
+
+    page.locator("#presentation-toggle").click()
+    page.wait_for_function("document.querySelector('.shell.presentation') === null")
+    assert "visa" not in _query(page)
+    assert _root_font(page) == normal_font
+    for selector in HIDDEN_WHEN_PRESENTING:
+        assert page.is_visible(selector), selector
+    page.console_log.assert_clean()
+
+
+def test_charts_fill_the_screen_and_return_to_their_own_height(page, live_server):
+    page.goto(live_server.url + "/indikator/N00401")
+    _settle(page)
+    page.wait_for_selector(".js-plotly-plot")
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('.js-plotly-plot')).every(g => g._fullLayout)"
+    )
+    own_heights = _chart_heights(page)
+    viewport_height = page.viewport_size["height"]
+
+    page.locator("#presentation-toggle").click()
+    _charts_fitted(page, viewport_height)
+    for own, fitted in zip(own_heights, _chart_heights(page), strict=True):
+        assert fitted >= max(own, 0.7 * viewport_height) - 1
+
+    page.locator("#presentation-toggle").click()
+    page.wait_for_function(
+        """(heights) => Array.from(document.querySelectorAll('.js-plotly-plot')).every(
+            (g, i) => Math.abs(g._fullLayout.height - heights[i]) < 1)""",
+        arg=own_heights,
+    )
+    page.console_log.assert_clean()
+
+
+def test_presentation_parameter_survives_the_pages_own_address_updates(page, live_server):
+    page.goto(live_server.url + "/indikator/N00401?omraden=2080&visa=presentation")
+    _settle(page)
+    assert _presenting(page)
+    # The page writes its own selection back (kon, niva, metod …); visa stays.
+    page.wait_for_function("new URLSearchParams(location.search).has('metod')")
+    query = _query(page)
+    assert query["visa"] == ["presentation"]
+    assert query["omraden"] == ["2080"]
+    # A link inside the page keeps presentation mode (dcc.Link, no reload).
+    page.click("main a[href='/om']")
+    page.wait_for_function("location.pathname === '/om'")
+    _settle(page)
+    assert _query(page)["visa"] == ["presentation"]
+    assert _presenting(page)
+    page.go_back()
+    page.wait_for_function("location.pathname === '/indikator/N00401'")
+    _settle(page)
+    assert _presenting(page)
+    page.console_log.assert_clean()
+
+
+def _bar_text(page) -> str:
+    return page.inner_text("#bildspel-position")
+
+
+def _wait_for_step(page, step: int, count: int) -> None:
+    page.wait_for_function(
+        """([step, text]) => {
+            const bar = document.getElementById('bildspel-bar');
+            const position = document.getElementById('bildspel-position');
+            return new URLSearchParams(location.search).get('steg') === String(step)
+                && bar !== null && !bar.hidden && position.textContent === text;
+        }""",
+        arg=[step, f"Bild {step} av {count}"],
+    )
+    _settle(page)
+
+
+def test_build_a_slideshow_on_the_page_and_step_through_it_by_keyboard(page, live_server):
+    name = f"Prov {next(_names)} från sidan"
+    page.goto(live_server.url + "/bildspel")
+    _settle(page)
+    page.fill("#bildspel-namn", name)
+    page.click("#bildspel-add-omrade")  # the first area in the list
+    first_area = service.AREA_ORDER[0]
+    page.wait_for_function(
+        "(view) => Array.from(document.querySelectorAll('.bildspel-views code'))"
+        ".some((e) => e.textContent === view)",
+        arg=f"/kommun/{first_area}",
+    )
+    page.fill(
+        "#bildspel-adresser",
+        f"{live_server.url}/indikator/N00401?omraden=2080\nhttps://example.com/\n/?mal=13",
+    )
+    page.click("#bildspel-add-adresser")
+    page.wait_for_selector("#bildspel-draft-message .message.error")
+    assert "Rad 2" in page.inner_text("#bildspel-draft-message")
+    assert "https://example.com/" in page.inner_text("#bildspel-draft-message")
+    page.wait_for_function("document.querySelectorAll('.bildspel-views li').length === 3")
+    # Move "/?mal=13" (third) to the top: Upp twice.
+    page.click("[aria-label='Flytta vy 3 upp']")
+    page.wait_for_function(
+        "document.querySelectorAll('.bildspel-views code')[1].textContent === '/?mal=13'"
+    )
+    page.click("[aria-label='Flytta vy 2 upp']")
+    page.wait_for_function(
+        "document.querySelectorAll('.bildspel-views code')[0].textContent === '/?mal=13'"
+    )
+    codes = page.eval_on_selector_all(".bildspel-views code", "els => els.map(e => e.textContent)")
+    assert codes == ["/?mal=13", f"/kommun/{first_area}", "/indikator/N00401?omraden=2080"]
+
+    page.click("#bildspel-save")
+    page.wait_for_selector("#bildspel-save-message .message.success")
+    assert name in page.inner_text("#bildspel-save-message")
+    assert name in page.inner_text("#bildspel-list")
+
+    page.click("#bildspel-save-message a.button")  # "Starta"
+    _wait_for_step(page, 1, 3)
+    assert _path(page) == "/"
+    assert _query(page)["mal"] == ["13"]
+    assert _presenting(page)
+    assert name in page.inner_text("#bildspel-bar")
+
+    page.locator("body").press("ArrowRight")
+    _wait_for_step(page, 2, 3)
+    assert _path(page) == f"/kommun/{first_area}"
+
+    page.keyboard.press("ArrowRight")
+    _wait_for_step(page, 3, 3)
+    assert _path(page) == "/indikator/N00401"
+    assert _query(page)["omraden"] == ["2080"]
+    assert page.is_disabled("#bildspel-next")
+
+    page.keyboard.press("ArrowLeft")
+    _wait_for_step(page, 2, 3)
+    assert _path(page) == f"/kommun/{first_area}"
+    page.console_log.assert_clean()
+
+
+def test_stepping_with_clicker_keys_buttons_reload_and_exit(page, live_server):
+    show = save_slideshow(
+        service.engine(),
+        f"Prov {next(_names)} med fyra vyer",
+        ["/om", "/?mal=3", "/bildspel", "/indikator/N00401?omraden=2062"],
+    )
+    page.goto(f"{live_server.url}/bildspel/{show.id}")
+    _settle(page)
+    assert page.inner_text("main h1") == show.name
+    page.click("text=Starta bildspelet")
+    _wait_for_step(page, 1, 4)
+    assert _path(page) == "/om"
+    assert page.is_disabled("#bildspel-prev")
+    assert _query(page)["bildspel"] == [str(show.id)]
+
+    page.keyboard.press("PageDown")
+    _wait_for_step(page, 2, 4)
+    assert _path(page) == "/"
+    assert _query(page)["mal"] == ["3"]
+    page.click("#bildspel-next")  # the on-screen button
+    _wait_for_step(page, 3, 4)
+    assert _path(page) == "/bildspel"
+
+    page.reload()  # a shared or reloaded address keeps the show running
+    _wait_for_step(page, 3, 4)
+    assert _presenting(page)
+
+    page.keyboard.press("PageUp")
+    _wait_for_step(page, 2, 4)
+    page.keyboard.press("ArrowRight")
+    _wait_for_step(page, 3, 4)
+    page.keyboard.press("ArrowRight")
+    _wait_for_step(page, 4, 4)
+    assert _path(page) == "/indikator/N00401"
+    assert _query(page)["omraden"] == ["2062"]
+    assert page.is_disabled("#bildspel-next")
+
+    # Focus on the exit button by keyboard and press it.
+    page.focus("#bildspel-exit")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('bildspel-bar').hidden")
+    assert not _presenting(page)
+    query = _query(page)
+    assert not {"visa", "bildspel", "steg"} & set(query)
+    assert query["omraden"] == ["2062"]
+    assert _path(page) == "/indikator/N00401"
+    page.keyboard.press("ArrowLeft")  # no show running: the keys do nothing
+    page.wait_for_timeout(200)
+    assert _path(page) == "/indikator/N00401"
+    page.console_log.assert_clean()
+
+
+def test_arrow_keys_in_a_text_field_do_not_step(page, live_server):
+    show = save_slideshow(service.engine(), f"Prov {next(_names)}", ["/bildspel", "/om"])
+    # A running show outside presentation mode: the bar is there and so is the form.
+    page.goto(f"{live_server.url}/bildspel?bildspel={show.id}&steg=1")
+    _wait_for_step(page, 1, 2)
+    assert not _presenting(page)
+    page.focus("#bildspel-namn")
+    page.keyboard.type("ab")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("PageDown")
+    page.wait_for_timeout(300)
+    assert _query(page)["steg"] == ["1"]
+    assert page.input_value("#bildspel-namn") == "ab"
+    page.focus("#bildspel-next")
+    page.keyboard.press("ArrowRight")  # outside text fields the keys step again
+    _wait_for_step(page, 2, 2)
+    assert _path(page) == "/om"
+    page.console_log.assert_clean()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+def test_presentation_screenshots(page, live_server, width, height):
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": width, "height": height})
+    for name, path in [
+        ("oversikt", "/?mal=13"),
+        ("indikator", "/indikator/N00401?omraden=2080,2062"),
+        ("kommun", "/kommun/2062"),
+    ]:
+        page.goto(live_server.url + path + ("&" if "?" in path else "?") + "visa=presentation")
+        _settle(page)
+        assert _presenting(page)
+        assert _root_font(page) == pytest.approx(_expected_font(width), abs=0.05)
+        if page.query_selector(".js-plotly-plot"):
+            _charts_fitted(page, height)
+        page.screenshot(path=str(SCREENS / f"presentation-{name}-{width}x{height}.png"))
+    page.console_log.assert_clean()

@@ -1,0 +1,474 @@
+"""Refreshing from a real local Kolada server into SQLite: values, changes, failures, budget."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import types
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from data.areas import DEFAULT_AREAS
+from data.db import DATA_ORIGIN_DEMO, DATA_ORIGIN_KEY, get_meta, set_meta
+from data.models import Area, EtlRun, Kpi, Observation
+from etl.config import KoladaSettings
+from etl.kolada import KoladaClient, KoladaError
+from etl.refresh import refresh
+from etl.store import LAST_REFRESH_KEY, Scope
+from etl.transform import KoladaFormatError
+from tests.support.kolada_server import KoladaServer, generate_dataset, kpi_item, value
+
+EMISSIONS = "N00401"
+EMISSIONS_TITLE = "Utsläpp till luft av växthusgaser totalt, ton CO2-ekv/inv"
+SATISFIED = "N01951"
+SATISFIED_TITLE = "Invånare i Älvdalen och Malung-Sälen som är nöjda med sin kommun, andel (%)"
+TURNOUT = "N05401"
+TURNOUT_TITLE = "Valdeltagande i senaste kommunalvalet, andel (%)"
+
+
+@pytest.fixture
+def server() -> Iterator[KoladaServer]:
+    with KoladaServer(
+        kpis=[
+            kpi_item(EMISSIONS, EMISSIONS_TITLE),
+            kpi_item(SATISFIED, SATISFIED_TITLE, divided=True),
+            kpi_item(TURNOUT, TURNOUT_TITLE),
+        ]
+    ) as running:
+        yield running
+
+
+@pytest.fixture
+def client(server: KoladaServer) -> Iterator[KoladaClient]:
+    settings = KoladaSettings(
+        base_url=server.base_url, retries=2, backoff_factor=0.01, requests_per_second=1000
+    )
+    with KoladaClient(settings) as running:
+        yield running
+
+
+def dump(engine) -> dict[str, list[tuple]]:
+    """Every row of the tables a run may change."""
+    with engine.connect() as connection:
+        return {
+            table: sorted(
+                (tuple(row) for row in connection.execute(text(f"SELECT * FROM {table}"))),
+                key=repr,
+            )
+            for table in ("observations", "kpis", "areas", "meta")
+        }
+
+
+def observations(engine) -> list[tuple]:
+    with Session(engine) as session:
+        rows = session.execute(
+            select(
+                Observation.kpi_id,
+                Observation.area_id,
+                Observation.year,
+                Observation.gender,
+                Observation.value,
+                Observation.status,
+                Observation.count,
+            ).order_by(
+                Observation.kpi_id, Observation.area_id, Observation.year, Observation.gender
+            )
+        )
+        return [tuple(row) for row in rows]
+
+
+def last_run(engine) -> EtlRun:
+    with Session(engine) as session:
+        run = session.scalars(select(EtlRun).order_by(EtlRun.id.desc()).limit(1)).one()
+        session.expunge(run)
+        return run
+
+
+def publish_emissions(server: KoladaServer) -> None:
+    server.put(EMISSIONS, "2080", 2019, [value("T", 5.25)])
+    server.put(EMISSIONS, "2080", 2020, [value("T", 4.5)])
+    server.put(EMISSIONS, "0020", 2020, [value("T", 6.0)])
+
+
+# --- what is stored ------------------------------------------------------------------------
+
+
+def test_values_genders_nulls_and_swedish_titles_are_stored(engine, server, client):
+    server.put(SATISFIED, "2039", 2022, [value("T", 61.5), value("K", 64.0), value("M", 59.25)])
+    server.put(SATISFIED, "2023", 2022, [value("T", None, status="Missing", count=0)])
+
+    summary = refresh(engine, client, kpi_ids=[SATISFIED])
+
+    assert observations(engine) == [
+        (SATISFIED, "2023", 2022, "T", None, "Missing", 0),
+        (SATISFIED, "2039", 2022, "K", 64.0, "", 1),
+        (SATISFIED, "2039", 2022, "M", 59.25, "", 1),
+        (SATISFIED, "2039", 2022, "T", 61.5, "", 1),
+    ]
+    with Session(engine) as session:
+        kpi = session.get(Kpi, SATISFIED)
+        assert (kpi.title, kpi.unit, kpi.is_divided_by_gender) == (
+            SATISFIED_TITLE,
+            "andel (%)",
+            True,
+        )
+        assert session.get(Area, "2039").title == "Älvdalen"
+        assert session.get(Area, "2023").title == "Malung-Sälen"
+        assert session.scalar(select(func.count()).select_from(Area)) == 17
+        assert get_meta(session, DATA_ORIGIN_KEY) == "kolada"
+        refreshed = dt.datetime.fromisoformat(get_meta(session, LAST_REFRESH_KEY))
+    assert refreshed.tzinfo is not None
+    assert (summary.inserted, summary.updated, summary.deleted) == (4, 0, 0)
+    assert summary.http_requests == server.request_count == 3  # /kpi, /municipality, /data
+
+    run = last_run(engine)
+    assert (run.kind, run.outcome, run.full, run.from_date, run.error) == (
+        "refresh",
+        "success",
+        True,
+        None,
+        None,
+    )
+    assert (run.rows_inserted, run.rows_updated, run.rows_deleted) == (4, 0, 0)
+    assert run.http_requests == 3
+    assert run.scope["kpis"] == [SATISFIED]
+    assert run.scope["areas"] == sorted(DEFAULT_AREAS)
+    assert run.finished_at >= run.started_at
+
+
+def test_all_pages_are_read(engine, server, client):
+    server.page_size = 4
+    for year in range(2011, 2021):
+        server.put(EMISSIONS, "2080", year, [value("T", year / 1000)])
+
+    summary = refresh(engine, client, kpi_ids=[EMISSIONS])
+
+    assert [(row[2], row[4]) for row in observations(engine)] == [
+        (year, year / 1000) for year in range(2011, 2021)
+    ]
+    assert [r.query.get("page") for r in server.data_requests()] == [None, "2", "3"]
+    assert summary.inserted == 10
+
+
+def test_same_refresh_twice_changes_nothing(engine, server, client):
+    publish_emissions(server)
+    server.put(SATISFIED, "2080", 2020, [value("T", None, status="Missing"), value("K", 1.0)])
+    first = refresh(engine, client, kpi_ids=[EMISSIONS, SATISFIED])
+    stored = dump(engine)
+
+    again = refresh(engine, client, kpi_ids=[EMISSIONS, SATISFIED])
+    full_again = refresh(engine, client, kpi_ids=[EMISSIONS, SATISFIED], full=True)
+
+    assert first.inserted == 5
+    for summary in (again, full_again):
+        assert (summary.inserted, summary.updated, summary.deleted) == (0, 0, 0)
+    after = dump(engine)
+    assert after["observations"] == stored["observations"]
+    assert after["kpis"] == stored["kpis"]
+    assert after["areas"] == stored["areas"]
+
+
+# --- incremental and full ------------------------------------------------------------------
+
+
+def test_incremental_refresh_sends_from_date_and_merges(engine, server, client):
+    publish_emissions(server)
+    refresh(engine, client, kpi_ids=[EMISSIONS])
+    first_start = last_run(engine).started_at.date()
+    server.put(EMISSIONS, "2080", 2020, [value("T", 4.25)], changed=first_start)  # revised
+    server.put(EMISSIONS, "2080", 2021, [value("T", 4.0)], changed=first_start)  # new
+    server.requests.clear()
+
+    summary = refresh(engine, client, kpi_ids=[EMISSIONS])
+
+    assert [r.query.get("from_date") for r in server.data_requests()] == [first_start.isoformat()]
+    assert (summary.inserted, summary.updated, summary.deleted) == (1, 1, 0)
+    assert summary.from_date == first_start
+    assert observations(engine) == [
+        (EMISSIONS, "0020", 2020, "T", 6.0, "", 1),
+        (EMISSIONS, "2080", 2019, "T", 5.25, "", 1),  # not sent again, kept
+        (EMISSIONS, "2080", 2020, "T", 4.25, "", 1),
+        (EMISSIONS, "2080", 2021, "T", 4.0, "", 1),
+    ]
+    run = last_run(engine)
+    assert (run.full, run.from_date) == (False, first_start)
+
+
+def test_withdrawn_value_deletes_the_stored_one(engine, server, client):
+    server.put(SATISFIED, "2080", 2020, [value("T", 50.0), value("K", 52.0), value("M", 48.0)])
+    refresh(engine, client, kpi_ids=[SATISFIED])
+    changed = last_run(engine).started_at.date()
+    server.put(
+        SATISFIED,
+        "2080",
+        2020,
+        [value("T", 50.0), value("K", 52.0, deleted=True), value("M", 48.0)],
+        changed=changed,
+    )
+    server.put(SATISFIED, "2081", 2020, [value("T", 1.0, deleted=True)], changed=changed)
+
+    summary = refresh(engine, client, kpi_ids=[SATISFIED])
+
+    assert (summary.inserted, summary.updated, summary.deleted) == (0, 0, 1)
+    assert observations(engine) == [
+        (SATISFIED, "2080", 2020, "M", 48.0, "", 1),
+        (SATISFIED, "2080", 2020, "T", 50.0, "", 1),
+    ]
+
+
+def test_full_refresh_deletes_what_kolada_no_longer_has(engine, server, client):
+    publish_emissions(server)
+    server.put(TURNOUT, "2080", 2022, [value("T", 84.5)])
+    refresh(engine, client, kpi_ids=[TURNOUT])  # outside the scope below
+    refresh(engine, client, kpi_ids=[EMISSIONS])
+    server.remove(EMISSIONS, "2080", 2019)
+    server.remove(TURNOUT, "2080", 2022)
+
+    incremental = refresh(engine, client, kpi_ids=[EMISSIONS])
+    assert incremental.deleted == 0
+    assert len(observations(engine)) == 4
+
+    full = refresh(engine, client, kpi_ids=[EMISSIONS], full=True)
+
+    assert (full.inserted, full.updated, full.deleted) == (0, 0, 1)
+    assert observations(engine) == [
+        (EMISSIONS, "0020", 2020, "T", 6.0, "", 1),
+        (EMISSIONS, "2080", 2020, "T", 4.5, "", 1),
+        (TURNOUT, "2080", 2022, "T", 84.5, "", 1),
+    ]
+    assert last_run(engine).full is True
+
+
+def test_only_a_covering_scope_makes_a_refresh_incremental(engine, server, client):
+    publish_emissions(server)
+    server.put(TURNOUT, "2080", 2022, [value("T", 84.5)])
+    refresh(engine, client, kpi_ids=[EMISSIONS])
+    wider = refresh(engine, client, kpi_ids=[EMISSIONS, TURNOUT])
+    narrower = refresh(engine, client, kpi_ids=[TURNOUT])
+
+    assert (wider.from_date, wider.full) == (None, True)
+    assert narrower.from_date == last_run(engine).started_at.date()
+    assert narrower.full is False
+
+
+def test_refresh_of_some_years(engine, server, client):
+    publish_emissions(server)
+    server.put(EMISSIONS, "2080", 2021, [value("T", 4.0)])
+    refresh(engine, client, kpi_ids=[EMISSIONS])
+    server.remove(EMISSIONS, "2080", 2020)
+    server.remove(EMISSIONS, "2080", 2019)
+    server.requests.clear()
+
+    summary = refresh(engine, client, kpi_ids=[EMISSIONS], years=[2021, 2020], full=True)
+
+    assert [r.path.rsplit("/", 2)[1:] for r in server.data_requests()] == [["year", "2021,2020"]]
+    assert summary.deleted == 1  # 2020 is gone; 2019 lies outside the years asked for
+    assert [row[2] for row in observations(engine)] == [2020, 2019, 2021]
+
+
+# --- scope -------------------------------------------------------------------------------
+
+
+def test_kpi_group_members_join_the_named_kpis(engine, server, client):
+    server.groups = [
+        {
+            "id": "G2KPI130255",
+            "title": "Agenda 2030 - Kommun",
+            "members": [
+                {"member_id": EMISSIONS, "member_title": EMISSIONS_TITLE},
+                {"member_id": TURNOUT, "member_title": TURNOUT_TITLE},
+            ],
+        }
+    ]
+    publish_emissions(server)
+
+    refresh(engine, client, kpi_ids=[SATISFIED], group="G2KPI130255")
+
+    paths = [r.path for r in server.requests]
+    assert paths[0] == "/v3/kpi_groups/G2KPI130255"
+    assert paths[1] == f"/v3/kpi/{SATISFIED},{EMISSIONS},{TURNOUT}"
+    assert last_run(engine).scope["group"] == "G2KPI130255"
+    assert sorted(last_run(engine).scope["kpis"]) == sorted([SATISFIED, EMISSIONS, TURNOUT])
+
+
+def test_all_municipalities_come_from_kolada_first(engine, server, client):
+    extra = [{"id": f"{1100 + i}", "title": f"Kommun {i}", "type": "K"} for i in range(20)]
+    server.municipalities = server.municipalities + extra
+    server.put(EMISSIONS, "1105", 2020, [value("T", 3.0)])
+    publish_emissions(server)
+
+    refresh(engine, client, kpi_ids=[EMISSIONS], all_municipalities=True)
+
+    paths = [r.path for r in server.requests]
+    assert paths[0] == "/v3/municipality"
+    assert not any(path.startswith("/v3/municipality/") for path in paths)
+    assert len(server.data_requests()) == 2  # 37 areas in segments of 25 and 12
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Area)) == 37
+        assert session.get(Area, "1105").county == "11"
+    assert len(observations(engine)) == 4
+
+
+def test_default_scope_is_the_catalogue(engine, server, client, monkeypatch):
+    catalogue = types.ModuleType("indicators.catalogue")
+    entries = [types.SimpleNamespace(kpi_id=kpi) for kpi in (TURNOUT, EMISSIONS, TURNOUT)]
+    catalogue.load_catalogue = lambda: tuple(entries)
+    monkeypatch.setitem(sys.modules, "indicators.catalogue", catalogue)
+    publish_emissions(server)
+
+    refresh(engine, client)
+
+    assert server.data_requests()[0].path == (
+        f"/v3/data/kpi/{TURNOUT},{EMISSIONS}/municipality/{','.join(DEFAULT_AREAS)}"
+    )
+    assert last_run(engine).scope["kpis"] == sorted([TURNOUT, EMISSIONS])
+
+
+# --- demo data ---------------------------------------------------------------------------
+
+
+def test_first_refresh_replaces_the_demo_data(engine, server, client):
+    with Session(engine) as session, session.begin():
+        set_meta(session, DATA_ORIGIN_KEY, DATA_ORIGIN_DEMO)
+        session.add_all(
+            [
+                Kpi(id=EMISSIONS, title="Demo: utsläpp"),
+                Kpi(id="N99999", title="Bara i demodata"),
+                Area(id="2080", title="Demo-Falun", type="K", county="20"),
+                Area(id="2999", title="Demokommun", type="K", county="29"),
+            ]
+        )
+        session.flush()
+        session.add_all(
+            [
+                Observation(kpi_id=EMISSIONS, area_id="2080", year=2020, gender="T", value=9.0),
+                Observation(kpi_id=EMISSIONS, area_id="2080", year=2018, gender="T", value=8.0),
+                Observation(kpi_id="N99999", area_id="2999", year=2020, gender="T", value=1.0),
+            ]
+        )
+        # Even a covering successful run must not make the first real refresh incremental.
+        session.add(
+            EtlRun(
+                kind="refresh",
+                outcome="success",
+                scope=Scope((EMISSIONS,), tuple(DEFAULT_AREAS)).as_json(),
+            )
+        )
+    publish_emissions(server)
+
+    summary = refresh(engine, client, kpi_ids=[EMISSIONS])
+
+    assert [r.query.get("from_date") for r in server.data_requests()] == [None]
+    assert observations(engine) == [
+        (EMISSIONS, "0020", 2020, "T", 6.0, "", 1),
+        (EMISSIONS, "2080", 2019, "T", 5.25, "", 1),
+        (EMISSIONS, "2080", 2020, "T", 4.5, "", 1),
+    ]
+    assert (summary.inserted, summary.updated, summary.deleted) == (3, 0, 0)
+    stored = dump(engine)
+    assert [row[:2] for row in stored["kpis"]] == [(EMISSIONS, EMISSIONS_TITLE)]
+    assert sorted(row[0] for row in stored["areas"]) == sorted(DEFAULT_AREAS)
+    assert ("2080", "Falun", "K", "20") in stored["areas"]
+    assert ("data_origin", "kolada") in stored["meta"]
+
+
+# --- failures leave everything as it was -------------------------------------------------
+
+FAILURES = {
+    "persistent 500 on a later page": (
+        KoladaError,
+        "page=2: HTTP 500 Internal Server Error",
+        lambda server: server.respond(
+            when=lambda r: r.is_data and r.query.get("page") == "2", status=500, times=None
+        ),
+    ),
+    "malformed JSON": (
+        KoladaFormatError,
+        "page=2: body: expected JSON",
+        lambda server: server.respond(
+            when=lambda r: r.is_data and r.query.get("page") == "2", body='{"count": 3, "values": ['
+        ),
+    ),
+    "item missing period": (
+        KoladaFormatError,
+        # the sixth item served, three to a page
+        "page=2: values[2].period: expected a year as an integer, got nothing",
+        lambda server: server.put_raw(
+            {"kpi": EMISSIONS, "municipality": "2081", "values": [value("T", 1.0)]}
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("failure", list(FAILURES))
+def test_failed_refresh_leaves_the_database_as_it_was(engine, server, client, failure):
+    error_type, message, inject = FAILURES[failure]
+    server.page_size = 3
+    for year in range(2015, 2020):
+        server.put(EMISSIONS, "2080", year, [value("T", year - 2000.0)])
+    refresh(engine, client, kpi_ids=[EMISSIONS])
+    # Changes a successful run would store: revised, new and vanished values.
+    server.put(EMISSIONS, "2080", 2015, [value("T", 99.0)])
+    server.put(EMISSIONS, "2080", 2020, [value("T", 20.0)])
+    server.remove(EMISSIONS, "2080", 2016)
+    server.kpis = [kpi_item(EMISSIONS, "Nytt namn, ton")]
+    inject(server)
+    before = dump(engine)
+    server.requests.clear()
+
+    with pytest.raises(error_type) as caught:
+        refresh(engine, client, kpi_ids=[EMISSIONS], full=True)
+
+    assert message in str(caught.value)
+    assert dump(engine) == before
+    run = last_run(engine)
+    assert (run.kind, run.outcome) == ("refresh", "failed")
+    assert run.error == f"{error_type.__name__}: {caught.value}"
+    assert run.http_requests == server.request_count
+    assert run.scope["kpis"] == [EMISSIONS]
+    assert run.finished_at is not None
+
+
+def test_unreachable_kolada_is_a_failed_run(engine, server, client):
+    publish_emissions(server)
+    refresh(engine, client, kpi_ids=[EMISSIONS])
+    before = dump(engine)
+    server.stop()
+
+    with pytest.raises(KoladaError, match="ConnectionError"):
+        refresh(engine, client, kpi_ids=[EMISSIONS])
+
+    assert dump(engine) == before
+    run = last_run(engine)
+    assert run.outcome == "failed"
+    assert run.http_requests == 3  # the first request and its two retries
+    assert "ConnectionError" in run.error
+
+
+# --- the request budget ------------------------------------------------------------------
+
+
+def test_default_scope_size_refresh_stays_within_25_requests(engine, server, client):
+    years = range(1994, 2024)
+    kpi_ids = generate_dataset(server, kpi_count=90, years=years, divided_every=5)
+
+    summary = refresh(engine, client, kpi_ids=kpi_ids)
+
+    assert server.request_count <= 25
+    assert summary.http_requests == server.request_count == last_run(engine).http_requests
+    assert all(r.status == 200 for r in server.requests)
+    assert sum(r.path.startswith("/v3/kpi/") for r in server.requests) == 4  # ceil(90 / 25)
+    assert sum(r.path.startswith("/v3/municipality/") for r in server.requests) == 1
+    divided = len(range(0, 90, 5))  # KPIs with values for women and men as well
+    expected_rows = 90 * 17 * 30 + divided * 17 * 30 * 2
+    assert summary.inserted == expected_rows
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Observation)) == expected_rows
+        falun = list(DEFAULT_AREAS).index("2080")
+        stored = session.get(
+            Observation, {"kpi_id": "N90005", "area_id": "2080", "year": 2010, "gender": "M"}
+        )
+        assert stored.value == pytest.approx(5 * 10 + falun + (2010 - 1990) / 100 + 2 / 1000)

@@ -1,0 +1,244 @@
+"""The qualitative assessments component: plain-text rendering (no markup from user text), ids
+derived from the section, saving through its callback, and the two-click removal through the
+Dash endpoint."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from dash import dcc, html
+from plotly.utils import PlotlyJSONEncoder
+
+from data.assessments import add_assessment, list_assessments
+from data.db import open_database
+from indicators import service
+
+MORA = "2062"
+EMISSIONS = "N00401"
+SCRIPT = "<script>alert(1)</script>"
+
+
+def walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    if children is None or isinstance(children, str | int | float):
+        return
+    if not isinstance(children, list | tuple):
+        children = [children]
+    for child in children:
+        if hasattr(child, "to_plotly_json"):
+            yield from walk(child)
+
+
+def text_of(component) -> str:
+    """The text of a component tree in document order, parts separated by single spaces."""
+    if component is None:
+        return ""
+    if isinstance(component, str | int | float):
+        return str(component).strip()
+    if isinstance(component, list | tuple):
+        return " ".join(t for t in (text_of(c) for c in component) if t)
+    return text_of(getattr(component, "children", None))
+
+
+@pytest.fixture
+def notes(demo_app):
+    from layouts.parts import notes as _notes
+
+    return _notes
+
+
+@pytest.fixture
+def notes_engine(demo_app, db_url):
+    engine = open_database(db_url)
+    previous = service.engine()
+    service.set_engine(engine)
+    yield engine
+    service.set_engine(previous)
+    engine.dispose()
+
+
+def note(engine, **overrides):
+    values = dict(
+        area_id=MORA,
+        kpi_id=EMISSIONS,
+        assessed_on=dt.date(2026, 3, 1),
+        text="Minskar långsamt.",
+        judgement="bättre",
+        author="Anna",
+    )
+    values.update(overrides)
+    return add_assessment(engine, **values)
+
+
+def test_script_in_a_note_is_plain_text(notes, notes_engine):
+    note(notes_engine, text=SCRIPT, author="<b>Eva</b>")
+    section = notes.notes_section(MORA, kpi_id=EMISSIONS, section_id="s1")
+    paragraphs = [c for c in walk(section) if getattr(c, "className", "") == "note-text"]
+    assert [p.children for p in paragraphs] == [SCRIPT]
+    assert isinstance(paragraphs[0], html.P)
+    authors = [c.children for c in walk(section) if getattr(c, "className", "") == "note-author"]
+    assert authors == ["<b>Eva</b>"]
+    for component in walk(section):
+        assert not isinstance(component, dcc.Markdown)
+        assert "dangerously_allow_html" not in component.to_plotly_json()["props"]
+    # Serialised for the browser, the text is a JSON string (React renders it as a text node).
+    serialised = json.dumps(section, cls=PlotlyJSONEncoder)
+    assert json.dumps(SCRIPT) in serialised
+
+
+def test_section_shows_date_judgement_and_ids_from_the_section(notes, notes_engine):
+    note(notes_engine, judgement="sämre", assessed_on=dt.date(2026, 1, 5))
+    note(notes_engine, judgement=None, assessed_on=dt.date(2026, 2, 7), text="Utan bedömning")
+    note(notes_engine, judgement="oförändrad", kpi_id=None, sdg_goal=13, text="Mål 13")
+    section = notes.notes_section(MORA, kpi_id=EMISSIONS, section_id="s2", heading_level=3)
+    text = text_of(section)
+    assert "Kvalitativa bedömningar: Mora – Växthusgasutsläpp per invånare" in text
+    items = [c for c in walk(section) if getattr(c, "className", "") == "qualitative-note"]
+    assert [text_of(i).split(" Ta bort")[0] for i in items] == [
+        "7 februari 2026 Anna Utan bedömning",
+        "5 januari 2026 ↘ Sämre Anna Minskar långsamt.",
+    ]
+    assert "Mål 13" not in text
+    assert isinstance(section.children[0], html.H3)
+    ids = [c.id for c in walk(section) if isinstance(getattr(c, "id", None), dict)]
+    assert ids and all(i["section"] == "s2" for i in ids)
+    assert section.id == "s2"
+    goal_section = notes.notes_section(MORA, sdg_goal=13, section_id="s3")
+    assert "Mora – Mål 13: Bekämpa klimatförändringarna" in text_of(goal_section)
+    assert "↔" not in text_of(goal_section)
+    assert "→ Oförändrad" in text_of(goal_section)
+
+
+@pytest.mark.parametrize(
+    ("judgement", "shown"),
+    [("bättre", "↗ Bättre"), ("oförändrad", "→ Oförändrad"), ("sämre", "↘ Sämre")],
+)
+def test_judgement_badge_has_icon_and_text(notes, judgement, shown):
+    assert text_of(notes.judgement_badge(judgement)) == shown
+    icon, label = shown.split(" ")
+    badge = notes.judgement_badge(judgement)
+    assert badge.children[0].children == icon
+    assert badge.children[-1] == label
+    assert notes.judgement_badge(None) is None
+
+
+def test_save_callback_stores_and_refreshes(notes, notes_engine):
+    subject = {"area_id": MORA, "kpi_id": EMISSIONS, "sdg_goal": None, "section_id": "s4"}
+    today = dt.date.today().isoformat()
+    listing, message, cleared = notes.save_assessment(1, subject, today, "sämre", SCRIPT, "Eva")
+    (stored,) = list_assessments(notes_engine)
+    assert (stored.text, stored.judgement, stored.author) == (SCRIPT, "sämre", "Eva")
+    assert stored.assessed_on.isoformat() == today
+    assert cleared == ""
+    assert "har sparats" in text_of(message)
+    assert SCRIPT in text_of(listing)
+
+
+def test_save_callback_lists_problems_and_stores_nothing(notes, notes_engine):
+    subject = {"area_id": MORA, "kpi_id": EMISSIONS, "sdg_goal": None, "section_id": "s5"}
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    listing, message, text = notes.save_assessment(1, subject, tomorrow, "", "   ", "")
+    assert listing is notes.no_update and text is notes.no_update
+    shown = text_of(message)
+    assert 'Fältet "datum"' in shown and "framtiden" in shown
+    assert 'Fältet "text"' in shown
+    assert message.role == "alert"
+    assert list_assessments(notes_engine) == []
+
+
+def _delete_payload(output: str, section: str, note_ids, clicked, pending, subject) -> dict:
+    delete_ids = [{"note": n, "section": section, "type": "notes-delete"} for n in note_ids]
+    changed = json.dumps(
+        {"note": clicked, "section": section, "type": "notes-delete"},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return {
+        "output": output,
+        "outputs": [
+            {"id": {"section": section, "type": "notes-list"}, "property": "children"},
+            {"id": {"section": section, "type": "notes-message"}, "property": "children"},
+            {"id": {"section": section, "type": "notes-pending"}, "property": "data"},
+        ],
+        "inputs": [
+            [
+                {"id": i, "property": "n_clicks", "value": 1 if i["note"] == clicked else 0}
+                for i in delete_ids
+            ]
+        ],
+        "changedPropIds": [changed + ".n_clicks"],
+        "state": [
+            {
+                "id": {"section": section, "type": "notes-subject"},
+                "property": "data",
+                "value": subject,
+            },
+            {
+                "id": {"section": section, "type": "notes-pending"},
+                "property": "data",
+                "value": pending,
+            },
+        ],
+    }
+
+
+def test_removal_needs_a_second_click(client, notes_engine):
+    first = note(notes_engine, text="Första")
+    second = note(notes_engine, text="Andra")
+    dependencies = client.get("/_dash-dependencies").get_json()
+    (callback,) = [c for c in dependencies if any("notes-delete" in i["id"] for i in c["inputs"])]
+    subject = {"area_id": MORA, "kpi_id": EMISSIONS, "sdg_goal": None, "section_id": "s6"}
+    ids = [second.id, first.id]
+
+    ask = client.post(
+        "/_dash-update-component",
+        json=_delete_payload(callback["output"], "s6", ids, first.id, None, subject),
+    )
+    assert ask.status_code == 200
+    body = json.dumps(ask.get_json()["response"], ensure_ascii=False)
+    assert "Bekräfta: ta bort" in body
+    assert len(list_assessments(notes_engine)) == 2
+
+    confirm = client.post(
+        "/_dash-update-component",
+        json=_delete_payload(callback["output"], "s6", ids, first.id, first.id, subject),
+    )
+    assert confirm.status_code == 200
+    assert "har tagits bort" in json.dumps(confirm.get_json()["response"], ensure_ascii=False)
+    assert [r.id for r in list_assessments(notes_engine)] == [second.id]
+
+
+def test_overview_names_and_links_what_each_note_concerns(notes, notes_engine):
+    note(notes_engine, text=SCRIPT, author="<b>Eva</b>", assessed_on=dt.date(2026, 3, 1))
+    note(notes_engine, kpi_id=None, sdg_goal=13, text="Mål 13", judgement=None, author="")
+    note(notes_engine, kpi_id=None, sdg_goal=5, text="Utan länk", assessed_on=dt.date(2025, 1, 2))
+    records = list_assessments(notes_engine, area_id=MORA)
+
+    def href(record):
+        if record.sdg_goal == 5:
+            return None
+        return f"/mål/{record.sdg_goal}" if record.kpi_id is None else f"/ind/{record.kpi_id}"
+
+    overview = notes.notes_overview(records, href)
+    assert isinstance(overview, html.Ol) and overview.reversed is True
+    items = [c for c in walk(overview) if getattr(c, "className", "") == "qualitative-note"]
+    assert [text_of(i) for i in items] == [  # newest first; the same day: entered last first
+        "1 mars 2026 Mål 13: Bekämpa klimatförändringarna Mål 13",
+        f"1 mars 2026 ↗ Bättre Växthusgasutsläpp per invånare <b>Eva</b> {SCRIPT}",
+        "2 januari 2025 ↗ Bättre Mål 5: Jämställdhet Anna Utan länk",
+    ]
+    links = [(c.children, c.href) for c in walk(overview) if isinstance(c, dcc.Link)]
+    assert links == [
+        ("Mål 13: Bekämpa klimatförändringarna", "/mål/13"),
+        ("Växthusgasutsläpp per invånare", f"/ind/{EMISSIONS}"),
+    ]
+    # read only, and plain text only
+    assert not [c for c in walk(overview) if isinstance(c, html.Button)]
+    for component in walk(overview):
+        assert not isinstance(component, dcc.Markdown)
+    assert json.dumps(SCRIPT) in json.dumps(overview, cls=PlotlyJSONEncoder)
+    empty = notes.notes_overview([], href, empty_text="Inget här.")
+    assert isinstance(empty, html.P) and empty.children == "Inget här."

@@ -1,0 +1,295 @@
+"""The Jämför page (/jamfor): address-bar selections, the panels per indicator, the "same
+scale" facets, statuses, table alternatives and the figure builders behind them."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from dash import dcc, html
+
+from indicators import service
+from indicators.catalogue import catalogue_by_id
+from indicators.formatting import PLOTLY_SEPARATORS, format_number
+from indicators.progress import STATUS_STYLE
+from layouts.parts.comparison_figures import (
+    REFERENCE_STYLES,
+    facet_figure,
+    indicator_figure,
+    series_rows,
+    series_table,
+    with_unit,
+    year_span,
+)
+
+
+@pytest.fixture
+def page(demo_app):
+    import layouts.jamfor as page
+
+    return page
+
+
+def find(component, predicate) -> list:
+    """Every component in a Dash tree for which ``predicate`` holds, in document order."""
+    found = []
+    stack = [component]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list | tuple):
+            stack.extend(reversed(node))
+            continue
+        if node is None or isinstance(node, str | int | float):
+            continue
+        if predicate(node):
+            found.append(node)
+        stack.append(getattr(node, "children", None))
+    return found
+
+
+def by_id(tree, component_id):
+    matches = find(tree, lambda c: getattr(c, "id", None) == component_id)
+    assert len(matches) == 1, component_id
+    return matches[0]
+
+
+def panels_of(tree) -> list[html.Section]:
+    return find(tree, lambda c: getattr(c, "className", None) == "jamfor-panel")
+
+
+def graph_of(panel) -> dcc.Graph:
+    (graph,) = find(panel, lambda c: isinstance(c, dcc.Graph))
+    return graph
+
+
+def text_of(component) -> str:
+    parts = []
+    for node in find(component, lambda c: True):
+        children = getattr(node, "children", None)
+        for child in children if isinstance(children, list) else [children]:
+            if isinstance(child, str):
+                parts.append(child)
+    return " ".join(parts)
+
+
+# --- layout and address bar -------------------------------------------------------------------
+
+
+def test_default_layout_shows_three_municipalities_and_four_indicators(page):
+    tree = page.layout()
+    areas = by_id(tree, "jamfor-omraden").value
+    kpis = by_id(tree, "jamfor-indikatorer").value
+    assert sorted(areas) == sorted(page.DEFAULT_AREAS)
+    assert kpis == list(page.DEFAULT_KPIS)
+    assert len({service.indicator(k).sdg_goal for k in kpis}) == len(kpis)  # different goals
+    panels = panels_of(tree)
+    assert [p.to_plotly_json()["props"]["data-kpi"] for p in panels] == kpis
+    for panel in panels:
+        figure = graph_of(panel).figure
+        names = [trace.name for trace in figure.data]
+        assert names == [service.area_title(a) for a in (*areas, "0020", "0000")]
+        assert figure.layout.separators == PLOTLY_SEPARATORS
+        assert figure.layout.title.text
+        references = {t.name: t for t in figure.data if t.name in ("Region Dalarna", "Riket")}
+        assert references["Region Dalarna"].line.color == "#000000"
+        assert references["Region Dalarna"].line.dash == "dash"
+        assert references["Riket"].line.dash == "dot"
+        assert all(t.connectgaps is False for t in figure.data)
+        assert {t.marker.symbol for t in figure.data[:3]} == {"circle", "triangle-up", "x"}
+
+
+def test_url_parameters_set_the_controls_and_unknown_values_are_dropped(page):
+    tree = page.layout(
+        omraden="2085,9999,2021",
+        indikatorer="N00401,XXXXX",
+        vy="kommun",
+        niva="lokal",
+        metod="eurostat",
+    )
+    assert by_id(tree, "jamfor-omraden").value == ["2021", "2085"]  # display order
+    assert by_id(tree, "jamfor-indikatorer").value == ["N00401"]
+    assert by_id(tree, "jamfor-vy").value == "kommun"
+    assert by_id(tree, "jamfor-niva").value == "lokal"
+    assert by_id(tree, "jamfor-metod").value == "eurostat"
+    assert "facets" in by_id(tree, "jamfor-panels").className
+    (panel,) = panels_of(tree)
+    figure = graph_of(panel).figure
+    # a facet per municipality, each with its series and both references
+    assert [a.text for a in figure.layout.annotations] == ["Vansbro", "Ludvika"]
+    assert len(figure.data) == 2 * 3
+    assert figure.layout.yaxis2.matches == "y"  # one shared y axis across the row
+
+
+@pytest.mark.parametrize(
+    "query", [{}, {"omraden": "x,y", "indikatorer": "z", "vy": "?", "niva": "?", "metod": "?"}]
+)
+def test_missing_or_invalid_parameters_fall_back_to_the_defaults(page, query):
+    selection = page.read_selection(**query)
+    assert set(selection.areas) == set(page.DEFAULT_AREAS)
+    assert selection.kpis == page.DEFAULT_KPIS
+    assert selection.view == "indikator"
+    assert selection.level == "trend"
+    assert selection.threshold_set == "statistics_canada"
+
+
+def test_an_emptied_list_stays_empty_and_asks_for_a_choice(page):
+    tree = page.layout(omraden="", indikatorer="N00401")
+    assert by_id(tree, "jamfor-omraden").value == []
+    assert panels_of(tree) == []
+    assert "Välj minst en kommun" in text_of(by_id(tree, "jamfor-panels"))
+
+
+def test_panels_share_the_years(page):
+    tree = page.layout(indikatorer="N00401,N17457")
+    ranges = [tuple(graph_of(p).figure.layout.xaxis.range) for p in panels_of(tree)]
+    assert len(set(ranges)) == 1
+    observations = service.observations(("T",))
+    chosen = observations[observations["kpi_id"].isin(["N00401", "N17457"])].dropna(
+        subset=["value"]
+    )
+    assert ranges[0] == (chosen["year"].min() - 0.5, chosen["year"].max() + 0.5)
+
+
+def test_status_badges_show_each_areas_status_at_the_chosen_level(page):
+    tree = page.layout(omraden="2062", indikatorer="N00401", niva="trend")
+    (panel,) = panels_of(tree)
+    (status_list,) = find(panel, lambda c: getattr(c, "className", None) == "jamfor-status")
+    status = service.status("statistics_canada", ("T",))
+    expected = status[
+        (status["kpi_id"] == "N00401") & (status["level"] == "trend") & (status["gender"] == "T")
+    ].set_index("area_id")
+    items = status_list.children
+    assert len(items) == 3  # Mora, Region Dalarna, Riket
+    for item, area in zip(items, ["2062", "0020", "0000"], strict=True):
+        label = STATUS_STYLE[expected.at[area, "status"]].label_sv
+        assert item.children[0].children == f"{service.area_title(area)}: "
+        assert label in text_of(item)
+
+
+def test_a_level_without_a_goal_says_so(page):
+    tree = page.layout(omraden="2021", indikatorer="N45926", niva="global")
+    (panel,) = panels_of(tree)
+    assert "inget globalt mål" in text_of(panel)
+
+
+def test_table_alternative_has_every_year_and_area_with_decimal_comma(page):
+    tree = page.layout(omraden="2080", indikatorer="N00401")
+    (panel,) = panels_of(tree)
+    (table,) = find(panel, lambda c: isinstance(c, html.Table))
+    header = [th.children for th in table.children[1].children.children]
+    assert header == ["År", "Falun", "Region Dalarna", "Riket"]
+    rows = table.children[2].children
+    observations = service.observations(("T",))
+    falun = observations[
+        (observations["kpi_id"] == "N00401") & (observations["area_id"] == "2080")
+    ].set_index("year")["value"]
+    decimals = service.indicator("N00401").decimals
+    for row in rows:
+        year = int(row.children[0].children)
+        value = falun.get(year)
+        expected = format_number(None if value is None or math.isnan(value) else value, decimals)
+        assert row.children[1].children == expected
+    assert any("," in row.children[1].children for row in rows)
+
+
+# --- callback ---------------------------------------------------------------------------------
+
+
+def test_callback_redraws_panels_and_keeps_the_export_selection(page):
+    children, class_name, export = page.update_jamfor(
+        ["2081", "2021"], ["N17457", "N00401"], "kommun", "regional", "eurostat"
+    )
+    panels = [c for c in children if getattr(c, "className", None) == "jamfor-panel"]
+    assert [p.to_plotly_json()["props"]["data-kpi"] for p in panels] == ["N17457", "N00401"]
+    assert class_name == "jamfor-panels facets"
+    assert export == {
+        "areas": ["2021", "2081", "0020", "0000"],
+        "kpis": ["N17457", "N00401"],
+        "genders": ["T"],
+        "years": None,
+        "levels": ["regional"],
+        "threshold_set": "eurostat",
+    }
+
+
+def test_callback_with_nothing_chosen_asks_for_a_choice(page):
+    children, _, export = page.update_jamfor([], ["N00401"], "indikator", "trend", None)
+    assert "Välj minst en kommun" in children[0].children
+    assert export["areas"] == ["0020", "0000"]
+    children, _, _ = page.update_jamfor(["2021"], [], "indikator", "trend", None)
+    assert "Välj minst en indikator" in children[0].children
+
+
+def test_many_municipalities_get_a_note(page):
+    children, _, _ = page.update_jamfor(
+        list(service.MUNICIPALITY_IDS[:8]), ["N00401"], "indikator", "trend", None
+    )
+    assert "Du har valt 8 kommuner" in children[0].children
+
+
+def test_routes_answer(client):
+    response = client.get("/jamfor?omraden=2080&indikatorer=N00401")
+    assert response.status_code == 200
+
+
+# --- figure builders on literal data ----------------------------------------------------------
+
+
+def literal_frame() -> pd.DataFrame:
+    rows = [
+        ("N00401", "a", 2018, "T", 1.5),
+        ("N00401", "a", 2020, "T", 1.25),
+        ("N00401", "0020", 2018, "T", 2.0),
+        ("N00401", "0020", 2019, "T", 2.5),
+        ("N00401", "0020", 2020, "T", None),
+        ("N00401", "a", 2019, "K", 9.0),
+    ]
+    return pd.DataFrame(rows, columns=["kpi_id", "area_id", "year", "gender", "value"])
+
+
+def test_series_table_keeps_missing_years_as_gaps():
+    table = series_table(literal_frame(), "N00401", ["a", "0020"])
+    assert list(table.index) == [2018, 2019, 2020]
+    assert table["a"].tolist()[0] == 1.5 and math.isnan(table["a"].tolist()[1])
+    assert math.isnan(table.at[2020, "0020"])
+    indicator = catalogue_by_id()["N00401"]
+    figure = indicator_figure(table, indicator, {"a": "A-stad"}, span=year_span([table]))
+    assert figure.data[0].y == (1.5, None, 1.25)
+    assert figure.data[0].name == "A-stad"
+    assert figure.data[1].line.dash == REFERENCE_STYLES["0020"].dash
+    assert "1,25" in figure.data[0].text[2]
+    rows, columns = series_rows(table, indicator, {"a": "A-stad", "0020": "Region Dalarna"})
+    assert [c[1] for c in columns] == ["År", "A-stad", "Region Dalarna"]
+    assert rows["a"].tolist() == ["1,50", "–", "1,25"]
+
+
+def test_facet_figure_has_a_panel_per_municipality_on_one_y_axis():
+    frame = pd.concat(
+        [
+            literal_frame(),
+            pd.DataFrame(
+                [("N00401", "b", 2018, "T", 4.0)],
+                columns=["kpi_id", "area_id", "year", "gender", "value"],
+            ),
+        ]
+    )
+    table = series_table(frame, "N00401", ["a", "b", "0020"])
+    figure = facet_figure(
+        table, catalogue_by_id()["N00401"], ["a", "b"], ["0020"], {"a": "A", "b": "B"}
+    )
+    assert [a.text for a in figure.layout.annotations] == ["A", "B"]
+    assert [(t.name, t.xaxis) for t in figure.data] == [
+        ("A", "x"),
+        ("0020", "x"),
+        ("B", "x2"),
+        ("0020", "x2"),
+    ]
+    assert figure.layout.yaxis2.matches == "y"
+    assert figure.layout.separators == PLOTLY_SEPARATORS
+
+
+def test_units_with_parentheses_follow_a_comma():
+    catalogue = catalogue_by_id()
+    assert with_unit(catalogue["N00401"]) == "Växthusgasutsläpp per invånare (ton CO2-ekv/inv)"
+    assert with_unit(catalogue["N85054"]) == "Skyddad natur totalt, andel (%)"
