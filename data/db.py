@@ -1,59 +1,29 @@
 """Opening the database: configuration, SQLite pragmas, schema version and migrations.
 
 The database is chosen by an explicit URL, else the ``DATABASE_URL`` environment variable,
-else a SQLite file under ``data/``.
+else a SQLite file under ``data/``. The schema is created and upgraded by the Alembic
+revisions in ``data/migrations`` (see :func:`open_database`).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, select
+from alembic import command
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
-from data.models import SCHEMA_VERSION, Base, Meta
+from data import migrations
+from data.migrations import legacy
+from data.models import SCHEMA_VERSION, Meta
 
 log = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent
 DEFAULT_DATABASE_PATH = DATA_DIR / "dashboard.sqlite"
-
-
-def _add_follow_up_tables(engine: Engine) -> None:
-    """Version 1 → 2: slideshows and qualitative assessments (new tables only)."""
-    from data.models import QualitativeAssessment, Slideshow
-
-    Base.metadata.create_all(engine, tables=[Slideshow.__table__, QualitativeAssessment.__table__])
-
-
-def _cluster_observations(engine: Engine) -> None:
-    """Version 2 → 3: on SQLite, rebuild ``observations`` clustered on its key (WITHOUT ROWID,
-    key order KPI, area, gender, year), so reading series needs no second lookup per row.
-    Other databases keep their table (the key is the same set of columns)."""
-    from data.models import Observation
-
-    if engine.dialect.name != "sqlite":
-        return
-    columns = "kpi_id, area_id, gender, year, value, status, count"
-    with engine.begin() as connection:
-        for index in Observation.__table__.indexes:
-            connection.exec_driver_sql(f"DROP INDEX IF EXISTS {index.name}")
-        connection.exec_driver_sql("ALTER TABLE observations RENAME TO observations_v2")
-        Observation.__table__.create(connection)
-        connection.exec_driver_sql(
-            f"INSERT INTO observations ({columns}) SELECT {columns} FROM observations_v2"
-        )
-        connection.exec_driver_sql("DROP TABLE observations_v2")
-
-
-#: Steps that bring a database from version N to N + 1, keyed by N.
-MIGRATIONS: dict[int, Callable[[Engine], None]] = {
-    1: _add_follow_up_tables,
-    2: _cluster_observations,
-}
 
 #: Keys in the ``meta`` table.
 SCHEMA_VERSION_KEY = "schema_version"
@@ -92,52 +62,121 @@ def make_engine(url: str | None = None) -> Engine:
 
 def stored_schema_version(engine: Engine) -> int | None:
     """The schema version recorded in the database, ``None`` for an empty database."""
-    if not inspect(engine).has_table(Meta.__tablename__):
+    with engine.connect() as connection:
+        return _schema_version(connection)
+
+
+def _schema_version(connection: Connection) -> int | None:
+    if not inspect(connection).has_table(Meta.__tablename__):
         return None
-    with Session(engine) as session:
-        value = session.scalar(select(Meta.value).where(Meta.key == SCHEMA_VERSION_KEY))
+    value = connection.scalar(select(Meta.value).where(Meta.key == SCHEMA_VERSION_KEY))
     return int(value) if value is not None else None
 
 
 def open_database(url: str | None = None) -> Engine:
-    """Open the database, creating the schema in an empty one and migrating an older one.
+    """Open the database, creating the schema in an empty one and upgrading an older one.
 
-    Raises :class:`SchemaVersionError` for a database of a version this code cannot use.
+    * An empty database: the Alembic revisions create the schema.
+    * A database at an Alembic revision: upgraded to the newest revision (head), if it is
+      not there already.
+    * A database from before Alembic (a ``schema_version`` in ``meta``, no
+      ``alembic_version``): versions 1 and 2 are first migrated to version 3, whose schema is
+      that of the first revision; then it is stamped at that revision and upgraded to head.
+
+    Every database opened records :data:`~data.models.SCHEMA_VERSION` in ``meta`` too. All of
+    it runs in one transaction, which on PostgreSQL includes the schema changes; SQLite's
+    driver commits a schema change made before the transaction's first row change at once.
+
+    Raises :class:`SchemaVersionError` for a database this code cannot use: one written by a
+    newer program (an unknown revision, or a newer ``schema_version``), or one with tables but
+    no schema version.
     """
     engine = make_engine(url)
-    version = stored_schema_version(engine)
-    if version is None:
-        if inspect(engine).get_table_names():
-            raise SchemaVersionError(
-                f"{engine.url.render_as_string(hide_password=True)}: the database has tables "
-                "but no schema version; it was not written by this dashboard."
-            )
-        Base.metadata.create_all(engine)
-        with Session(engine) as session, session.begin():
-            session.merge(Meta(key=SCHEMA_VERSION_KEY, value=str(SCHEMA_VERSION)))
-        return engine
-    if version > SCHEMA_VERSION:
-        raise SchemaVersionError(
-            f"{engine.url.render_as_string(hide_password=True)} has schema version {version}, "
-            f"newer than this program's {SCHEMA_VERSION}: upgrade the program, or point "
-            "DATABASE_URL at another database."
-        )
-    while version < SCHEMA_VERSION:
-        step = MIGRATIONS.get(version)
-        if step is None:
-            raise SchemaVersionError(
-                f"{engine.url.render_as_string(hide_password=True)} has schema version {version} "
-                f"and no migration to {version + 1} exists: rebuild it with "
-                "`python -m etl refresh --full` into a new database."
-            )
-        log.info("Migrating database schema %d → %d", version, version + 1)
-        step(engine)
-        version += 1
-        with Session(engine) as session, session.begin():
-            session.merge(Meta(key=SCHEMA_VERSION_KEY, value=str(version)))
-    # Tables added in this version without data changes are created here.
-    Base.metadata.create_all(engine)
+    try:
+        with engine.begin() as connection:
+            _bring_schema_up_to_date(connection, engine.url.render_as_string(hide_password=True))
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
+
+
+def _bring_schema_up_to_date(connection: Connection, where: str) -> None:
+    tables = set(inspect(connection).get_table_names())
+    revisions: tuple[str, ...] = ()
+    if migrations.VERSION_TABLE in tables:
+        revisions = MigrationContext.configure(connection).get_current_heads()
+    version = _schema_version(connection)
+    script = migrations.script_directory()
+    head = migrations.head_revision(script)
+    known = {revision.revision for revision in script.walk_revisions()}
+    unknown = [revision for revision in revisions if revision not in known]
+    if unknown:
+        raise SchemaVersionError(
+            f"{where} has schema revision {', '.join(unknown)}, which this program does not "
+            f"know (its newest is {head}): upgrade the program, or point DATABASE_URL at "
+            "another database."
+        )
+    if version is not None and version > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"{where} has schema version {version}, newer than this program's "
+            f"{SCHEMA_VERSION}: upgrade the program, or point DATABASE_URL at another database."
+        )
+    if version is not None and version < migrations.FIRST_REVISION_SCHEMA_VERSION:
+        # Only a program from before Alembic writes such a version, and its tables are what
+        # that version had, whatever an alembic_version table may say.
+        revisions = ()
+    config = migrations.alembic_config(connection)
+    if revisions:
+        if revisions != (head,):
+            log.info("Upgrading database schema %s → %s", ", ".join(revisions), head)
+            command.upgrade(config, "head")
+    elif version is None:
+        if tables - {migrations.VERSION_TABLE}:
+            raise SchemaVersionError(
+                f"{where}: the database has tables but no schema version; it was not written "
+                "by this dashboard."
+            )
+        log.info("Creating database schema (revision %s)", head)
+        command.upgrade(config, "head")
+    else:
+        _adopt_database_from_before_alembic(connection, where, version, head)
+    if version is None:
+        connection.execute(insert(Meta).values(key=SCHEMA_VERSION_KEY, value=str(SCHEMA_VERSION)))
+    elif version != SCHEMA_VERSION:
+        connection.execute(
+            update(Meta).where(Meta.key == SCHEMA_VERSION_KEY).values(value=str(SCHEMA_VERSION))
+        )
+
+
+def _adopt_database_from_before_alembic(
+    connection: Connection, where: str, version: int, head: str
+) -> None:
+    """Bring a database that has a ``schema_version`` but no Alembic revision to version 3,
+    stamp it at the first revision (which is version 3) and upgrade it to ``head``."""
+    first_version = migrations.FIRST_REVISION_SCHEMA_VERSION
+    if version > first_version:
+        raise SchemaVersionError(
+            f"{where} has schema version {version} but no schema revision; it was not "
+            "written by this dashboard's migrations: rebuild it with "
+            "`python -m etl refresh --full` into a new database."
+        )
+    if not legacy.can_migrate(version):
+        raise SchemaVersionError(
+            f"{where} has schema version {version} and no migration to {version + 1} exists: "
+            "rebuild it with `python -m etl refresh --full` into a new database."
+        )
+    legacy.migrate_to_first_revision(connection, version)
+    log.info(
+        "Database schema version %d is revision %s: stamping it",
+        first_version,
+        migrations.FIRST_REVISION,
+    )
+    config = migrations.alembic_config(connection)
+    command.stamp(config, migrations.FIRST_REVISION)
+    if head != migrations.FIRST_REVISION:
+        log.info("Upgrading database schema %s → %s", migrations.FIRST_REVISION, head)
+        command.upgrade(config, "head")
 
 
 def get_meta(session: Session, key: str) -> str | None:

@@ -1,7 +1,13 @@
 """SQLAlchemy 2.x typed models: the one schema used on SQLite and PostgreSQL.
 
-Bump :data:`SCHEMA_VERSION` whenever a table changes, and add the step that brings a
-database of the previous version up to date to :data:`data.db.MIGRATIONS`.
+Whenever a table changes, add an Alembic revision that brings a database of the previous
+schema up to date: from the project folder, ``python -m data.migrations revision -m "What
+changes"`` writes ``data/migrations/versions/NNNN_what_changes.py`` to fill in (add
+``--autogenerate`` to have it drafted from these models; see ``data/migrations/__init__.py``).
+Bump :data:`SCHEMA_VERSION` by one with each revision as well: it is stored in ``meta``, and
+programs from before Alembic read only that number to refuse a newer database. The dashboard
+upgrades a database on start; ``tests/unit/test_db.py`` checks that the revisions create
+exactly these models.
 """
 
 from __future__ import annotations
