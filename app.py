@@ -15,9 +15,10 @@ import dash
 from dash import Dash, dcc, html
 
 from data.db import open_database
-from data.goals import sync_catalogue_goals
 from etl.demo import ensure_demo_data
 from indicators import service
+from indicators.goals import sync_catalogue_goals
+from indicators.vocabulary import css_custom_properties
 from layouts.parts.components import KOLADA_CREDIT, demo_banner, source_credit
 from layouts.parts.presentation import SHELL_ID, presentation_toggle, slideshow_bar
 
@@ -25,17 +26,17 @@ log = logging.getLogger(__name__)
 
 PROJECT_DIR = Path(__file__).resolve().parent
 
-NAVIGATION: tuple[tuple[str, str], ...] = (
-    ("/", "Översikt"),
-    ("/indikator", "Indikatorer"),
-    ("/kommun", "Kommuner"),
-    ("/jamfor", "Jämför"),
-    ("/malkonflikter", "Målkonflikter"),
-    ("/mal", "Mål"),
-    ("/bildspel", "Bildspel"),
-    ("/export", "Export"),
-    ("/om", "Om data"),
-)
+
+def navigation() -> tuple[tuple[str, str], ...]:
+    """The main menu as (path, label), from Dash's page registry: the pages registered with an
+    ``order``, in that order (the registry is sorted by it), named by their ``name``. The pages
+    of one indicator, one area or one slideshow have no order: reached from the others, not from
+    the menu."""
+    return tuple(
+        (page["path"], page["name"])
+        for page in dash.page_registry.values()
+        if page["order"] is not None
+    )
 
 
 def shell() -> html.Div:
@@ -63,7 +64,7 @@ def shell() -> html.Div:
                                 html.Ul(
                                     [
                                         html.Li(dcc.Link(label, href=href, className="nav-link"))
-                                        for href, label in NAVIGATION
+                                        for href, label in navigation()
                                     ]
                                 ),
                                 **{"aria-label": "Huvudmeny"},
@@ -92,6 +93,8 @@ def shell() -> html.Div:
         ],
         id=SHELL_ID,
         className="shell",
+        # The status colours as CSS custom properties (--status-i-fas …) for the style sheets.
+        style=css_custom_properties(),
     )
 
 

@@ -9,11 +9,12 @@ which other programs competing for the machine disturb less (the load average is
 
 * status matrix: what the dashboard does for its overview of the 17 areas (Dalarna's 15
   municipalities, Region Dalarna, Riket) × every catalogue indicator: read their observations,
-  list the goals, judge every level (:func:`indicators.follow_up.status_table`) and summarise
-  per SDG goal (:func:`indicators.follow_up.sdg_summary`) — for the total series, and for
-  comparison also with women's and men's series;
+  list the goals and judge every level (:func:`indicators.follow_up.status_table`), as
+  :func:`indicators.service.status` does — for the total series, and for comparison also with
+  women's and men's series;
 * series: one indicator's observations for the 17 areas;
-* ranking: one indicator's relative position among all of Sweden's municipalities.
+* ranking: one indicator's relative position among all of Sweden's municipalities (read its
+  values, then :func:`indicators.ranking.ranking`).
 
 Run from the project folder: ``.venv/bin/python benchmarks/queries.py``.
 """
@@ -38,9 +39,11 @@ from benchmarks.sweden_scale import DEFAULT_SEED, cached_sweden_scale_database  
 from data import queries  # noqa: E402
 from data.areas import DEFAULT_AREAS  # noqa: E402
 from data.db import open_database  # noqa: E402
-from data.goals import list_goals  # noqa: E402
 from indicators.catalogue import load_catalogue  # noqa: E402
-from indicators.follow_up import ALL_LEVELS, sdg_summary, status_table  # noqa: E402
+from indicators.follow_up import status_table  # noqa: E402
+from indicators.goals import list_goals  # noqa: E402
+from indicators.ranking import ranking as rank_by  # noqa: E402
+from indicators.vocabulary import ALL_LEVELS  # noqa: E402
 
 #: The indicator timed for the series and the ranking (greenhouse-gas emissions per
 #: inhabitant in the catalogue; any catalogue indicator present in the database would do).
@@ -124,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
                 engine, kpi_ids=kpi_ids, area_ids=area_ids, genders=genders
             )
             goals = list_goals(engine)
-            table = status_table(
+            return status_table(
                 points,
                 goals,
                 catalogue,
@@ -132,7 +135,6 @@ def main(argv: list[str] | None = None) -> int:
                 levels=ALL_LEVELS,
                 genders=genders,
             )
-            return table, sdg_summary(table[table["gender"] == "T"])
 
         return run
 
@@ -140,9 +142,10 @@ def main(argv: list[str] | None = None) -> int:
         return queries.observations(engine, kpi_ids=[args.kpi], area_ids=area_ids)
 
     def ranking() -> object:
-        return queries.ranking(engine, args.kpi)
+        observations = queries.observations(engine, kpi_ids=[args.kpi], with_values_only=True)
+        return rank_by(observations, args.kpi).ranks
 
-    table, _ = status_matrix(("T",))()
+    table = status_matrix(("T",))()
     ranked = ranking()
     operations = [
         (

@@ -39,9 +39,9 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from data.areas import DALARNA_MUNICIPALITIES, REGION_DALARNA, RIKET, county_of  # noqa: E402
 from data.db import DATA_ORIGIN_DEMO, DATA_ORIGIN_KEY, open_database, set_meta  # noqa: E402
-from data.goals import sync_catalogue_goals  # noqa: E402
 from data.models import SCHEMA_VERSION, Area, EtlRun, Kpi, Observation, utcnow  # noqa: E402
 from indicators.catalogue import load_catalogue  # noqa: E402
+from indicators.goals import sync_catalogue_goals  # noqa: E402
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,6 @@ DataFrame (or a small record); none keeps state between calls. The primary key o
 ``observations`` (KPI, area, year, gender) and its composite indexes (area, KPI, gender, year)
 and (KPI, gender, year) serve these queries. :func:`latest_matrix` reshapes a result without
 reading anything.
-
-Relative position (:func:`ranking`, :func:`dalarna_ranking`) answers how an area stands among
-others, a different question from progress towards a goal (:mod:`indicators.follow_up`).
 """
 
 from __future__ import annotations
@@ -25,12 +22,9 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Select, func, select
 from sqlalchemy.orm import Session
 
-from data.areas import DALARNA_MUNICIPALITIES, DEFAULT_AREAS, RIKET
+from data.areas import RIKET
 from data.db import DATA_ORIGIN_KEY, get_meta
 from data.models import Area, EtlRun, Goal, GoalChange, Kpi, Observation
-from indicators.catalogue import catalogue_by_id
-from indicators.follow_up import rank_table
-from indicators.ranking import RANKING_DIRECTIONS
 
 OBSERVATION_COLUMNS = ["kpi_id", "area_id", "year", "gender", "value", "status"]
 OBSERVATION_DTYPES = {
@@ -42,21 +36,8 @@ OBSERVATION_DTYPES = {
     "status": "str",
 }
 LATEST_COLUMNS = ["kpi_id", "area_id", "year", "value"]
-RANKING_COLUMNS = [
-    "kpi_id",
-    "year",
-    "gender",
-    "direction",
-    "area_id",
-    "title",
-    "value",
-    "rank",
-    "n",
-    "third",
-    "label",
-]
-
-#: ``area_type`` values of :func:`ranking`: municipalities, regions (without Riket), every area.
+#: ``area_type`` values of :func:`values_for_year` and :func:`newest_year`: municipalities,
+#: regions (without Riket), every area.
 MUNICIPALITIES, REGIONS, ALL_AREAS = "K", "L", "all"
 AREA_TYPES: tuple[str, ...] = (MUNICIPALITIES, REGIONS, ALL_AREAS)
 
@@ -66,13 +47,13 @@ def _in(column, values: Iterable[str] | None):
     return None if values is None else column.in_(values)
 
 
-def _fetch(connection: Connection, stmt: Select) -> list[tuple[Any, ...]]:
+def _fetch(connection: Connection, stmt: Select) -> Sequence[tuple[Any, ...]]:
     """The rows of ``stmt`` as plain tuples.
 
     On SQLite the rows are taken straight from the driver's cursor: the selected columns are
     text, whole numbers and floats, which the driver already returns as Python values, and its
     tuples make a DataFrame several times faster than SQLAlchemy's row objects do (this matters
-    for the tens of thousands of rows behind a status matrix). Other databases go through
+    for results of tens of thousands of rows). Other databases go through
     SQLAlchemy's rows.
     """
     result = connection.execute(stmt)
@@ -83,7 +64,7 @@ def _fetch(connection: Connection, stmt: Select) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in result]
 
 
-def _frame(rows: list[tuple[Any, ...]], dtypes: dict[str, str]) -> pd.DataFrame:
+def _frame(rows: Sequence[tuple[Any, ...]], dtypes: dict[str, str]) -> pd.DataFrame:
     """A DataFrame with the columns and dtypes ``dtypes`` from row tuples in that order.
 
     Built column by column from one object array, which spares pandas inferring each column's
@@ -156,8 +137,8 @@ def series_points(
 ) -> dict[tuple[str, str, str], list[tuple[int, float]]]:
     """The values (missing ones left out) grouped per (KPI, area, gender), years ascending.
 
-    The same points :func:`indicators.follow_up.series_by_key` makes of :func:`observations`,
-    read without building a table first: the input of a status table.
+    The (year, value) points of the rows :func:`observations` returns with a value, read
+    without building a table first.
     """
     stmt = select(
         Observation.kpi_id,
@@ -263,7 +244,7 @@ def values_for_year(
     area_ids: Iterable[str] | None = None,
     area_type: str | None = None,
 ) -> pd.DataFrame:
-    """One KPI's values in one year: area_id, value (for rankings across many areas).
+    """One KPI's values in one year: area_id, value (for comparisons across many areas).
 
     Only rows with a value; ``area_type`` keeps municipalities (``"K"``) or regions (``"L"``,
     without Riket).
@@ -299,106 +280,6 @@ def newest_year(
     stmt = _restrict_areas(stmt, area_ids, area_type)
     with engine.connect() as connection:
         return connection.execute(stmt).scalar()
-
-
-def _ranking_area_type(kpi_id: str, area_type: str | None) -> str:
-    """``area_type`` checked, or by default the kind of area the indicator is reported for."""
-    if area_type is not None:
-        _area_type_condition(area_type)  # raises for an unknown value
-        return area_type
-    indicator = catalogue_by_id().get(kpi_id)
-    region_only = indicator is not None and indicator.municipality_type == "L"
-    return REGIONS if region_only else MUNICIPALITIES
-
-
-def _ranking_direction(kpi_id: str, direction: str | None) -> str:
-    if direction is None:
-        indicator = catalogue_by_id().get(kpi_id)
-        return indicator.direction if indicator is not None else "none"
-    if direction not in RANKING_DIRECTIONS:
-        raise ValueError(
-            f"direction must be one of {', '.join(RANKING_DIRECTIONS)} or None, got {direction!r}"
-        )
-    return direction
-
-
-def _title(titles: dict[str, str], area_id: str) -> str:
-    """The stored title, else the known default area's, else the id itself."""
-    return titles.get(area_id) or DEFAULT_AREAS.get(area_id, (area_id,))[0]
-
-
-def ranking(
-    engine: Engine,
-    kpi_id: str,
-    *,
-    year: int | None = None,
-    gender: str = "T",
-    area_ids: Iterable[str] | None = None,
-    area_type: str | None = None,
-    direction: str | None = None,
-) -> pd.DataFrame:
-    """Relative position of areas by one KPI in one year, best first (Kolada-style thirds).
-
-    This says how a value compares with other areas' values, not whether it is good: show
-    :data:`indicators.ranking.RELATIVE_POSITION_NOTE` with it.
-
-    Which areas are compared: ``area_ids`` when given (every one of them is listed; those
-    without a value in the year come last as "saknar värde"); otherwise every area with a value
-    of the kind ``area_type`` says: ``"K"`` municipalities, ``"L"`` regions (Riket is not one of
-    them), ``"all"`` every area. By default (``None``) like is compared with like: regions for
-    an indicator the catalogue marks as region-only, municipalities otherwise.
-
-    ``year`` defaults to the newest year in which any of the compared areas has a value;
-    ``direction`` to the catalogue's desired direction of the indicator ("none" for a KPI
-    outside the catalogue: ordered by value, no thirds).
-
-    Columns: kpi_id, year, gender, direction (the inputs), area_id, title, value, rank, n (areas
-    with a value), third, label. Empty when the KPI has no value for these areas.
-    """
-    direction = _ranking_direction(kpi_id, direction)
-    kind = _ranking_area_type(kpi_id, area_type)
-    wanted = list(area_ids) if area_ids is not None else None
-    if wanted is not None:
-        kind = None  # the listed areas, whatever their kind
-    if year is None:
-        year = newest_year(engine, kpi_id, gender=gender, area_ids=wanted, area_type=kind)
-        if year is None:
-            return pd.DataFrame(columns=RANKING_COLUMNS)
-    found = values_for_year(engine, kpi_id, year, gender=gender, area_ids=wanted, area_type=kind)
-    values: dict[str, float | None] = dict(
-        zip(found["area_id"].tolist(), found["value"].tolist(), strict=True)
-    )
-    for area_id in wanted or ():
-        values.setdefault(area_id, None)
-    if not values:
-        return pd.DataFrame(columns=RANKING_COLUMNS)
-    table = rank_table(values, direction)
-    titles = area_titles(engine)
-    table.insert(1, "title", [_title(titles, a) for a in table["area_id"]])
-    table.insert(0, "kpi_id", kpi_id)
-    table.insert(1, "year", int(year))
-    table.insert(2, "gender", gender)
-    table.insert(3, "direction", direction)
-    return table[RANKING_COLUMNS]
-
-
-def dalarna_ranking(
-    engine: Engine,
-    kpi_id: str,
-    *,
-    year: int | None = None,
-    gender: str = "T",
-    direction: str | None = None,
-) -> pd.DataFrame:
-    """:func:`ranking` among Dalarna's 15 municipalities (all listed, with or without a value)."""
-    return ranking(
-        engine,
-        kpi_id,
-        year=year,
-        gender=gender,
-        area_ids=list(DALARNA_MUNICIPALITIES),
-        direction=direction,
-    )
 
 
 def areas(engine: Engine) -> pd.DataFrame:

@@ -16,19 +16,15 @@ from sqlalchemy import Engine
 
 from data.areas import DEFAULT_AREAS
 from data.db import open_database
-from data.goals import (
-    LEVELS,
-    ORIGIN_CATALOGUE,
-    ORIGIN_USER,
-    GoalError,
-    GoalRecord,
+from data.goals import ORIGIN_USER, GoalError, GoalRecord
+from indicators.goal_text import LINE, goal_in_words
+from indicators.goals import (
     export_goals_csv,
     import_goals_csv,
     list_goals,
     sync_catalogue_goals,
 )
-
-ORIGINS_SV = {ORIGIN_CATALOGUE: "katalog", ORIGIN_USER: "eget"}
+from indicators.vocabulary import GOAL_LEVELS, ORIGINS
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -74,7 +70,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         description="Listar målen, ett per rad: id, nivå, nyckeltal, mål, områden och ursprung.",
     )
     listing.add_argument("--kpi", metavar="ID", help="bara mål för detta nyckeltal")
-    listing.add_argument("--level", choices=LEVELS, help="bara mål på denna nivå")
+    listing.add_argument("--level", choices=GOAL_LEVELS, help="bara mål på denna nivå")
     listing.add_argument(
         "--area", metavar="ID", help="bara mål som gäller detta område, t.ex. 2062"
     )
@@ -158,27 +154,9 @@ def run_list(args: argparse.Namespace) -> int:
 # --- Swedish one-line descriptions -------------------------------------------------------
 
 
-def swedish_number(value: float) -> str:
-    """A number with a decimal comma and spaces between thousands: 7 500 000, 1,25, −0,5."""
-    text = f"{abs(value):,.6f}".rstrip("0").rstrip(".")
-    text = text.replace(",", " ").replace(".", ",")
-    return ("−" if value < 0 else "") + text
-
-
 def describe_target(goal: GoalRecord) -> str:
-    """The goal's target in words, e.g. "högst 1,5 år 2030" or "−70 % från 2010 till 2030"."""
-    by = f" år {goal.target_year}" if goal.target_year is not None else ""
-    if goal.kind == "absolute" and goal.target_value is not None:
-        bound = "minst" if goal.operator == ">=" else "högst"
-        return f"{bound} {swedish_number(goal.target_value)}{by}"
-    if goal.kind == "relative" and goal.relative_change is not None:
-        change = goal.relative_change * 100
-        sign = "+" if change > 0 else ("±" if change == 0 else "")
-        return f"{sign}{swedish_number(change)} % från {goal.base_year} till {goal.target_year}"
-    if goal.kind == "band" and goal.band_low is not None and goal.band_high is not None:
-        return f"mellan {swedish_number(goal.band_low)} och {swedish_number(goal.band_high)}{by}"
-    word = {"up": "ökande", "down": "minskande"}.get(goal.direction or "", "")
-    return f"{word}{' till ' + str(goal.target_year) if goal.target_year else ''}"
+    """The goal's target in words, e.g. "högst 1,5 år 2030" or "−70 % från 2010 år 2030"."""
+    return goal_in_words(goal, LINE)
 
 
 def describe_areas(goal: GoalRecord) -> str:
@@ -192,7 +170,7 @@ def describe_areas(goal: GoalRecord) -> str:
 
 def describe_goal(goal: GoalRecord) -> str:
     """One tab-separated line: id, level, KPI, target, areas, origin."""
-    origin = ORIGINS_SV.get(goal.origin or "", goal.origin or "")
+    origin = ORIGINS[goal.origin].adjective if goal.origin in ORIGINS else (goal.origin or "")
     return "\t".join(
         (goal.id, goal.level, goal.kpi_id, describe_target(goal), describe_areas(goal), origin)
     )

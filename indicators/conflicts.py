@@ -23,7 +23,10 @@ Periods: by default each indicator's change runs from the newest year with a mun
 (the end year) back to the newest year with a value at least ``span_years`` earlier (so an
 indicator published every other year, or only in election years, still gets a period);
 alternatively from a base year (the first year with a value from that year on) to the end year.
-A municipality without a value in either year has no change for that indicator.
+A municipality without a value in either year has no change for that indicator. The pair list
+offers three such periods (:data:`PERIODS`) and lists a pair only when at least
+:data:`MIN_MUNICIPALITIES` municipalities have a change on both indicators
+(:func:`pair_list`).
 """
 
 from __future__ import annotations
@@ -75,6 +78,28 @@ PAIR_COLUMNS: tuple[str, ...] = (
     "konflikt_andel",
     "synergi_andel",
 )
+#: The columns :func:`pair_list` adds: each indicator's period (first and last year).
+PERIOD_COLUMNS: tuple[str, ...] = ("first_year_x", "last_year_x", "first_year_y", "last_year_y")
+#: A pair is listed when at least this many municipalities have a change on both indicators.
+MIN_MUNICIPALITIES = 8
+
+
+@dataclass(frozen=True)
+class Period:
+    """How the pair list measures change: back ``span`` years from each indicator's newest
+    year, or from a base year."""
+
+    label: str
+    span: int | None = None
+    base_year: int | None = None
+
+
+PERIODS: dict[str, Period] = {
+    "senaste5": Period("Senaste fem åren", span=5),
+    "senaste10": Period("Senaste tio åren", span=10),
+    "sedan2015": Period("Sedan 2015 (då Agenda 2030 antogs)", base_year=2015),
+}
+DEFAULT_PERIOD = "senaste5"
 
 
 # --- correlation ------------------------------------------------------------------------------
@@ -316,7 +341,7 @@ def scatter_points(
 ) -> pd.DataFrame:
     """One row per area: area_id, x, y — the values in ``year``, or with ``base_year`` the
     changes from ``base_year`` to ``year`` (NaN where a value is missing)."""
-    rows = {"area_id": list(area_ids)}
+    rows: dict[str, object] = {"area_id": list(area_ids)}
     for axis, kpi in (("x", x_kpi), ("y", y_kpi)):
         table = _values(observations, kpi, area_ids, gender)
         end = table[year] if year in table.columns else pd.Series(np.nan, index=table.index)
@@ -399,7 +424,7 @@ def period_changes(
         candidates = years[(years["year"] >= base_year) & (years["year"] < years["end_year"])]
         start = candidates.groupby("kpi_id")["year"].min()
     else:
-        candidates = years[years["year"] <= years["end_year"] - span_years]
+        candidates = years[years["year"] <= years["end_year"] - (span_years or 0)]
         start = candidates.groupby("kpi_id")["year"].max()
     periods = (
         pd.DataFrame({"start_year": start})
@@ -442,7 +467,7 @@ def improvement_signs(changes: pd.DataFrame, directions: Mapping[str, str]) -> p
     return pd.DataFrame(signs, index=changes.index, columns=changes.columns)
 
 
-def conflict_pairs(signs: pd.DataFrame, *, min_n: int = 8) -> pd.DataFrame:
+def conflict_pairs(signs: pd.DataFrame, *, min_n: int = MIN_MUNICIPALITIES) -> pd.DataFrame:
     """Every pair of indicators (columns of :func:`improvement_signs`) counted across areas.
 
     Columns: kpi_x, kpi_y (in the order of ``signs``' columns), n (areas with a sign on both),
@@ -487,3 +512,72 @@ def conflict_pairs(signs: pd.DataFrame, *, min_n: int = 8) -> pd.DataFrame:
         kind="mergesort",
     )
     return frame[list(PAIR_COLUMNS)].reset_index(drop=True)
+
+
+def default_first_year(years: Sequence[int], year: int, period: str) -> int | None:
+    """The start of the period ending in ``year`` among ``years``: ``span`` years back (or the
+    earliest year when the data are shorter), or the base year (or the first year after it)."""
+    earlier = [y for y in years if y < year]
+    if not earlier:
+        return None
+    rule = PERIODS[period]
+    if rule.base_year is not None:
+        after = [y for y in earlier if y >= rule.base_year]
+        return after[0] if after else earlier[-1]
+    back = [y for y in earlier if y <= year - (rule.span or 0)]
+    return back[-1] if back else earlier[0]
+
+
+def pair_list(
+    observations: pd.DataFrame,
+    area_ids: Sequence[str],
+    directions: Mapping[str, str],
+    period: str,
+    *,
+    top: int | None = None,
+) -> pd.DataFrame:
+    """The indicator pairs whose changes over a period of :data:`PERIODS` most often go against
+    each other's goals across the areas, most conflicting first (at most ``top``).
+
+    ``directions`` maps the KPI ids to compare to their desired directions (``up``/``down``;
+    others are left out of every pair), in the order the pairs name them. Columns: those of
+    :func:`conflict_pairs` (pairs with at least :data:`MIN_MUNICIPALITIES` areas), then each
+    indicator's period (:data:`PERIOD_COLUMNS`).
+    """
+    rule = PERIODS[period]
+    changes = period_changes(
+        observations,
+        area_ids,
+        span_years=rule.span,
+        base_year=rule.base_year,
+        kpi_ids=list(directions),
+    )
+    signs = improvement_signs(changes.changes, directions)
+    pairs = conflict_pairs(signs, min_n=MIN_MUNICIPALITIES)
+    if top is not None:
+        pairs = pairs.head(top)
+    spans = changes.periods.set_index("kpi_id")
+    for side in ("x", "y"):
+        kpis = pairs[f"kpi_{side}"]
+        pairs = pairs.assign(
+            **{
+                f"first_year_{side}": kpis.map(spans["start_year"]).astype("int64"),
+                f"last_year_{side}": kpis.map(spans["end_year"]).astype("int64"),
+            }
+        )
+    return pairs[[*PAIR_COLUMNS, *PERIOD_COLUMNS]].reset_index(drop=True)
+
+
+# --- the scatter's fitted line ----------------------------------------------------------------
+
+
+def least_squares(points: pd.DataFrame) -> tuple[float, float] | None:
+    """Slope and intercept of y on x over the rows with both values (None below 2 distinct x)."""
+    rows = points.dropna(subset=["x", "y"])
+    if len(rows) < 2 or rows["x"].nunique() < 2:
+        return None
+    x = rows["x"].to_numpy(dtype=float)
+    y = rows["y"].to_numpy(dtype=float)
+    dx = x - x.mean()
+    slope = float(np.sum(dx * (y - y.mean())) / np.sum(dx * dx))
+    return slope, float(y.mean() - slope * x.mean())

@@ -52,7 +52,7 @@ the selection shows.
 ``motivering``                      the reason, in Swedish
 ==================================  ==========================================================
 
-Then the officials' qualitative assessments (see :mod:`data.assessments`): the newest
+Then the officials' qualitative assessments (see :mod:`indicators.assessments`): the newest
 assessment of the row's indicator for the row's area, on every row of that area and indicator
 (all genders and years), and the newest assessment of the indicator's global goal (Mål 1–17)
 for the area. Empty where there is none; older assessments are shown on the dashboard's pages.
@@ -81,7 +81,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Number
 from typing import Any
@@ -90,8 +90,11 @@ import numpy as np
 import pandas as pd
 
 from data.db import DATA_ORIGIN_DEMO
-from indicators.follow_up import ALL_LEVELS, TREND, goal_line_table
+from indicators.follow_up import goal_line_table
+from indicators.formatting import format_csv_number
 from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
+from indicators.spreadsheet import neutralise
+from indicators.vocabulary import ALL_LEVELS, GENDER_LABELS, GENDERS, TREND
 
 log = logging.getLogger(__name__)
 
@@ -106,9 +109,6 @@ FORMAT_LABELS: dict[str, str] = {
 
 SOURCE_KOLADA = "Källa: Kolada"
 SOURCE_DEMO = "Demodata – genererade värden, inte Kolada"
-
-GENDERS: tuple[str, ...] = ("T", "K", "M")
-GENDER_LABELS: dict[str, str] = {"T": "Totalt", "K": "Kvinnor", "M": "Män"}
 
 BASE_COLUMNS: tuple[str, ...] = (
     "område_id",
@@ -140,7 +140,7 @@ LEVEL_FIELDS: dict[str, str | None] = {
     "metod": "method",
     "motivering": "reason",
 }
-#: The assessment fields: column suffix → :func:`data.assessments.assessments_for_export`
+#: The assessment fields: column suffix → :func:`indicators.assessments.assessments_for_export`
 #: column.
 ASSESSMENT_FIELDS: dict[str, str] = {
     "_datum": "assessed_on",
@@ -158,8 +158,6 @@ ASSESSMENT_COLUMNS: tuple[str, ...] = tuple(
 TAIL_COLUMNS: tuple[str, ...] = ("tröskelvärden", "datakälla", "hämtad")
 _YEAR_FIELDS = ("målår", "basår", "senaste_år")
 
-#: First characters that make a spreadsheet run a cell as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 
 _KEYS = ["area_id", "kpi_id", "gender"]
@@ -355,15 +353,15 @@ def _year(value: Any) -> int | None:
 
 def newest_assessments(
     assessments: pd.DataFrame | None,
-) -> tuple[dict[tuple[str, str], dict[str, Any]], dict[tuple[str, int], dict[str, Any]]]:
+) -> tuple[dict[tuple[str, str], dict[Hashable, Any]], dict[tuple[str, int], dict[Hashable, Any]]]:
     """The newest assessment per (area, indicator) and per (area, global goal).
 
-    ``assessments`` has the columns of :func:`data.assessments.assessments_for_export`. The
+    ``assessments`` has the columns of :func:`indicators.assessments.assessments_for_export`. The
     latest ``assessed_on`` counts; of two on the same date, the later row (the one entered
     last, in that function's order).
     """
-    by_indicator: dict[tuple[str, str], dict[str, Any]] = {}
-    by_goal: dict[tuple[str, int], dict[str, Any]] = {}
+    by_indicator: dict[tuple[str, str], dict[Hashable, Any]] = {}
+    by_goal: dict[tuple[str, int], dict[Hashable, Any]] = {}
     if assessments is None or assessments.empty:
         return by_indicator, by_goal
     ordered = assessments.sort_values("assessed_on", kind="stable")
@@ -376,7 +374,7 @@ def newest_assessments(
     return by_indicator, by_goal
 
 
-def _assessment_cells(record: Mapping[str, Any] | None, prefix: str) -> dict[str, Any]:
+def _assessment_cells(record: Mapping[Hashable, Any] | None, prefix: str) -> dict[str, Any]:
     """The four cells of one assessment (all ``None`` without one; the date as ISO text)."""
     cells: dict[str, Any] = {}
     for suffix, source in ASSESSMENT_FIELDS.items():
@@ -408,8 +406,8 @@ def export_table(
     series); ``goal_lines`` is :func:`goal_lines` (with a ``gender`` column); ``catalogue``
     gives label, unit and global goal; ``goals`` the goal records (for their target values);
     ``assessments`` the qualitative assessments
-    (:func:`data.assessments.assessments_for_export`; ``None``: none). Columns as in the module
-    documentation; missing cells are ``None``, years are ``int``.
+    (:func:`indicators.assessments.assessments_for_export`; ``None``: none). Columns as in the
+    module documentation; missing cells are ``None``, years are ``int``.
     """
     indicators = {indicator.kpi_id: indicator for indicator in catalogue}
     goal_targets = {goal.id: goal.target_value for goal in goals}
@@ -495,7 +493,7 @@ def export_table(
 
 
 def _goal_value(
-    record: Mapping[str, Any],
+    record: Mapping[Hashable, Any],
     level: str,
     year: int,
     line_values: Mapping[tuple, float],
@@ -525,11 +523,6 @@ def _iso_date(value: dt.date | dt.datetime | None) -> str | None:
 # --- CSV --------------------------------------------------------------------------------------
 
 
-def neutralise(text: str) -> str:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def format_cell(value: Any, decimal: str = ".") -> str:
     """One CSV cell: empty for missing, numbers positional with ``decimal``, text neutralised."""
     value = _plain(value)
@@ -543,8 +536,7 @@ def format_cell(value: Any, decimal: str = ".") -> str:
         number = float(value)  # type: ignore[arg-type]
         if math.isinf(number):
             return ""
-        text = np.format_float_positional(number, trim="-")
-        return text.replace(".", decimal) if decimal != "." else text
+        return format_csv_number(number, decimal)
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return neutralise(str(value))

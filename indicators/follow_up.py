@@ -1,5 +1,5 @@
-"""Follow-up tables: progress status per area, indicator and goal level; SDG summaries;
-goal lines; relative position.
+"""Follow-up tables: progress status per area, indicator and goal level; summaries (e.g. per SDG
+goal); goal lines.
 
 Pure functions over tidy observation tables (:func:`data.queries.observations`), goal records
 (:class:`data.goals.GoalRecord`) and the indicator catalogue. The dashboard and exports call
@@ -27,9 +27,8 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from operator import itemgetter
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import numpy as np
 import pandas as pd
@@ -37,30 +36,22 @@ import pandas as pd
 from indicators.catalogue import Indicator
 from indicators.progress import (
     DEFAULT_THRESHOLD_SET,
-    STATUS_STYLE,
     Assessment,
     GoalSpec,
-    Status,
     ThresholdSet,
     aggregate,
     assess,
     band_lines,
     goal_line,
 )
-from indicators.ranking import rank_areas
-
-GOAL_LEVELS: tuple[str, ...] = ("lokal", "regional", "nationell", "global")
-TREND = "trend"
-ALL_LEVELS: tuple[str, ...] = (*GOAL_LEVELS, TREND)
-LEVEL_LABELS: dict[str, str] = {
-    "lokal": "Lokalt mål",
-    "regional": "Regionalt mål",
-    "nationell": "Nationellt mål",
-    "global": "Globalt mål",
-    TREND: "Trend (utan mål)",
-}
-#: Status order from best to not assessable (for sorting and count columns).
-STATUS_ORDER: tuple[Status, ...] = tuple(sorted(Status, key=lambda s: STATUS_STYLE[s].order))
+from indicators.vocabulary import (
+    ALL_LEVELS,
+    GOAL_LEVELS,
+    STATUS_ORDER,
+    TREND,
+    Status,
+    is_municipality,
+)
 
 SeriesKey = tuple[str, str, str]  # (kpi_id, area_id, gender)
 Points = list[tuple[int, float]]
@@ -132,6 +123,22 @@ def goals_by_indicator(goals: Iterable) -> dict[str, list]:
     return grouped
 
 
+def goal_levels_by_indicator(goals: Iterable) -> dict[str, tuple[str, ...]]:
+    """Per KPI id, the goal levels at which it has at least one goal, in level order."""
+    present: dict[str, set[str]] = {}
+    for goal in goals:
+        present.setdefault(goal.kpi_id, set()).add(goal.level)
+    return {
+        kpi_id: tuple(level for level in GOAL_LEVELS if level in levels)
+        for kpi_id, levels in present.items()
+    }
+
+
+def goal_levels_of(kpi_id: str, goals: Iterable) -> tuple[str, ...]:
+    """The goal levels at which one indicator has at least one goal, in level order."""
+    return goal_levels_by_indicator(g for g in goals if g.kpi_id == kpi_id).get(kpi_id, ())
+
+
 def primary_goal(goals: Iterable, area_id: str, level: str, reference_year: int | None):
     """The goal of ``level`` that a cell is judged against (see the module doc), or None."""
     candidates = [g for g in goals if g.level == level and g.applies_to(area_id)]
@@ -185,7 +192,7 @@ def applies(indicator: Indicator, area_id: str, gender: str) -> bool:
     divided by gender; region-only indicators only for regions and Sweden."""
     if gender in GENDERED and not indicator.is_divided_by_gender:
         return False
-    return not (indicator.municipality_type == "L" and not area_id.startswith("00"))
+    return not (indicator.municipality_type == "L" and is_municipality(area_id))
 
 
 def status_table(
@@ -297,6 +304,10 @@ def summarise(status: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     Each group gets the aggregate status (mean score, "uppnått" only if every part is), the
     mean score, the number assessed, and a count column per status (``n_uppnått`` …). Groups
     are sorted by their key; rows with a missing key value are left out.
+
+    Unless ``gender`` is among ``by``, pass one gender's rows (e.g. ``status[status["gender"] ==
+    "T"]``): mixing women's, men's and total series in one mean would count the same indicator
+    several times, so a table with several genders is refused.
     """
     by = list(by)
     missing = [name for name in [*by, "status", "score"] if name not in status.columns]
@@ -305,6 +316,13 @@ def summarise(status: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
             f"summarise: the table lacks the column(s) {', '.join(missing)}; expected a "
             "status_table() table"
         )
+    if "gender" in status.columns and "gender" not in by:
+        genders = status["gender"].unique().tolist()
+        if len(genders) > 1:
+            raise ValueError(
+                f"summarise: the table holds several genders ({', '.join(map(str, genders))}); "
+                "pass one gender's rows, or put 'gender' among the columns"
+            )
     groups: dict[tuple, tuple[list[str], list]] = {}
     keys = zip(*(status[name].tolist() for name in by), strict=True)
     for key, state, score in zip(
@@ -320,7 +338,8 @@ def summarise(status: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     rows: list[tuple] = []
     for key in sorted(groups):
         states, scores = groups[key]
-        result = aggregate(_parts(states, scores))
+        # aggregate() reads only the status and score of its parts, which a _Part holds.
+        result = aggregate(cast(list[Assessment], _parts(states, scores)))
         rows.append(
             (
                 *key,
@@ -332,31 +351,6 @@ def summarise(status: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
             )
         )
     return pd.DataFrame(rows, columns=summary_columns(by))
-
-
-def sdg_summary(status: pd.DataFrame) -> pd.DataFrame:
-    """An SDG goal's status per area and level (mean of its indicators' scores).
-
-    Pass one gender's rows (e.g. ``status[status["gender"] == "T"]``): mixing women's, men's
-    and total series in one mean would count the same indicator several times, so a table with
-    several genders is refused.
-    """
-    genders = status["gender"].unique().tolist() if "gender" in status.columns else []
-    if len(genders) > 1:
-        raise ValueError(
-            f"sdg_summary: the table holds several genders ({', '.join(map(str, genders))}); "
-            "pass one gender's rows, or use summarise() with 'gender' among the columns"
-        )
-    return summarise(status, ["area_id", "level", "sdg_goal"])
-
-
-def _one_area_level(status: pd.DataFrame, area_id: str, level: str, gender: str) -> pd.DataFrame:
-    if level not in ALL_LEVELS:
-        raise ValueError(f"unknown level {level!r}; expected one of {', '.join(ALL_LEVELS)}")
-    mask = (status["area_id"] == area_id) & (status["level"] == level)
-    if "gender" in status.columns:
-        mask &= status["gender"] == gender
-    return status[mask]
 
 
 def status_matrix(
@@ -385,69 +379,6 @@ def status_matrix(
     columns = list(kpi_ids) if kpi_ids is not None else list(dict.fromkeys(status["kpi_id"]))
     matrix = matrix.reindex(index=pd.Index(rows, name="area_id"))
     return matrix.reindex(columns=pd.Index(columns, name="kpi_id"))
-
-
-@dataclass(frozen=True)
-class AreaProfile:
-    """An area's follow-up at one level: the overall status and its parts.
-
-    ``status`` and ``mean_score`` aggregate every indicator judged at this level (mean score,
-    *uppnått* only when all are); ``counts`` has a row per status (status, icon, label, n, in
-    :data:`STATUS_ORDER`, zero counts included); ``by_sdg`` is :func:`summarise` by SDG goal;
-    ``strongest`` and ``weakest`` are status-table rows of the assessed indicators with the
-    highest and the lowest scores (no indicator is in both).
-    """
-
-    area_id: str
-    level: str
-    gender: str
-    status: str
-    mean_score: float | None
-    n_assessed: int
-    n_total: int
-    counts: pd.DataFrame
-    by_sdg: pd.DataFrame
-    strongest: pd.DataFrame
-    weakest: pd.DataFrame
-
-
-def area_profile(
-    status: pd.DataFrame, area_id: str, level: str, *, gender: str = "T", n: int = 5
-) -> AreaProfile:
-    """A municipality's (or any area's) profile at one level from a :func:`status_table`.
-
-    ``strongest`` holds up to ``n`` assessed indicators by score, highest first, and
-    ``weakest`` up to ``n`` of the remaining ones, lowest first; equal scores are ordered by
-    KPI id. An area without rows at this level gets *kan inte bedömas* and empty tables.
-    """
-    if n < 0:
-        raise ValueError(f"n must not be negative, got {n}")
-    rows = _one_area_level(status, area_id, level, gender)
-    result = aggregate(_parts(rows["status"].tolist(), rows["score"].tolist()))
-    counts = pd.DataFrame(
-        [
-            (str(s), STATUS_STYLE[s].icon, STATUS_STYLE[s].label_sv, result.counts.get(s, 0))
-            for s in STATUS_ORDER
-        ],
-        columns=["status", "icon", "label", "n"],
-    )
-    assessed = rows[(rows["status"] != str(Status.EJ_BEDOMBAR)) & rows["score"].notna()]
-    strongest = assessed.sort_values(["score", "kpi_id"], ascending=[False, True]).head(n)
-    rest = assessed[~assessed.index.isin(strongest.index)]
-    weakest = rest.sort_values(["score", "kpi_id"], ascending=[True, True]).head(n)
-    return AreaProfile(
-        area_id=area_id,
-        level=level,
-        gender=gender,
-        status=str(result.status),
-        mean_score=result.mean_score,
-        n_assessed=result.n_assessed,
-        n_total=len(rows),
-        counts=counts,
-        by_sdg=summarise(rows, ["sdg_goal"]),
-        strongest=strongest.reset_index(drop=True),
-        weakest=weakest.reset_index(drop=True),
-    )
 
 
 def goal_line_table(
@@ -487,22 +418,3 @@ def goal_line_table(
                 rows.extend({**base, "line": name, "year": y, "value": v} for y, v in path)
     columns = ["area_id", "goal_id", "kpi_id", "level", "kind", "line", "year", "value"]
     return pd.DataFrame(rows, columns=columns)
-
-
-def rank_table(values: Mapping[str, float | None], direction: str) -> pd.DataFrame:
-    """Relative position (Kolada-style thirds) of areas by one value each, best first."""
-    ranked = rank_areas(values, direction)
-    return pd.DataFrame(
-        [
-            {
-                "area_id": r.area_id,
-                "value": r.value,
-                "rank": r.rank,
-                "n": r.n,
-                "third": r.third,
-                "label": r.label,
-            }
-            for r in ranked
-        ],
-        columns=["area_id", "value", "rank", "n", "third", "label"],
-    )

@@ -18,13 +18,21 @@ import logging
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
+
+from indicators.formatting import format_short
+from indicators.vocabulary import (
+    AT_LEAST,
+    AT_MOST,
+    GOAL_KINDS,
+    OPERATORS,
+    STATUS_STYLE,
+    Status,
+    StatusStyle,
+)
 
 logger = logging.getLogger(__name__)
 
-GOAL_KINDS: tuple[str, ...] = ("absolute", "relative", "band", "direction")
-OPERATORS: tuple[str, ...] = (">=", "<=")
 GOAL_DIRECTIONS: tuple[str, ...] = ("up", "down")
 INDICATOR_DIRECTIONS: tuple[str, ...] = ("up", "down", "none")
 
@@ -38,57 +46,6 @@ BOUNDARY_SCORE = 2.5
 
 METHOD_TARGET = "mål"
 METHOD_TREND = "trend"
-
-
-class Status(StrEnum):
-    """The progress status of a series, an indicator or a goal (values are the Swedish labels)."""
-
-    UPPNATT = "uppnått"
-    I_FAS = "i fas"
-    ACCELERERA = "behöver accelereras"
-    OTILLRACKLIG = "otillräcklig"
-    FEL_HALL = "går åt fel håll"
-    EJ_BEDOMBAR = "kan inte bedömas"
-
-
-@dataclass(frozen=True)
-class StatusStyle:
-    """How a status is shown: never by colour alone, always with an icon and a text label.
-
-    ``colour`` is for fills and markers (Okabe–Ito palette, safe for the common forms of colour
-    blindness); ``text_colour`` is the text colour to use on that fill (contrast ≥ 4.5:1).
-    ``order`` sorts statuses from best (1) to not assessable (6).
-    """
-
-    icon: str
-    label_sv: str
-    label_en: str
-    colour: str
-    text_colour: str
-    order: int
-
-
-#: Icons are arrows pointing towards the goal (how fast the series moves towards it), not
-#: whether the value itself rises or falls.
-STATUS_STYLE: dict[Status, StatusStyle] = {
-    Status.UPPNATT: StatusStyle("✔", "Uppnått", "Target achieved", "#0072B2", "#FFFFFF", 1),
-    Status.I_FAS: StatusStyle("↑", "I fas", "On track", "#009E73", "#000000", 2),
-    Status.ACCELERERA: StatusStyle(
-        "↗", "Behöver accelereras", "Acceleration needed", "#F0E442", "#000000", 3
-    ),
-    Status.OTILLRACKLIG: StatusStyle(
-        "→", "Otillräcklig", "Limited progress", "#E69F00", "#000000", 4
-    ),
-    Status.FEL_HALL: StatusStyle("↘", "Går åt fel håll", "Moving away", "#D55E00", "#000000", 5),
-    Status.EJ_BEDOMBAR: StatusStyle(
-        "?", "Kan inte bedömas", "Cannot be assessed", "#999999", "#000000", 6
-    ),
-}
-
-
-def status_style(status: Status | str) -> StatusStyle:
-    """The icon, labels, colour and sort order of a status (also accepts the Swedish value)."""
-    return STATUS_STYLE[Status(status)]
 
 
 @dataclass(frozen=True)
@@ -275,30 +232,6 @@ class Aggregate:
 
 
 # --- numbers and text -------------------------------------------------------------------------
-
-
-def format_number(value: float, decimals: int | None = None) -> str:
-    """A number the Swedish way: decimal comma, space between thousands, true minus sign.
-
-    Without ``decimals`` the precision follows the size: 1 234 · 123,4 · 12,34 · 0,123.
-    Trailing zeros are dropped.
-    """
-    magnitude = abs(value)
-    if decimals is None:
-        if magnitude >= 1000 or magnitude == 0:
-            decimals = 0
-        elif magnitude >= 100:
-            decimals = 1
-        elif magnitude >= 1:
-            decimals = 2
-        else:
-            decimals = 2 - math.floor(math.log10(magnitude))
-    text = f"{magnitude:,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    text = text.replace(",", "\u00a0").replace(".", ",")
-    negative = value < 0 and any(ch in "123456789" for ch in text)
-    return ("−" if negative else "") + text
 
 
 def format_percent(fraction: float, *, signed: bool = True) -> str:
@@ -614,7 +547,7 @@ def _observed_change(base: float, latest: float, years: int) -> float | None:
     return annual_change(_nonzero(base, latest), latest, years)
 
 
-def _assess_with_target(
+def _assess_with_target(  # noqa: C901 - the ratio method's steps, each documented in turn
     points: list[tuple[int, float]],
     goal: GoalSpec,
     direction: str,
@@ -633,8 +566,8 @@ def _assess_with_target(
             "Målet anger inte om värdet ska öka eller minska och indikatorn saknar önskad "
             "riktning.",
         )
-    at_most_least = "minst" if sign > 0 else "högst"
-    latest_text = f"senaste värdet {format_number(latest_value)} ({latest_year})"
+    at_most_least = OPERATORS[AT_LEAST if sign > 0 else AT_MOST].word
+    latest_text = f"senaste värdet {format_short(latest_value)} ({latest_year})"
 
     # Question 1: is the goal met? Absolute and band goals need only the latest value.
     if goal.kind == "band":
@@ -647,7 +580,7 @@ def _assess_with_target(
                 points,
                 requested_base,
                 f"Målet är uppnått: {latest_text} ligger inom intervallet "
-                f"{format_number(low)}–{format_number(high)}.",
+                f"{format_short(low)}–{format_short(high)}.",
             )
         ctx.target_value = low if sign > 0 else high
     elif goal.kind == "absolute":
@@ -660,7 +593,7 @@ def _assess_with_target(
                 points,
                 requested_base,
                 f"Målet är uppnått: {latest_text} är {at_most_least} "
-                f"{format_number(goal.target_value)}.",
+                f"{format_short(goal.target_value)}.",
             )
 
     problem = _take_base(points, requested_base, ctx)
@@ -678,8 +611,8 @@ def _assess_with_target(
                 points,
                 requested_base,
                 f"Målet är uppnått: {latest_text} är {at_most_least} "
-                f"{format_number(ctx.target_value)} ({format_percent(change)} från "
-                f"{format_number(base_value)} år {base_year}).",
+                f"{format_short(ctx.target_value)} ({format_percent(change)} från "
+                f"{format_short(base_value)} år {base_year}).",
             )
     target_value = ctx.target_value
     assert target_value is not None
@@ -709,7 +642,7 @@ def _assess_with_target(
     required = annual_change(base_used, target_used, target_year - base_year)
     summary = (
         f"Förändringen {base_year}–{latest_year} är {format_percent(observed)} per år; för att nå "
-        f"{format_number(target_value)} till {target_year} behövs {format_percent(required)} "
+        f"{format_short(target_value)} till {target_year} behövs {format_percent(required)} "
         "per år"
     )
     extra: dict[str, Any] = {
@@ -730,13 +663,13 @@ def _assess_with_target(
     if sign * required < 0:
         # The base value already met the target; the latest does not, so it moved away.
         reason = (
-            f"Basvärdet {format_number(base_value)} ({base_year}) uppfyllde målet "
-            f"{format_number(target_value)}, men {latest_text} gör det inte: förändringen är "
-            f"{format_percent(observed)} per år, åt fel håll (kvot {format_number(ratio, 2)})."
+            f"Basvärdet {format_short(base_value)} ({base_year}) uppfyllde målet "
+            f"{format_short(target_value)}, men {latest_text} gör det inte: förändringen är "
+            f"{format_percent(observed)} per år, åt fel håll (kvot {format_short(ratio, 2)})."
         )
     else:
         reason = (
-            f"{summary} (kvot {format_number(ratio, 2)}; i fas från {format_number(bounds[0], 2)})."
+            f"{summary} (kvot {format_short(ratio, 2)}; i fas från {format_short(bounds[0], 2)})."
         )
     return ctx.result(
         classify(ratio, bounds), progress_score(ratio, bounds), reason, ratio=ratio, **extra
@@ -776,9 +709,9 @@ def _assess_trend(
         )
         if factor < 0.995:
             ctx.notes.append(
-                f"Värdet ligger nära den naturliga gränsen {format_number(natural_limit)}, så "
+                f"Värdet ligger nära den naturliga gränsen {format_short(natural_limit)}, så "
                 "de positiva gränsvärdena har multiplicerats med "
-                f"C = {format_number(factor, 3)}."
+                f"C = {format_short(factor, 3)}."
             )
     bounds = (on_track, acceleration, limited)
     return ctx.result(

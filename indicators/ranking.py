@@ -20,47 +20,31 @@ in the same third and, when all values are equal, all are in the middle third.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+import pandas as pd
+
+from data.areas import DALARNA_MUNICIPALITIES, DEFAULT_AREAS, REGION_DALARNA, RIKET
+from indicators.catalogue import catalogue_by_id
+from indicators.vocabulary import (
+    LOWER_THIRD,
+    MIDDLE_THIRD,
+    NO_DIRECTION,
+    NO_VALUE,
+    THIRD_STYLE,
+    UPPER_THIRD,
+    ThirdStyle,
+    is_municipality,
+)
 
 #: Shown with every relative-position colouring.
 RELATIVE_POSITION_NOTE = (
     "Färgen visar hur resultatet står sig jämfört med andra, inte om det är bra."
 )
 
-UPPER_THIRD = "övre tredjedelen"
-MIDDLE_THIRD = "mellersta tredjedelen"
-LOWER_THIRD = "nedre tredjedelen"
-NO_VALUE = "saknar värde"
-NO_DIRECTION = "ingen riktning"
 
 RANKING_DIRECTIONS: tuple[str, ...] = ("up", "down", "none")
-
-
-@dataclass(frozen=True)
-class ThirdStyle:
-    """How a relative position is shown: icon and label besides the colour.
-
-    The colours are Paul Tol's high-contrast scheme (blue, yellow, red: readable with colour
-    blindness and in greyscale) and deliberately differ from the progress status colours.
-    ``text_colour`` gives text on the fill a contrast of at least 4.5:1.
-    """
-
-    icon: str
-    label_sv: str
-    label_en: str
-    colour: str
-    text_colour: str
-    order: int
-
-
-THIRD_STYLE: dict[str, ThirdStyle] = {
-    UPPER_THIRD: ThirdStyle("▲", "Övre tredjedelen", "Top third", "#004488", "#FFFFFF", 1),
-    MIDDLE_THIRD: ThirdStyle("◆", "Mellersta tredjedelen", "Middle third", "#DDAA33", "#000000", 2),
-    LOWER_THIRD: ThirdStyle("▼", "Nedre tredjedelen", "Bottom third", "#BB5566", "#000000", 3),
-    NO_DIRECTION: ThirdStyle("○", "Ingen riktning", "No direction", "#DDDDDD", "#000000", 4),
-    NO_VALUE: ThirdStyle("–", "Saknar värde", "No value", "#BBBBBB", "#000000", 5),
-}
 
 
 @dataclass(frozen=True)
@@ -143,3 +127,169 @@ def rank_areas(values: Mapping[str, float | None], direction: str) -> list[Ranke
         start = end + 1
     ranked.extend(RankedArea(a, None, None, n, NO_VALUE, NO_VALUE) for a in missing)
     return ranked
+
+
+# --- an indicator's ranking in one year ---------------------------------------------------------
+
+#: ``area_type`` values of :func:`ranking`: municipalities, regions (without Riket), every area.
+MUNICIPALITIES, REGIONS, ALL_AREAS = "K", "L", "all"
+AREA_TYPES: tuple[str, ...] = (MUNICIPALITIES, REGIONS, ALL_AREAS)
+RANK_COLUMNS: tuple[str, ...] = ("area_id", "value", "rank", "n", "third", "label")
+#: The columns of :attr:`Ranking.ranks`.
+RANKING_COLUMNS = ["kpi_id", "year", "gender", "direction", "area_id", "title", *RANK_COLUMNS[1:]]
+
+
+def rank_table(values: Mapping[str, float | None], direction: str) -> pd.DataFrame:
+    """:func:`rank_areas` as a table (:data:`RANK_COLUMNS`), best first."""
+    ranked = rank_areas(values, direction)
+    return pd.DataFrame(
+        [(r.area_id, r.value, r.rank, r.n, r.third, r.label) for r in ranked],
+        columns=list(RANK_COLUMNS),
+    )
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Areas ranked by one indicator in one year, best first, and reference areas' values.
+
+    ``ranks`` has :data:`RANKING_COLUMNS` (the inputs kpi_id, year, gender and direction, then
+    per area its title, value, rank, n – the areas with a value –, third and label); it is empty,
+    and ``year`` None, when none of the compared areas has a value. ``references`` holds each
+    reference area's value in ``year`` (None without one), and nothing without a year.
+    """
+
+    kpi_id: str
+    year: int | None
+    gender: str
+    direction: str
+    ranks: pd.DataFrame
+    references: dict[str, float | None]
+
+
+def _ranking_direction(kpi_id: str, direction: str | None) -> str:
+    """``direction`` checked, or by default the catalogue's ("none" outside the catalogue)."""
+    if direction is None:
+        indicator = catalogue_by_id().get(kpi_id)
+        return indicator.direction if indicator is not None else "none"
+    if direction not in RANKING_DIRECTIONS:
+        raise ValueError(
+            f"direction must be one of {', '.join(RANKING_DIRECTIONS)} or None, got {direction!r}"
+        )
+    return direction
+
+
+def _ranking_area_type(kpi_id: str, area_type: str | None) -> str:
+    """``area_type`` checked, or by default the kind of area the indicator is reported for."""
+    if area_type is not None:
+        if area_type not in AREA_TYPES:
+            raise ValueError(
+                f"area_type must be one of {', '.join(AREA_TYPES)} or None, got {area_type!r}"
+            )
+        return area_type
+    indicator = catalogue_by_id().get(kpi_id)
+    region_only = indicator is not None and indicator.municipality_type == "L"
+    return REGIONS if region_only else MUNICIPALITIES
+
+
+def is_of_type(area_id: str, area_type: str) -> bool:
+    """Whether an area is of the kind ``area_type`` names, by Kolada's numbering
+    (:func:`indicators.vocabulary.is_municipality`): regions are the other areas but Riket."""
+    if area_type == ALL_AREAS:
+        return True
+    if area_type == MUNICIPALITIES:
+        return is_municipality(area_id)
+    return not is_municipality(area_id) and area_id != RIKET
+
+
+def ranking(
+    observations: pd.DataFrame,
+    kpi_id: str,
+    *,
+    year: int | None = None,
+    gender: str = "T",
+    area_ids: Iterable[str] | None = None,
+    area_type: str | None = None,
+    direction: str | None = None,
+    references: Sequence[str] = (),
+    titles: Mapping[str, str] | None = None,
+) -> Ranking:
+    """Relative position of areas by one KPI in one year, best first (Kolada-style thirds), from
+    a tidy observation table (kpi_id, area_id, year, gender, value).
+
+    This says how a value compares with other areas' values, not whether it is good: show
+    :data:`RELATIVE_POSITION_NOTE` with it.
+
+    Which areas are compared: ``area_ids`` when given (every one of them is listed; those
+    without a value in the year come last as "saknar värde"); otherwise every area with a value
+    of the kind ``area_type`` says (:func:`is_of_type`): ``"K"`` municipalities, ``"L"`` regions
+    (Riket is not one of them), ``"all"`` every area. By default (``None``) like is compared with
+    like: regions for an indicator the catalogue marks as region-only, municipalities otherwise.
+
+    ``year`` defaults to the newest year in which any of the compared areas has a value;
+    ``direction`` to the catalogue's desired direction of the indicator ("none" for a KPI
+    outside the catalogue: ordered by value, no thirds). ``references`` are areas whose values
+    in that year are returned beside the ranking (e.g. the county and Sweden). An area's title is
+    ``titles``' (e.g. the stored one), else the known default area's, else its id.
+    """
+    direction = _ranking_direction(kpi_id, direction)
+    kind = _ranking_area_type(kpi_id, area_type)
+    wanted = list(area_ids) if area_ids is not None else None
+    series = observations[(observations["gender"] == gender) & observations["value"].notna()]
+    if "kpi_id" in series.columns:
+        series = series[series["kpi_id"] == kpi_id]
+    if wanted is not None:
+        compared = series[series["area_id"].isin(wanted)]
+    else:
+        compared = series.loc[[is_of_type(a, kind) for a in series["area_id"]]]
+    if year is None:
+        if compared.empty:
+            return Ranking(kpi_id, None, gender, direction, _no_ranks(), {})
+        year = int(compared["year"].max())
+    in_year = compared[compared["year"] == year]
+    values: dict[str, float | None] = dict(
+        zip(in_year["area_id"].tolist(), in_year["value"].tolist(), strict=True)
+    )
+    for area_id in wanted or ():
+        values.setdefault(area_id, None)
+    everywhere = series[series["year"] == year]
+    known = dict(zip(everywhere["area_id"].tolist(), everywhere["value"].tolist(), strict=True))
+    shown = {area_id: known.get(area_id) for area_id in references}
+    if not values:
+        return Ranking(kpi_id, int(year), gender, direction, _no_ranks(), shown)
+    table = rank_table(values, direction)
+    table.insert(1, "title", [_title(titles or {}, a) for a in table["area_id"]])
+    table.insert(0, "kpi_id", kpi_id)
+    table.insert(1, "year", int(year))
+    table.insert(2, "gender", gender)
+    table.insert(3, "direction", direction)
+    return Ranking(kpi_id, int(year), gender, direction, table[RANKING_COLUMNS], shown)
+
+
+def _no_ranks() -> pd.DataFrame:
+    return pd.DataFrame(columns=RANKING_COLUMNS)
+
+
+def _title(titles: Mapping[str, str], area_id: str) -> str:
+    return titles.get(area_id) or DEFAULT_AREAS.get(area_id, (area_id,))[0]
+
+
+def dalarna_ranking(
+    observations: pd.DataFrame,
+    kpi_id: str,
+    *,
+    year: int | None = None,
+    gender: str = "T",
+    direction: str | None = None,
+) -> Ranking:
+    """:func:`ranking` among Dalarna's 15 municipalities (all listed, with or without a value),
+    by default in the newest year in which any of them has a value, with Region Dalarna's and
+    Riket's values that year as references."""
+    return ranking(
+        observations,
+        kpi_id,
+        year=year,
+        gender=gender,
+        area_ids=list(DALARNA_MUNICIPALITIES),
+        direction=direction,
+        references=(REGION_DALARNA, RIKET),
+    )

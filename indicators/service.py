@@ -15,10 +15,12 @@ from sqlalchemy import Engine
 
 from data import queries
 from data.areas import DALARNA_MUNICIPALITIES, DEFAULT_AREAS, REGION_DALARNA, RIKET
-from data.goals import GoalRecord, list_goals
+from data.goals import GoalRecord
 from indicators.catalogue import Indicator, catalogue_by_id, load_catalogue
-from indicators.follow_up import ALL_LEVELS, sdg_summary, status_table
+from indicators.follow_up import status_table
+from indicators.goals import list_goals
 from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
+from indicators.vocabulary import ALL_LEVELS
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +94,7 @@ def _cached_observations_by_kpi(
     _version: tuple, genders: tuple[str, ...]
 ) -> dict[str, pd.DataFrame]:
     frame = observations(genders)
-    return {kpi_id: group for kpi_id, group in frame.groupby("kpi_id", sort=False)}
+    return {str(kpi_id): group for kpi_id, group in frame.groupby("kpi_id", sort=False)}
 
 
 def kpi_observations(kpi_id: str, genders: tuple[str, ...] = ("T", "K", "M")) -> pd.DataFrame:
@@ -106,16 +108,14 @@ def kpi_observations(kpi_id: str, genders: tuple[str, ...] = ("T", "K", "M")) ->
 
 
 @functools.lru_cache(maxsize=8)
-def _cached_status(
-    _version: tuple, threshold_name: str, genders: tuple[str, ...]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _cached_status(_version: tuple, threshold_name: str, genders: tuple[str, ...]) -> pd.DataFrame:
     points = queries.series_points(
         engine(),
         kpi_ids=[i.kpi_id for i in catalogue()],
         area_ids=list(AREA_ORDER),
         genders=genders,
     )
-    table = status_table(
+    return status_table(
         points,
         goals(),
         catalogue(),
@@ -124,19 +124,13 @@ def _cached_status(
         genders=genders,
         thresholds=THRESHOLD_SETS[threshold_name],
     )
-    return table, sdg_summary(table[table["gender"] == "T"])
 
 
 def status(
     threshold_name: str = DEFAULT_THRESHOLD_SET.name, genders: tuple[str, ...] = ("T",)
 ) -> pd.DataFrame:
     """Progress status for the 17 areas × every catalogue indicator × every level."""
-    return _cached_status(version(), threshold_name, tuple(genders))[0]
-
-
-def sdg_status(threshold_name: str = DEFAULT_THRESHOLD_SET.name) -> pd.DataFrame:
-    """SDG goals' status per area and level (total series)."""
-    return _cached_status(version(), threshold_name, ("T",))[1]
+    return _cached_status(version(), threshold_name, tuple(genders))
 
 
 def data_status() -> queries.DataStatus:

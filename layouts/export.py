@@ -18,11 +18,11 @@ from dash.exceptions import PreventUpdate
 
 from indicators import service
 from indicators.catalogue import Indicator
-from indicators.export import GENDER_LABELS, Selection, parse_selection
-from indicators.follow_up import ALL_LEVELS, LEVEL_LABELS
+from indicators.export import Selection, parse_selection
 from indicators.formatting import format_number
-from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS, Status
+from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
 from indicators.sdg import DIMENSIONS, sdg_name
+from indicators.vocabulary import ALL_LEVELS, GENDER_LABELS, LEVEL_LABELS, Status
 from layouts.parts.components import (
     data_table,
     dropdown_labels,
@@ -39,7 +39,7 @@ PAGE = "export"
 PREVIEW_ROWS = 20
 SITE = "Hållbarhetsuppföljning Dalarna"
 
-dash.register_page(__name__, path="/export", title=f"Export – {SITE}", name="Export", order=8)
+dash.register_page(__name__, path="/export", title=f"Export – {SITE}", name="Export", order=7)
 
 DROPDOWN_LABELS = dropdown_labels("Sök indikator, nyckeltal eller mål", "Ingen indikator matchar")
 

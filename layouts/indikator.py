@@ -19,14 +19,17 @@ from dash import Input, Output, State, callback, dcc, html
 from data import queries
 from indicators import service
 from indicators.catalogue import Indicator
-from indicators.follow_up import GOAL_LEVELS
+from indicators.follow_up import goal_levels_of
 from indicators.formatting import format_date
 from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
 from indicators.ranking import RELATIVE_POSITION_NOTE
 from indicators.sdg import dimension_label, sdg_name
+from indicators.vocabulary import DESCRIPTIVE_TEXT, DIRECTIONS, GOAL_LEVELS, LEVELS
 from layouts.parts.components import (
     dropdown_labels,
+    method_control,
     municipality_picker,
+    not_found_page,
     source_credit,
     status_legend,
     sync_url,
@@ -38,7 +41,6 @@ from layouts.parts.indikator_view import (
     Selection,
     build_view,
     gender_choice,
-    goal_levels_of,
     notes_area,
     notes_area_options,
     read_selection,
@@ -51,18 +53,6 @@ PAGE = "indikator"
 SITE = "Hållbarhetsuppföljning Dalarna"
 INDEX_PATH = "/indikator"
 
-DIRECTION_TEXT: dict[str, str] = {
-    "up": "ska öka",
-    "down": "ska minska",
-    "none": "ingen (beskrivande indikator)",
-}
-LEVEL_SHORT: dict[str, str] = {
-    "lokal": "Lokalt",
-    "regional": "Regionalt",
-    "nationell": "Nationellt",
-    "global": "Globalt",
-    "trend": "Trend",
-}
 #: Fewer modebar buttons: fewer tab stops between the controls and the table alternative.
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -85,7 +75,6 @@ dash.register_page(
     path_template="/indikator/<kpi_id>",
     title=_title,
     name="Indikator",
-    order=2,
 )
 
 
@@ -94,17 +83,21 @@ dash.register_page(
 
 def not_found(kpi_id: str | None) -> html.Div:
     """A clear page for an id that is not in the catalogue."""
-    return html.Div(
-        [
-            html.H1("Indikatorn finns inte"),
-            html.P(
-                f"Det finns ingen indikator med id ”{kpi_id or ''}” i katalogen. "
-                "Kontrollera adressen eller välj en indikator i listan."
-            ),
-            html.P(dcc.Link("Till alla indikatorer", href=INDEX_PATH, id="indikator-index-link")),
-        ],
-        className="indikator-not-found",
+    return not_found_page(
+        "Indikatorn finns inte",
+        f"Det finns ingen indikator med id ”{kpi_id or ''}” i katalogen. "
+        "Kontrollera adressen eller välj en indikator i listan.",
+        link_text="Till alla indikatorer",
+        href=INDEX_PATH,
+        link_id="indikator-index-link",
+        class_name="indikator-not-found",
     )
+
+
+def _direction_text(direction: str) -> str:
+    """ "ska öka", "ska minska", or that the indicator describes rather than judges."""
+    known = DIRECTIONS.get(direction)
+    return known.change if known is not None else DESCRIPTIVE_TEXT
 
 
 def _fact(term: str, *definition) -> list:
@@ -137,7 +130,7 @@ def header(indicator: Indicator, kpi_row: Mapping | None, status) -> html.Div:
             html.H1(indicator.label),
             html.P(indicator.kolada_title, className="kolada-title"),
             html.P(
-                f"Önskad riktning: {DIRECTION_TEXT[indicator.direction]}",
+                f"Önskad riktning: {_direction_text(indicator.direction)}",
                 className="direction",
             ),
             html.Dl(facts, className="indikator-facts"),
@@ -155,7 +148,7 @@ def controls(indicator: Indicator, selection: Selection, available_levels: Seque
     area_options = [{"label": service.area_title(a), "value": a} for a in service.MUNICIPALITY_IDS]
     level_options = [
         {
-            "label": LEVEL_SHORT[level] + ("" if level in available_levels else " (inget mål)"),
+            "label": LEVELS[level].short + ("" if level in available_levels else " (inget mål)"),
             "value": level,
             "disabled": level not in available_levels,
         }
@@ -202,24 +195,7 @@ def controls(indicator: Indicator, selection: Selection, available_levels: Seque
                 ],
                 className="control",
             ),
-            html.Fieldset(
-                [
-                    html.Legend("Bedömningsmetod", className="control-label"),
-                    dcc.RadioItems(
-                        id="indikator-metod",
-                        options=[
-                            {
-                                "label": html.Span(t.label_sv.split(":")[0], title=t.label_sv),
-                                "value": name,
-                            }
-                            for name, t in THRESHOLD_SETS.items()
-                        ],
-                        value=selection.threshold_set,
-                        inline=True,
-                    ),
-                ],
-                className="control",
-            ),
+            method_control("indikator-metod", selection.threshold_set),
         ],
         className="controls indikator-controls",
         role="group",

@@ -10,9 +10,10 @@ import dash
 from dash import Input, Output, callback, dcc, html
 
 from indicators import service
-from indicators.follow_up import ALL_LEVELS, GOAL_LEVELS
+from indicators.follow_up import goal_levels_by_indicator
 from indicators.progress import DEFAULT_THRESHOLD_SET
 from indicators.sdg import DIMENSIONS, sdg_colour, sdg_name
+from indicators.vocabulary import ALL_LEVELS, DIRECTIONS, LEVELS, NO_DIRECTION_TEXT
 from layouts.parts.components import sync_url, url_store
 from layouts.parts.download import download_panel, selection_store
 
@@ -28,17 +29,6 @@ dash.register_page(
 
 PAGE = "indikatorer"
 ALL_DIMENSIONS = ""
-DIRECTION_WORDS: dict[str, str] = {
-    "up": "ska öka",
-    "down": "ska minska",
-    "none": "ingen önskad riktning",
-}
-LEVEL_WORDS: dict[str, str] = {
-    "lokal": "lokalt",
-    "regional": "regionalt",
-    "nationell": "nationellt",
-    "global": "globalt",
-}
 
 
 def _luminance(colour: str) -> float:
@@ -60,15 +50,9 @@ def dimension_choice(text: str | None) -> str:
     return text if text in DIMENSIONS else ALL_DIMENSIONS
 
 
-def goal_levels_by_indicator(goals: Sequence) -> dict[str, list[str]]:
-    """Per KPI id, the goal levels at which it has goals (in level order)."""
-    present: dict[str, set[str]] = {}
-    for goal in goals:
-        present.setdefault(goal.kpi_id, set()).add(goal.level)
-    return {
-        kpi_id: [level for level in GOAL_LEVELS if level in levels]
-        for kpi_id, levels in present.items()
-    }
+def _direction_words(direction: str) -> str:
+    known = DIRECTIONS.get(direction)
+    return known.change if known is not None else NO_DIRECTION_TEXT
 
 
 def _entry(indicator, levels: Sequence[str]) -> html.Li:
@@ -76,10 +60,10 @@ def _entry(indicator, levels: Sequence[str]) -> html.Li:
         indicator.kpi_id,
         DIMENSIONS[indicator.dimension],
         indicator.unit,
-        DIRECTION_WORDS[indicator.direction],
+        _direction_words(indicator.direction),
     ]
     goal_text = (
-        "Mål: " + ", ".join(LEVEL_WORDS[level] for level in levels) if levels else "Inga mål"
+        "Mål: " + ", ".join(LEVELS[level].adjective for level in levels) if levels else "Inga mål"
     )
     return html.Li(
         [

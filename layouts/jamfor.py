@@ -23,9 +23,9 @@ from dash import Input, Output, callback, dcc, html
 
 from indicators import service
 from indicators.catalogue import Indicator
-from indicators.follow_up import ALL_LEVELS, LEVEL_LABELS, TREND
 from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
 from indicators.sdg import sdg_name
+from indicators.vocabulary import ALL_LEVELS, DIRECTIONS, LEVEL_LABELS, NO_DIRECTION_TEXT, TREND
 from layouts.parts.comparison_figures import (
     FACET_HEIGHT,
     PANEL_HEIGHT,
@@ -39,6 +39,7 @@ from layouts.parts.comparison_figures import (
 from layouts.parts.components import (
     data_table,
     dropdown_labels,
+    method_control,
     municipality_picker,
     parse_list,
     source_credit,
@@ -67,14 +68,9 @@ VIEWS: dict[str, str] = {
 #: Above this many municipalities the lines get hard to tell apart (said on the page).
 MANY_AREAS = 6
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
-DIRECTION_TEXT: dict[str, str] = {
-    "up": "högre värden önskas",
-    "down": "lägre värden önskas",
-    "none": "ingen önskad riktning",
-}
 DROPDOWN_LABELS = dropdown_labels()
 
-dash.register_page(__name__, path="/jamfor", title=f"Jämför – {SITE}", name="Jämför", order=6)
+dash.register_page(__name__, path="/jamfor", title=f"Jämför – {SITE}", name="Jämför", order=3)
 
 
 # --- reading the address bar and the controls -------------------------------------------------
@@ -142,6 +138,12 @@ def read_selection(omraden=None, indikatorer=None, vy=None, niva=None, metod=Non
 # --- panels -----------------------------------------------------------------------------------
 
 
+def _direction_text(direction: str) -> str:
+    """ "högre värden önskas", "lägre värden önskas" or "ingen önskad riktning"."""
+    wanted = DIRECTIONS.get(direction)
+    return wanted.values_wanted if wanted is not None else NO_DIRECTION_TEXT
+
+
 def status_list(
     status: pd.DataFrame, indicator: Indicator, area_ids: Sequence[str], level: str
 ) -> html.Ul:
@@ -192,7 +194,7 @@ def panel(
             html.P(
                 [
                     f"Mål {indicator.sdg_goal}: {sdg_name(indicator.sdg_goal)} · ",
-                    f"{DIRECTION_TEXT[indicator.direction].capitalize()} · ",
+                    f"{_direction_text(indicator.direction).capitalize()} · ",
                     dcc.Link("Mer om indikatorn", href=f"/indikator/{indicator.kpi_id}"),
                 ],
                 className="note",
@@ -321,23 +323,7 @@ def controls(selection: Selection) -> html.Div:
                 ],
                 className="control",
             ),
-            html.Fieldset(
-                [
-                    html.Legend("Bedömningsmetod", className="control-label"),
-                    dcc.RadioItems(
-                        id="jamfor-metod",
-                        options=[
-                            {
-                                "label": html.Span(t.label_sv.split(":")[0], title=t.label_sv),
-                                "value": name,
-                            }
-                            for name, t in THRESHOLD_SETS.items()
-                        ],
-                        value=selection.threshold_set,
-                    ),
-                ],
-                className="control",
-            ),
+            method_control("jamfor-metod", selection.threshold_set, inline=False),
         ],
         className="controls jamfor-controls",
         role="group",

@@ -17,13 +17,24 @@ from collections.abc import Sequence
 import dash
 from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html
 
-from data.assessments import list_assessments
 from indicators import service
-from indicators.follow_up import ALL_LEVELS, LEVEL_LABELS, TREND
+from indicators.area_profile import (
+    applicable_indicators,
+    area_status,
+    assess_local_goals,
+    available_levels,
+    local_goals,
+    strongest_and_weakest,
+    tile_summary,
+)
+from indicators.assessments import list_assessments
 from indicators.progress import THRESHOLD_SETS
 from indicators.sdg import DIMENSIONS, SDG_GOALS, sdg_name
+from indicators.vocabulary import ALL_LEVELS, LEVEL_LABELS
 from layouts.parts.components import (
     dropdown_labels,
+    method_control,
+    not_found_page,
     source_credit,
     status_legend,
     sync_url,
@@ -35,16 +46,11 @@ from layouts.parts.profile import (
     INDEX_PATH,
     ProfileSelection,
     announcement,
-    applicable_indicators,
     area_kind_text,
     area_series,
-    area_status,
-    assess_local_goals,
-    available_levels,
     export_selection,
     indicator_list,
     local_goal_table,
-    local_goals,
     local_heading,
     note_href,
     profile_href,
@@ -52,8 +58,6 @@ from layouts.parts.profile import (
     ranking_table,
     read_selection,
     sdg_tiles,
-    strongest_and_weakest,
-    tile_summary,
     year_span,
 )
 
@@ -87,13 +91,6 @@ PARAMS: tuple[tuple[str, str], ...] = (
     (DIMENSION_ID, "dimension"),
     (METHOD_ID, "metod"),
 )
-LEVEL_OPTION_LABELS: dict[str, str] = {
-    "lokal": "Lokalt mål",
-    "regional": "Regionalt mål",
-    "nationell": "Nationellt mål",
-    "global": "Globalt mål",
-    TREND: "Trend (utan mål)",
-}
 SDG_DROPDOWN_LABELS = dropdown_labels("Sök mål", "Inget mål matchar")
 
 
@@ -111,29 +108,26 @@ dash.register_page(
     path_template="/kommun/<area_id>",
     title=_title,
     name="Kommun",
-    order=4,
 )
 
 
 def not_found(area_id: str | None) -> html.Div:
     """A clear page for an id that is not one of the dashboard's areas."""
-    return html.Div(
-        [
-            html.H1("Området finns inte"),
-            html.P(
-                f"Det finns inget område med id ”{area_id or ''}” i instrumentpanelen. "
-                "Här finns Dalarnas 15 kommuner, Region Dalarna (0020) och riket (0000)."
-            ),
-            html.P(dcc.Link("Till alla kommuner", href=INDEX_PATH, id="kommun-index-link")),
-        ],
-        className="kommun-not-found",
+    return not_found_page(
+        "Området finns inte",
+        f"Det finns inget område med id ”{area_id or ''}” i instrumentpanelen. "
+        "Här finns Dalarnas 15 kommuner, Region Dalarna (0020) och riket (0000).",
+        link_text="Till alla kommuner",
+        href=INDEX_PATH,
+        link_id="kommun-index-link",
+        class_name="kommun-not-found",
     )
 
 
 def _controls(area_id: str, selection: ProfileSelection, levels: Sequence[str]) -> html.Div:
     level_options = [
         {
-            "label": LEVEL_OPTION_LABELS[level] + ("" if level in levels else " (inget mål)"),
+            "label": LEVEL_LABELS[level] + ("" if level in levels else " (inget mål)"),
             "value": level,
             "disabled": level not in levels,
         }
@@ -187,24 +181,7 @@ def _controls(area_id: str, selection: ProfileSelection, levels: Sequence[str]) 
                 ],
                 className="control",
             ),
-            html.Fieldset(
-                [
-                    html.Legend("Bedömningsmetod", className="control-label"),
-                    dcc.RadioItems(
-                        id=METHOD_ID,
-                        options=[
-                            {
-                                "label": html.Span(t.label_sv.split(":")[0], title=t.label_sv),
-                                "value": name,
-                            }
-                            for name, t in THRESHOLD_SETS.items()
-                        ],
-                        value=selection.threshold_set,
-                        inline=True,
-                    ),
-                ],
-                className="control",
-            ),
+            method_control(METHOD_ID, selection.threshold_set),
         ],
         className="controls kommun-controls",
         role="group",

@@ -7,11 +7,12 @@ import dash
 from dash import dcc, html
 
 from indicators import service
-from indicators.follow_up import ALL_LEVELS, TREND
+from indicators.area_profile import area_overview
 from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
+from indicators.vocabulary import ALL_LEVELS, TREND
 from layouts.parts.components import source_credit, status_legend
 from layouts.parts.download import download_panel, selection_store
-from layouts.parts.profile import area_index_table, area_overview
+from layouts.parts.profile import area_index_table
 
 PAGE_ID = "kommuner"
 SUMMARY_LEVELS: tuple[str, ...] = ("nationell", TREND)
@@ -21,7 +22,7 @@ dash.register_page(
     path="/kommun",
     title="Kommuner – Hållbarhetsuppföljning Dalarna",
     name="Kommuner",
-    order=3,
+    order=2,
 )
 
 

@@ -16,19 +16,24 @@ import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from data.assessments import list_assessments
-from data.goals import (
-    COLUMNS,
-    ORIGIN_USER,
-    USER_LEVELS,
-    GoalRecord,
-    get_goal,
-    goal_changes,
-    list_goals,
-)
+from data.goals import ORIGIN_USER, GoalRecord
 from indicators import service
-from indicators.follow_up import GOAL_LEVELS
+from indicators.assessments import list_assessments
+from indicators.goal_csv import COLUMNS
+from indicators.goals import get_goal, goal_changes, list_goals
 from indicators.sdg import SDG_GOALS
+from indicators.vocabulary import (
+    AT_LEAST,
+    AT_MOST,
+    DIRECTIONS,
+    DOWN,
+    GOAL_LEVELS,
+    KINDS,
+    LEVELS,
+    OPERATORS,
+    UP,
+    USER_LEVELS,
+)
 from layouts.parts.components import dropdown_labels, sync_url, url_store
 from layouts.parts.download import download_panel, selection_store
 from layouts.parts.mal_form import (
@@ -48,7 +53,6 @@ from layouts.parts.mal_form import (
 )
 from layouts.parts.mal_goals import (
     FIELD_LABELS,
-    LEVEL_HEADINGS,
     area_choice,
     change_log,
     filter_goals,
@@ -71,16 +75,8 @@ dash.register_page(
 PAGE = "mal"
 CHANGE_LOG_LIMIT = 50
 
-LEVEL_WORDS: dict[str, str] = {
-    "lokal": "Lokal (en kommuns eget mål)",
-    "regional": "Regional (Region Dalarnas och länets mål)",
-}
-KIND_CHOICES: dict[str, str] = {
-    "absolute": "Nivå – högst eller minst ett värde (absolute)",
-    "relative": "Förändring från ett basår, i procent (relative)",
-    "band": "Intervall – mellan två värden (band)",
-    "direction": "Riktning – ska öka eller minska (direction)",
-}
+#: The goal form's kind options: the kind explained, then its code ("… (absolute)").
+KIND_CHOICES: dict[str, str] = {key: f"{kind.choice} ({key})" for key, kind in KINDS.items()}
 
 #: Swedish texts of the dropdowns' own controls.
 DROPDOWN_LABELS = dropdown_labels()
@@ -122,6 +118,12 @@ def _input(name: str, **kwargs) -> dcc.Input:
     return dcc.Input(id=f"mal-form-{name}", type="text", value="", **kwargs)
 
 
+def _operator_choice(key: str) -> str:
+    """An operator as a form option: "högst (≤, lägre är bättre)"."""
+    operator = OPERATORS[key]
+    return f"{operator.word} ({operator.sign}, {DIRECTIONS[operator.direction].better})"
+
+
 def field_styles(kind: str | None) -> dict[str, dict[str, str]]:
     """Show the fields the kind uses and hide the other kind-specific ones."""
     used = KIND_FIELDS.get(kind or "", ())
@@ -147,7 +149,7 @@ def goal_form(values: Mapping[str, Any]) -> html.Div:
                         dcc.RadioItems(
                             id="mal-form-level",
                             options=[
-                                {"label": LEVEL_WORDS[level], "value": level}
+                                {"label": LEVELS[level].choice, "value": level}
                                 for level in USER_LEVELS
                             ],
                             value=values.get("level"),
@@ -194,8 +196,8 @@ def goal_form(values: Mapping[str, Any]) -> html.Div:
                             dcc.RadioItems(
                                 id="mal-form-operator",
                                 options=[
-                                    {"label": "högst (≤, lägre är bättre)", "value": "<="},
-                                    {"label": "minst (≥, högre är bättre)", "value": ">="},
+                                    {"label": _operator_choice(key), "value": key}
+                                    for key in (AT_MOST, AT_LEAST)
                                 ],
                                 value=values.get("operator"),
                                 inline=True,
@@ -233,8 +235,8 @@ def goal_form(values: Mapping[str, Any]) -> html.Div:
                             dcc.RadioItems(
                                 id="mal-form-direction",
                                 options=[
-                                    {"label": "ska öka", "value": "up"},
-                                    {"label": "ska minska", "value": "down"},
+                                    {"label": DIRECTIONS[key].change, "value": key}
+                                    for key in (UP, DOWN)
                                 ],
                                 value=values.get("direction"),
                                 inline=True,
@@ -363,7 +365,7 @@ def layout(niva: str | None = None, omraden: str | None = None, **_query) -> htm
                             dcc.Checklist(
                                 id="mal-level",
                                 options=[
-                                    {"label": LEVEL_HEADINGS[level], "value": level}
+                                    {"label": LEVELS[level].plural, "value": level}
                                     for level in GOAL_LEVELS
                                 ],
                                 value=levels,

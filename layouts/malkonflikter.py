@@ -23,20 +23,23 @@ from indicators import service
 from indicators.catalogue import Indicator
 from indicators.conflicts import (
     CONFLICT,
+    DEFAULT_PERIOD,
+    MIN_MUNICIPALITIES,
+    PERIODS,
     SYNERGY,
     CorrelationResult,
     common_years,
-    conflict_pairs,
     correlation,
+    default_first_year,
     format_coefficient,
-    improvement_signs,
-    period_changes,
+    least_squares,
+    pair_list,
     scatter_paths,
     scatter_points,
 )
+from indicators.vocabulary import DIRECTIONS
 from layouts.parts.comparison_figures import (
     SCATTER_HEIGHT,
-    least_squares,
     paths_figure,
     point_rows,
     scatter_figure,
@@ -64,29 +67,9 @@ MODES: dict[str, str] = {
     MODE_CHANGE: "Förändring mellan två år",
     MODE_PATHS: "Utveckling över tid",
 }
-
-
-@dataclass(frozen=True)
-class Period:
-    """How the pair list measures change: back ``span`` years from each indicator's newest
-    year, or from a base year."""
-
-    label: str
-    span: int | None = None
-    base_year: int | None = None
-
-
-PERIODS: dict[str, Period] = {
-    "senaste5": Period("Senaste fem åren", span=5),
-    "senaste10": Period("Senaste tio åren", span=10),
-    "sedan2015": Period("Sedan 2015 (då Agenda 2030 antogs)", base_year=2015),
-}
-DEFAULT_PERIOD = "senaste5"
-#: A pair is listed when at least this many municipalities have a change on both indicators.
-MIN_MUNICIPALITIES = 8
+#: How many pairs the list shows.
 TOP_PAIRS = 20
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
-ARROWS: dict[str, str] = {"up": "↑", "down": "↓"}
 RELATION_BADGES: dict[str | None, tuple[str, str, str]] = {
     SYNERGY: ("⇈", "Synergi", "relation-synergi"),
     CONFLICT: ("⇅", "Målkonflikt", "relation-konflikt"),
@@ -105,7 +88,7 @@ def relation_label(result: CorrelationResult) -> str:
 
 
 dash.register_page(
-    __name__, path=PATH, title=f"Målkonflikter – {SITE}", name="Målkonflikter", order=7
+    __name__, path=PATH, title=f"Målkonflikter – {SITE}", name="Målkonflikter", order=4
 )
 
 
@@ -148,20 +131,6 @@ def _as_year(value) -> int | None:
         return int(str(value))
     except (TypeError, ValueError):
         return None
-
-
-def default_first_year(years: Sequence[int], year: int, period: str) -> int | None:
-    """The start of the period ending in ``year`` among ``years``: ``span`` years back (or the
-    earliest year when the data are shorter), or the base year (or the first year after it)."""
-    earlier = [y for y in years if y < year]
-    if not earlier:
-        return None
-    rule = PERIODS[period]
-    if rule.base_year is not None:
-        after = [y for y in earlier if y >= rule.base_year]
-        return after[0] if after else earlier[-1]
-    back = [y for y in earlier if y <= year - (rule.span or 0)]
-    return back[-1] if back else earlier[0]
 
 
 def read_selection(x=None, y=None, lage=None, till=None, fran=None, period=None) -> Selection:
@@ -335,35 +304,20 @@ def correlation_box(result: CorrelationResult, note: str) -> list:
 
 
 @functools.lru_cache(maxsize=8)
-def _pairs(_version: tuple, period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rule = PERIODS[period]
-    catalogue = service.catalogue()
-    changes = period_changes(
+def _pairs(_version: tuple, period: str) -> pd.DataFrame:
+    return pair_list(
         service.observations(("T",)),
         service.MUNICIPALITY_IDS,
-        span_years=rule.span,
-        base_year=rule.base_year,
-        kpi_ids=[i.kpi_id for i in catalogue],
+        {i.kpi_id: i.direction for i in service.catalogue()},
+        period,
+        top=TOP_PAIRS,
     )
-    signs = improvement_signs(changes.changes, {i.kpi_id: i.direction for i in catalogue})
-    pairs = conflict_pairs(signs, min_n=MIN_MUNICIPALITIES)
-    return pairs, changes.periods
 
 
 def pair_table(period: str) -> pd.DataFrame:
-    """The most conflicting pairs for a period (cached per data version): the rows of
-    :func:`indicators.conflicts.conflict_pairs` with each indicator's period."""
-    pairs, periods = _pairs(service.version(), period)
-    top = pairs.head(TOP_PAIRS).copy()
-    spans = {
-        kpi: f"{first}–{last}"
-        for kpi, first, last in periods[["kpi_id", "start_year", "end_year"]].itertuples(
-            index=False
-        )
-    }
-    top["period_x"] = top["kpi_x"].map(spans)
-    top["period_y"] = top["kpi_y"].map(spans)
-    return top.reset_index(drop=True)
+    """The most conflicting pairs for a period (:func:`indicators.conflicts.pair_list`, cached
+    per data version)."""
+    return _pairs(service.version(), period)
 
 
 def pair_href(kpi_x: str, kpi_y: str, period: str) -> str:
@@ -371,16 +325,23 @@ def pair_href(kpi_x: str, kpi_y: str, period: str) -> str:
     return f"{PATH}?x={kpi_x}&y={kpi_y}&lage={MODE_CHANGE}&period={period}&fokus=diagram"
 
 
+def _with_arrow(indicator: Indicator) -> str:
+    """The indicator's label with the arrow of its desired direction ("… ↑")."""
+    wanted = DIRECTIONS.get(indicator.direction)
+    return f"{indicator.label} {wanted.arrow}" if wanted else indicator.label
+
+
 def _named(kpi_id: str) -> str:
     indicator = service.indicator(kpi_id)
-    return f"{indicator.label} {ARROWS.get(indicator.direction, '')}".strip()
+    return _with_arrow(indicator)
 
 
 def pairs_section_table(period: str) -> html.Table:
     top = pair_table(period)
     rows = []
     for rank, record in enumerate(top.to_dict("records"), start=1):
-        same = record["period_x"] == record["period_y"]
+        period_x = f"{record['first_year_x']}–{record['last_year_x']}"
+        period_y = f"{record['first_year_y']}–{record['last_year_y']}"
         rows.append(
             {
                 "rank": str(rank),
@@ -393,9 +354,7 @@ def pairs_section_table(period: str) -> html.Table:
                 "samre": str(record["n_bada_samre"]),
                 "n": str(record["n"]),
                 "andel": f"{round(record['konflikt_andel'] * 100)} %",
-                "period": record["period_x"]
-                if same
-                else f"{record['period_x']} resp. {record['period_y']}",
+                "period": period_x if period_x == period_y else f"{period_x} resp. {period_y}",
             }
         )
     frame = pd.DataFrame(
@@ -430,7 +389,7 @@ def _pair_link(value) -> dcc.Link:
 def _kpi_options() -> list[dict]:
     return [
         {
-            "label": f"{i.label} {ARROWS.get(i.direction, '')}".strip() + f" (mål {i.sdg_goal})",
+            "label": f"{_with_arrow(i)} (mål {i.sdg_goal})",
             "value": i.kpi_id,
             "search": f"{i.label} {i.kolada_title} {i.kpi_id}",
         }

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -18,11 +17,10 @@ from dash import dcc, html
 from sqlalchemy import Engine, select
 
 from data import queries
-from data.goals import LEVELS, ORIGIN_CATALOGUE, ORIGIN_USER
 from data.models import EtlRun
 from indicators import service
 from indicators.catalogue import Indicator
-from indicators.follow_up import LEVEL_LABELS
+from indicators.coverage import goal_counts, newest_year_counts, newest_years, source_group_counts
 from indicators.formatting import (
     MISSING,
     format_annual_change,
@@ -33,15 +31,14 @@ from indicators.formatting import (
 from indicators.progress import (
     EUROSTAT,
     STATISTICS_CANADA,
-    STATUS_STYLE,
     THRESHOLD_SETS,
     Assessment,
     GoalSpec,
-    Status,
     ThresholdSet,
     assess,
 )
 from indicators.ranking import RELATIVE_POSITION_NOTE
+from indicators.vocabulary import DIRECTIONS, DOWN, STATUS_STYLE, UP, Status
 from layouts.parts.components import (
     KOLADA_CREDIT,
     data_table,
@@ -67,7 +64,7 @@ SOURCE_GROUP_TEXT = {
     "region_dalarna": "ur Region Dalarnas uppföljning av Dalastrategin",
 }
 
-dash.register_page(__name__, path="/om", title=f"Om data – {SITE}", name="Om data", order=9)
+dash.register_page(__name__, path="/om", title=f"Om data – {SITE}", name="Om data", order=8)
 
 
 # --- the method text ---------------------------------------------------------------------------
@@ -240,7 +237,7 @@ def example_steps(example: WorkedExample) -> list[str]:
             )
             rows = _ratio_rows(example.thresholds.with_target)
     else:
-        wanted = "uppåt" if example.direction == "up" else "nedåt"
+        wanted = DIRECTIONS[UP if example.direction == UP else DOWN].way
         steps.append(
             f"P = ({latest} / {base})^(1/{years}) − 1 = "
             f"{format_annual_change(a.observed_annual_change, 2)} (önskad riktning {wanted})."
@@ -380,59 +377,14 @@ def successful_runs(engine: Engine, limit: int = 5) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "finished_at", "rows_inserted", "rows_updated"])
 
 
-def goal_counts(goals: Iterable) -> pd.DataFrame:
-    """Goals per level: level, label, catalogue goals and users' own goals."""
-    counts = Counter((goal.level, goal.origin) for goal in goals)
-    return pd.DataFrame(
-        [
-            {
-                "level": level,
-                "label": LEVEL_LABELS[level],
-                "catalogue": counts[(level, ORIGIN_CATALOGUE)],
-                "user": counts[(level, ORIGIN_USER)],
-            }
-            for level in LEVELS
-        ],
-        columns=["level", "label", "catalogue", "user"],
-    )
-
-
-def newest_years(coverage: pd.DataFrame, catalogue: Sequence[Indicator]) -> pd.DataFrame:
-    """Coverage per catalogue indicator (catalogue order) with its label; indicators without
-    values get empty years."""
-    by_kpi = coverage.set_index("kpi_id") if not coverage.empty else None
-    rows = []
-    for indicator in catalogue:
-        stored = (
-            by_kpi.loc[indicator.kpi_id]
-            if by_kpi is not None and indicator.kpi_id in by_kpi.index
-            else None
-        )
-        rows.append(
-            {
-                "kpi_id": indicator.kpi_id,
-                "label": indicator.label,
-                "sdg_goal": indicator.sdg_goal,
-                "first_year": int(stored["first_year"]) if stored is not None else None,
-                "newest_year": int(stored["newest_year"]) if stored is not None else None,
-                "areas": int(stored["areas"]) if stored is not None else 0,
-            }
-        )
-    return pd.DataFrame(
-        rows, columns=["kpi_id", "label", "sdg_goal", "first_year", "newest_year", "areas"]
-    )
-
-
 def newest_year_summary(table: pd.DataFrame) -> str:
     """``"2024 för 90 indikatorer, 2023 för 12 …"`` (most recent year first)."""
-    years = table["newest_year"].dropna().astype(int)
-    if years.empty:
+    counts, missing = newest_year_counts(table)
+    if not counts:
         return "Databasen har inga värden ännu."
-    counts = years.value_counts().sort_index(ascending=False)
     parts = [
         f"{year} för {n} {'indikator' if n == 1 else 'indikatorer'}" for year, n in counts.items()
     ]
-    missing = int(table["newest_year"].isna().sum())
     text = "Senaste år med värden: " + ", ".join(parts)
     if missing:
         text += f"; {missing} {'indikator saknar' if missing == 1 else 'indikatorer saknar'} värden"
@@ -447,7 +399,7 @@ def _date_text(value: dt.datetime | None) -> str:
 
 
 def _sources_section(catalogue: Sequence[Indicator], goals: Sequence) -> html.Section:
-    groups = Counter(indicator.source_group for indicator in catalogue)
+    groups = source_group_counts(catalogue)
     counts = goal_counts(goals)
     return html.Section(
         [

@@ -16,10 +16,22 @@ import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
 from indicators import service
-from indicators.follow_up import ALL_LEVELS, LEVEL_LABELS, TREND
-from indicators.progress import THRESHOLD_SETS
+from indicators.overview import (
+    effective_status,
+    fallback_count,
+    sdg_aggregates,
+    sdg_fallback_count,
+    status_counts,
+)
 from indicators.sdg import DIMENSIONS, SDG_GOALS
-from layouts.parts.components import dropdown_labels, source_credit, sync_url, url_store
+from indicators.vocabulary import ALL_LEVELS, LEVEL_LABELS, TREND
+from layouts.parts.components import (
+    dropdown_labels,
+    method_control,
+    source_credit,
+    sync_url,
+    url_store,
+)
 from layouts.parts.download import download_panel, selection_store
 from layouts.parts.matrix import (
     PER_SDG,
@@ -30,15 +42,12 @@ from layouts.parts.matrix import (
     cell_markup,
     cell_texts,
     counts_summary,
-    effective_status,
     fallback_legend,
     filter_indicators,
     indicator_matrix,
     parse_selection,
     rendered_table,
-    sdg_aggregates,
     sdg_matrix,
-    status_counts,
 )
 
 log = logging.getLogger(__name__)
@@ -139,10 +148,9 @@ def build_view(selection: MatrixSelection) -> tuple[html.Div, html.Div, html.P, 
             threshold_set=selection.threshold_set,
             reference_areas=service.REFERENCE_AREAS,
         )
-        all_fallback = aggregates["n_fallback"] == aggregates["n_total"]
         summary = counts_summary(
             status_counts(aggregates["status"]),
-            n_fallback=int(all_fallback.sum()),
+            n_fallback=sdg_fallback_count(aggregates, selection.level),
             level=selection.level,
             unit="målrutor",
         )
@@ -159,7 +167,7 @@ def build_view(selection: MatrixSelection) -> tuple[html.Div, html.Div, html.P, 
         )
         summary = counts_summary(
             status_counts(effective["status"]),
-            n_fallback=int(effective["fallback"].sum()),
+            n_fallback=fallback_count(effective),
             level=selection.level,
             unit="rutor",
         )
@@ -226,19 +234,8 @@ def _controls(selection: MatrixSelection) -> html.Div:
                 ],
                 className="control",
             ),
-            html.Fieldset(
-                [
-                    html.Legend("Gränsvärden (metod)", className="control-label"),
-                    dcc.RadioItems(
-                        id=METHOD_ID,
-                        options=[
-                            {"label": t.label_sv.split(":")[0], "value": name}
-                            for name, t in THRESHOLD_SETS.items()
-                        ],
-                        value=selection.threshold_set,
-                    ),
-                ],
-                className="control",
+            method_control(
+                METHOD_ID, selection.threshold_set, legend="Gränsvärden (metod)", inline=False
             ),
             html.Fieldset(
                 [

@@ -23,6 +23,7 @@ from data.areas import REGION_DALARNA, RIKET
 from indicators.catalogue import Indicator
 from indicators.conflicts import CorrelationResult, format_coefficient, in_sentence
 from indicators.formatting import MISSING, PLOTLY_SEPARATORS, format_number, format_signed
+from indicators.vocabulary import DIRECTIONS, DOWN, NO_DIRECTION_TEXT, UP
 from layouts.parts.figures import AREA_COLOURS, AREA_SYMBOLS, FONT_FAMILY
 
 INK = "#1a1a1a"
@@ -54,10 +55,6 @@ REFERENCE_STYLES: dict[str, AreaStyle] = {
     REGION_DALARNA: AreaStyle("#000000", "square", "dash", 2.5, True),
     RIKET: AreaStyle(AXIS, "diamond", "dot", 2.5, True),
 }
-
-DIRECTION_TEXT: dict[str, str] = {"up": "↑ högre önskas", "down": "↓ lägre önskas"}
-CHANGE_DIRECTION_TEXT: dict[str, str] = {"up": "↑ ökning önskas", "down": "↓ minskning önskas"}
-NO_DIRECTION_TEXT = "ingen önskad riktning"
 
 
 def area_styles(area_ids: Sequence[str]) -> dict[str, AreaStyle]:
@@ -327,19 +324,23 @@ def series_rows(
 
 def axis_title(indicator: Indicator, *, period: tuple[int, int] | None = None) -> str:
     """Label, unit and desired direction; with ``period`` the change over it."""
+    wanted = DIRECTIONS.get(indicator.direction)
     if period is None:
-        direction = DIRECTION_TEXT.get(indicator.direction, NO_DIRECTION_TEXT)
+        direction = f"{wanted.arrow} {wanted.wanted}" if wanted else NO_DIRECTION_TEXT
         text = with_unit(indicator)
     else:
-        direction = CHANGE_DIRECTION_TEXT.get(indicator.direction, NO_DIRECTION_TEXT)
+        direction = f"{wanted.arrow} {wanted.change_wanted}" if wanted else NO_DIRECTION_TEXT
         text = f"Förändring {period[0]}–{period[1]}: {with_unit(indicator)}"
     return f"{_wrap(text, AXIS_TITLE_WIDTH)}<br><b>{html.escape(direction)}</b>"
 
 
 def _better_corner(x: Indicator, y: Indicator) -> dict | None:
     """Where "better on both" lies: an annotation in that corner of the plot."""
-    horizontal = {"up": (0.99, "right", "→"), "down": (0.01, "left", "←")}.get(x.direction)
-    vertical = {"up": (0.99, "top", "↑"), "down": (0.01, "bottom", "↓")}.get(y.direction)
+    horizontal = {UP: (0.99, "right", "→"), DOWN: (0.01, "left", "←")}.get(x.direction)
+    vertical = {
+        UP: (0.99, "top", DIRECTIONS[UP].arrow),
+        DOWN: (0.01, "bottom", DIRECTIONS[DOWN].arrow),
+    }.get(y.direction)
     if horizontal is None or vertical is None:
         return None
     arrow = {
@@ -637,18 +638,6 @@ def paths_figure(
     if not figure.data:
         _no_data(figure, "Inga områden har värden på båda indikatorerna")
     return figure
-
-
-def least_squares(points: pd.DataFrame) -> tuple[float, float] | None:
-    """Slope and intercept of y on x over the rows with both values (None below 2 distinct x)."""
-    rows = points.dropna(subset=["x", "y"])
-    if len(rows) < 2 or rows["x"].nunique() < 2:
-        return None
-    x = rows["x"].to_numpy(dtype=float)
-    y = rows["y"].to_numpy(dtype=float)
-    dx = x - x.mean()
-    slope = float(np.sum(dx * (y - y.mean())) / np.sum(dx * dx))
-    return slope, float(y.mean() - slope * x.mean())
 
 
 def point_rows(

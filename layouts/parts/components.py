@@ -10,8 +10,8 @@ from dash import Input, Output, clientside_callback, dcc, html
 
 from data.queries import DataStatus
 from indicators.formatting import format_date
-from indicators.progress import STATUS_STYLE, Status
-from indicators.ranking import THIRD_STYLE
+from indicators.progress import THRESHOLD_SETS
+from indicators.vocabulary import NO_DIRECTION, STATUS_ORDER, STATUS_STYLE, THIRD_STYLE, Status
 
 KOLADA_CREDIT = "Källa: Kolada"
 DEMO_TEXT = "Värdena är genererade exempel, inte Koladas statistik."
@@ -71,7 +71,7 @@ def status_badge(
 def status_legend() -> html.Ul:
     """The statuses with icon, colour and label."""
     return html.Ul(
-        [html.Li(status_badge(s)) for s in sorted(Status, key=lambda s: STATUS_STYLE[s].order)],
+        [html.Li(status_badge(s)) for s in STATUS_ORDER],
         className="status-legend",
         **{"aria-label": "Förklaring av statusar"},
     )
@@ -79,7 +79,7 @@ def status_legend() -> html.Ul:
 
 def third_badge(third: str | None, label: str) -> html.Span:
     """Relative position (Kolada-style third) with icon + text, in its own palette."""
-    style = THIRD_STYLE.get(third or "", THIRD_STYLE["ingen riktning"])
+    style = THIRD_STYLE.get(third or "", THIRD_STYLE[NO_DIRECTION])
     return html.Span(
         [html.Span(style.icon, **{"aria-hidden": "true"}), " ", label],
         className="third-badge",
@@ -227,3 +227,42 @@ def parse_list(text: str | None, allowed: Sequence[str] | None = None) -> list[s
 
 def url_store(store_id: str) -> dcc.Store:
     return dcc.Store(id=store_id)
+
+
+def method_control(
+    control_id: str, value: str, *, legend: str = "Bedömningsmetod", inline: bool = True
+) -> html.Fieldset:
+    """The choice of threshold set (the progress method), named by its short label with the full
+    name as the option's title."""
+    return html.Fieldset(
+        [
+            html.Legend(legend, className="control-label"),
+            dcc.RadioItems(
+                id=control_id,
+                options=[
+                    {
+                        "label": html.Span(t.label_sv.split(":")[0], title=t.label_sv),
+                        "value": name,
+                    }
+                    for name, t in THRESHOLD_SETS.items()
+                ],
+                value=value,
+                inline=inline,
+            ),
+        ],
+        className="control",
+    )
+
+
+def not_found_page(
+    heading: str, text: str, *, link_text: str, href: str, link_id: str, class_name: str
+) -> html.Div:
+    """A clear page for an address whose id the dashboard does not know, with a way back."""
+    return html.Div(
+        [
+            html.H1(heading),
+            html.P(text),
+            html.P(dcc.Link(link_text, href=href, id=link_id)),
+        ],
+        className=class_name,
+    )

@@ -5,7 +5,7 @@ store's ``data`` equal to its current selection (a dict with the keys ``areas``,
 ``genders``, ``years`` ([first, last] or null), ``levels`` and ``threshold_set``; see
 :func:`indicators.export.parse_selection` for the defaults). One pattern-matching callback serves
 every page: it builds the table with :func:`indicators.export.export_table` (with the newest
-qualitative assessments of the selection, :func:`data.assessments.assessments_for_export`) and
+qualitative assessments of the selection, :func:`indicators.assessments.assessments_for_export`) and
 sends it in the chosen format (:func:`indicators.export.to_csv_bytes`).
 """
 
@@ -19,8 +19,8 @@ import pandas as pd
 from dash import MATCH, Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
-from data.assessments import assessments_for_export
 from indicators import service
+from indicators.assessments import assessments_for_export
 from indicators.export import (
     FORMAT_CSV,
     FORMAT_LABELS,

@@ -19,9 +19,21 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from data.areas import REGION_DALARNA, RIKET
-from indicators.follow_up import GOAL_LEVELS, LEVEL_LABELS
-from indicators.formatting import PLOTLY_SEPARATORS, format_number, format_signed
-from indicators.ranking import NO_VALUE, THIRD_STYLE
+from indicators.formatting import PLOTLY_SEPARATORS, format_number
+from indicators.goal_text import CHART, goal_in_words
+from indicators.vocabulary import (
+    DIRECTIONS,
+    DOWN,
+    GENDER_LABELS,
+    GOAL_LEVELS,
+    LEVEL_LABELS,
+    LEVELS,
+    NO_DIRECTION_TEXT,
+    NO_VALUE,
+    NONE,
+    THIRD_STYLE,
+    UP,
+)
 
 #: Okabe–Ito colours for the chosen municipalities (black is kept for Region Dalarna, and
 #: yellow is left out: too pale for a line on white).
@@ -68,18 +80,10 @@ REFERENCE_STYLES: dict[str, LineStyle] = {
     REGION_DALARNA: LineStyle("#000000", "square", 3.0),
     RIKET: LineStyle("#767676", "diamond", 3.0),
 }
-#: One dash style per goal level; area series are always solid.
-LEVEL_DASH: dict[str, str] = {
-    "lokal": "dot",
-    "regional": "dashdot",
-    "nationell": "dash",
-    "global": "longdash",
-}
+#: One dash style per goal level (the vocabulary's); area series are always solid.
+LEVEL_DASH: dict[str, str] = {level: LEVELS[level].line_dash for level in GOAL_LEVELS}
 #: Colour of a goal line that is the same for every area shown.
 SHARED_GOAL_COLOUR = "#444444"
-GENDER_LABELS: dict[str, str] = {"T": "totalt", "K": "kvinnor", "M": "män"}
-OPERATOR_SIGNS: dict[str, str] = {"<=": "≤", ">=": "≥"}
-DIRECTION_WORDS: dict[str, str] = {"up": "ska öka", "down": "ska minska"}
 BAND_FILL_ALPHA = 0.12
 HOVER_WIDTH = 70
 FONT_FAMILY = '"Segoe UI", "Helvetica Neue", Arial, "DejaVu Sans", sans-serif'
@@ -110,7 +114,7 @@ def series_name(area_title: str, gender: str, genders: Sequence[str]) -> str:
     """A line's legend name: the area, with the gender when it is not the total alone."""
     if gender == "T" and list(genders) == ["T"]:
         return area_title
-    return f"{area_title} – {GENDER_LABELS.get(gender, gender)}"
+    return f"{area_title} – {GENDER_LABELS.get(gender, gender).lower()}"
 
 
 def _number(value: float | None) -> float | None:
@@ -120,37 +124,10 @@ def _number(value: float | None) -> float | None:
     return None if math.isnan(number) else number
 
 
-def _percent(fraction: float) -> str:
-    decimals = 0 if float(fraction * 100).is_integer() else 1
-    return f"{format_signed(fraction * 100, decimals)} %"
-
-
-def goal_number(value: float, decimals: int = 1) -> str:
-    """A goal's number with no more decimals than it has (40 → "40", 1.25 → "1,25"), but at
-    least as many as it needs up to three (or the indicator's own, if more)."""
-    for places in range(0, max(decimals, 3) + 1):
-        if math.isclose(round(value, places), value, abs_tol=1e-12):
-            return format_number(value, places)
-    return format_number(value, max(decimals, 3))
-
-
 def goal_summary(goal, decimals: int = 1) -> str:
-    """A goal in a few words: "≤ 1,25 till 2045", "−70 % från 1990 till 2030",
-    "mellan 40 och 60", "ska minska till 2030"."""
-    until = f" till {goal.target_year}" if goal.target_year is not None else ""
-    if goal.kind == "absolute":
-        sign = OPERATOR_SIGNS.get(goal.operator or "", "")
-        value = goal_number(goal.target_value, decimals)
-        return f"{sign} {value}{until}".strip()
-    if goal.kind == "relative":
-        since = f" från {goal.base_year}" if goal.base_year is not None else ""
-        return f"{_percent(goal.relative_change)}{since}{until}"
-    if goal.kind == "band":
-        low = goal_number(goal.band_low, decimals)
-        high = goal_number(goal.band_high, decimals)
-        return f"mellan {low} och {high}{until}"
-    word = DIRECTION_WORDS.get(goal.direction or "", "riktning")
-    return f"{word}{until}"
+    """A goal in a few words, in the chart form of :func:`indicators.goal_text.goal_in_words`:
+    "≤ 1,25 till 2045", "−70 % från 1990 till 2030", "mellan 40 och 60", "ska minska till 2030"."""
+    return goal_in_words(goal, CHART, decimals=decimals)
 
 
 def _hover_text(text: str) -> str:
@@ -335,7 +312,7 @@ def _add_goal_lines(
                             y=values,
                             name=trace_name,
                             mode="lines",
-                            line={"color": colour, "width": 2, "dash": LEVEL_DASH[level]},
+                            line={"color": colour, "width": 2, "dash": LEVELS[level].line_dash},
                             fill="tonexty" if is_band_high else None,
                             fillcolor=_rgba(colour, BAND_FILL_ALPHA) if is_band_high else None,
                             showlegend=not (is_band and not is_band_high),
@@ -366,10 +343,11 @@ REFERENCE_RULES: dict[str, tuple[str, str]] = {
     RIKET: ("#595959", "dot"),
 }
 
+#: How the ranking is ordered, per desired direction ("högst värde först (högre är bättre)").
 DIRECTION_RANK_TEXT: dict[str, str] = {
-    "up": "högst värde först (högre är bättre)",
-    "down": "lägst värde först (lägre är bättre)",
-    "none": "högst värde först (ingen önskad riktning)",
+    UP: f"{DIRECTIONS[UP].ranking} ({DIRECTIONS[UP].better})",
+    DOWN: f"{DIRECTIONS[DOWN].ranking} ({DIRECTIONS[DOWN].better})",
+    NONE: f"{DIRECTIONS[UP].ranking} ({NO_DIRECTION_TEXT})",
 }
 
 
@@ -388,7 +366,7 @@ def ranking_figure(
 ) -> go.Figure:
     """The municipalities as horizontal bars, best at the top, coloured by relative position.
 
-    ``ranks`` is :func:`indicators.follow_up.rank_table`'s output (best first, areas without
+    ``ranks`` is :func:`indicators.ranking.rank_table`'s output (best first, areas without
     a value last). Each bar's text carries the third's icon and the value; ``references``
     (Region Dalarna, Riket → value) are drawn as vertical rules.
     """

@@ -1,5 +1,6 @@
 """What the Indikator page shows for one selection: reading the address bar, the time series,
-goal-line, status and ranking tables, and the figures (built by :mod:`layouts.parts.figures`).
+goal-line, status and ranking tables (the ranking from :func:`indicators.ranking.dalarna_ranking`),
+and the figures (built by :mod:`layouts.parts.figures`).
 
 Pure functions over the cached tables of :mod:`indicators.service`; the page module only lays them
 out and wires the controls.
@@ -14,17 +15,26 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from data.areas import REGION_DALARNA, RIKET
 from indicators import service
 from indicators.catalogue import Indicator
-from indicators.follow_up import ALL_LEVELS, GOAL_LEVELS, LEVEL_LABELS, goal_line_table, rank_table
+from indicators.follow_up import goal_levels_of, goal_line_table
 from indicators.formatting import MISSING, format_number
-from indicators.progress import DEFAULT_THRESHOLD_SET, STATUS_STYLE, THRESHOLD_SETS, Status
-from indicators.ranking import THIRD_STYLE
+from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
+from indicators.ranking import Ranking, dalarna_ranking
+from indicators.vocabulary import (
+    ALL_LEVELS,
+    GENDER_LABELS,
+    GENDERS,
+    GOAL_LEVELS,
+    LEVEL_LABELS,
+    NO_VALUE,
+    STATUS_STYLE,
+    THIRD_STYLE,
+    Status,
+)
 from layouts.parts.components import data_table, parse_list, status_badge
 from layouts.parts.figures import (
     DIRECTION_RANK_TEXT,
-    GENDER_LABELS,
     goal_summary,
     ranking_figure,
     series_figure,
@@ -33,10 +43,8 @@ from layouts.parts.figures import (
 
 #: The gender choices: radio value → label. "K,M" shows women and men side by side.
 GENDER_CHOICES: dict[str, str] = {
-    "T": "Totalt",
-    "K": "Kvinnor",
-    "M": "Män",
-    "K,M": "Kvinnor och män",
+    **{gender: GENDER_LABELS[gender] for gender in GENDERS},
+    "K,M": f"{GENDER_LABELS['K']} och {GENDER_LABELS['M'].lower()}",
 }
 
 # --- reading the address bar -----------------------------------------------------------------
@@ -62,17 +70,11 @@ class Selection:
         return (*chosen, *service.REFERENCE_AREAS)
 
 
-def goal_levels_of(kpi_id: str, goals: Sequence) -> tuple[str, ...]:
-    """The goal levels at which the indicator has at least one goal, in level order."""
-    present = {g.level for g in goals if g.kpi_id == kpi_id}
-    return tuple(level for level in GOAL_LEVELS if level in present)
-
-
 def gender_choice(text: str | None, divided: bool) -> str:
     """The gender radio value for a ``kon`` parameter: T, K, M or K,M (T when undivided)."""
     if not divided:
         return "T"
-    chosen = parse_list(text, ("T", "K", "M"))
+    chosen = parse_list(text, GENDERS)
     if "K" in chosen and "M" in chosen:
         return "K,M"
     return chosen[0] if chosen else "T"
@@ -246,35 +248,11 @@ GOAL_TABLE_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True)
-class Ranking:
-    """The municipalities ranked in one year, and the reference areas' values that year."""
-
-    year: int | None
-    gender: str
-    ranks: pd.DataFrame
-    references: dict[str, float | None]
-
-
-def ranking_of(observations: pd.DataFrame, indicator: Indicator, gender: str = "T") -> Ranking:
-    """Rank the 15 municipalities in the newest year in which any of them has a value."""
-    series = observations[(observations["gender"] == gender) & observations["value"].notna()]
-    municipal = series[series["area_id"].isin(service.MUNICIPALITY_IDS)]
-    if municipal.empty:
-        return Ranking(None, gender, rank_table({}, indicator.direction), {})
-    year = int(municipal["year"].max())
-    in_year = series[series["year"] == year]
-    values = dict(zip(in_year["area_id"], in_year["value"], strict=True))
-    ranks = rank_table({a: values.get(a) for a in service.MUNICIPALITY_IDS}, indicator.direction)
-    references = {a: values.get(a) for a in (REGION_DALARNA, RIKET)}
-    return Ranking(year, gender, ranks, references)
-
-
 def ranking_table(ranking: Ranking, area_titles: Mapping[str, str], decimals: int) -> pd.DataFrame:
     """The ranking as a table, references last. Columns: rank, area, value, position."""
     rows = []
     for record in ranking.ranks.to_dict("records"):
-        style = THIRD_STYLE.get(record["label"], THIRD_STYLE["saknar värde"])
+        style = THIRD_STYLE.get(record["label"], THIRD_STYLE[NO_VALUE])
         rows.append(
             {
                 "rank": MISSING if pd.isna(record["rank"]) else str(int(record["rank"])),
@@ -385,7 +363,7 @@ def _titles() -> dict[str, str]:
 
 
 def _gender_phrase(genders: Sequence[str]) -> str:
-    return " och ".join(GENDER_LABELS[g] for g in genders)
+    return " och ".join(GENDER_LABELS[g].lower() for g in genders)
 
 
 def build_view(indicator: Indicator, selection: Selection) -> IndicatorView:
@@ -460,13 +438,15 @@ def build_view(indicator: Indicator, selection: Selection) -> IndicatorView:
     )
 
     rank_gender = genders[0] if len(genders) == 1 else "T"
-    ranking = ranking_of(kpi_obs, indicator, rank_gender)
+    ranking = dalarna_ranking(
+        kpi_obs, indicator.kpi_id, gender=rank_gender, direction=indicator.direction
+    )
     if ranking.year is None:
         heading = "Rangordning av Dalarnas kommuner – inga värden"
     else:
         heading = f"Rangordning av Dalarnas kommuner {ranking.year}"
     rank_title = (
-        f"{indicator.label} {ranking.year or ''} ({GENDER_LABELS[rank_gender]}): "
+        f"{indicator.label} {ranking.year or ''} ({GENDER_LABELS[rank_gender].lower()}): "
         f"{DIRECTION_RANK_TEXT[indicator.direction]}"
     )
     rank_figure = ranking_figure(

@@ -1,6 +1,6 @@
 """The Mål page's goal form and file actions: form values ↔ goal CSV rows, checked by the goal
-CSV's own rules (:func:`data.goals.parse_goal_rows`, so the form and the import say the same),
-adding, changing and removing users' goals, and importing and exporting the goal CSV.
+CSV's own rules (:func:`indicators.goal_csv.parse_goal_rows`, so the form and the import say the
+same), adding, changing and removing users' goals, and importing and exporting the goal CSV.
 """
 
 from __future__ import annotations
@@ -20,29 +20,34 @@ from typing import Any
 
 from data.areas import REGION_DALARNA
 from data.goals import (
-    COLUMNS,
-    MAX_ID_LENGTH,
     ORIGIN_USER,
     CatalogueGoalError,
     DuplicateGoalError,
     GoalError,
+    GoalRecord,
+    UnknownGoalError,
+)
+from indicators import service
+from indicators.formatting import parse_decimal
+from indicators.goal_csv import COLUMNS, parse_goal_rows
+from indicators.goal_text import goal_number
+from indicators.goal_validation import (
+    MAX_ID_LENGTH,
     GoalFileError,
     GoalProblem,
-    GoalRecord,
     InvalidGoalError,
-    UnknownGoalError,
+)
+from indicators.goals import (
     add_goal,
     export_goals_csv,
     get_goal,
     import_goals_csv,
     list_goals,
-    parse_decimal,
-    parse_goal_rows,
     remove_goal,
     update_goal,
 )
-from indicators import service
-from layouts.parts.mal_goals import OPERATOR_SIGNS, goal_number, goal_title, indicator_label
+from indicators.vocabulary import OPERATORS
+from layouts.parts.mal_goals import goal_title, indicator_label
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +184,7 @@ def form_row(values: Mapping[str, Any]) -> dict[str, str]:
         row[name] = text_value(values.get(name))
     if "relative_change" in used:
         row["relative_change"] = percent_to_fraction(row["relative_change"])
-    if kind == "absolute" and row["operator"] in OPERATOR_SIGNS:
+    if kind == "absolute" and row["operator"] in OPERATORS:
         row["direction"] = "up" if row["operator"] == ">=" else "down"
     if kind == "relative":
         try:

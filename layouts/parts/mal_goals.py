@@ -7,40 +7,31 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from babel.numbers import format_decimal
 from dash import dcc, html
 
 from data.areas import REGION_DALARNA, RIKET
 from data.goals import (
-    COLUMNS,
-    ORIGIN_CATALOGUE,
     ORIGIN_USER,
     GoalChangeRecord,
     GoalRecord,
 )
 from indicators import service
-from indicators.follow_up import ALL_LEVELS, GOAL_LEVELS
-from indicators.formatting import LOCALE, MINUS, format_datetime
+from indicators.formatting import format_datetime
+from indicators.goal_csv import COLUMNS
+from indicators.goal_text import CATALOGUE, goal_in_words, goal_number, percent_change
 from indicators.progress import DEFAULT_THRESHOLD_SET
+from indicators.vocabulary import (
+    ALL_LEVELS,
+    DIRECTIONS,
+    GOAL_LEVELS,
+    KINDS,
+    LEVELS,
+    OPERATORS,
+    ORIGINS,
+)
 from layouts.parts.components import parse_list
 
-LEVEL_HEADINGS: dict[str, str] = {
-    "lokal": "Lokala mål",
-    "regional": "Regionala mål",
-    "nationell": "Nationella mål",
-    "global": "Globala mål",
-}
-KIND_LABELS: dict[str, str] = {
-    "absolute": "Nivå",
-    "relative": "Förändring",
-    "band": "Intervall",
-    "direction": "Riktning",
-}
-ORIGIN_LABELS: dict[str, str] = {ORIGIN_CATALOGUE: "katalog", ORIGIN_USER: "egen"}
-OPERATOR_SIGNS: dict[str, str] = {">=": "≥", "<=": "≤"}
-DIRECTION_WORDS: dict[str, str] = {"up": "ska öka", "down": "ska minska"}
 ACTION_LABELS: dict[str, str] = {"add": "Tillagt", "change": "Ändrat", "remove": "Borttaget"}
-PERCENT_UNITS = ("andel (%)", "procent", "%")
 
 #: Swedish names of the goal fields (CSV columns; ``area`` is the form's one area choice).
 FIELD_LABELS: dict[str, str] = {
@@ -68,50 +59,15 @@ FIELD_LABELS: dict[str, str] = {
 # --------------------------------------------------------------------------- formatting
 
 
-def goal_number(value: float | None) -> str:
-    """A goal's number as written, in Swedish: ``1.25`` → ``"1,25"``, ``7500000`` →
-    ``"7 500 000"``, ``-3`` → ``"−3"``."""
-    if value is None:
-        return "–"
-    return format_decimal(value, format="#,##0.###", locale=LOCALE).replace("-", MINUS)
-
-
-def unit_text(unit: str) -> str:
-    """The unit after a goal's number: ``"%"`` for shares, else the indicator's unit."""
-    unit = (unit or "").strip()
-    return "%" if unit in PERCENT_UNITS else unit
-
-
-def _with_unit(number: str, unit: str) -> str:
-    return f"{number} {unit}" if unit else number
-
-
-def percent_change(fraction: float) -> str:
-    """A relative change (−0.7) as ``"−70 %"``; an increase has a plus sign."""
-    percent = goal_number(abs(fraction) * 100)
-    sign = "" if fraction == 0 else ("+" if fraction > 0 else MINUS)
-    return f"{sign}{percent} %"
-
-
 def goal_target_text(goal: GoalRecord, unit: str = "") -> str:
-    """A goal's numbers in Swedish: "≤ 1,5 ton CO2-ekv/inv till 2030", "−70 % från 2010 till
-    2030", "40–60 %", "ska minska till 2030"."""
-    unit = unit_text(unit)
-    until = f" till {goal.target_year}" if goal.target_year is not None else ""
-    if goal.kind == "absolute":
-        sign = OPERATOR_SIGNS.get(goal.operator or "", goal.operator or "")
-        return f"{sign} {_with_unit(goal_number(goal.target_value), unit)}{until}".strip()
-    if goal.kind == "relative":
-        change = goal.relative_change or 0.0
-        text = percent_change(change)
-        if change == 0:
-            text += " (ingen ökning)" if goal.direction == "down" else " (ingen minskning)"
-        since = f" från {goal.base_year}" if goal.base_year is not None else ""
-        return f"{text}{since}{until}"
-    if goal.kind == "band":
-        band = f"{goal_number(goal.band_low)}–{goal_number(goal.band_high)}"
-        return f"{_with_unit(band, unit)}{until}"
-    return f"{DIRECTION_WORDS.get(goal.direction or '', 'riktning')}{until}"
+    """A goal's numbers in the catalogue form of :func:`indicators.goal_text.goal_in_words`:
+    "≤ 1,5 ton CO2-ekv/inv till 2030", "−70 % från 2010 till 2030", "40–60 %", "ska minska"."""
+    return goal_in_words(goal, CATALOGUE, unit=unit)
+
+
+def _kind_label(kind: str) -> str:
+    known = KINDS.get(kind)
+    return known.label if known is not None else kind
 
 
 def _join(parts: Sequence[str]) -> str:
@@ -193,7 +149,7 @@ def goal_row(goal: GoalRecord) -> html.Tr:
     """One goal as a table row; user text is plain text (escaped by Dash). Few components per
     row: the page lists every goal, and the browser's work grows with the component count."""
     unit = indicator_unit(goal.kpi_id)
-    origin = ORIGIN_LABELS.get(goal.origin or "", goal.origin or "")
+    origin = ORIGINS[goal.origin].label if goal.origin in ORIGINS else (goal.origin or "")
     return html.Tr(
         [
             html.Td(
@@ -204,7 +160,7 @@ def goal_row(goal: GoalRecord) -> html.Tr:
             ),
             html.Td(
                 [
-                    f"{KIND_LABELS.get(goal.kind, goal.kind)}: ",
+                    f"{_kind_label(goal.kind)}: ",
                     html.Strong(goal_target_text(goal, unit)),
                 ],
                 className="goal-target",
@@ -262,7 +218,7 @@ def goal_list(goals: Sequence[GoalRecord], levels: Sequence[str]) -> list:
             body = html.P("Inga mål på den här nivån i urvalet.", className="note")
         sections.append(
             html.Section(
-                [html.H3(f"{LEVEL_HEADINGS[level]} ({len(chosen)})", id=heading_id), body],
+                [html.H3(f"{LEVELS[level].plural} ({len(chosen)})", id=heading_id), body],
                 className=f"goal-level goal-level-{level}",
                 **{"aria-labelledby": heading_id},
             )
@@ -306,15 +262,15 @@ def _field_value(goal: GoalRecord, name: str) -> str:
     if name == "kpi_id":
         return indicator_label(value)
     if name == "kind":
-        return KIND_LABELS.get(value, value)
+        return _kind_label(value)
     if name == "relative_change":
         return percent_change(value)
     if name in ("target_value", "band_low", "band_high"):
         return goal_number(value)
-    if name == "operator":
-        return OPERATOR_SIGNS.get(value, value)
-    if name == "direction":
-        return DIRECTION_WORDS.get(value, value)
+    if name == "operator" and value in OPERATORS:
+        return OPERATORS[value].sign
+    if name == "direction" and value in DIRECTIONS:
+        return DIRECTIONS[value].change
     return str(value)
 
 

@@ -1,9 +1,9 @@
 """The status matrix of the overview: areas × indicators (or × SDG goals) as an HTML table.
 
-Pure builders over a status table (:func:`indicators.follow_up.status_table`): pick each cell's
-assessment for the chosen goal level (falling back to the trend where no goal of that level
-exists), summarise per SDG goal, count statuses, and build the accessible table whose cells
-link to the indicator page (or, per SDG goal, to the area's page). :func:`rendered_table` hands
+Pure builders over the cells :mod:`indicators.overview` picks from a status table (each cell's
+assessment for the chosen goal level, the trend where no goal of that level exists, and the
+aggregates per SDG goal): the accessible table whose cells link to the indicator page (or, per
+SDG goal, to the area's page), the counts and the legend. :func:`rendered_table` hands
 the table to the browser as one Markdown component, so that some 1 800 linked cells draw fast.
 """
 
@@ -21,27 +21,23 @@ import pandas as pd
 from dash import dcc, html
 
 from indicators.catalogue import Indicator
-from indicators.follow_up import ALL_LEVELS, LEVEL_LABELS, STATUS_ORDER, TREND, summarise
 from indicators.formatting import format_annual_change, format_number
-from indicators.progress import (
-    DEFAULT_THRESHOLD_SET,
-    METHOD_TARGET,
+from indicators.overview import rests_on_trend
+from indicators.progress import DEFAULT_THRESHOLD_SET, METHOD_TARGET, THRESHOLD_SETS
+from indicators.sdg import DIMENSIONS, SDG_GOALS, sdg_colour, sdg_name
+from indicators.vocabulary import (
+    ALL_LEVELS,
+    DIRECTIONS,
+    LEVEL_LABELS,
+    LEVELS,
+    STATUS_ORDER,
     STATUS_STYLE,
-    THRESHOLD_SETS,
+    TREND,
     Status,
 )
-from indicators.sdg import DIMENSIONS, SDG_GOALS, sdg_colour, sdg_name
 from layouts.parts.components import parse_list, status_badge
 
-#: "inget ___ mål" for each goal level (the trend is shown instead).
-LEVEL_ADJECTIVES: dict[str, str] = {
-    "lokal": "lokalt",
-    "regional": "regionalt",
-    "nationell": "nationellt",
-    "global": "globalt",
-}
 METHOD_LABELS: dict[str, str] = {METHOD_TARGET: "mot målvärde", TREND: "trend"}
-DIRECTION_WORDS: dict[str, str] = {"up": "högre är bättre", "down": "lägre är bättre"}
 PERCENT_UNITS = ("andel (%)", "procent", "%")
 MAX_GOAL_TEXT = 90
 #: Where an SDG cell in the per-goal view leads.
@@ -103,28 +99,7 @@ def parse_selection(
     )
 
 
-# --- which assessment each cell shows ---------------------------------------------------------
-
-
-def effective_status(status: pd.DataFrame, level: str) -> pd.DataFrame:
-    """One row per (area, indicator): the assessment against ``level``, else the trend.
-
-    Only the total series (gender ``T``) is used. Rows that fall back to the trend because no
-    goal of ``level`` applies get ``fallback=True``; for ``level == "trend"`` nothing falls back.
-    """
-    if level not in ALL_LEVELS:
-        raise ValueError(f"unknown goal level {level!r}: expected one of {', '.join(ALL_LEVELS)}")
-    total = status[status["gender"] == "T"] if "gender" in status.columns else status
-    trend = total[total["level"] == TREND]
-    if level == TREND:
-        return trend.assign(fallback=False).reset_index(drop=True)
-    chosen = total[total["level"] == level]
-    has_goal = pd.MultiIndex.from_frame(chosen[["area_id", "kpi_id"]])
-    trend_keys = pd.MultiIndex.from_frame(trend[["area_id", "kpi_id"]])
-    missing = trend[~trend_keys.isin(has_goal)]
-    return pd.concat(
-        [chosen.assign(fallback=False), missing.assign(fallback=True)], ignore_index=True
-    )
+# --- which indicators are shown ----------------------------------------------------------------
 
 
 def filter_indicators(
@@ -142,25 +117,6 @@ def filter_indicators(
         and (not wanted_dimensions or i.dimension in wanted_dimensions)
     ]
     return sorted(chosen, key=lambda i: i.sdg_goal)  # stable: catalogue order within a goal
-
-
-def sdg_aggregates(effective: pd.DataFrame, kpi_ids: Iterable[str]) -> pd.DataFrame:
-    """Status per (area, SDG goal) over the given indicators (:func:`summarise`), with
-    ``n_fallback``: how many of the parts are trend fallbacks."""
-    frame = effective[effective["kpi_id"].isin(list(kpi_ids))]
-    summary = summarise(frame, ["area_id", "sdg_goal"])
-    if summary.empty:
-        return summary.assign(n_fallback=pd.Series(dtype="int64"))
-    fallback = frame.groupby(["area_id", "sdg_goal"])["fallback"].sum().rename("n_fallback")
-    return summary.merge(fallback.reset_index(), on=["area_id", "sdg_goal"], how="left")
-
-
-def status_counts(statuses: Iterable[str]) -> dict[Status, int]:
-    """How many times each status occurs, in display order (every status present)."""
-    counts = {s: 0 for s in STATUS_ORDER}
-    for status in statuses:
-        counts[Status(status)] += 1
-    return counts
 
 
 # --- text ---------------------------------------------------------------------------------------
@@ -202,7 +158,8 @@ def status_label(status: str) -> str:
 
 def fallback_note(level: str) -> str:
     """ "trend – inget nationellt mål" """
-    return f"trend – inget {LEVEL_ADJECTIVES.get(level, level)} mål"
+    adjective = LEVELS[level].adjective if level in LEVELS else level
+    return f"trend – inget {adjective} mål"
 
 
 def cell_tooltip(
@@ -225,8 +182,8 @@ def cell_tooltip(
         wording = goal_wordings.get(goal_id)
         text = short_goal_text(wording) if wording else goal_id
         lines.append(f"{LEVEL_LABELS[row['level']]}: {text} ({goal_id})")
-    elif indicator.direction in DIRECTION_WORDS:
-        lines.append(f"Önskad riktning: {DIRECTION_WORDS[indicator.direction]}")
+    elif indicator.direction in DIRECTIONS:
+        lines.append(f"Önskad riktning: {DIRECTIONS[indicator.direction].better}")
     if not _missing(row.get("base_year")):
         lines.append(
             f"Basår {_year(row['base_year'])}: {format_value(row['base_value'], indicator)}"
@@ -304,7 +261,8 @@ def area_href(
 
 def status_class(status: Status | str) -> str:
     """The CSS class giving a matrix cell its status colours (``ov-st1`` … ``ov-st6`` by display
-    order; ``assets/oversikt.css`` holds the colours of :data:`STATUS_STYLE`)."""
+    order; ``assets/oversikt.css`` reads the colours of :data:`STATUS_STYLE` from the custom
+    properties the page root gets, :func:`indicators.vocabulary.css_custom_properties`)."""
     return f"ov-st{STATUS_STYLE[Status(status)].order}"
 
 
@@ -573,8 +531,7 @@ def sdg_matrix(
             if row is None:
                 cells.append(empty_cell("Inga indikatorer"))
                 continue
-            n_fallback = int(row.get("n_fallback", 0) or 0)
-            all_fallback = level != TREND and n_fallback == row["n_total"]
+            all_fallback = rests_on_trend(row, level)
             label = status_label(row["status"])
             if all_fallback:
                 label = f"{label} ({fallback_note(level)})"
@@ -619,7 +576,7 @@ def counts_summary(counts: Mapping[Status, int], *, n_fallback: int, level: str,
         parts.append(
             html.P(
                 f"{format_number(n_fallback, 0)} av {format_number(total, 0)} {unit} visar "
-                f"trenden eftersom inget {LEVEL_ADJECTIVES[level]} mål finns.",
+                f"trenden eftersom inget {LEVELS[level].adjective} mål finns.",
                 className="note",
             )
         )
@@ -644,7 +601,7 @@ def fallback_legend(level: str) -> html.P:
             "Alla rutor visar trenden: utvecklingen i indikatorns önskade riktning, utan mål.",
             className="ov-trend-legend",
         )
-    adjective = LEVEL_ADJECTIVES[level]
+    adjective = LEVELS[level].adjective
     return html.P(
         [
             _sample(Status.I_FAS, trend=False, title=f"Exempel: bedömd mot {adjective} mål"),

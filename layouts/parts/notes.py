@@ -18,20 +18,19 @@ from typing import Any
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from data.assessments import (
+from data.assessments import AssessmentRecord, UnknownAssessmentError
+from indicators import service
+from indicators.assessments import (
     JUDGEMENTS,
     MAX_AUTHOR_LENGTH,
     MAX_TEXT_LENGTH,
     AssessmentProblem,
-    AssessmentRecord,
     InvalidAssessmentError,
-    UnknownAssessmentError,
     add_assessment,
     delete_assessment,
     get_assessment,
     list_assessments,
 )
-from indicators import service
 from indicators.formatting import format_date
 from indicators.sdg import sdg_name
 

@@ -1,64 +1,54 @@
 """An area's profile, built from tables: the 17 SDG tiles, the strongest and weakest indicators,
 every indicator with a sparkline and its status per goal level, and the area's own local goals.
 
-Pure functions: status tables (:func:`indicators.follow_up.status_table`), observation tables
-(:func:`data.queries.observations`), goal records and catalogue entries in; DataFrames and Dash
-components out. Nothing here reads the database.
+Pure builders: the rules of :mod:`indicators.area_profile` pick and count what an area's
+profile shows; these turn status tables (:func:`indicators.follow_up.status_table`), observation
+tables (:func:`data.queries.observations`), goal records and catalogue entries into Dash
+components and markup. Nothing here reads the database.
 """
 
 from __future__ import annotations
 
 import html as html_text
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pandas as pd
 from dash import dcc, html
 
-from data.areas import DEFAULT_AREAS, REGION_DALARNA, RIKET
 from data.goals import GoalRecord
+from indicators.area_profile import COUNT_COLUMNS, RANKED_COUNT, area_kind, ranked_counts
 from indicators.catalogue import Indicator
-from indicators.follow_up import (
-    ALL_LEVELS,
-    GOAL_LEVELS,
-    LEVEL_LABELS,
-    STATUS_ORDER,
-    TREND,
-    assess_series,
-    summarise,
-)
 from indicators.formatting import (
     MISSING,
     format_annual_change,
     format_number,
-    format_signed,
 )
+from indicators.goal_text import PROFILE, display_unit, goal_in_words
 from indicators.progress import (
     DEFAULT_THRESHOLD_SET,
-    STATUS_STYLE,
     THRESHOLD_SETS,
     Assessment,
-    Status,
 )
-from indicators.progress import ThresholdSet as _ThresholdSet
 from indicators.sdg import DIMENSIONS, SDG_GOALS, sdg_colour, sdg_name
+from indicators.vocabulary import (
+    ALL_LEVELS,
+    GOAL_LEVELS,
+    LEVEL_LABELS,
+    LEVELS,
+    LOKAL,
+    STATUS_ORDER,
+    STATUS_STYLE,
+    TREND,
+    Status,
+    is_municipality,
+    levels_for_area,
+)
 from layouts.parts.components import status_badge
 from layouts.parts.sparkline import Point, sparkline_html
 
-#: Short column headers for the goal levels in the indicator list.
-LEVEL_SHORT: dict[str, str] = {
-    "lokal": "Lokalt",
-    "regional": "Regionalt",
-    "nationell": "Nationellt",
-    "global": "Globalt",
-    TREND: "Trend",
-}
-#: How many indicators the strongest and the weakest list show at most.
-RANKED_COUNT = 5
-
-COUNT_COLUMNS: tuple[str, ...] = tuple(f"n_{s.value}" for s in STATUS_ORDER)
 #: The profile pages' path (the index; a profile is ``/kommun/<area id>``).
 INDEX_PATH = "/kommun"
 #: The level of the tiles and the ranking when the address names none (as on Översikt).
@@ -86,12 +76,6 @@ def _first(value) -> str | None:
     if value is None:
         return None
     return str(value).strip()
-
-
-def available_levels(goals: Iterable[GoalRecord], area_id: str) -> tuple[str, ...]:
-    """The goal levels with at least one goal for the area, plus ``trend``, in level order."""
-    present = {g.level for g in goals if g.applies_to(area_id)}
-    return (*(level for level in GOAL_LEVELS if level in present), TREND)
 
 
 def read_selection(
@@ -147,7 +131,7 @@ def note_href(
     indicator's page (with the area chosen, for a municipality), or this profile with the goal
     chosen (level and threshold set kept, no dimension filter) and ``hash`` as the fragment."""
     if kpi_id is not None:
-        query = f"?{urlencode({'omraden': area_id})}" if area_kind(area_id) == "kommun" else ""
+        query = f"?{urlencode({'omraden': area_id})}" if is_municipality(area_id) else ""
         return f"/indikator/{kpi_id}{query}"
     if sdg_goal is not None:
         chosen = ProfileSelection(selection.level, sdg_goal, None, selection.threshold_set)
@@ -180,18 +164,9 @@ def announcement(area_name: str, selection: ProfileSelection, export: dict) -> s
 # --------------------------------------------------------------------------- areas and values
 
 
-def area_kind(area_id: str) -> str:
-    """``kommun``, ``region`` or ``riket``."""
-    if area_id == RIKET:
-        return "riket"
-    if area_id == REGION_DALARNA:
-        return "region"
-    return "kommun"
-
-
 def local_heading(area_id: str) -> str:
     """The heading of the local goals: a municipality's own goals, or local goals elsewhere."""
-    return "Kommunens egna mål" if area_kind(area_id) == "kommun" else "Lokala mål"
+    return "Kommunens egna mål" if LOKAL in levels_for_area(area_id) else LEVELS[LOKAL].plural
 
 
 def area_kind_text(area_id: str) -> str:
@@ -201,13 +176,6 @@ def area_kind_text(area_id: str) -> str:
         "region": "Region – Dalarnas län",
         "kommun": "Kommun i Dalarnas län",
     }[area_kind(area_id)]
-
-
-def display_unit(unit: str) -> str:
-    """The unit as written after a number: ``andel (%)`` → ``%``."""
-    if unit in ("andel (%)", "procent", "%"):
-        return "%"
-    return unit
 
 
 def format_value(value: float | None, indicator: Indicator) -> str:
@@ -229,42 +197,6 @@ def _missing(value) -> bool:
 
 def _int_or_none(value) -> int | None:
     return None if _missing(value) else int(value)
-
-
-def applicable_indicators(
-    catalogue: Iterable[Indicator],
-    area_id: str,
-    *,
-    sdg: int | None = None,
-    dimension: str | None = None,
-) -> list[Indicator]:
-    """The catalogue entries shown for an area, in catalogue order, optionally one SDG goal's
-    or one dimension's. A municipality is not shown the county-only (type ``L``) indicators."""
-    kind = area_kind(area_id)
-    result = []
-    for indicator in catalogue:
-        if kind == "kommun" and indicator.municipality_type == "L":
-            continue
-        if sdg is not None and indicator.sdg_goal != sdg:
-            continue
-        if dimension is not None and indicator.dimension != dimension:
-            continue
-        result.append(indicator)
-    return result
-
-
-def area_status(
-    status: pd.DataFrame,
-    area_id: str,
-    kpi_ids: Iterable[str] | None = None,
-    *,
-    gender: str = "T",
-) -> pd.DataFrame:
-    """One area's rows of a status table (one gender, optionally only some indicators)."""
-    rows = status[(status["area_id"] == area_id) & (status["gender"] == gender)]
-    if kpi_ids is not None:
-        rows = rows[rows["kpi_id"].isin(list(kpi_ids))]
-    return rows
 
 
 def area_series(
@@ -335,28 +267,6 @@ def count_badges(
     return html.Span(badges, className="count-badges")
 
 
-def tile_summary(status: pd.DataFrame, level: str) -> pd.DataFrame:
-    """Aggregate status and counts per SDG goal (1–17, all of them, in order) at one level,
-    from one area's status rows. Goals with no indicator at the level have ``n_total`` 0 and
-    no status."""
-    rows = status[status["level"] == level]
-    summary = summarise(rows, ["sdg_goal"]).set_index("sdg_goal")
-    result = []
-    for sdg in SDG_GOALS:
-        if sdg.goal in summary.index:
-            record = summary.loc[sdg.goal].to_dict()
-        else:
-            record = {"status": None, "mean_score": None, "n_assessed": 0, "n_total": 0}
-            record.update(dict.fromkeys(COUNT_COLUMNS, 0))
-        record["sdg_goal"] = sdg.goal
-        result.append(record)
-    columns = ["sdg_goal", "status", "mean_score", "n_assessed", "n_total", *COUNT_COLUMNS]
-    frame = pd.DataFrame(result, columns=columns)
-    for column in ("n_assessed", "n_total", *COUNT_COLUMNS):
-        frame[column] = frame[column].astype(int)
-    return frame
-
-
 def sdg_tiles(
     summary: pd.DataFrame,
     level: str,
@@ -419,61 +329,11 @@ def sdg_tiles(
 
 
 def _level_noun(level: str) -> str:
-    return {
-        "lokal": "lokalt mål",
-        "regional": "regionalt mål",
-        "nationell": "nationellt mål",
-        "global": "globalt mål",
-    }.get(level, "mål")
+    """ "nationellt mål" for a goal level, "mål" otherwise."""
+    return f"{LEVELS[level].adjective} mål" if level in GOAL_LEVELS else "mål"
 
 
 # --------------------------------------------------------------------------- strongest and weakest
-
-
-def strongest_and_weakest(
-    status: pd.DataFrame,
-    level: str,
-    *,
-    order: Sequence[str] = (),
-    n: int = RANKED_COUNT,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The best and the worst assessed indicators at one level, by score (−5 to +5).
-
-    Strongest: highest score first (ties: better status, then ``order``, the catalogue order).
-    Weakest: lowest score first. Indicators without a score are left out. An indicator appears
-    in one list only: with fewer than ``2 × n`` assessed, the strongest list takes the better
-    half (rounded up) and the weakest list the rest.
-    """
-    rows = status[(status["level"] == level) & status["score"].notna()].copy()
-    position = {kpi_id: i for i, kpi_id in enumerate(order)}
-    rows["_status_order"] = rows["status"].map(lambda s: STATUS_STYLE[Status(s)].order)
-    rows["_position"] = rows["kpi_id"].map(lambda k: position.get(k, len(position)))
-    best = rows.sort_values(
-        ["score", "_status_order", "_position", "kpi_id"], ascending=[False, True, True, True]
-    )
-    total = len(best)
-    n_top = min(n, math.ceil(total / 2))
-    n_bottom = min(n, total - n_top)
-    strongest = best.head(n_top)
-    weakest = best.iloc[total - n_bottom :].iloc[::-1] if n_bottom else best.iloc[0:0]
-    helper = ["_status_order", "_position"]
-    return (
-        strongest.drop(columns=helper).reset_index(drop=True),
-        weakest.drop(columns=helper).reset_index(drop=True),
-    )
-
-
-def _goal_number(value: float, indicator: Indicator) -> str:
-    """A number written in a goal (``9``, ``1,5``, ``78``): the indicator's decimals at most,
-    without trailing zeros."""
-    text = format_number(value, max(indicator.decimals, 1))
-    if "," in text:
-        text = text.rstrip("0").rstrip(",")
-    return text
-
-
-def _with_unit(number: str, indicator: Indicator) -> str:
-    return f"{number} {display_unit(indicator.unit)}".rstrip()
 
 
 def goal_target_text(
@@ -483,43 +343,29 @@ def goal_target_text(
     target_value: float | None = None,
     with_year: bool = True,
 ) -> str:
-    """A goal's target in words: ``högst 1,5 ton CO2-ekv/inv år 2030``, ``−50 % från 2015
-    (8,2 %) år 2030``, ``40–60 %``, ``ska minska till 2030``; ``–`` without a goal.
+    """A goal's target in the profile form of :func:`indicators.goal_text.goal_in_words`:
+    ``högst 1,5 ton CO2-ekv/inv år 2030``, ``−50 % från 2015 (8,2 %) år 2030``, ``40–60 %``,
+    ``ska minska till 2030``; ``–`` without a goal.
 
     ``target_value`` is the area's computed target (for a relative goal, from its own base),
     shown with the indicator's decimals; the goal's own numbers are shown as written.
     """
     if goal is None:
         return MISSING
-    year = f" år {goal.target_year}" if goal.target_year and with_year else ""
-    if goal.kind == "absolute":
-        operator = goal.operator or (">=" if indicator.direction == "up" else "<=")
-        word = "minst" if operator == ">=" else "högst"
-        return f"{word} {_with_unit(_goal_number(goal.target_value, indicator), indicator)}{year}"
-    if goal.kind == "relative":
-        change = goal.relative_change or 0.0
-        base = f" från {goal.base_year}" if goal.base_year else ""
-        if change == 0:
-            rising = (goal.direction or indicator.direction) == "up"
-            text = f"{'ingen minskning' if rising else 'ingen ökning'}{base}"
-        else:
-            text = f"{format_signed(change * 100, 0)} %{base}"
-        if not _missing(target_value):
-            text += f" ({format_value(target_value, indicator)})"
-        return text + year
-    if goal.kind == "band":
-        low = _goal_number(goal.band_low, indicator)
-        high = _goal_number(goal.band_high, indicator)
-        return f"{_with_unit(f'{low}–{high}', indicator)}{year}"
-    word = "ska öka" if goal.direction == "up" else "ska minska"
-    return f"{word} till {goal.target_year}" if goal.target_year and with_year else word
+    return goal_in_words(
+        goal,
+        PROFILE,
+        unit=indicator.unit,
+        decimals=indicator.decimals,
+        direction=indicator.direction,
+        target=None if _missing(target_value) else format_value(target_value, indicator),
+        with_year=with_year,
+    )
 
 
 def ranking_note(status: pd.DataFrame, level: str, dimension: str | None = None) -> str:
     """What the strongest/weakest lists rank, and how many indicators they draw from."""
-    rows = status[status["level"] == level]
-    n_total = len(rows)
-    n_scored = int(rows["score"].notna().sum())
+    n_total, n_scored = ranked_counts(status, level)
     if level == TREND:
         text = (
             "Rangordnat efter poäng (−5 till +5) för utvecklingen i önskad riktning, utan mål. "
@@ -719,7 +565,7 @@ def _list_header() -> str:
         *(
             _element(
                 "th",
-                LEVEL_SHORT[level],
+                LEVELS[level].short,
                 scope="col",
                 class_="level-cell",
                 title=LEVEL_LABELS[level],
@@ -808,33 +654,6 @@ def indicator_list(
 # --------------------------------------------------------------------------- local goals
 
 
-def local_goals(goals: Iterable[GoalRecord], area_id: str) -> list[GoalRecord]:
-    """The area's own goals: level ``lokal`` and naming the area (or applying to every area),
-    ordered by indicator, then deadline."""
-    found = [g for g in goals if g.level == "lokal" and g.applies_to(area_id)]
-    return sorted(found, key=lambda g: (g.kpi_id, g.target_year or 9999, g.id))
-
-
-def assess_local_goals(
-    goals: Sequence[GoalRecord],
-    series: Mapping[str, Sequence[Point]],
-    indicators: Mapping[str, Indicator],
-    *,
-    thresholds: _ThresholdSet = DEFAULT_THRESHOLD_SET,
-) -> list[tuple[GoalRecord, Assessment | None]]:
-    """Each goal with its current status (``None`` for a goal on an indicator outside the
-    catalogue). Every goal is judged on its own, also one whose deadline has passed."""
-    result: list[tuple[GoalRecord, Assessment | None]] = []
-    for goal in goals:
-        indicator = indicators.get(goal.kpi_id)
-        if indicator is None:
-            result.append((goal, None))
-            continue
-        points = [(y, v) for y, v in series.get(goal.kpi_id, []) if v is not None]
-        result.append((goal, assess_series(points, indicator, goal, thresholds=thresholds)))
-    return result
-
-
 def local_goal_table(
     assessed: Sequence[tuple[GoalRecord, Assessment | None]],
     indicators: Mapping[str, Indicator],
@@ -844,7 +663,7 @@ def local_goal_table(
 ) -> html.Div:
     """The area's own goals: wording, indicator, target, deadline, source and status."""
     if not assessed:
-        if area_kind(area_id) != "kommun":
+        if LOKAL not in levels_for_area(area_id):
             text = (
                 f"{area_name} har inga lokala mål – lokala mål gäller en kommun. Välj nivån "
                 "Regionalt mål eller Nationellt mål för att se hur området följer sina mål."
@@ -927,36 +746,6 @@ def local_goal_table(
 
 
 # --------------------------------------------------------------------------- the index
-
-
-def area_overview(
-    status: pd.DataFrame,
-    goals: Iterable[GoalRecord],
-    area_ids: Sequence[str],
-    *,
-    levels: Sequence[str] = ("nationell", TREND),
-) -> pd.DataFrame:
-    """Per area: counts per status at each of ``levels`` (columns ``<level>:n_<status>``,
-    ``<level>:n_total``) and the number of local goals, in ``area_ids`` order."""
-    goals = list(goals)
-    totals = status[status["gender"] == "T"]
-    records = []
-    for area_id in area_ids:
-        record: dict = {
-            "area_id": area_id,
-            "title": DEFAULT_AREAS.get(area_id, (area_id, ""))[0],
-            "kind": area_kind(area_id),
-            "local_goals": len(local_goals(goals, area_id)),
-        }
-        rows = totals[totals["area_id"] == area_id]
-        for level in levels:
-            summary = summarise(rows[rows["level"] == level], ["area_id"])
-            counts = summary.iloc[0].to_dict() if not summary.empty else {}
-            record[f"{level}:n_total"] = int(counts.get("n_total", 0))
-            for column in COUNT_COLUMNS:
-                record[f"{level}:{column}"] = int(counts.get(column, 0))
-        records.append(record)
-    return pd.DataFrame(records)
 
 
 def area_index_table(overview: pd.DataFrame, *, levels: Sequence[str] = ("nationell", TREND)):

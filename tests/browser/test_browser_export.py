@@ -85,7 +85,7 @@ def test_om_page_renders(page, live_server):
 
 
 def test_the_csv_carries_the_newest_assessment_safely(page, live_server, tmp_path):
-    from data.assessments import add_assessment
+    from indicators.assessments import add_assessment
     from tests.support.own_database import own_database
 
     text = '=HYPERLÄNK("http://x";"klicka") – "citat"; mer'

@@ -153,7 +153,7 @@ NOTES = "#indikator-notes"
 
 
 def test_assessments_beside_the_numbers_follow_the_area_choice(page, live_server, tmp_path):
-    from data.assessments import add_assessment, list_assessments
+    from indicators.assessments import add_assessment, list_assessments
     from tests.support.own_database import own_database
 
     dialogs: list[str] = []

@@ -126,7 +126,7 @@ SDG_NOTES = "#kommun-notes-sdg"
 
 
 def test_assessments_on_the_profile_are_text_and_lead_to_their_subject(page, live_server, tmp_path):
-    from data.assessments import add_assessment, list_assessments
+    from indicators.assessments import add_assessment, list_assessments
     from tests.support.own_database import own_database
 
     dialogs: list[str] = []

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from data.goals import get_goal, goal_changes, list_goals
+from indicators.goals import get_goal, goal_changes, list_goals
 from tests.support.axe import blocking_violations, describe
 from tests.support.browser import choose
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from data.assessments import list_assessments
+from indicators.assessments import list_assessments
 from tests.support.browser import choose
 
 pytestmark = pytest.mark.browser

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from indicators.catalogue import load_catalogue
+from indicators.vocabulary import STATUS_STYLE
 
 pytestmark = pytest.mark.browser
 
@@ -32,6 +33,12 @@ def sdg_groups(page) -> list[str]:
     return page.eval_on_selector_all(
         f"{MATRIX} th.ov-sdg .ov-sdg-number", "nodes => nodes.map(n => n.textContent)"
     )
+
+
+def rgb(colour: str) -> str:
+    """``#0072B2`` as the browser computes it: ``rgb(0, 114, 178)``."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({red}, {green}, {blue})"
 
 
 def search(page) -> str:
@@ -84,6 +91,18 @@ def test_selection_lives_in_the_url_and_cells_lead_to_the_indicator(page, live_s
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENS / "oversikt.png"))
     page.screenshot(path=str(SCREENS / "oversikt-full.png"), full_page=True)
+
+    # each status cell has its status's colours, from the vocabulary's custom properties
+    shown = page.eval_on_selector_all(
+        f"{MATRIX} tbody .ov-cell",
+        """cells => cells.map(c => [c.className.match(/ov-st(\\d)/)[1],
+            getComputedStyle(c).backgroundColor, getComputedStyle(c).color])""",
+    )
+    assert shown
+    by_order = {str(style.order): style for style in STATUS_STYLE.values()}
+    for order, background, text in shown:
+        assert background == rgb(by_order[order].colour), order
+        assert text == rgb(by_order[order].text_colour), order
 
     # a cell leads to the indicator page for that area and level
     link = page.locator(f"{MATRIX} tbody a.ov-cell").first

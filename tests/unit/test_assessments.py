@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 
-from data.assessments import (
+from data.assessments import UnknownAssessmentError
+from indicators.assessments import (
     EXPORT_COLUMNS,
     MAX_TEXT_LENGTH,
     InvalidAssessmentError,
-    UnknownAssessmentError,
     add_assessment,
     assessments_for_export,
     delete_assessment,

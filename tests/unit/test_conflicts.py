@@ -13,15 +13,21 @@ import pytest
 
 from indicators.conflicts import (
     CONFLICT,
+    MIN_MUNICIPALITIES,
     MIN_POINTS,
     NOT_CAUSATION,
+    PAIR_COLUMNS,
+    PERIOD_COLUMNS,
     SYNERGY,
     common_years,
     conflict_pairs,
     correlation,
     critical_r,
+    default_first_year,
     format_coefficient,
     improvement_signs,
+    least_squares,
+    pair_list,
     period_changes,
     scatter_paths,
     scatter_points,
@@ -367,3 +373,59 @@ def test_common_years_need_enough_areas_with_both_values():
         2022,
         2024,
     ]
+
+
+def test_default_first_year_follows_the_period():
+    years = [2012, 2014, 2016, 2018, 2020, 2022]
+    assert default_first_year(years, 2022, "senaste5") == 2016  # newest ≤ 2017
+    assert default_first_year(years, 2022, "senaste10") == 2012
+    assert default_first_year(years, 2022, "sedan2015") == 2016  # first ≥ 2015
+    assert default_first_year(years, 2014, "senaste10") == 2012  # shorter than the span
+    assert default_first_year(years, 2012, "senaste5") is None
+
+
+def test_pair_list_counts_the_pairs_over_the_period_with_each_indicators_years():
+    # Ten municipalities: K1 (up) improves everywhere over 2019–2024; K2 (down) rises, so it
+    # worsens everywhere; K3 (up) has values every other year from 2018 and improves in the
+    # first seven only; K4 has no desired direction and is in no pair.
+    areas = [f"m{i}" for i in range(10)]
+    rows = []
+    for i, area in enumerate(areas):
+        for year in range(2018, 2025):
+            step = year - 2018
+            if year > 2018:
+                rows.append(("K1", area, year, "T", 10.0 + step))
+                rows.append(("K2", area, year, "T", 5.0 + step))
+                rows.append(("K4", area, year, "T", float(step)))
+            if year % 2 == 0:
+                rows.append(("K3", area, year, "T", 10.0 + (step if i < 7 else -step)))
+    frame = observations(rows)
+    directions = {"K1": "up", "K2": "down", "K3": "up", "K4": "none"}
+    pairs = pair_list(frame, areas, directions, "senaste5")
+    assert list(pairs.columns) == [*PAIR_COLUMNS, *PERIOD_COLUMNS]
+    # Most conflicting first: K1–K2 everywhere, K2–K3 in seven, K1–K3 in three.
+    assert list(zip(pairs["kpi_x"], pairs["kpi_y"], strict=True)) == [
+        ("K1", "K2"),
+        ("K2", "K3"),
+        ("K1", "K3"),
+    ]
+    k1k2, k2k3, k1k3 = pairs.itertuples(index=False)
+    assert (k1k2.n, k1k2.n_konflikt, k1k2.konflikt_andel) == (10, 10, 1.0)
+    assert (k2k3.n_konflikt, k2k3.n_bada_samre) == (7, 3)
+    assert (k1k3.n_konflikt, k1k3.n_synergi) == (3, 7)
+    # Each indicator's own period: five years back from its newest year, or the newest year
+    # with values before that (K3 has none in 2019).
+    assert (k1k2.first_year_x, k1k2.last_year_x) == (2019, 2024)
+    assert (k2k3.first_year_y, k2k3.last_year_y) == (2018, 2024)
+    assert len(pair_list(frame, areas, directions, "senaste5", top=1)) == 1
+    # Fewer municipalities than the minimum: no pair.
+    few = areas[: MIN_MUNICIPALITIES - 1]
+    assert pair_list(frame[frame["area_id"].isin(few)], few, directions, "senaste5").empty
+
+
+def test_least_squares_fits_y_on_x():
+    points = pd.DataFrame({"x": [1.0, 2.0, 3.0, NAN], "y": [3.0, 5.0, 7.0, 100.0]})
+    slope, intercept = least_squares(points)
+    assert (slope, intercept) == (pytest.approx(2.0), pytest.approx(1.0))
+    assert least_squares(pd.DataFrame({"x": [1.0, 1.0], "y": [2.0, 3.0]})) is None
+    assert least_squares(pd.DataFrame({"x": [1.0], "y": [2.0]})) is None

@@ -24,7 +24,8 @@ from indicators.export import (
     select_observations,
     to_csv_bytes,
 )
-from indicators.follow_up import ALL_LEVELS, status_table
+from indicators.follow_up import status_table
+from indicators.vocabulary import ALL_LEVELS
 
 BOM = b"\xef\xbb\xbf"
 DEMO = "Demodata – genererade värden, inte Kolada"
@@ -260,7 +261,7 @@ GOAL_NOTE_TEXT = "+ på väg mot målet"
 
 
 def literal_assessments() -> pd.DataFrame:
-    """Assessments as :func:`data.assessments.assessments_for_export` gives them (oldest
+    """Assessments as :func:`indicators.assessments.assessments_for_export` gives them (oldest
     first; of two on the same day, the one entered last comes last)."""
     return pd.DataFrame(
         [

@@ -6,8 +6,10 @@ import pandas as pd
 import pytest
 
 from data.goals import GoalRecord
-from indicators.follow_up import goal_line_table, rank_table
-from indicators.ranking import LOWER_THIRD, NO_VALUE, THIRD_STYLE, UPPER_THIRD
+from indicators.follow_up import goal_line_table
+from indicators.goal_text import goal_number
+from indicators.ranking import rank_table
+from indicators.vocabulary import LOWER_THIRD, NO_VALUE, THIRD_STYLE, UPPER_THIRD
 from layouts.parts.figures import (
     AREA_COLOURS,
     AREA_SYMBOLS,
@@ -15,7 +17,6 @@ from layouts.parts.figures import (
     REFERENCE_STYLES,
     SHARED_GOAL_COLOUR,
     complete_years,
-    goal_number,
     goal_summary,
     ranking_figure,
     series_figure,

@@ -13,29 +13,27 @@ import pytest
 from data import queries
 from data.areas import DALARNA_MUNICIPALITIES, DEFAULT_AREAS, REGION_DALARNA, RIKET
 from data.db import open_database
-from data.goals import GoalRecord, list_goals, sync_catalogue_goals
+from data.goals import GoalRecord
 from etl.demo import build_demo_data
+from indicators.area_profile import area_summary
 from indicators.catalogue import Indicator, load_catalogue
 from indicators.follow_up import (
-    ALL_LEVELS,
-    GOAL_LEVELS,
     STATUS_COLUMNS,
-    STATUS_ORDER,
-    TREND,
     applies,
-    area_profile,
     assess_series,
+    goal_levels_by_indicator,
+    goal_levels_of,
     goal_line_table,
     primary_goal,
-    rank_table,
-    sdg_summary,
     series_by_key,
     status_matrix,
     status_table,
     summarise,
 )
-from indicators.progress import EUROSTAT, Status
-from indicators.ranking import LOWER_THIRD, MIDDLE_THIRD, NO_DIRECTION, NO_VALUE, UPPER_THIRD
+from indicators.goals import list_goals, sync_catalogue_goals
+from indicators.progress import EUROSTAT
+from indicators.ranking import dalarna_ranking
+from indicators.vocabulary import ALL_LEVELS, GOAL_LEVELS, STATUS_ORDER, TREND, Status
 
 FALUN, MORA, LEKSAND, BORLANGE = "2080", "2062", "2029", "2081"
 ON_TRACK, ACCELERATION, LIMITED = 0.95, 0.60, 0.0  # Statistics Canada, with a target
@@ -142,6 +140,18 @@ def test_primary_goal_prefers_the_nearest_deadline_not_yet_passed():
     assert primary_goal(goals, FALUN, "regional", None).id == "r-2025"
     assert primary_goal(goals, FALUN, "nationell", 2024).id == "n-2030"
     assert primary_goal(goals, FALUN, "lokal", 2024) is None
+
+
+def test_goal_levels_per_indicator_in_level_order():
+    goals = [
+        goal("g", "global", kpi_id="N1"),
+        goal("l", "lokal", kpi_id="N1", areas=(FALUN,)),
+        goal("n", "nationell", kpi_id="N2"),
+        goal("l2", "lokal", kpi_id="N1"),
+    ]
+    assert goal_levels_by_indicator(goals) == {"N1": ("lokal", "global"), "N2": ("nationell",)}
+    assert goal_levels_of("N1", goals) == ("lokal", "global")
+    assert goal_levels_of("N3", goals) == ()
 
 
 def test_primary_goal_takes_direction_goals_last_and_respects_areas():
@@ -404,7 +414,7 @@ def test_status_table_equals_assessing_each_whole_series():
                 assert got == value, (record["kpi_id"], record["area_id"], name)
 
 
-# --- summaries, matrix and profile --------------------------------------------------------------
+# --- summaries and matrix --------------------------------------------------------------
 
 
 def status_rows(rows: list[tuple]) -> pd.DataFrame:
@@ -430,7 +440,7 @@ def test_summarise_counts_statuses_and_averages_scores():
             (MORA, "B", "T", TREND, 13, OTI, -1.0),
         ]
     )
-    summary = sdg_summary(table)
+    summary = summarise(table, ["area_id", "level", "sdg_goal"])
     assert list(summary.columns[:7]) == [
         "area_id",
         "level",
@@ -476,7 +486,9 @@ def test_summarise_edge_cases():
         [(FALUN, "A", "T", TREND, 13, FAS, 3.0), (FALUN, "A", "K", TREND, 13, FEL, -3.0)]
     )
     with pytest.raises(ValueError, match="several genders"):
-        sdg_summary(mixed)
+        summarise(mixed, ["area_id", "level", "sdg_goal"])
+    by_gender = summarise(mixed, ["gender"])  # each gender on its own
+    assert list(by_gender["gender"]) == ["K", "T"]
 
 
 def test_status_matrix_is_wide_with_empty_cells_where_no_goal_applies(scenario):
@@ -492,48 +504,7 @@ def test_status_matrix_is_wide_with_empty_cells_where_no_goal_applies(scenario):
         status_matrix(scenario, level="kommun")
 
 
-def test_area_profile_counts_and_strongest_weakest():
-    table = status_rows(
-        [
-            (FALUN, "A", "T", TREND, 13, UPP, 5.0),
-            (FALUN, "B", "T", TREND, 13, FAS, 3.0),
-            (FALUN, "C", "T", TREND, 7, ACC, 1.0),
-            (FALUN, "D", "T", TREND, 7, OTI, -1.0),
-            (FALUN, "E", "T", TREND, 11, FEL, -3.0),
-            (FALUN, "F", "T", TREND, 11, EJ, None),
-            (FALUN, "G", "T", TREND, 11, FAS, 3.0),
-            (FALUN, "A", "K", TREND, 13, FEL, -5.0),  # another gender
-            (FALUN, "A", "T", "global", 13, FEL, -5.0),  # another level
-            (MORA, "A", "T", TREND, 13, FEL, -5.0),  # another area
-        ]
-    )
-    profile = area_profile(table, FALUN, TREND, n=2)
-    scores = [5.0, 3.0, 1.0, -1.0, -3.0, 3.0]
-    assert profile.mean_score == pytest.approx(sum(scores) / len(scores))
-    assert (profile.n_assessed, profile.n_total) == (6, 7)
-    assert profile.status == ACC  # mean 1.33 is in [0, 2.5)
-    counts = dict(zip(profile.counts["status"], profile.counts["n"], strict=True))
-    assert counts == {UPP: 1, FAS: 2, ACC: 1, OTI: 1, FEL: 1, EJ: 1}
-    assert list(profile.counts["status"]) == [UPP, FAS, ACC, OTI, FEL, EJ]
-    assert list(profile.by_sdg["sdg_goal"]) == [7, 11, 13]
-    assert list(profile.by_sdg["n_total"]) == [2, 3, 2]
-    assert list(profile.strongest["kpi_id"]) == ["A", "B"]  # B before G: equal scores by id
-    assert list(profile.weakest["kpi_id"]) == ["E", "D"]
-
-    # With n larger than half, no indicator is both strongest and weakest.
-    wide = area_profile(table, FALUN, TREND, n=4)
-    assert list(wide.strongest["kpi_id"]) == ["A", "B", "G", "C"]
-    assert list(wide.weakest["kpi_id"]) == ["E", "D"]
-
-    nothing = area_profile(table, LEKSAND, TREND)
-    assert nothing.status == EJ and nothing.n_total == 0
-    assert nothing.strongest.empty and nothing.weakest.empty
-    assert nothing.counts["n"].sum() == 0
-    with pytest.raises(ValueError, match="unknown level"):
-        area_profile(table, FALUN, "kommun")
-
-
-# --- goal lines and ranks -----------------------------------------------------------------------
+# --- goal lines -----------------------------------------------------------------------
 
 
 def test_goal_line_table_relative_goal_per_area_and_band_goal():
@@ -596,30 +567,6 @@ def test_goal_line_table_relative_goal_per_area_and_band_goal():
     assert falun_only["value"].iloc[-1] == 30.0 and falun_only["year"].iloc[-1] == 2025
 
 
-def test_rank_table_is_direction_aware_with_thirds():
-    values = {"a": 3.0, "b": 1.0, "c": 2.0, "d": None, "f": 6.0, "g": 4.0, "h": 5.0}
-    up = rank_table(values, "up")
-    assert list(up.columns) == ["area_id", "value", "rank", "n", "third", "label"]
-    # Six areas with a value: two per third; highest first when higher is better.
-    assert list(up["area_id"]) == ["f", "h", "g", "a", "c", "b", "d"]
-    assert list(up["third"])[:6] == [UPPER_THIRD] * 2 + [MIDDLE_THIRD] * 2 + [LOWER_THIRD] * 2
-    assert list(up["rank"])[:6] == [1, 2, 3, 4, 5, 6]
-    assert up.iloc[6]["label"] == NO_VALUE and pd.isna(up.iloc[6]["rank"])
-    assert set(up["n"]) == {6}
-
-    down = rank_table(values, "down")
-    assert list(down["area_id"]) == ["b", "c", "a", "g", "h", "f", "d"]
-    assert list(down["third"])[:2] == [UPPER_THIRD] * 2
-
-    tied = rank_table({"x": 1.0, "y": 1.0, "z": 0.5}, "up")
-    assert list(tied["rank"]) == [1, 1, 3]
-
-    plain = rank_table({"x": 1.0, "y": 2.0}, "none")
-    assert list(plain["area_id"]) == ["y", "x"]
-    assert list(plain["label"]) == [NO_DIRECTION, NO_DIRECTION]
-    assert plain["third"].isna().all()
-
-
 # --- the demo dataset with the shipped goals ----------------------------------------------------
 
 
@@ -676,17 +623,17 @@ def test_demo_dataset_with_shipped_goals(demo):
                 expected = applies(indicators[g.kpi_id], area_id, "T")
                 assert ((g.kpi_id, area_id, g.level) in judged) == expected
 
-    summary = sdg_summary(totals)
+    summary = summarise(totals, ["area_id", "level", "sdg_goal"])
     assert set(summary["status"]) <= valid
     assert set(summary["level"]) == set(ALL_LEVELS)
     for municipality in DALARNA_MUNICIPALITIES:
-        profile = area_profile(totals, municipality, TREND)
+        profile = area_summary(totals, municipality, TREND)
         assert profile.status in valid
-        assert profile.counts["n"].sum() == profile.n_total > 0
+        assert sum(profile.counts.values()) == profile.n_total > 0
 
     lines = goal_line_table(frame, goals, area_ids=areas)
     assert not lines.empty and lines["value"].notna().all()
-    ranks = queries.dalarna_ranking(demo, catalogue[0].kpi_id)
+    ranks = dalarna_ranking(frame, catalogue[0].kpi_id).ranks
     assert len(ranks) == 15 and ranks["rank"].notna().any()
     latest = queries.latest_matrix(
         queries.latest_values(demo, area_ids=areas), area_ids=areas, kpi_ids=[catalogue[0].kpi_id]

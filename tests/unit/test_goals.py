@@ -17,33 +17,30 @@ from data.areas import DALARNA_MUNICIPALITIES, REGION_DALARNA
 from data.db import open_database
 from data.goals import (
     CATALOGUE_PATH,
-    COLUMNS,
-    LEVELS,
     ORIGIN_CATALOGUE,
     ORIGIN_USER,
     CatalogueGoalError,
     DuplicateGoalError,
     GoalError,
-    GoalFileError,
     GoalRecord,
-    InvalidGoalError,
     UnknownGoalError,
+)
+from etl.goals_cli import register
+from indicators.formatting import parse_decimal
+from indicators.goal_csv import COLUMNS, goal_row, parse_goal_rows, read_goal_csv
+from indicators.goal_validation import GoalFileError, InvalidGoalError, validate_goal
+from indicators.goals import (
     add_goal,
-    escape_formula,
     export_goals_csv,
     goal_changes,
     import_goals_csv,
     list_goals,
-    parse_decimal,
-    parse_goal_rows,
-    read_goal_csv,
     remove_goal,
     sync_catalogue_goals,
-    unescape_formula,
     update_goal,
-    validate_goal,
 )
-from etl.goals_cli import register
+from indicators.spreadsheet import escape_formula, unescape_formula
+from indicators.vocabulary import GOAL_LEVELS as LEVELS
 
 #: KPI ids for the file-checking tests, independent of the indicator catalogue.
 KPIS = frozenset({"N00401", "N07702", "N85533", "U07414"})
@@ -111,7 +108,7 @@ def user_goal(**changes) -> GoalRecord:
 
 
 def snapshot(engine: Engine):
-    goals = [(goal.as_row(), goal.origin) for goal in list_goals(engine)]
+    goals = [(goal_row(goal), goal.origin) for goal in list_goals(engine)]
     changes = [(c.goal_id, c.action, c.before, c.after, c.note) for c in goal_changes(engine)]
     return goals, changes
 
@@ -385,10 +382,10 @@ def test_validate_goal_checks_a_record():
 
 
 def test_sync_loads_the_catalogue_and_is_idempotent(engine: Engine):
-    expected = [goal.as_row() for goal in catalogue()]
+    expected = [goal_row(goal) for goal in catalogue()]
     assert sync_catalogue_goals(engine) == len(expected)
     stored = list_goals(engine)
-    assert sorted(g.as_row()["id"] for g in stored) == sorted(r["id"] for r in expected)
+    assert sorted(goal_row(g)["id"] for g in stored) == sorted(r["id"] for r in expected)
     assert {g.origin for g in stored} == {ORIGIN_CATALOGUE}
     first = snapshot(engine)
     assert sync_catalogue_goals(engine) == len(expected)
@@ -404,7 +401,7 @@ def test_sync_replaces_catalogue_rows_and_keeps_user_goals(engine: Engine, tmp_p
     kept = goals[2:]
     new_changed = replace(changed, wording_sv="Ny")
     path = tmp_path / "katalog.csv"
-    path.write_text(csv_text(*(g.as_row() for g in [new_changed, *kept])), encoding="utf-8")
+    path.write_text(csv_text(*(goal_row(g) for g in [new_changed, *kept])), encoding="utf-8")
     sync_catalogue_goals(engine, path)
     stored = {g.id: g for g in list_goals(engine)}
     assert dropped.id not in stored
@@ -428,7 +425,7 @@ def test_sync_refuses_a_catalogue_id_used_by_a_user_goal(engine: Engine, tmp_pat
     add_goal(engine, user_goal())
     before = snapshot(engine)
     path = tmp_path / "katalog.csv"
-    clash = {**user_goal().as_row(), "level": "nationell", "areas": ""}
+    clash = {**goal_row(user_goal()), "level": "nationell", "areas": ""}
     path.write_text(csv_text(clash), encoding="utf-8")
     with pytest.raises(DuplicateGoalError, match="mora-exempel-valdeltagande"):
         sync_catalogue_goals(engine, path)
@@ -510,7 +507,7 @@ def write(path: Path, *rows: dict[str, str], **kwargs) -> Path:
 
 
 def mora_row(**changes: str) -> dict[str, str]:
-    return {**user_goal().as_row(), **changes}
+    return {**goal_row(user_goal()), **changes}
 
 
 def test_import_adds_changes_and_logs(engine: Engine, tmp_path: Path):
@@ -551,7 +548,7 @@ def test_import_may_not_change_catalogue_goals_or_add_national_ones(engine: Engi
     sync_catalogue_goals(engine)
     before = snapshot(engine)
     national = next(g for g in catalogue() if g.level == "nationell")
-    edited = {**national.as_row(), "wording_sv": "Ändrad"}
+    edited = {**goal_row(national), "wording_sv": "Ändrad"}
     own_national = mora_row(id="eget-nationellt", level="nationell", areas="")
     path = write(tmp_path / "mal.csv", mora_row(), edited, own_national)
     with pytest.raises(GoalFileError) as caught:
@@ -671,7 +668,7 @@ def test_export_escapes_formula_text_and_keeps_numbers_plain(engine: Engine, tmp
     assert written["source_document"] == "'-Kommunfullmäktige, exempel"
     assert written["relative_change"] == "-0.25"  # a number, not text: no apostrophe
     assert rows["mora-exempel-apostrof"]["wording_sv"] == "''@ står först"
-    assert rows["mora-exempel-vanlig"] == plain.as_row()
+    assert rows["mora-exempel-vanlig"] == goal_row(plain)
     for cells in rows.values():  # no text cell starts like a formula
         starts = [name for name, cell in cells.items() if cell.startswith(("=", "+", "-", "@"))]
         assert starts in ([], ["relative_change"])

@@ -7,22 +7,20 @@ import math
 
 import pytest
 
+from indicators.formatting import format_short as format_number
 from indicators.progress import (
     DEFAULT_THRESHOLD_SET,
     EUROSTAT,
     STATISTICS_CANADA,
-    STATUS_STYLE,
     THRESHOLD_SETS,
     Aggregate,
     Assessment,
     GoalSpec,
-    Status,
     ThresholdSet,
     aggregate,
     assess,
     band_lines,
     classify,
-    format_number,
     format_percent,
     goal_line,
     natural_limit_factor,
@@ -31,6 +29,7 @@ from indicators.progress import (
     status_from_score,
     threshold_set,
 )
+from indicators.vocabulary import STATUS_STYLE, Status
 from tests.conftest import PROJECT_DIR
 
 BOTH_SETS = [STATISTICS_CANADA, EUROSTAT]

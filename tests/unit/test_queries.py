@@ -12,20 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data import queries
-from data.areas import DALARNA_MUNICIPALITIES, REGION_DALARNA, RIKET
+from data.areas import REGION_DALARNA, RIKET
 from data.db import DATA_ORIGIN_DEMO, DATA_ORIGIN_KEY, DATA_ORIGIN_KOLADA, set_meta
-from data.goals import (
-    COLUMNS as GOAL_COLUMNS,
-)
-from data.goals import (
-    GoalRecord,
-    add_goal,
-    remove_goal,
-    sync_catalogue_goals,
-    update_goal,
-)
+from data.goals import GoalRecord
 from data.models import Area, EtlRun, Kpi, Observation
-from indicators.ranking import LOWER_THIRD, MIDDLE_THIRD, NO_DIRECTION, NO_VALUE, UPPER_THIRD
+from indicators.goal_csv import COLUMNS as GOAL_COLUMNS
+from indicators.goals import add_goal, remove_goal, sync_catalogue_goals, update_goal
 
 FALUN, BORLANGE, MORA, LEKSAND = "2080", "2081", "2062", "2029"
 STOCKHOLM = "0180"  # a municipality outside Dalarna
@@ -303,7 +295,7 @@ def test_data_version_changes_with_runs_and_goals(engine, tmp_path: Path):
     assert queries.data_version(engine) != once
 
 
-# --- values for a year, rankings ----------------------------------------------------------------
+# --- values for a year ----------------------------------------------------------------
 
 
 @pytest.fixture
@@ -349,78 +341,6 @@ def test_values_for_year_and_newest_year_by_area_type(ranked):
     assert queries.newest_year(ranked, TRANSIT, area_type="K") is None
     with pytest.raises(ValueError, match="area_type"):
         queries.values_for_year(ranked, EMISSIONS, 2022, area_type="X")
-
-
-def test_ranking_of_municipalities_is_direction_aware_with_thirds(ranked):
-    table = queries.ranking(ranked, EMISSIONS)
-    assert list(table.columns) == queries.RANKING_COLUMNS
-    # Lower is better; the newest year with a value is 2022; Leksand has no value in 2022 and
-    # is not listed; regions and Riket are not municipalities.
-    assert list(table["area_id"]) == [STOCKHOLM, MORA, FALUN, BORLANGE]  # ties by id
-    assert list(table["rank"]) == [1, 2, 2, 4]
-    assert list(table["value"]) == [2.0, 4.0, 4.0, 6.0]
-    # n = 4: one upper, two middle, one lower; Mora and Falun tie at positions 2–3.
-    assert list(table["third"]) == [UPPER_THIRD, MIDDLE_THIRD, MIDDLE_THIRD, LOWER_THIRD]
-    assert set(table["n"]) == {4}
-    assert list(table["title"]) == ["Stockholm", "Mora", "Falun", "Borlänge"]
-    assert set(table["year"]) == {2022} and set(table["gender"]) == {"T"}
-    assert set(table["direction"]) == {"down"} and set(table["kpi_id"]) == {EMISSIONS}
-
-
-def test_ranking_options(ranked):
-    up = queries.ranking(ranked, EMISSIONS, direction="up")
-    assert list(up["area_id"]) == [BORLANGE, MORA, FALUN, STOCKHOLM]
-    assert list(up["third"]) == [UPPER_THIRD, MIDDLE_THIRD, MIDDLE_THIRD, LOWER_THIRD]
-
-    earlier = queries.ranking(ranked, EMISSIONS, year=2021)
-    assert list(earlier["area_id"]) == [LEKSAND, FALUN]
-
-    women = queries.ranking(ranked, EMISSIONS, gender="K")
-    assert list(women["area_id"]) == [FALUN, MORA]
-
-    everyone = queries.ranking(ranked, EMISSIONS, area_type="all")
-    assert list(everyone["area_id"])[:2] == [REGION_STOCKHOLM, STOCKHOLM]
-    assert len(everyone) == 7
-
-    regions = queries.ranking(ranked, EMISSIONS, area_type="L")
-    assert list(regions["area_id"]) == [REGION_STOCKHOLM, REGION_DALARNA]
-
-    # A region-only indicator is ranked among regions by default (Riket is not one).
-    transit = queries.ranking(ranked, TRANSIT)
-    assert list(transit["area_id"]) == [REGION_STOCKHOLM, REGION_DALARNA]
-    assert list(transit["rank"]) == [1, 2]
-
-    # Listed areas: every one appears, those without a value last, unranked.
-    listed = queries.ranking(ranked, EMISSIONS, area_ids=[MORA, LEKSAND, FALUN, RIKET])
-    assert list(listed["area_id"]) == [RIKET, MORA, FALUN, LEKSAND]
-    assert list(listed["label"])[-1] == NO_VALUE
-    assert pd.isna(listed["rank"].iloc[-1]) and pd.isna(listed["value"].iloc[-1])
-    assert set(listed["n"]) == {3}
-
-
-def test_ranking_without_a_desired_direction_or_data(ranked):
-    other = queries.ranking(ranked, OTHER)  # not in the catalogue: no direction
-    assert list(other["area_id"]) == [MORA, FALUN]  # highest first
-    assert list(other["label"]) == [NO_DIRECTION, NO_DIRECTION]
-    assert other["third"].isna().all()
-    assert set(other["direction"]) == {"none"}
-
-    empty = queries.ranking(ranked, "N99999")
-    assert empty.empty and list(empty.columns) == queries.RANKING_COLUMNS
-    with pytest.raises(ValueError, match="direction"):
-        queries.ranking(ranked, EMISSIONS, direction="sideways")
-
-
-def test_dalarna_ranking_lists_the_fifteen_municipalities(ranked):
-    table = queries.dalarna_ranking(ranked, EMISSIONS)
-    assert len(table) == 15 and set(table["area_id"]) == set(DALARNA_MUNICIPALITIES)
-    # Stockholm is not in Dalarna; of the 15, three have a value in 2022.
-    assert list(table["area_id"])[:3] == [MORA, FALUN, BORLANGE]
-    assert list(table["rank"])[:3] == [1, 1, 3]
-    assert set(table["n"]) == {3}
-    assert (table["label"].iloc[3:] == NO_VALUE).all()
-    # Vansbro is not stored: its title comes from the list of Dalarna's municipalities.
-    assert table.set_index("area_id").loc["2021", "title"] == "Vansbro"
 
 
 def test_series_points_equal_the_grouped_observation_table(tmp_path):

@@ -1,22 +1,30 @@
-"""Relative position among areas: ranks, ties, missing values and thirds."""
+"""Relative position among areas: ranks, ties, missing values and thirds; an indicator's ranking
+in one year from a literal observation table."""
 
 from __future__ import annotations
 
 from collections import Counter
 
+import pandas as pd
 import pytest
 
-from data.areas import DALARNA_MUNICIPALITIES
+from data.areas import DALARNA_MUNICIPALITIES, REGION_DALARNA, RIKET
 from indicators.ranking import (
+    RANKING_COLUMNS,
+    RELATIVE_POSITION_NOTE,
+    dalarna_ranking,
+    rank_areas,
+    rank_table,
+    ranking,
+    third_sizes,
+)
+from indicators.vocabulary import (
     LOWER_THIRD,
     MIDDLE_THIRD,
     NO_DIRECTION,
     NO_VALUE,
-    RELATIVE_POSITION_NOTE,
     THIRD_STYLE,
     UPPER_THIRD,
-    rank_areas,
-    third_sizes,
 )
 
 
@@ -136,3 +144,169 @@ def test_third_styles_are_labelled_and_readable():
         assert (high + 0.05) / (low + 0.05) >= 4.5, label
     ranked = rank_areas({"a": 1.0, "b": None}, "up")
     assert ranked[0].style is THIRD_STYLE[ranked[0].label]
+
+
+def test_rank_table_is_direction_aware_with_thirds():
+    values = {"a": 3.0, "b": 1.0, "c": 2.0, "d": None, "f": 6.0, "g": 4.0, "h": 5.0}
+    up = rank_table(values, "up")
+    assert list(up.columns) == ["area_id", "value", "rank", "n", "third", "label"]
+    # Six areas with a value: two per third; highest first when higher is better.
+    assert list(up["area_id"]) == ["f", "h", "g", "a", "c", "b", "d"]
+    assert list(up["third"])[:6] == [UPPER_THIRD] * 2 + [MIDDLE_THIRD] * 2 + [LOWER_THIRD] * 2
+    assert list(up["rank"])[:6] == [1, 2, 3, 4, 5, 6]
+    assert up.iloc[6]["label"] == NO_VALUE and pd.isna(up.iloc[6]["rank"])
+    assert set(up["n"]) == {6}
+
+    down = rank_table(values, "down")
+    assert list(down["area_id"]) == ["b", "c", "a", "g", "h", "f", "d"]
+    assert list(down["third"])[:2] == [UPPER_THIRD] * 2
+
+    tied = rank_table({"x": 1.0, "y": 1.0, "z": 0.5}, "up")
+    assert list(tied["rank"]) == [1, 1, 3]
+
+    plain = rank_table({"x": 1.0, "y": 2.0}, "none")
+    assert list(plain["area_id"]) == ["y", "x"]
+    assert list(plain["label"]) == [NO_DIRECTION, NO_DIRECTION]
+    assert plain["third"].isna().all()
+
+
+# --- an indicator's ranking in one year ---------------------------------------------------------
+
+FALUN, BORLANGE, MORA, LEKSAND = "2080", "2081", "2062", "2029"
+STOCKHOLM = "0180"  # a municipality outside Dalarna
+REGION_STOCKHOLM = "0001"
+#: The titles as stored for the areas of the table (Dalarna's others are not stored).
+TITLES = {
+    FALUN: "Falun",
+    BORLANGE: "Borlänge",
+    MORA: "Mora",
+    LEKSAND: "Leksand",
+    STOCKHOLM: "Stockholm",
+    REGION_DALARNA: "Region Dalarna",
+    REGION_STOCKHOLM: "Region Stockholm",
+    RIKET: "Riket",
+}
+EMISSIONS = "N00401"  # catalogue: direction down, every kind of area
+TRANSIT = "N60404"  # catalogue: direction up, regions only
+OTHER = "Z00001"  # not in the catalogue
+
+
+@pytest.fixture
+def ranked() -> pd.DataFrame:
+    """N00401 (lower is better) in 2022 for five municipalities, two regions and Riket; one
+    municipality without a value in 2022 and one only in 2021; N60404 (regions only)."""
+    rows = [
+        (EMISSIONS, FALUN, 2022, "T", 4.0),
+        (EMISSIONS, BORLANGE, 2022, "T", 6.0),
+        (EMISSIONS, MORA, 2022, "T", 4.0),
+        (EMISSIONS, STOCKHOLM, 2022, "T", 2.0),
+        (EMISSIONS, LEKSAND, 2022, "T", None),
+        (EMISSIONS, LEKSAND, 2021, "T", 3.0),
+        (EMISSIONS, FALUN, 2021, "T", 4.2),
+        (EMISSIONS, REGION_DALARNA, 2022, "T", 5.0),
+        (EMISSIONS, REGION_STOCKHOLM, 2022, "T", 1.0),
+        (EMISSIONS, RIKET, 2022, "T", 3.5),
+        (EMISSIONS, FALUN, 2022, "K", 3.0),
+        (EMISSIONS, MORA, 2022, "K", 5.0),
+        (TRANSIT, REGION_DALARNA, 2022, "T", 80.0),
+        (TRANSIT, REGION_STOCKHOLM, 2022, "T", 300.0),
+        (TRANSIT, RIKET, 2022, "T", 150.0),
+        (OTHER, FALUN, 2022, "T", 1.0),
+        (OTHER, MORA, 2022, "T", 3.0),
+    ]
+    frame = pd.DataFrame(rows, columns=["kpi_id", "area_id", "year", "gender", "value"])
+    return frame.astype({"value": "float64"})
+
+
+def test_ranking_of_municipalities_is_direction_aware_with_thirds(ranked):
+    table = ranking(ranked, EMISSIONS, titles=TITLES).ranks
+    assert list(table.columns) == RANKING_COLUMNS
+    # Lower is better; the newest year with a value is 2022; Leksand has no value in 2022 and
+    # is not listed; regions and Riket are not municipalities.
+    assert list(table["area_id"]) == [STOCKHOLM, MORA, FALUN, BORLANGE]  # ties by id
+    assert list(table["rank"]) == [1, 2, 2, 4]
+    assert list(table["value"]) == [2.0, 4.0, 4.0, 6.0]
+    # n = 4: one upper, two middle, one lower; Mora and Falun tie at positions 2–3.
+    assert list(table["third"]) == [UPPER_THIRD, MIDDLE_THIRD, MIDDLE_THIRD, LOWER_THIRD]
+    assert set(table["n"]) == {4}
+    assert list(table["title"]) == ["Stockholm", "Mora", "Falun", "Borlänge"]
+    assert set(table["year"]) == {2022} and set(table["gender"]) == {"T"}
+    assert set(table["direction"]) == {"down"} and set(table["kpi_id"]) == {EMISSIONS}
+
+
+def test_ranking_options(ranked):
+    up = ranking(ranked, EMISSIONS, direction="up").ranks
+    assert list(up["area_id"]) == [BORLANGE, MORA, FALUN, STOCKHOLM]
+    assert list(up["third"]) == [UPPER_THIRD, MIDDLE_THIRD, MIDDLE_THIRD, LOWER_THIRD]
+
+    earlier = ranking(ranked, EMISSIONS, year=2021).ranks
+    assert list(earlier["area_id"]) == [LEKSAND, FALUN]
+
+    women = ranking(ranked, EMISSIONS, gender="K").ranks
+    assert list(women["area_id"]) == [FALUN, MORA]
+
+    everyone = ranking(ranked, EMISSIONS, area_type="all").ranks
+    assert list(everyone["area_id"])[:2] == [REGION_STOCKHOLM, STOCKHOLM]
+    assert len(everyone) == 7
+
+    regions = ranking(ranked, EMISSIONS, area_type="L").ranks
+    assert list(regions["area_id"]) == [REGION_STOCKHOLM, REGION_DALARNA]
+
+    # A region-only indicator is ranked among regions by default (Riket is not one).
+    transit = ranking(ranked, TRANSIT).ranks
+    assert list(transit["area_id"]) == [REGION_STOCKHOLM, REGION_DALARNA]
+    assert list(transit["rank"]) == [1, 2]
+
+    # Listed areas: every one appears, those without a value last, unranked.
+    listed = ranking(ranked, EMISSIONS, area_ids=[MORA, LEKSAND, FALUN, RIKET]).ranks
+    assert list(listed["area_id"]) == [RIKET, MORA, FALUN, LEKSAND]
+    assert list(listed["label"])[-1] == NO_VALUE
+    assert pd.isna(listed["rank"].iloc[-1]) and pd.isna(listed["value"].iloc[-1])
+    assert set(listed["n"]) == {3}
+
+    with pytest.raises(ValueError, match="area_type"):
+        ranking(ranked, EMISSIONS, area_type="X")
+
+
+def test_ranking_without_a_desired_direction_or_data(ranked):
+    other = ranking(ranked, OTHER).ranks  # not in the catalogue: no direction
+    assert list(other["area_id"]) == [MORA, FALUN]  # highest first
+    assert list(other["label"]) == [NO_DIRECTION, NO_DIRECTION]
+    assert other["third"].isna().all()
+    assert set(other["direction"]) == {"none"}
+
+    empty = ranking(ranked, "N99999")
+    assert empty.ranks.empty and list(empty.ranks.columns) == RANKING_COLUMNS
+    assert empty.year is None and empty.references == {}
+    with pytest.raises(ValueError, match="direction"):
+        ranking(ranked, EMISSIONS, direction="sideways")
+
+
+def test_dalarna_ranking_lists_the_fifteen_municipalities(ranked):
+    result = dalarna_ranking(ranked, EMISSIONS)
+    table = result.ranks
+    assert len(table) == 15 and set(table["area_id"]) == set(DALARNA_MUNICIPALITIES)
+    # Stockholm is not in Dalarna; of the 15, three have a value in 2022.
+    assert list(table["area_id"])[:3] == [MORA, FALUN, BORLANGE]
+    assert list(table["rank"])[:3] == [1, 1, 3]
+    assert set(table["n"]) == {3}
+    assert (table["label"].iloc[3:] == NO_VALUE).all()
+    # Vansbro is not stored: its title comes from the list of Dalarna's municipalities.
+    assert table.set_index("area_id").loc["2021", "title"] == "Vansbro"
+    assert result.references == {REGION_DALARNA: 5.0, RIKET: 3.5}
+
+
+def test_dalarna_ranking_uses_the_newest_municipal_year_and_the_desired_direction():
+    municipalities = list(DALARNA_MUNICIPALITIES)
+    rows = [(a, 2022, float(i + 1)) for i, a in enumerate(municipalities)]
+    rows += [(municipalities[0], 2023, 9.0), (municipalities[1], 2023, 4.0)]
+    rows += [("0020", 2023, 6.0), ("0020", 2024, 7.0)]  # the region's newer year is not used
+    observations = pd.DataFrame(rows, columns=["area_id", "year", "value"]).assign(
+        kpi_id=EMISSIONS, gender="T"
+    )
+    ranking = dalarna_ranking(observations, EMISSIONS, gender="T")  # lower is better
+    assert ranking.year == 2023
+    assert ranking.references == {"0020": 6.0, "0000": None}
+    ranked = ranking.ranks.dropna(subset=["rank"])
+    assert list(ranked["area_id"]) == [municipalities[1], municipalities[0]]
+    assert list(ranked["rank"]) == [1, 2]

@@ -11,9 +11,9 @@ import pytest
 from dash import dcc, html
 from plotly.utils import PlotlyJSONEncoder
 
-from data.assessments import add_assessment, list_assessments
 from data.db import open_database
 from indicators import service
+from indicators.assessments import add_assessment, list_assessments
 
 MORA = "2062"
 EMISSIONS = "N00401"

@@ -11,7 +11,7 @@ import pytest
 
 from data import queries
 from indicators import service
-from indicators.follow_up import ALL_LEVELS
+from indicators.vocabulary import ALL_LEVELS
 
 NBSP = "\u00a0"
 MORA, KPI = "2062", "N00401"
@@ -264,7 +264,7 @@ NOTE = '=HYPERLÄNK("x";"y") minskar'
 
 
 def test_download_includes_the_newest_assessments(download, fixed_day, notes_db):
-    from data.assessments import add_assessment
+    from indicators.assessments import add_assessment
 
     def add(day, text, **fields):
         add_assessment(notes_db, area_id=MORA, assessed_on=day, text=text, **fields)

@@ -12,7 +12,7 @@ from dash import dcc, html
 from indicators import service
 from indicators.catalogue import catalogue_by_id
 from indicators.formatting import PLOTLY_SEPARATORS, format_number
-from indicators.progress import STATUS_STYLE
+from indicators.vocabulary import STATUS_STYLE
 from layouts.parts.comparison_figures import (
     REFERENCE_STYLES,
     facet_figure,

@@ -18,28 +18,30 @@ import pandas as pd
 import pytest
 from plotly.utils import PlotlyJSONEncoder
 
-from data.goals import CATALOGUE_PATH, GoalRecord, read_goal_csv
+from data.goals import CATALOGUE_PATH, GoalRecord
+from indicators.area_profile import (
+    applicable_indicators,
+    assess_local_goals,
+    local_goals,
+    tile_summary,
+)
 from indicators.catalogue import catalogue_by_id, load_catalogue
-from indicators.follow_up import ALL_LEVELS, GOAL_LEVELS, TREND
 from indicators.formatting import format_number
-from indicators.progress import STATUS_STYLE, Status, status_from_score
+from indicators.goal_csv import read_goal_csv
+from indicators.vocabulary import ALL_LEVELS, GOAL_LEVELS, STATUS_STYLE, TREND, Status
 from layouts.parts import profile as _profile
 from layouts.parts.profile import (
     DEFAULT_LEVEL,
     ProfileSelection,
-    applicable_indicators,
     area_series,
     count_badges,
     goal_target_text,
     local_goal_table,
-    local_goals,
     note_href,
     profile_href,
     ranking_note,
     read_selection,
     sdg_tiles,
-    strongest_and_weakest,
-    tile_summary,
 )
 from layouts.parts.sparkline import (
     SparklineBox,
@@ -149,34 +151,6 @@ def status_frame(rows: list[tuple]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- SDG tiles
 
 
-def test_tile_summary_counts_statuses_per_goal_at_one_level():
-    frame = status_frame(
-        [
-            ("N1", "nationell", 3, Status.I_FAS, 5.0),
-            ("N2", "nationell", 3, Status.OTILLRACKLIG, -2.0),
-            ("N3", "nationell", 13, Status.FEL_HALL, -4.0),
-            ("N4", "nationell", 13, Status.EJ_BEDOMBAR, math.nan),
-            ("N1", TREND, 3, Status.FEL_HALL, -5.0),  # another level: not counted
-        ]
-    )
-    summary = tile_summary(frame, "nationell")
-    assert summary["sdg_goal"].tolist() == list(range(1, 18))
-    goal3 = summary[summary["sdg_goal"] == 3].iloc[0]
-    assert (goal3["n_total"], goal3["n_i fas"], goal3["n_otillräcklig"]) == (2, 1, 1)
-    assert goal3["n_går åt fel håll"] == 0
-    assert goal3["status"] == str(status_from_score((5.0 + -2.0) / 2))
-    goal13 = summary[summary["sdg_goal"] == 13].iloc[0]
-    assert (goal13["n_total"], goal13["n_går åt fel håll"], goal13["n_kan inte bedömas"]) == (
-        2,
-        1,
-        1,
-    )
-    assert goal13["status"] == str(Status.FEL_HALL)  # the only score is −4
-    empty = summary[~summary["sdg_goal"].isin([3, 13])]
-    assert (empty["n_total"] == 0).all()
-    assert empty["status"].isna().all()
-
-
 def test_sdg_tiles_link_to_their_goal_and_show_counts():
     frame = status_frame(
         [
@@ -220,35 +194,6 @@ def test_count_badges_leave_out_or_show_zero():
 
 
 # --------------------------------------------------------------------------- strongest/weakest
-
-
-def test_strongest_and_weakest_order_by_score_without_overlap():
-    scores = {"A": 5.0, "B": 4.0, "C": -1.0, "D": 2.0, "E": -5.0, "F": math.nan, "G": 0.0}
-    frame = status_frame(
-        [(k, "global", 1, Status.I_FAS, s) for k, s in scores.items()]
-        + [("H", TREND, 1, Status.I_FAS, 5.0)]
-    )
-    strongest, weakest = strongest_and_weakest(frame, "global", n=2)
-    assert strongest["kpi_id"].tolist() == ["A", "B"]
-    assert weakest["kpi_id"].tolist() == ["E", "C"]
-    # Six scored indicators and room for five each: the better half and the rest.
-    strongest, weakest = strongest_and_weakest(frame, "global", n=5)
-    assert strongest["kpi_id"].tolist() == ["A", "B", "D"]
-    assert weakest["kpi_id"].tolist() == ["E", "C", "G"]
-    assert not set(strongest["kpi_id"]) & set(weakest["kpi_id"])
-
-
-def test_ties_rank_the_better_status_then_catalogue_order():
-    frame = status_frame(
-        [
-            ("B", "lokal", 1, Status.I_FAS, 5.0),
-            ("A", "lokal", 1, Status.I_FAS, 5.0),
-            ("C", "lokal", 1, Status.UPPNATT, 5.0),
-        ]
-    )
-    strongest, weakest = strongest_and_weakest(frame, "lokal", order=["B", "A", "C"], n=5)
-    assert strongest["kpi_id"].tolist() == ["C", "B"]
-    assert weakest["kpi_id"].tolist() == ["A"]
 
 
 def test_ranking_note_counts_goals_and_assessed():
@@ -443,18 +388,10 @@ def _catalogue_goals_for(area_id: str) -> set[str]:
         }
 
 
-def test_local_goals_of_mora_from_the_shipped_catalogue():
-    goals = read_goal_csv(CATALOGUE_PATH)
-    expected = _catalogue_goals_for("2062")
-    assert expected, "the shipped catalogue has local goals for Mora"
-    found = local_goals(goals, "2062")
-    assert {g.id for g in found} == expected
-    assert all(g.level == "lokal" for g in found)
-    deadlines = [(g.kpi_id, g.target_year or 9999) for g in found]
-    assert deadlines == sorted(deadlines)
-
+def test_local_goal_table_of_mora_from_the_shipped_catalogue():
+    found = local_goals(read_goal_csv(CATALOGUE_PATH), "2062")
     indicators = catalogue_by_id()
-    assessed = _profile.assess_local_goals(found, {}, indicators)
+    assessed = assess_local_goals(found, {}, indicators)
     table = local_goal_table(assessed, indicators, area_id="2062", area_name="Mora")
     rows = [c for c in walk(table) if attribute(c, "data-goal")]
     assert [attribute(r, "data-goal") for r in rows] == [g.id for g in found]
@@ -508,16 +445,6 @@ def test_profile_href_keeps_the_address_bar_order():
         "metod": ["eurostat"],
     }
     assert "mal" not in profile_href("2062", ProfileSelection())
-
-
-def test_applicable_indicators_leave_county_only_ones_out_for_municipalities():
-    catalogue = load_catalogue()
-    county_only = {i.kpi_id for i in catalogue if i.municipality_type == "L"}
-    municipal = {i.kpi_id for i in applicable_indicators(catalogue, "2062")}
-    assert municipal == {i.kpi_id for i in catalogue} - county_only
-    assert len(applicable_indicators(catalogue, "0020")) == len(catalogue)
-    climate = applicable_indicators(catalogue, "2062", sdg=13, dimension="miljömässig")
-    assert climate and all(i.sdg_goal == 13 and i.dimension == "miljömässig" for i in climate)
 
 
 def test_area_series_keeps_missing_values_as_gaps():
@@ -702,7 +629,7 @@ def _other_indicator() -> str:
 
 
 def _seed(engine) -> str:
-    from data.assessments import add_assessment
+    from indicators.assessments import add_assessment
 
     other = _other_indicator()
 

@@ -10,21 +10,19 @@ from pathlib import Path
 
 import pytest
 
-from data.assessments import add_assessment
 from data.db import open_database
-from data.goals import (
-    CATALOGUE_PATH,
-    ORIGIN_USER,
-    GoalFileError,
-    GoalRecord,
+from data.goals import CATALOGUE_PATH, ORIGIN_USER, GoalRecord
+from indicators import service
+from indicators.assessments import add_assessment
+from indicators.goal_csv import read_goal_csv
+from indicators.goal_validation import GoalFileError
+from indicators.goals import (
     get_goal,
     goal_changes,
     import_goals_csv,
     list_goals,
-    read_goal_csv,
     sync_catalogue_goals,
 )
-from indicators import service
 from layouts.parts import mal_form as form
 from layouts.parts import mal_goals as view
 

@@ -13,6 +13,7 @@ from dash import dcc, html
 
 from indicators import service
 from indicators.catalogue import catalogue_by_id
+from indicators.conflicts import MIN_MUNICIPALITIES
 from indicators.formatting import PLOTLY_SEPARATORS
 from layouts.parts.comparison_figures import LABEL_POSITIONS, axis_title, label_positions
 
@@ -187,17 +188,6 @@ def test_invalid_parameters_fall_back_to_the_defaults(page):
     assert selection.first_year == selection.year - 5
 
 
-def test_default_first_year_follows_the_period():
-    from layouts.malkonflikter import default_first_year
-
-    years = [2012, 2014, 2016, 2018, 2020, 2022]
-    assert default_first_year(years, 2022, "senaste5") == 2016  # newest ≤ 2017
-    assert default_first_year(years, 2022, "senaste10") == 2012
-    assert default_first_year(years, 2022, "sedan2015") == 2016  # first ≥ 2015
-    assert default_first_year(years, 2014, "senaste10") == 2012  # shorter than the span
-    assert default_first_year(years, 2012, "senaste5") is None
-
-
 # --- callbacks --------------------------------------------------------------------------------
 
 
@@ -250,7 +240,7 @@ def test_pair_list_counts_agree_with_counting_by_hand(page):
         dx = changes_by_hand(record["kpi_x"], 5) * sign[directions[record["kpi_x"]]]
         dy = changes_by_hand(record["kpi_y"], 5) * sign[directions[record["kpi_y"]]]
         both = [(a, b) for a, b in zip(dx, dy, strict=True) if not (pd.isna(a) or pd.isna(b))]
-        assert record["n"] == len(both) >= page.MIN_MUNICIPALITIES
+        assert record["n"] == len(both) >= MIN_MUNICIPALITIES
         assert record["n_konflikt"] == sum(1 for a, b in both if a * b < 0)
         assert record["n_synergi"] == sum(1 for a, b in both if a > 0 and b > 0)
         assert record["n_bada_samre"] == sum(1 for a, b in both if a < 0 and b < 0)

@@ -11,9 +11,15 @@ import pytest
 
 from indicators import service
 from indicators.catalogue import Indicator, load_catalogue
-from indicators.follow_up import LEVEL_LABELS, STATUS_ORDER
-from indicators.progress import STATUS_STYLE, Status
+from indicators.overview import effective_status, sdg_aggregates, status_counts
 from indicators.sdg import SDG_GOALS, sdg_name
+from indicators.vocabulary import (
+    LEVEL_LABELS,
+    STATUS_ORDER,
+    STATUS_STYLE,
+    Status,
+    css_custom_properties,
+)
 from layouts.parts import matrix as _matrix
 from layouts.parts.matrix import (
     NO_ASSESSMENT,
@@ -21,13 +27,10 @@ from layouts.parts.matrix import (
     MatrixSelection,
     cell_tooltip,
     counts_summary,
-    effective_status,
     filter_indicators,
     indicator_matrix,
     parse_selection,
-    sdg_aggregates,
     sdg_matrix,
-    status_counts,
 )
 from tests.conftest import PROJECT_DIR
 
@@ -214,35 +217,6 @@ def test_parse_selection_takes_control_values_and_repeated_parameters():
 # --- which assessment a cell shows --------------------------------------------------------------
 
 
-def test_effective_status_uses_the_level_and_falls_back_to_the_trend(status):
-    effective = effective_status(status, "nationell")
-    cells = {(r["area_id"], r["kpi_id"]): r for r in effective.to_dict("records")}
-    # one row per (area, indicator) of the total series: 3 in Mora, 4 in the county
-    assert len(effective) == 7
-    assert cells[("2062", HEALTH.kpi_id)]["level"] == "nationell"
-    assert cells[("2062", HEALTH.kpi_id)]["status"] == "i fas"
-    assert not cells[("2062", HEALTH.kpi_id)]["fallback"]
-    assert cells[("0020", CLIMATE.kpi_id)]["status"] == "uppnått"
-    # a regional goal does not count at the national level: the trend stands in
-    assert cells[("2062", SCHOOL.kpi_id)]["level"] == "trend"
-    assert cells[("2062", SCHOOL.kpi_id)]["fallback"]
-    # the women's series (uppnått) is ignored; the total's trend is shown
-    assert cells[("2062", CLIMATE.kpi_id)]["status"] == "behöver accelereras"
-    assert effective["fallback"].sum() == 5
-
-
-def test_effective_status_for_the_trend_level_marks_nothing(status):
-    effective = effective_status(status, "trend")
-    assert len(effective) == 7
-    assert set(effective["level"]) == {"trend"}
-    assert not effective["fallback"].any()
-
-
-def test_effective_status_rejects_an_unknown_level(status):
-    with pytest.raises(ValueError, match="kommunal"):
-        effective_status(status, "kommunal")
-
-
 def test_filter_indicators_by_goal_and_dimension_grouped_by_goal():
     assert filter_indicators(INDICATORS) == [HEALTH, SCHOOL, REGION_ONLY, CLIMATE]
     assert filter_indicators(INDICATORS, sdgs=[13, 8]) == [REGION_ONLY, CLIMATE]
@@ -388,25 +362,6 @@ def test_short_goal_text_cuts_long_wordings():
 # --- per SDG goal -------------------------------------------------------------------------------
 
 
-def test_sdg_aggregates_count_statuses_and_fallbacks(status):
-    effective = effective_status(status, "nationell")
-    aggregates = sdg_aggregates(effective, [i.kpi_id for i in INDICATORS])
-    mora_health = aggregates[(aggregates["area_id"] == "2062") & (aggregates["sdg_goal"] == 3)]
-    record = mora_health.iloc[0].to_dict()
-    # Hälsa: national goal, i fas (score 3); Skola: trend fallback, går åt fel håll (−4)
-    mean = (3.0 + -4.0) / 2
-    assert record["mean_score"] == pytest.approx(mean)
-    assert record["status"] == "otillräcklig"  # −2,5 ≤ mean < 0
-    assert record["n_total"] == 2
-    assert record["n_i fas"] == 1
-    assert record["n_går åt fel håll"] == 1
-    assert record["n_fallback"] == 1
-    county_health = aggregates[(aggregates["area_id"] == "0020") & (aggregates["sdg_goal"] == 3)]
-    record = county_health.iloc[0].to_dict()
-    assert record["n_assessed"] == 1  # kan inte bedömas is not in the mean
-    assert record["mean_score"] == pytest.approx(3.0)
-
-
 def test_sdg_matrix_links_to_the_area_page_with_counts_in_the_tooltip(status):
     effective = effective_status(status, "nationell")
     aggregates = sdg_aggregates(effective, [i.kpi_id for i in INDICATORS])
@@ -438,12 +393,9 @@ def test_sdg_matrix_links_to_the_area_page_with_counts_in_the_tooltip(status):
 # --- counts and legend --------------------------------------------------------------------------
 
 
-def test_status_counts_and_summary(status):
+def test_counts_summary(status):
     effective = effective_status(status, "nationell")
     counts = status_counts(effective["status"])
-    assert list(counts) == list(STATUS_ORDER)
-    expected = effective["status"].value_counts().to_dict()
-    assert {str(s): n for s, n in counts.items() if n} == expected
     summary = counts_summary(
         counts, n_fallback=int(effective["fallback"].sum()), level="nationell", unit="rutor"
     )
@@ -462,14 +414,45 @@ def test_fallback_legend_names_the_level():
     assert "Alla rutor visar trenden" in text_of(_matrix.fallback_legend("trend"))
 
 
-def test_css_status_colours_equal_the_status_style():
-    css = (PROJECT_DIR / "assets" / "oversikt.css").read_text(encoding="utf-8")
+def _css_rules(path) -> list[tuple[str, str]]:
+    """(selector, declarations) of every rule in a style sheet, comments left out."""
+    css = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
+    return [(m[1].strip(), m[2]) for m in re.finditer(r"([^{}]+)\{([^{}]*)\}", css)]
+
+
+def test_status_css_uses_only_the_vocabularys_custom_properties():
+    """The status colours are written once, in the vocabulary: no status rule of any style
+    sheet writes a colour of its own, and each matrix status class reads its status's custom
+    properties."""
+    properties = css_custom_properties()
+    status_colours = {style.colour.lower() for style in STATUS_STYLE.values()}
+    for path in sorted((PROJECT_DIR / "assets").glob("*.css")):
+        for selector, body in _css_rules(path):
+            if "status" not in selector and "ov-st" not in selector:
+                continue
+            written = {c.lower() for c in re.findall(r"#[0-9a-fA-F]{3,8}\b", body)}
+            assert not written & status_colours, f"{path.name}: {selector} writes a status colour"
+            for used in re.findall(r"var\((--status-[\w-]+)", body):
+                assert used in properties, f"{path.name}: {selector} uses unknown {used}"
+    rules = dict(_css_rules(PROJECT_DIR / "assets" / "oversikt.css"))
     for status, style in STATUS_STYLE.items():
-        pattern = (
-            rf"\.ov-cell\.ov-st{style.order}\s*\{{\s*background-color:\s*{style.colour};"
-            rf"\s*color:\s*{style.text_colour};\s*\}}"
-        )
-        assert re.search(pattern, css, re.IGNORECASE), f"colours of {status} in oversikt.css"
+        body = rules.get(f".ov-cell.ov-st{style.order}", "")
+        assert re.search(rf"background-color:\s*var\(--status-{style.css}\)", body), status
+        assert re.search(rf"(?<!-)color:\s*var\(--status-{style.css}-text\)", body), status
+
+
+def test_the_page_root_gets_every_status_colour(client):
+    response = client.get("/_dash-layout")
+    assert response.status_code == 200
+    root = response.get_json()
+    assert root["props"]["id"] == "shell"
+    style = root["props"]["style"]
+    expected = css_custom_properties()
+    assert len(expected) == 2 * len(STATUS_STYLE)
+    for status in STATUS_STYLE.values():
+        assert style[f"--status-{status.css}"] == status.colour
+        assert style[f"--status-{status.css}-text"] == status.text_colour
+    assert {name: style[name] for name in expected} == expected
 
 
 # --- rendering as JSX ---------------------------------------------------------------------------
@@ -747,7 +730,6 @@ def test_cached_cell_markup_renders_the_same_matrix_as_building_every_cell(demo_
     from layouts.parts.matrix import (
         cell_markup,
         cell_texts,
-        effective_status,
         indicator_matrix,
         to_jsx,
     )

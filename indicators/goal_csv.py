@@ -1,0 +1,405 @@
+"""The goal CSV: the file format of the goal catalogue ``data/goals.csv`` and of users' goal
+files, read and written.
+
+The columns are :data:`COLUMNS` (only those in :data:`REQUIRED_COLUMNS` must be present), one
+goal per row, UTF-8 (a byte-order mark is fine; a file that is not UTF-8 is read as
+Windows-1252, as older Excel saves it). Comma-separated; a semicolon-separated file, as Excel
+saves it with Swedish settings, is recognised from its header. Numbers are written with a
+decimal point; a decimal comma (``1,5``) and spaces between thousands (``7 500 000``) are
+accepted on reading (:func:`indicators.formatting.parse_decimal`). Several areas are separated by
+``|``. Every row is checked with the goal rules (:mod:`indicators.goal_validation`) before
+anything is returned, and every problem is reported with file, line, field, the value found and
+the expected form.
+
+A text cell that a spreadsheet would run as a formula is written with a leading apostrophe, and
+reading removes exactly that apostrophe from text cells, so a written file reads back unchanged
+(:func:`indicators.spreadsheet.escape_formula`); numbers stay plain (``-0.7``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from data.goals import GoalRecord
+from indicators.formatting import parse_decimal
+from indicators.goal_validation import (
+    AREA_SEPARATOR,
+    MAX_YEAR,
+    MIN_YEAR,
+    NUMBER_FIELDS,
+    YEAR_FIELDS,
+    GoalFileError,
+    GoalProblem,
+    GoalReport,
+    check_goal,
+    field_text,
+    known_ids,
+)
+from indicators.spreadsheet import escape_formula, unescape_formula
+
+#: The CSV columns, in file order: one per field of :class:`~data.goals.GoalRecord` but
+#: ``origin``.
+COLUMNS: tuple[str, ...] = (
+    "id",
+    "kpi_id",
+    "level",
+    "kind",
+    "operator",
+    "target_value",
+    "relative_change",
+    "band_low",
+    "band_high",
+    "direction",
+    "base_year",
+    "target_year",
+    "areas",
+    "wording_sv",
+    "source_document",
+    "source_url",
+    "adopted_year",
+)
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "id",
+    "kpi_id",
+    "level",
+    "kind",
+    "wording_sv",
+    "source_document",
+)
+#: The columns holding text (the others hold numbers and years, written as plain numbers).
+TEXT_COLUMNS: tuple[str, ...] = tuple(
+    name for name in COLUMNS if name not in NUMBER_FIELDS + YEAR_FIELDS
+)
+
+_YEAR_PATTERN = re.compile(r"\d{4}")
+
+
+# --------------------------------------------------------------------------- goals ↔ rows
+
+
+def goal_row(goal: GoalRecord) -> dict[str, str]:
+    """The CSV columns of ``goal`` as text: decimal point, empty for missing values (text cells
+    as they are; :func:`write_goal_csv` escapes formulas)."""
+    return {name: field_text(getattr(goal, name)) for name in COLUMNS}
+
+
+def _header_problems(columns: Sequence[str], source: str, line: int) -> list[GoalProblem]:
+    problems = []
+    seen: set[str] = set()
+    for name in columns:
+        if name not in COLUMNS:
+            problems.append(
+                GoalProblem(
+                    source,
+                    line,
+                    name,
+                    name,
+                    "en av kolumnerna " + ", ".join(COLUMNS),
+                    found="okänd kolumn",
+                )
+            )
+        elif name in seen:
+            problems.append(
+                GoalProblem(source, line, name, name, "varje kolumn en gång", found="dubblerad")
+            )
+        seen.add(name)
+    for name in REQUIRED_COLUMNS:
+        if name not in seen:
+            problems.append(
+                GoalProblem(
+                    source,
+                    line,
+                    name,
+                    "",
+                    f'en kolumn med rubriken "{name}"',
+                    found="kolumnen saknas",
+                )
+            )
+    return problems
+
+
+def _parse_row(
+    row: Mapping[str, str | None],
+    line: int,
+    source: str,
+    kpi_ids: Collection[str],
+    area_ids: Collection[str],
+) -> tuple[GoalRecord | None, list[GoalProblem]]:
+    raw = {name: (row.get(name) or "").strip() for name in COLUMNS}
+    report = GoalReport(source, line, raw)
+    skip: set[str] = set()
+
+    numbers: dict[str, float | None] = {}
+    for name in NUMBER_FIELDS:
+        text = raw[name]
+        numbers[name] = None
+        if text:
+            try:
+                numbers[name] = parse_decimal(text)
+            except ValueError:
+                report.add(name, "ett tal med decimalpunkt eller decimalkomma, t.ex. 1.5 eller 1,5")
+                skip.add(name)
+    years: dict[str, int | None] = {}
+    for name in YEAR_FIELDS:
+        text = raw[name]
+        years[name] = None
+        if text:
+            if _YEAR_PATTERN.fullmatch(text):
+                years[name] = int(text)
+            else:
+                report.add(name, f"ett årtal {MIN_YEAR}–{MAX_YEAR} med fyra siffror, t.ex. 2030")
+                skip.add(name)
+    areas: tuple[str, ...] | None = None
+    if raw["areas"]:
+        areas = tuple(part.strip() for part in raw["areas"].split(AREA_SEPARATOR))
+
+    goal = GoalRecord(
+        id=raw["id"],
+        kpi_id=raw["kpi_id"],
+        level=raw["level"],
+        kind=raw["kind"],
+        operator=raw["operator"] or None,
+        target_value=numbers["target_value"],
+        relative_change=numbers["relative_change"],
+        band_low=numbers["band_low"],
+        band_high=numbers["band_high"],
+        direction=raw["direction"] or None,
+        base_year=years["base_year"],
+        target_year=years["target_year"],
+        areas=areas,
+        wording_sv=raw["wording_sv"],
+        source_document=raw["source_document"],
+        source_url=raw["source_url"],
+        adopted_year=years["adopted_year"],
+    )
+    check_goal(goal, report, kpi_ids, area_ids, skip)
+    return (None if report.problems else goal), report.problems
+
+
+def _parse_rows(
+    numbered_rows: Iterable[tuple[int, Mapping[str, str | None]]],
+    source: str,
+    known_kpi_ids: Collection[str] | None,
+    known_area_ids: Collection[str] | None,
+    problems: list[GoalProblem],
+) -> list[tuple[int, GoalRecord]]:
+    """Parse and check every row; append all problems (including duplicate ids) to ``problems``."""
+    kpi_ids, area_ids = known_ids(known_kpi_ids, known_area_ids)
+    goals: list[tuple[int, GoalRecord]] = []
+    first_line: dict[str, int] = {}
+    for line, row in numbered_rows:
+        goal, row_problems = _parse_row(row, line, source, kpi_ids, area_ids)
+        problems.extend(row_problems)
+        goal_id = (row.get("id") or "").strip()
+        if goal_id in first_line:
+            problems.append(
+                GoalProblem(
+                    source,
+                    line,
+                    "id",
+                    goal_id,
+                    f"ett id som inte redan används (samma id finns på rad {first_line[goal_id]})",
+                )
+            )
+        elif goal_id:
+            first_line[goal_id] = line
+        if goal is not None:
+            goals.append((line, goal))
+    return goals
+
+
+def parse_goal_rows(
+    rows: Iterable[Mapping[str, str | None]],
+    *,
+    source_name: str,
+    known_kpi_ids: Collection[str] | None = None,
+    known_area_ids: Collection[str] | None = None,
+    first_line: int = 2,
+) -> list[GoalRecord]:
+    """Check rows of text (CSV column → value) and return them as goals.
+
+    Rows are numbered from ``first_line`` (line 1 is the header). Every row is checked; if any
+    has a problem, :class:`~indicators.goal_validation.GoalFileError` is raised with all of them
+    and nothing is returned. ``known_kpi_ids`` defaults to the indicator catalogue,
+    ``known_area_ids`` to the default areas.
+    """
+    rows = list(rows)
+    columns: list[str] = []
+    for row in rows:
+        columns.extend(name for name in row if name is not None and name not in columns)
+    problems = _header_problems(columns, source_name, first_line - 1) if rows else []
+    for index, row in enumerate(rows):
+        extra = row.get(None)  # type: ignore[call-overload]  # csv.DictReader's surplus fields
+        if extra:
+            problems.append(
+                GoalProblem(
+                    source_name,
+                    first_line + index,
+                    "(extra fält)",
+                    ",".join(extra),
+                    "lika många fält som i rubrikraden",
+                )
+            )
+    goals = _parse_rows(
+        ((first_line + index, row) for index, row in enumerate(rows)),
+        source_name,
+        known_kpi_ids,
+        known_area_ids,
+        problems,
+    )
+    if problems:
+        raise GoalFileError(problems)
+    return [goal for _, goal in goals]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _csv_rows(
+    text: str, source: str, problems: list[GoalProblem]
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a goal CSV text with their first line numbers; header problems are appended."""
+    text = text.removeprefix("\ufeff")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next((values for values in reader if any(v.strip() for v in values)), None)
+    if header is None:
+        problems.append(
+            GoalProblem(
+                source,
+                1,
+                "id",
+                "",
+                "en rubrikrad med kolumnerna " + ", ".join(COLUMNS),
+                found="filen är tom",
+            )
+        )
+        return []
+    header = [name.strip() for name in header]
+    problems.extend(_header_problems(header, source, reader.line_num))
+    rows: list[tuple[int, dict[str, str]]] = []
+    while True:
+        line = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append(
+                GoalProblem(
+                    source, line, "(rad)", "", "en giltig CSV-rad", found=f"felaktig CSV ({error})"
+                )
+            )
+            break
+        if not any(value.strip() for value in values):
+            continue
+        values = [
+            unescape_formula(value.strip()) if name in TEXT_COLUMNS else value
+            for name, value in zip(header, values, strict=False)
+        ] + values[len(header) :]
+        if len(values) > len(header):
+            extra = [value for value in values[len(header) :] if value.strip()]
+            if extra:
+                problems.append(
+                    GoalProblem(
+                        source,
+                        line,
+                        "(extra fält)",
+                        delimiter.join(extra),
+                        f"högst {len(header)} fält per rad, som i rubrikraden (text med "
+                        f'"{delimiter}" eller radbrytning ska stå inom citattecken)',
+                    )
+                )
+        rows.append((line, dict(zip(header, values, strict=False))))
+    return rows
+
+
+def read_numbered_goals(
+    source: str | Path,
+    *,
+    source_name: str | None = None,
+    known_kpi_ids: Collection[str] | None = None,
+    known_area_ids: Collection[str] | None = None,
+) -> tuple[str, list[tuple[int, GoalRecord]]]:
+    """As :func:`read_goal_csv`, with the name the problems use for the source and each goal's
+    line number: ``(name, [(line, goal), ...])``."""
+    if isinstance(source, Path) or "\n" not in source:
+        path = Path(source)
+        name = source_name or path.name
+        text = _decode(path.read_bytes())
+    else:
+        name = source_name or "CSV-texten"
+        text = source
+    problems: list[GoalProblem] = []
+    rows = _csv_rows(text, name, problems)
+    goals = _parse_rows(rows, name, known_kpi_ids, known_area_ids, problems)
+    if problems:
+        raise GoalFileError(problems)
+    return name, goals
+
+
+def read_goal_csv(
+    path_or_text: str | Path,
+    *,
+    source_name: str | None = None,
+    known_kpi_ids: Collection[str] | None = None,
+    known_area_ids: Collection[str] | None = None,
+) -> list[GoalRecord]:
+    """Read and check a goal CSV file (a :class:`~pathlib.Path`, or a ``str`` without a line
+    break naming a file) or CSV text (a ``str`` with line breaks).
+
+    Raises :class:`~indicators.goal_validation.GoalFileError` with every problem in the file,
+    :class:`OSError` if the file cannot be read.
+    """
+    _, goals = read_numbered_goals(
+        path_or_text,
+        source_name=source_name,
+        known_kpi_ids=known_kpi_ids,
+        known_area_ids=known_area_ids,
+    )
+    return [goal for _, goal in goals]
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_goal_csv(goals: Iterable[GoalRecord], buffer: TextIO) -> int:
+    """Write goals as CSV (header and one row per goal) to a text buffer; returns the count.
+
+    Text cells that a spreadsheet would run as a formula get a leading apostrophe
+    (:func:`~indicators.spreadsheet.escape_formula`); numbers are written as they are."""
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for goal in goals:
+        row = goal_row(goal)
+        writer.writerow(
+            {name: escape_formula(row[name]) if name in TEXT_COLUMNS else row[name] for name in row}
+        )
+        count += 1
+    return count
+
+
+__all__ = [
+    "COLUMNS",
+    "REQUIRED_COLUMNS",
+    "TEXT_COLUMNS",
+    "goal_row",
+    "parse_goal_rows",
+    "read_goal_csv",
+    "read_numbered_goals",
+    "write_goal_csv",
+]

@@ -1,0 +1,348 @@
+"""The rules a goal must keep, and the problems reported when it does not.
+
+A goal belongs to one indicator (a Kolada KPI id in the indicator catalogue) and applies to every
+area or to the areas it names. Kinds (:data:`indicators.vocabulary.GOAL_KINDS`):
+
+* ``absolute`` – ``operator`` (``>=``/``<=``) ``target_value`` by ``target_year``;
+* ``relative`` – ``relative_change`` (a fraction, ``-0.70`` for −70 %) from ``base_year`` by
+  ``target_year``; the level is computed per area from that area's own base value;
+* ``band`` – a value between ``band_low`` and ``band_high``;
+* ``direction`` – ``up`` or ``down``, no number.
+
+Levels are :data:`indicators.vocabulary.GOAL_LEVELS`; a local goal names exactly one
+municipality. Every rule broken is reported at once, as a :class:`GoalProblem` naming the field
+(as the goal CSV names its column), the value found and, in Swedish, the form expected. The
+goal CSV (:mod:`indicators.goal_csv`) checks its rows with the same rules, so a form, a file and
+a single goal are told the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+from data.areas import DEFAULT_AREAS
+from data.goals import GOAL_FIELDS, GoalError, GoalRecord
+from indicators.catalogue import catalogue_by_id
+from indicators.formatting import format_csv_number
+from indicators.vocabulary import (
+    AT_LEAST,
+    DIRECTIONS,
+    DOWN,
+    GOAL_KINDS,
+    GOAL_LEVELS,
+    LOKAL,
+    OPERATORS,
+    UP,
+    USER_LEVELS,
+)
+
+MIN_YEAR, MAX_YEAR = 1900, 2100
+MAX_ID_LENGTH = 64
+#: Separates several areas in the text form of ``areas``.
+AREA_SEPARATOR = "|"
+#: The fields holding numbers and years; the others hold text.
+NUMBER_FIELDS: tuple[str, ...] = ("target_value", "relative_change", "band_low", "band_high")
+YEAR_FIELDS: tuple[str, ...] = ("base_year", "target_year", "adopted_year")
+
+_ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_AREA_PATTERN = re.compile(r"\d{4}")
+_URL_PATTERN = re.compile(r"https?://\S+")
+_DIRECTION_KEYS: tuple[str, ...] = tuple(DIRECTIONS)  # up, down
+_OPERATOR_KEYS: tuple[str, ...] = tuple(OPERATORS)  # >=, <=
+
+
+# --------------------------------------------------------------------------- problems and errors
+
+
+@dataclass(frozen=True)
+class GoalProblem:
+    """One problem in a goal: where it is, the value found and the form expected."""
+
+    source: str
+    line: int | None
+    field: str
+    value: str
+    expected: str
+    found: str | None = None  # replaces the quoted value in the message, e.g. "kolumnen saknas"
+
+    def __str__(self) -> str:
+        where = f"{self.source} rad {self.line}" if self.line is not None else self.source
+        found = self.found or (f'"{self.value}"' if self.value != "" else "tomt")
+        return f'{where}, fält "{self.field}": {found} – förväntat {self.expected}'
+
+
+class InvalidGoalError(GoalError):
+    """One or more goals break the rules; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Sequence[GoalProblem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+class GoalFileError(InvalidGoalError):
+    """A goal file has problems; nothing from it was stored."""
+
+
+class GoalLevelError(GoalError):
+    """Users may not add a goal at this level (:data:`indicators.vocabulary.USER_LEVELS`)."""
+
+
+# --------------------------------------------------------------------------- known ids and text
+
+
+def known_ids(
+    known_kpi_ids: Collection[str] | None, known_area_ids: Collection[str] | None
+) -> tuple[Collection[str], Collection[str]]:
+    """The KPI and area ids a goal may name: those given, else the indicator catalogue's and
+    the dashboard's default areas."""
+    kpis = catalogue_by_id().keys() if known_kpi_ids is None else known_kpi_ids
+    areas = DEFAULT_AREAS.keys() if known_area_ids is None else known_area_ids
+    return kpis, areas
+
+
+def field_text(value: object) -> str:
+    """A field's value as text, as the goal CSV writes it and problems quote it: empty for
+    ``None``, areas joined with :data:`AREA_SEPARATOR`, numbers with a decimal point."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple | list):
+        return AREA_SEPARATOR.join(value)
+    if isinstance(value, float):
+        return format_csv_number(value)
+    return str(value)
+
+
+def goal_texts(goal: GoalRecord) -> dict[str, str]:
+    """Every stored field of ``goal`` as text (:func:`field_text`)."""
+    return {name: field_text(getattr(goal, name)) for name in GOAL_FIELDS}
+
+
+# --------------------------------------------------------------------------- checks
+
+
+class GoalReport:
+    """Collects the problems of one goal; ``raw`` holds its fields as written, for the
+    messages."""
+
+    def __init__(self, source: str, line: int | None, raw: Mapping[str, str]) -> None:
+        self.source = source
+        self.line = line
+        self.raw = raw
+        self.problems: list[GoalProblem] = []
+
+    def add(self, name: str, expected: str, *, found: str | None = None) -> None:
+        self.problems.append(
+            GoalProblem(self.source, self.line, name, self.raw.get(name, ""), expected, found)
+        )
+
+
+def _check_absolute(goal: GoalRecord, report: GoalReport, skip: Collection[str]) -> None:
+    if goal.operator is None:
+        report.add("operator", "en av >=, <= (krävs för kind absolute)")
+    elif goal.operator not in _OPERATOR_KEYS:
+        report.add("operator", "en av >=, <=")
+    if goal.target_value is None and "target_value" not in skip:
+        report.add("target_value", "ett tal, t.ex. 1.5 (krävs för kind absolute)")
+    if goal.target_year is None and "target_year" not in skip:
+        report.add("target_year", "ett årtal, t.ex. 2030 (krävs för kind absolute)")
+
+
+def _check_relative(goal: GoalRecord, report: GoalReport, skip: Collection[str]) -> None:
+    if goal.relative_change is None and "relative_change" not in skip:
+        report.add(
+            "relative_change",
+            "en förändring som decimaltal, t.ex. -0.70 för −70 procent (krävs för kind relative)",
+        )
+    elif goal.relative_change is not None and goal.relative_change <= -1:
+        report.add(
+            "relative_change",
+            "en förändring som decimaltal större än -1, t.ex. -0.70 för −70 procent",
+        )
+    for name in ("base_year", "target_year"):
+        if getattr(goal, name) is None and name not in skip:
+            report.add(name, "ett årtal, t.ex. 2015 (krävs för kind relative)")
+
+
+def _check_band(goal: GoalRecord, report: GoalReport, skip: Collection[str]) -> None:
+    for name in ("band_low", "band_high"):
+        if getattr(goal, name) is None and name not in skip:
+            report.add(name, "ett tal (krävs för kind band)")
+    if goal.band_low is not None and goal.band_high is not None and goal.band_low >= goal.band_high:
+        report.add("band_high", f"ett tal större än band_low ({report.raw.get('band_low')})")
+
+
+#: Each kind's own check, and the fields only that kind uses (empty for the other kinds).
+_KIND_CHECKS = {
+    "absolute": (_check_absolute, ("operator", "target_value")),
+    "relative": (_check_relative, ("relative_change",)),
+    "band": (_check_band, ("band_low", "band_high")),
+}
+
+
+def _check_kind_values(goal: GoalRecord, report: GoalReport, skip: Collection[str]) -> None:
+    """The values each kind needs, and the empty fields of the other kinds."""
+    for kind, (check, own_fields) in _KIND_CHECKS.items():
+        if goal.kind == kind:
+            check(goal, report, skip)
+        elif goal.kind in GOAL_KINDS:
+            for name in own_fields:
+                if getattr(goal, name) is not None and name not in skip:
+                    report.add(name, f"tomt för kind {goal.kind} ({name} används bara för {kind})")
+
+
+def _check_direction(goal: GoalRecord, report: GoalReport) -> None:
+    """Required for direction goals, consistent with the numbers for the others."""
+    kind = goal.kind
+    if goal.direction is None:
+        if kind == "direction":
+            report.add("direction", "en av up, down (krävs för kind direction)")
+    elif goal.direction not in _DIRECTION_KEYS:
+        report.add("direction", "en av up, down")
+    elif kind == "absolute" and goal.operator in _OPERATOR_KEYS:
+        implied = UP if goal.operator == AT_LEAST else DOWN
+        if goal.direction != implied:
+            report.add(
+                "direction",
+                f"{implied} eller tomt, eftersom operator {goal.operator} betyder att "
+                f"{'högre' if implied == UP else 'lägre'} värden är bättre",
+            )
+    elif kind == "relative" and goal.relative_change:
+        implied = UP if goal.relative_change > 0 else DOWN
+        if goal.direction != implied:
+            report.add(
+                "direction",
+                f"{implied} eller tomt, eftersom relative_change är "
+                f"{'positiv' if implied == UP else 'negativ'}",
+            )
+
+
+def _check_years(goal: GoalRecord, report: GoalReport) -> None:
+    for name in YEAR_FIELDS:
+        year = getattr(goal, name)
+        if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+            report.add(name, f"ett årtal {MIN_YEAR}–{MAX_YEAR}")
+    if (
+        goal.base_year is not None
+        and goal.target_year is not None
+        and goal.base_year >= goal.target_year
+    ):
+        report.add("target_year", f"ett år efter base_year ({goal.base_year})")
+
+
+def _check_areas(
+    goal: GoalRecord, report: GoalReport, area_ids: Collection[str], skip: Collection[str]
+) -> None:
+    if goal.areas is not None:
+        bad = [a for a in goal.areas if not _AREA_PATTERN.fullmatch(a) or a not in area_ids]
+        if not goal.areas or bad:
+            report.add(
+                "areas",
+                "områdes-id med fyra siffror bland de kända områdena, t.ex. 2062 (Mora); flera "
+                f"åtskilda med {AREA_SEPARATOR}" + (f" (okänt: {', '.join(bad)})" if bad else ""),
+            )
+        elif len(set(goal.areas)) != len(goal.areas):
+            report.add("areas", "varje område bara en gång")
+    if goal.level == LOKAL and "areas" not in skip:
+        areas = goal.areas or ()
+        if len(areas) != 1 or areas[0].startswith("00"):
+            report.add(
+                "areas",
+                "exakt ett kommun-id för level lokal (ett lokalt mål gäller en kommun), t.ex. 2062",
+            )
+
+
+def _check_texts(goal: GoalRecord, report: GoalReport) -> None:
+    if not goal.wording_sv.strip():
+        report.add("wording_sv", "en text: målets lydelse på svenska")
+    if not goal.source_document.strip():
+        report.add("source_document", "en text som anger källan (dokument eller beslut)")
+    if goal.source_url and not _URL_PATTERN.fullmatch(goal.source_url):
+        report.add("source_url", "tomt eller en webbadress som börjar med http:// eller https://")
+
+
+def check_goal(
+    goal: GoalRecord,
+    report: GoalReport,
+    kpi_ids: Collection[str],
+    area_ids: Collection[str],
+    skip: Collection[str] = (),
+) -> None:
+    """Add to ``report`` every rule ``goal`` breaks; fields in ``skip`` already had a format
+    problem (a number or a year that could not be read) and are not reported again."""
+    if not (_ID_PATTERN.fullmatch(goal.id) and len(goal.id) <= MAX_ID_LENGTH):
+        report.add(
+            "id",
+            f"ett id av små bokstäver a–z, siffror och bindestreck, högst {MAX_ID_LENGTH} tecken, "
+            "t.ex. mora-utslapp-1-5-ton-2030",
+        )
+    if goal.kpi_id not in kpi_ids:
+        report.add("kpi_id", "ett nyckeltals-id som finns i indikatorkatalogen, t.ex. N00401")
+    if goal.level not in GOAL_LEVELS:
+        report.add("level", "en av " + ", ".join(GOAL_LEVELS))
+    if goal.kind not in GOAL_KINDS:
+        report.add("kind", "en av " + ", ".join(GOAL_KINDS))
+    _check_kind_values(goal, report, skip)
+    _check_direction(goal, report)
+    _check_years(goal, report)
+    _check_areas(goal, report, area_ids, skip)
+    _check_texts(goal, report)
+
+
+def validate_goal(
+    goal: GoalRecord,
+    *,
+    known_kpi_ids: Collection[str] | None = None,
+    known_area_ids: Collection[str] | None = None,
+    source_name: str | None = None,
+) -> list[GoalProblem]:
+    """Every rule ``goal`` breaks (an empty list for a valid goal).
+
+    ``known_kpi_ids`` defaults to the indicator catalogue, ``known_area_ids`` to the default
+    areas; problems name ``source_name``, by default the goal (``målet "…"``).
+    """
+    kpi_ids, area_ids = known_ids(known_kpi_ids, known_area_ids)
+    report = GoalReport(source_name or f'målet "{goal.id}"', None, goal_texts(goal))
+    check_goal(goal, report, kpi_ids, area_ids)
+    return report.problems
+
+
+def require_user_goal(
+    goal: GoalRecord,
+    *,
+    known_kpi_ids: Collection[str] | None = None,
+    known_area_ids: Collection[str] | None = None,
+) -> None:
+    """Raise :class:`InvalidGoalError` listing every rule ``goal`` breaks, or
+    :class:`GoalLevelError` when it is at a level users may not add goals at."""
+    problems = validate_goal(goal, known_kpi_ids=known_kpi_ids, known_area_ids=known_area_ids)
+    if problems:
+        raise InvalidGoalError(problems)
+    if goal.level not in USER_LEVELS:
+        raise GoalLevelError(
+            f'Målet "{goal.id}" har nivån {goal.level}: egna mål kan ha nivån '
+            f"{' eller '.join(USER_LEVELS)}. Globala och nationella mål finns i målkatalogen "
+            "med sina källor."
+        )
+
+
+__all__ = [
+    "AREA_SEPARATOR",
+    "MAX_ID_LENGTH",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "NUMBER_FIELDS",
+    "YEAR_FIELDS",
+    "GoalFileError",
+    "GoalLevelError",
+    "GoalProblem",
+    "GoalReport",
+    "InvalidGoalError",
+    "check_goal",
+    "field_text",
+    "goal_texts",
+    "known_ids",
+    "require_user_goal",
+    "validate_goal",
+]

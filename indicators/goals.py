@@ -1,0 +1,228 @@
+"""The goal service: every goal operation the pages, the command line and the app call.
+
+Goals come at four levels (:data:`indicators.vocabulary.GOAL_LEVELS`). The shipped catalogue
+``data/goals.csv`` holds sourced goals; :func:`sync_catalogue_goals` checks it and stores it as
+the catalogue goals (origin ``katalog``). Catalogue goals cannot be changed or removed. Users add
+their own goals (origin ``användare``) one at a time or from a goal CSV file; they may add goals
+at the levels in :data:`indicators.vocabulary.USER_LEVELS` (``lokal`` and ``regional``), since
+their municipality's and their region's goals are theirs to record, while global and national
+goals come only from the sourced catalogue. Every change to a user goal is logged.
+
+Every goal is checked (:mod:`indicators.goal_validation`) before it is stored through
+:mod:`data.goals`; files are read and written by :mod:`indicators.goal_csv`. Reads are here too
+(:func:`list_goals` orders by level, :func:`get_goal`, :func:`goal_changes`), so callers have one
+import point for goal operations; records and storage errors are defined in :mod:`data.goals`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy import Engine
+
+from data.goals import (
+    CATALOGUE_PATH,
+    ORIGIN_CATALOGUE,
+    GoalRecord,
+    SavedGoals,
+    delete_user_goal,
+    get_goal,
+    goal_changes,
+    insert_user_goal,
+    replace_catalogue_goals,
+    save_user_goals,
+    select_goals,
+    update_user_goal,
+)
+from indicators.goal_csv import read_goal_csv, read_numbered_goals, write_goal_csv
+from indicators.goal_validation import GoalFileError, GoalProblem, require_user_goal
+from indicators.vocabulary import GOAL_LEVELS, USER_LEVELS
+
+log = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _level_order(goal: GoalRecord) -> tuple[int, str, str]:
+    rank = GOAL_LEVELS.index(goal.level) if goal.level in GOAL_LEVELS else len(GOAL_LEVELS)
+    return rank, goal.kpi_id, goal.id
+
+
+def list_goals(
+    engine: Engine,
+    *,
+    kpi_id: str | None = None,
+    level: str | None = None,
+    area_id: str | None = None,
+    origin: str | None = None,
+) -> list[GoalRecord]:
+    """Stored goals, ordered lokal → global, then by KPI and id.
+
+    ``area_id`` keeps the goals for every area and those naming that area.
+    """
+    goals = select_goals(engine, kpi_id=kpi_id, level=level, area_id=area_id, origin=origin)
+    return sorted(goals, key=_level_order)
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+
+def sync_catalogue_goals(
+    engine: Engine,
+    path: str | Path | None = None,
+    *,
+    known_kpi_ids: Collection[str] | None = None,
+) -> int:
+    """Load the goal catalogue (default ``data/goals.csv``) as the ``katalog`` goals.
+
+    All catalogue rows are replaced in one transaction; user goals are left alone. Running it
+    again with the same file changes nothing. The file is checked first: a file with problems
+    raises :class:`~indicators.goal_validation.GoalFileError` and the database is unchanged; a
+    catalogue id used by a user goal raises :class:`~data.goals.DuplicateGoalError`. Returns the
+    number of goals.
+    """
+    goals = read_goal_csv(Path(path or CATALOGUE_PATH), known_kpi_ids=known_kpi_ids)
+    return replace_catalogue_goals(engine, goals)
+
+
+# --------------------------------------------------------------------------- users' goals
+
+
+def add_goal(
+    engine: Engine,
+    goal: GoalRecord,
+    note: str = "",
+    *,
+    known_kpi_ids: Collection[str] | None = None,
+    known_area_ids: Collection[str] | None = None,
+) -> GoalRecord:
+    """Add a user goal and log it. Raises :class:`~indicators.goal_validation.InvalidGoalError`
+    for a goal that breaks the rules, :class:`~indicators.goal_validation.GoalLevelError` for a
+    level users may not add, :class:`~data.goals.DuplicateGoalError` for an id already in use."""
+    require_user_goal(goal, known_kpi_ids=known_kpi_ids, known_area_ids=known_area_ids)
+    return insert_user_goal(engine, goal, note)
+
+
+def update_goal(
+    engine: Engine,
+    goal: GoalRecord,
+    note: str = "",
+    *,
+    known_kpi_ids: Collection[str] | None = None,
+    known_area_ids: Collection[str] | None = None,
+) -> GoalRecord:
+    """Replace the user goal with ``goal.id`` and log the change (nothing is logged when the
+    goal is unchanged). Checked as :func:`add_goal`; catalogue goals raise
+    :class:`~data.goals.CatalogueGoalError`, unknown ids :class:`~data.goals.UnknownGoalError`."""
+    require_user_goal(goal, known_kpi_ids=known_kpi_ids, known_area_ids=known_area_ids)
+    return update_user_goal(engine, goal, note)
+
+
+def remove_goal(engine: Engine, goal_id: str, note: str = "") -> GoalRecord:
+    """Remove the user goal ``goal_id`` and log it; returns the removed goal. Catalogue goals
+    raise :class:`~data.goals.CatalogueGoalError`, unknown ids
+    :class:`~data.goals.UnknownGoalError`."""
+    return delete_user_goal(engine, goal_id, note)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _stored_goal_problems(
+    engine: Engine, name: str, numbered: list[tuple[int, GoalRecord]]
+) -> list[GoalProblem]:
+    """The rows of a user file that the stored goals or the user levels do not allow."""
+    stored = {goal.id: goal for goal in select_goals(engine, ids=[g.id for _, g in numbered])}
+    problems: list[GoalProblem] = []
+    for line, goal in numbered:
+        existing = stored.get(goal.id)
+        if existing is not None and existing.origin == ORIGIN_CATALOGUE:
+            if existing != goal:
+                problems.append(
+                    GoalProblem(
+                        name,
+                        line,
+                        "id",
+                        goal.id,
+                        "ett id som inte finns i målkatalogen (katalogmål kan inte ändras; "
+                        "ge det egna målet ett eget id)",
+                    )
+                )
+            continue
+        if goal.level not in USER_LEVELS:
+            problems.append(
+                GoalProblem(
+                    name,
+                    line,
+                    "level",
+                    goal.level,
+                    f"{' eller '.join(USER_LEVELS)} för egna mål (globala och nationella mål "
+                    "finns i målkatalogen)",
+                )
+            )
+    return problems
+
+
+def import_goals_csv(
+    engine: Engine,
+    path: str | Path,
+    note: str = "",
+    *,
+    known_kpi_ids: Collection[str] | None = None,
+    known_area_ids: Collection[str] | None = None,
+) -> SavedGoals:
+    """Add or replace user goals from a CSV file, by id, logging each change with ``note``.
+
+    Every row is checked first, also against the stored goals: a row may not change a catalogue
+    goal (a row identical to a catalogue goal, as in an export of all goals, is skipped) and must
+    have a level users may add. If anything is wrong,
+    :class:`~indicators.goal_validation.GoalFileError` lists every problem and nothing is stored.
+    User goals that are not in the file are kept. Returns the ids added, changed and unchanged.
+    """
+    name, numbered = read_numbered_goals(
+        Path(path), known_kpi_ids=known_kpi_ids, known_area_ids=known_area_ids
+    )
+    problems = _stored_goal_problems(engine, name, numbered)
+    if problems:
+        raise GoalFileError(problems)
+    result = save_user_goals(engine, (goal for _, goal in numbered), note)
+    log.info(
+        "Goals imported from %s: %d added, %d changed, %d unchanged",
+        name,
+        len(result.added),
+        len(result.changed),
+        len(result.unchanged),
+    )
+    return result
+
+
+def export_goals_csv(
+    engine: Engine, path_or_buffer: str | Path | TextIO, *, origin: str | None = None
+) -> int:
+    """Write stored goals (all, or those of one ``origin``) as CSV; returns the number written.
+
+    A file is written as UTF-8 with a byte-order mark so that Excel shows å, ä and ö; the file
+    can be imported again with :func:`import_goals_csv`.
+    """
+    goals = list_goals(engine, origin=origin)
+    if isinstance(path_or_buffer, str | Path):
+        with Path(path_or_buffer).open("w", encoding="utf-8-sig", newline="") as handle:
+            return write_goal_csv(goals, handle)
+    return write_goal_csv(goals, path_or_buffer)
+
+
+__all__ = [
+    "add_goal",
+    "export_goals_csv",
+    "get_goal",
+    "goal_changes",
+    "import_goals_csv",
+    "list_goals",
+    "remove_goal",
+    "sync_catalogue_goals",
+    "update_goal",
+]

@@ -1,0 +1,172 @@
+"""The overview's rules on a literal status table: which assessment each cell shows, the
+aggregates per SDG goal and the counts per status."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from indicators.catalogue import Indicator
+from indicators.overview import (
+    effective_status,
+    fallback_count,
+    rests_on_trend,
+    sdg_aggregates,
+    sdg_fallback_count,
+    status_counts,
+)
+from indicators.vocabulary import STATUS_ORDER
+
+
+def make_indicator(kpi_id: str, label: str, sdg: int, dimension: str, **extra) -> Indicator:
+    fields = dict(
+        kpi_id=kpi_id,
+        label=label,
+        kolada_title=f"{label} (Kolada)",
+        sdg_goal=sdg,
+        sdg_target=None,
+        dimension=dimension,
+        direction="up",
+        unit="andel (%)",
+        decimals=1,
+        natural_limit=None,
+        is_divided_by_gender=False,
+        municipality_type="A",
+        source_group="agenda2030",
+    )
+    fields.update(extra)
+    return Indicator(**fields)
+
+
+CLIMATE = make_indicator(
+    "N00013", "Utsläpp", 13, "miljömässig", direction="down", unit="ton CO2e", decimals=0
+)
+HEALTH = make_indicator("N00003", "Hälsa", 3, "social")
+SCHOOL = make_indicator("N00004", "Skola", 3, "social")
+REGION_ONLY = make_indicator("N00008", "Länsvärde", 8, "ekonomisk", municipality_type="L")
+INDICATORS = [CLIMATE, HEALTH, SCHOOL, REGION_ONLY]
+
+BASE = {
+    "gender": "T",
+    "goal_id": None,
+    "score": None,
+    "reason": "",
+    "base_year": None,
+    "base_value": None,
+    "latest_year": None,
+    "latest_value": None,
+    "target_value": None,
+    "target_year": None,
+    "required_annual_change": None,
+    "observed_annual_change": None,
+    "method": "trend",
+    "threshold_set": "statistics_canada",
+}
+
+
+def row(area_id, indicator, level, status, score, **extra):
+    values = dict(BASE, area_id=area_id, kpi_id=indicator.kpi_id, level=level, status=status)
+    values.update(sdg_goal=indicator.sdg_goal, dimension=indicator.dimension, score=score)
+    values.update(extra)
+    return values
+
+
+@pytest.fixture
+def status() -> pd.DataFrame:
+    """A literal status table: every cell has a trend row; two cells have a national goal."""
+    rows = [
+        row("2062", HEALTH, "nationell", "i fas", 3.0, goal_id="se-halsa-20", method="mål"),
+        row("0020", CLIMATE, "nationell", "uppnått", 5.0, goal_id="se-klimat", method="mål"),
+        # a regional goal for Mora does not change the national view
+        row("2062", SCHOOL, "regional", "uppnått", 5.0, goal_id="dalarna-skola", method="mål"),
+        row("2062", HEALTH, "trend", "går åt fel håll", -4.0),
+        row("2062", SCHOOL, "trend", "går åt fel håll", -4.0),
+        row("2062", CLIMATE, "trend", "behöver accelereras", 1.0),
+        row("0020", HEALTH, "trend", "kan inte bedömas", None, reason="Färre än två värden."),
+        row("0020", SCHOOL, "trend", "i fas", 3.0),
+        row("0020", CLIMATE, "trend", "otillräcklig", -1.0),
+        row("0020", REGION_ONLY, "trend", "i fas", 4.0),
+        # another gender's series is never shown in the matrix
+        dict(row("2062", CLIMATE, "trend", "uppnått", 5.0), gender="K"),
+    ]
+    return pd.DataFrame(rows)
+
+
+# --- which assessment a cell shows --------------------------------------------------------------
+
+
+def test_effective_status_uses_the_level_and_falls_back_to_the_trend(status):
+    effective = effective_status(status, "nationell")
+    cells = {(r["area_id"], r["kpi_id"]): r for r in effective.to_dict("records")}
+    # one row per (area, indicator) of the total series: 3 in Mora, 4 in the county
+    assert len(effective) == 7
+    assert cells[("2062", HEALTH.kpi_id)]["level"] == "nationell"
+    assert cells[("2062", HEALTH.kpi_id)]["status"] == "i fas"
+    assert not cells[("2062", HEALTH.kpi_id)]["fallback"]
+    assert cells[("0020", CLIMATE.kpi_id)]["status"] == "uppnått"
+    # a regional goal does not count at the national level: the trend stands in
+    assert cells[("2062", SCHOOL.kpi_id)]["level"] == "trend"
+    assert cells[("2062", SCHOOL.kpi_id)]["fallback"]
+    # the women's series (uppnått) is ignored; the total's trend is shown
+    assert cells[("2062", CLIMATE.kpi_id)]["status"] == "behöver accelereras"
+    assert effective["fallback"].sum() == 5
+    assert fallback_count(effective) == 5
+
+
+def test_effective_status_for_the_trend_level_marks_nothing(status):
+    effective = effective_status(status, "trend")
+    assert len(effective) == 7
+    assert set(effective["level"]) == {"trend"}
+    assert not effective["fallback"].any()
+    assert fallback_count(effective) == 0
+
+
+def test_effective_status_rejects_an_unknown_level(status):
+    with pytest.raises(ValueError, match="kommunal"):
+        effective_status(status, "kommunal")
+
+
+# --- per SDG goal -------------------------------------------------------------------------------
+
+
+def test_sdg_aggregates_count_statuses_and_fallbacks(status):
+    effective = effective_status(status, "nationell")
+    aggregates = sdg_aggregates(effective, [i.kpi_id for i in INDICATORS])
+    mora_health = aggregates[(aggregates["area_id"] == "2062") & (aggregates["sdg_goal"] == 3)]
+    record = mora_health.iloc[0].to_dict()
+    # Hälsa: national goal, i fas (score 3); Skola: trend fallback, går åt fel håll (−4)
+    mean = (3.0 + -4.0) / 2
+    assert record["mean_score"] == pytest.approx(mean)
+    assert record["status"] == "otillräcklig"  # −2,5 ≤ mean < 0
+    assert record["n_total"] == 2
+    assert record["n_i fas"] == 1
+    assert record["n_går åt fel håll"] == 1
+    assert record["n_fallback"] == 1
+    county_health = aggregates[(aggregates["area_id"] == "0020") & (aggregates["sdg_goal"] == 3)]
+    record = county_health.iloc[0].to_dict()
+    assert record["n_assessed"] == 1  # kan inte bedömas is not in the mean
+    assert record["mean_score"] == pytest.approx(3.0)
+
+
+def test_an_sdg_cell_rests_on_the_trend_only_when_every_part_falls_back(status):
+    effective = effective_status(status, "nationell")
+    aggregates = sdg_aggregates(effective, [i.kpi_id for i in INDICATORS])
+    by_cell = {(r["area_id"], r["sdg_goal"]): r for r in aggregates.to_dict("records")}
+    assert not rests_on_trend(by_cell[("2062", 3)], "nationell")  # one of two has a goal
+    assert rests_on_trend(by_cell[("2062", 13)], "nationell")  # a pure trend fallback
+    assert not rests_on_trend(by_cell[("0020", 13)], "nationell")  # the national goal
+    # Mora: goal 13; the county: goals 3 and 8 (Länsvärde has no national goal either)
+    assert sdg_fallback_count(aggregates, "nationell") == 3
+    trend = sdg_aggregates(effective_status(status, "trend"), [i.kpi_id for i in INDICATORS])
+    assert sdg_fallback_count(trend, "trend") == 0
+
+
+# --- counts -------------------------------------------------------------------------------------
+
+
+def test_status_counts_in_display_order(status):
+    effective = effective_status(status, "nationell")
+    counts = status_counts(effective["status"])
+    assert list(counts) == list(STATUS_ORDER)
+    expected = effective["status"].value_counts().to_dict()
+    assert {str(s): n for s, n in counts.items() if n} == expected
