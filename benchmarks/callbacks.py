@@ -394,7 +394,7 @@ def table(timings: list[Timing], target: float, first: str = "callback") -> list
     return lines
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per callback")
     parser.add_argument("--indicators", type=int, default=100)
@@ -411,12 +411,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile-top", type=int, default=30, help="functions per profile list")
     parser.add_argument("--profile-repeat", type=int, default=10, help="requests profiled")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    log.setLevel(logging.INFO)  # progress on stderr; the app's own logging stays quiet
     names = [s.name for s in SCENARIOS]
     for chosen in (args.only or []) + (args.profile or []):
         if chosen not in names:
             parser.error(f"unknown callback {chosen!r}: expected one of {', '.join(names)}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    log.setLevel(logging.INFO)  # progress on stderr; the app's own logging stays quiet
     scenarios = [s for s in SCENARIOS if not args.only or s.name in args.only]
 
     started = time.perf_counter()

@@ -25,6 +25,7 @@ from etl.config import ENV_VARIABLES, KoladaSettings
 from etl.kolada import KoladaClient
 from etl.refresh import RunSummary, load_files, refresh
 from etl.store import LAST_REFRESH_KEY, kpi_coverage, recent_runs
+from indicators.formatting import format_number
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +67,8 @@ def kolada_id(text: str) -> str:
 
 
 def swedish_number(value: float, decimals: int = 0) -> str:
-    """1234567.8 → "1 234 567,8" (space between thousands, decimal comma)."""
-    return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
+    """1234567.8 → "1 234 567,8" for a terminal (a plain space between thousands)."""
+    return format_number(value, decimals, thousands=" ")
 
 
 # --- refresh -----------------------------------------------------------------------------

@@ -449,11 +449,10 @@ def _rounded(value: float, indicator: Indicator) -> float:
 # --- generating the series ---------------------------------------------------------------
 
 
-def _all_series(catalogue: Mapping[str, Indicator], seed: int) -> dict[str, Series]:
-    """Every series the catalogue needs: generated ones first, then the derived ones."""
-    kpi_ids = set(catalogue)
+def _needed_series(kpi_ids: Iterable[str]) -> set[str]:
+    """The catalogue's series and the component series derived ones are computed from."""
     needed = set(kpi_ids)
-    for kpi_id in kpi_ids:
+    for kpi_id in set(needed):
         needed.update(_SUMS.get(kpi_id, ()))
         if kpi_id in _PER_INHABITANT:
             base = _PER_INHABITANT[kpi_id][0]
@@ -461,6 +460,12 @@ def _all_series(catalogue: Mapping[str, Indicator], seed: int) -> dict[str, Seri
             needed.update(_SUMS.get(base, ()))
         if kpi_id in _TIMES_POPULATION:
             needed.add(_TIMES_POPULATION[kpi_id])
+    return needed
+
+
+def _all_series(catalogue: Mapping[str, Indicator], seed: int) -> dict[str, Series]:
+    """Every series the catalogue needs: generated ones first, then the derived ones."""
+    needed = _needed_series(catalogue)
     derived = set(_SUMS) | set(_PER_INHABITANT) | set(_TIMES_POPULATION)
     coastal = {
         kpi_id for kpi_id in needed if kpi_id in DEMO_PROFILES and DEMO_PROFILES[kpi_id].coastal

@@ -57,6 +57,7 @@ from etl.transform import (
     parse_kpi,
     parse_page,
 )
+from indicators.catalogue import CatalogueError, load_catalogue
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +95,12 @@ class RunSummary:
 def default_kpi_ids() -> list[str]:
     """The KPIs of the project's indicator catalogue, in catalogue order."""
     try:
-        from indicators.catalogue import load_catalogue
-    except ImportError as exc:
+        catalogue = load_catalogue()
+    except CatalogueError as exc:
         raise ScopeError(
             f"the indicator catalogue cannot be read ({exc}); name KPIs with --kpi or --group"
         ) from exc
-    ids = unique(indicator.kpi_id for indicator in load_catalogue())
+    ids = unique(indicator.kpi_id for indicator in catalogue)
     if not ids:
         raise ScopeError("the indicator catalogue lists no KPIs; name KPIs with --kpi or --group")
     return ids

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 import types
 from collections.abc import Iterator
 
@@ -313,10 +312,8 @@ def test_all_municipalities_come_from_kolada_first(engine, server, client):
 
 
 def test_default_scope_is_the_catalogue(engine, server, client, monkeypatch):
-    catalogue = types.ModuleType("indicators.catalogue")
     entries = [types.SimpleNamespace(kpi_id=kpi) for kpi in (TURNOUT, EMISSIONS, TURNOUT)]
-    catalogue.load_catalogue = lambda: tuple(entries)
-    monkeypatch.setitem(sys.modules, "indicators.catalogue", catalogue)
+    monkeypatch.setattr("etl.refresh.load_catalogue", lambda: tuple(entries))
     publish_emissions(server)
 
     refresh(engine, client)
