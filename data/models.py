@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def utcnow() -> dt.datetime:
@@ -55,7 +55,7 @@ class Area(Base):
     __tablename__ = "areas"
 
     id: Mapped[str] = mapped_column(String(8), primary_key=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
     type: Mapped[str] = mapped_column(String(1))
     county: Mapped[str | None] = mapped_column(String(2), index=True)
 
@@ -70,11 +70,11 @@ class Kpi(Base):
     id: Mapped[str] = mapped_column(String(16), primary_key=True)
     title: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text, default="")
-    unit: Mapped[str] = mapped_column(String(100), default="")
+    unit: Mapped[str] = mapped_column(Text, default="")
     is_divided_by_gender: Mapped[bool] = mapped_column(default=False)
     municipality_type: Mapped[str] = mapped_column(String(1), default="A")
     operating_area: Mapped[str] = mapped_column(Text, default="")
-    perspective: Mapped[str] = mapped_column(String(100), default="")
+    perspective: Mapped[str] = mapped_column(Text, default="")
     auspice: Mapped[str] = mapped_column(String(8), default="")
     publ_period: Mapped[str | None] = mapped_column(String(16))
     publication_date: Mapped[dt.date | None] = mapped_column(Date)

@@ -8,6 +8,10 @@ A database written before Alembic at ``schema_version`` 3 has exactly this schem
 stamped at this revision without running it; versions 1 and 2 are first brought to version 3
 by ``data.migrations.legacy``, which reuses the table definitions below.
 
+Area titles and KPI units and perspectives are created as TEXT: version 3 declared them
+VARCHAR(200/100), which SQLite never enforced and PostgreSQL does (real Kolada titles, from which
+units are read, are longer); revision 0002 widens them in databases created before.
+
 Tables, columns and constraints are in the models' order, so that on SQLite the schema text
 equals what ``Base.metadata.create_all`` writes (a test compares the two).
 """
@@ -35,7 +39,7 @@ def upgrade() -> None:
     op.create_table(
         "areas",
         sa.Column("id", sa.String(length=8), nullable=False),
-        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
         sa.Column("type", sa.String(length=1), nullable=False),
         sa.Column("county", sa.String(length=2), nullable=True),
         sa.PrimaryKeyConstraint("id"),
@@ -47,11 +51,11 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=16), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
-        sa.Column("unit", sa.String(length=100), nullable=False),
+        sa.Column("unit", sa.Text(), nullable=False),
         sa.Column("is_divided_by_gender", sa.Boolean(), nullable=False),
         sa.Column("municipality_type", sa.String(length=1), nullable=False),
         sa.Column("operating_area", sa.Text(), nullable=False),
-        sa.Column("perspective", sa.String(length=100), nullable=False),
+        sa.Column("perspective", sa.Text(), nullable=False),
         sa.Column("auspice", sa.String(length=8), nullable=False),
         sa.Column("publ_period", sa.String(length=16), nullable=True),
         sa.Column("publication_date", sa.Date(), nullable=True),
