@@ -29,33 +29,10 @@ from indicators.catalogue import catalogue_by_id, load_catalogue
 from indicators.goal_csv import read_goal_csv
 from indicators.progress import status_from_score
 from indicators.vocabulary import STATUS_ORDER, TREND, Status
+from tests.support.literal_tables import status_frame
 
 FALUN, MORA, LEKSAND = "2080", "2062", "2029"
 UPP, FAS, ACC, OTI, FEL, EJ = (str(s) for s in STATUS_ORDER)
-
-
-def status_frame(rows: list[tuple]) -> pd.DataFrame:
-    """A small status table: (kpi_id, level, sdg_goal, status, score) for area 2062, total."""
-    records = [
-        {
-            "area_id": "2062",
-            "kpi_id": kpi,
-            "gender": "T",
-            "level": level,
-            "goal_id": None if level == TREND else f"{kpi}-{level}",
-            "sdg_goal": sdg,
-            "status": str(status),
-            "score": score,
-            "reason": f"motivering {kpi}",
-            "latest_year": 2024,
-            "latest_value": 10.0,
-            "target_value": None,
-            "required_annual_change": None,
-            "observed_annual_change": 0.01,
-        }
-        for kpi, level, sdg, status, score in rows
-    ]
-    return pd.DataFrame(records)
 
 
 def status_rows(rows: list[tuple]) -> pd.DataFrame:

@@ -51,6 +51,7 @@ from layouts.parts.sparkline import (
     sparkline_segments,
     sparkline_svg,
 )
+from tests.support.literal_tables import status_frame
 
 # --------------------------------------------------------------------------- helpers
 
@@ -122,30 +123,6 @@ def list_markup(tree) -> MarkupReader:
 
 
 STATUS_COLUMNS = ["area_id", "kpi_id", "gender", "level", "goal_id", "sdg_goal", "status", "score"]
-
-
-def status_frame(rows: list[tuple]) -> pd.DataFrame:
-    """A small status table: (kpi_id, level, sdg_goal, status, score) for area 2062, total."""
-    records = [
-        {
-            "area_id": "2062",
-            "kpi_id": kpi,
-            "gender": "T",
-            "level": level,
-            "goal_id": None if level == TREND else f"{kpi}-{level}",
-            "sdg_goal": sdg,
-            "status": str(status),
-            "score": score,
-            "reason": f"motivering {kpi}",
-            "latest_year": 2024,
-            "latest_value": 10.0,
-            "target_value": None,
-            "required_annual_change": None,
-            "observed_annual_change": 0.01,
-        }
-        for kpi, level, sdg, status, score in rows
-    ]
-    return pd.DataFrame(records)
 
 
 # --------------------------------------------------------------------------- SDG tiles

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from indicators import service
-from indicators.catalogue import Indicator, load_catalogue
+from indicators.catalogue import load_catalogue
 from indicators.overview import effective_status, sdg_aggregates, status_counts
 from indicators.sdg import SDG_GOALS, sdg_name
 from indicators.vocabulary import (
@@ -33,67 +33,24 @@ from layouts.parts.matrix import (
     sdg_matrix,
 )
 from tests.conftest import PROJECT_DIR
+from tests.support.literal_tables import (
+    CLIMATE,
+    HEALTH,
+    INDICATORS,
+    REGION_ONLY,
+    SCHOOL,
+    row,
+)
 
 NBSP = "\u00a0"
 
 
-def make_indicator(kpi_id: str, label: str, sdg: int, dimension: str, **extra) -> Indicator:
-    fields = dict(
-        kpi_id=kpi_id,
-        label=label,
-        kolada_title=f"{label} (Kolada)",
-        sdg_goal=sdg,
-        sdg_target=None,
-        dimension=dimension,
-        direction="up",
-        unit="andel (%)",
-        decimals=1,
-        natural_limit=None,
-        is_divided_by_gender=False,
-        municipality_type="A",
-        source_group="agenda2030",
-    )
-    fields.update(extra)
-    return Indicator(**fields)
-
-
 # Column order follows SDG goals: N13 (goal 13) is listed first in the catalogue but shown last.
-CLIMATE = make_indicator(
-    "N00013", "Utsläpp", 13, "miljömässig", direction="down", unit="ton CO2e", decimals=0
-)
-HEALTH = make_indicator("N00003", "Hälsa", 3, "social")
-SCHOOL = make_indicator("N00004", "Skola", 3, "social")
-REGION_ONLY = make_indicator("N00008", "Länsvärde", 8, "ekonomisk", municipality_type="L")
-INDICATORS = [CLIMATE, HEALTH, SCHOOL, REGION_ONLY]
 AREAS = [("2062", "Mora"), ("0020", "Region Dalarna")]
 GOAL_WORDING = (
     "Andelen ska öka till 20 procent till 2030 för alla kommuner i länet. "
     "Tolkning: gäller den totala andelen."
 )
-
-BASE = {
-    "gender": "T",
-    "goal_id": None,
-    "score": None,
-    "reason": "",
-    "base_year": None,
-    "base_value": None,
-    "latest_year": None,
-    "latest_value": None,
-    "target_value": None,
-    "target_year": None,
-    "required_annual_change": None,
-    "observed_annual_change": None,
-    "method": "trend",
-    "threshold_set": "statistics_canada",
-}
-
-
-def row(area_id, indicator, level, status, score, **extra):
-    values = dict(BASE, area_id=area_id, kpi_id=indicator.kpi_id, level=level, status=status)
-    values.update(sdg_goal=indicator.sdg_goal, dimension=indicator.dimension, score=score)
-    values.update(extra)
-    return values
 
 
 @pytest.fixture
