@@ -24,7 +24,7 @@ from indicators.catalogue import Indicator
 from indicators.conflicts import CorrelationResult, format_coefficient, in_sentence
 from indicators.formatting import MISSING, PLOTLY_SEPARATORS, format_number, format_signed
 from indicators.vocabulary import DIRECTIONS, DOWN, NO_DIRECTION_TEXT, UP
-from layouts.parts.figures import AREA_COLOURS, AREA_SYMBOLS, FONT_FAMILY
+from layouts.parts.figures import AREA_COLOURS, AREA_SYMBOLS, FONT_FAMILY, no_data_note
 
 INK = "#1a1a1a"
 GRID = "#e3e3e3"
@@ -118,12 +118,6 @@ def _base_layout(figure: go.Figure, title: str, width: int = TITLE_WIDTH) -> int
 
 def _top_margin(title_lines: int, extra: int = 0) -> int:
     return 30 + 22 * title_lines + extra
-
-
-def _no_data(figure: go.Figure, text: str) -> None:
-    figure.add_annotation(
-        text=html.escape(text), showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5
-    )
 
 
 def with_unit(indicator: Indicator) -> str:
@@ -235,7 +229,7 @@ def indicator_figure(
         height=PANEL_HEIGHT,
     )
     if table.empty or table.isna().all().all():
-        _no_data(figure, "Inga värden för de valda områdena")
+        no_data_note(figure, "Inga värden för de valda områdena")
     return figure
 
 
@@ -298,7 +292,7 @@ def facet_figure(
         height=FACET_HEIGHT,
     )
     if not municipalities or table.empty or table.isna().all().all():
-        _no_data(figure, "Inga värden för de valda områdena")
+        no_data_note(figure, "Inga värden för de valda områdena")
     return figure
 
 
@@ -569,7 +563,7 @@ def scatter_figure(
     if corner is not None:
         figure.add_annotation(**corner)
     if municipal.empty:
-        _no_data(figure, "Inga kommuner har värden på båda indikatorerna")
+        no_data_note(figure, "Inga kommuner har värden på båda indikatorerna")
     return figure
 
 
@@ -636,7 +630,7 @@ def paths_figure(
     if corner is not None:
         figure.add_annotation(**corner)
     if not figure.data:
-        _no_data(figure, "Inga områden har värden på båda indikatorerna")
+        no_data_note(figure, "Inga områden har värden på båda indikatorerna")
     return figure
 
 

@@ -89,6 +89,13 @@ HOVER_WIDTH = 70
 FONT_FAMILY = '"Segoe UI", "Helvetica Neue", Arial, "DejaVu Sans", sans-serif'
 
 
+def no_data_note(figure: go.Figure, text: str) -> None:
+    """Say in the middle of an empty figure why it is empty."""
+    figure.add_annotation(
+        text=html.escape(text), showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5
+    )
+
+
 def area_style(area_id: str, index: int) -> LineStyle:
     """The style of an area's line: the reference style for Region Dalarna and Riket, else the
     ``index``-th municipality colour and marker."""
@@ -238,14 +245,7 @@ def series_figure(
         height=520,
     )
     if not years:
-        figure.add_annotation(
-            text="Inga värden för det valda urvalet",
-            showarrow=False,
-            xref="paper",
-            yref="paper",
-            x=0.5,
-            y=0.5,
-        )
+        no_data_note(figure, "Inga värden för det valda urvalet")
     return figure
 
 
@@ -430,14 +430,7 @@ def ranking_figure(
         height=max(380, 40 + 30 * len(labels) + 170),
     )
     if frame.empty:
-        figure.add_annotation(
-            text="Inga kommunvärden att rangordna",
-            showarrow=False,
-            xref="paper",
-            yref="paper",
-            x=0.5,
-            y=0.5,
-        )
+        no_data_note(figure, "Inga kommunvärden att rangordna")
     return figure
 
 
