@@ -9,18 +9,30 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import dash
 from dash import Dash, dcc, html
 
-from data.db import open_database
+from data.db import database_writable, open_database
 from etl.demo import ensure_demo_data
 from indicators import service
 from indicators.goals import sync_catalogue_goals
 from indicators.vocabulary import css_custom_properties
 from layouts.parts.components import KOLADA_CREDIT, demo_banner, source_credit
+from layouts.parts.database_state import (
+    install_write_error_page,
+    read_only_banner,
+    shell_message_area,
+    write_failure,
+)
+from layouts.parts.editor import account_status
 from layouts.parts.presentation import SHELL_ID, presentation_toggle, slideshow_bar
+from layouts.parts.routes import install_routes
+from layouts.parts.sign_in import init_sign_in
+from request_limits import add_request_limit, request_limit
+from security_headers import add_security_headers, frame_sources
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +82,7 @@ def shell() -> html.Div:
                                 **{"aria-label": "Huvudmeny"},
                             ),
                             presentation_toggle(),
+                            account_status(),
                         ],
                         className="header-tools",
                     ),
@@ -77,6 +90,8 @@ def shell() -> html.Div:
                 className="site-header",
             ),
             demo_banner(status),
+            read_only_banner(service.read_only()),
+            shell_message_area(),
             html.Main(dash.page_container, id="main", tabIndex="-1"),
             slideshow_bar(),
             html.Footer(
@@ -98,13 +113,27 @@ def shell() -> html.Div:
     )
 
 
-def create_app(database_url: str | None = None) -> Dash:
-    """Open (and if empty, fill with demo data) the database and build the Dash app."""
+def create_app(
+    database_url: str | None = None, frame_ancestors: str | Sequence[str] | None = None
+) -> Dash:
+    """Open (and if empty, fill with demo data) the database and build the Dash app.
+
+    A database that cannot be written is served read-only: nothing is filled or synced, every
+    page shows the read-only banner and a write callback answers with its message
+    (``layouts.parts.database_state``).
+
+    ``frame_ancestors``: the origins that may embed the dashboard (wins over
+    ``FRAME_ANCESTORS``; see ``security_headers``)."""
+    framing = frame_sources(frame_ancestors)
+    body_limit = request_limit()  # a bad MAX_REQUEST_BYTES stops the start with a message
     engine = open_database(database_url)
-    if ensure_demo_data(engine):
+    writable = database_writable(engine)
+    if not writable:  # read-only: show what is stored, write nothing (see database_state)
+        log.warning("The database is read-only: the dashboard starts read-only")
+    elif ensure_demo_data(engine):
         log.info("The database was empty: filled it with the bundled demo data")
-    sync_catalogue_goals(engine)
-    service.set_engine(engine)
+    sync_catalogue_goals(engine, write=writable)
+    service.set_engine(engine, read_only=not writable)
     app = Dash(
         __name__,
         use_pages=True,
@@ -112,9 +141,15 @@ def create_app(database_url: str | None = None) -> Dash:
         assets_folder=str(PROJECT_DIR / "assets"),
         title="Hållbarhetsuppföljning Dalarna",
         suppress_callback_exceptions=True,
+        on_error=write_failure,  # a refused write (read-only, busy) is told, not a 500
     )
     app.layout = shell
     app.index_string = app.index_string.replace("<html>", '<html lang="sv">')
+    init_sign_in(app, engine)  # editors sign in (Flask-Login); everyone else reads
+    add_security_headers(app, framing)
+    install_routes(app)  # status 404 for unknown addresses, 400 for malformed callbacks
+    add_request_limit(app, body_limit)  # request bodies: at most MAX_REQUEST_BYTES (413)
+    install_write_error_page(app.server)  # a refused write outside callbacks: 503, in Swedish
     return app
 
 

@@ -1,7 +1,9 @@
 """Response times of each page's main callback, over HTTP, on a database the size of Sweden.
 
 The dashboard runs on the generated database of ``benchmarks/sweden_scale.py`` (312 areas ×
-100 indicators × 30 years × 3 genders; built on the first run, reused afterwards). Its Flask
+100 indicators × 30 years × 3 genders; built on the first run, reused afterwards): a cached
+SQLite file, or with ``--database-url`` (or ``BENCHMARK_DATABASE_URL``) another database, such
+as an empty PostgreSQL database (``postgresql+psycopg://…``). Its Flask
 server is served on a free local port, and each callback is called by posting to
 ``/_dash-update-component`` exactly what Dash's renderer posts: the callback is found in
 ``GET /_dash-dependencies`` by the start of its output id, and its inputs and state start from
@@ -70,10 +72,13 @@ from benchmarks.queries import cpu_model, percentile  # noqa: E402
 from benchmarks.sweden_scale import (  # noqa: E402
     DEFAULT_SEED,
     GENDERS,
-    cached_sweden_scale_database,
+    add_database_url_option,
+    database_size,
     sweden_areas,
+    sweden_scale_database_url,
 )
 from data import queries  # noqa: E402
+from indicators import service  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -410,6 +415,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--profile-top", type=int, default=30, help="functions per profile list")
     parser.add_argument("--profile-repeat", type=int, default=10, help="requests profiled")
+    add_database_url_option(parser)
     args = parser.parse_args(argv)
     names = [s.name for s in SCENARIOS]
     for chosen in (args.only or []) + (args.profile or []):
@@ -425,11 +431,11 @@ def main(argv: list[str] | None = None) -> int:
     scenarios = [s for s in SCENARIOS if not args.only or s.name in args.only]
 
     started = time.perf_counter()
-    path = cached_sweden_scale_database(
-        n_indicators=args.indicators, years=args.years, seed=args.seed
+    url = sweden_scale_database_url(
+        args.database_url, n_indicators=args.indicators, years=args.years, seed=args.seed
     )
     prepared = time.perf_counter() - started
-    app = create_app(f"sqlite:///{path}")
+    app = create_app(url)
     load_before = load_average()
 
     timings: list[Timing] = []
@@ -468,8 +474,9 @@ def main(argv: list[str] | None = None) -> int:
                 log.info("timing the page load of %s …", page)
                 page_timings.append(time_page_load(client, pages, page, generations, args.repeat))
 
-    size_mb = path.stat().st_size / 1e6
-    print(f"database: {path} ({size_mb:.0f} MB; found or built in {prepared:.1f} s)")
+    engine = service.engine()
+    shown = engine.url.render_as_string(hide_password=True)
+    print(f"database: {shown} ({database_size(engine)}; found or built in {prepared:.1f} s)")
     print(
         f"          {len(sweden_areas())} areas × {args.indicators} indicators × "
         f"{args.years} years × {len(GENDERS)} genders"

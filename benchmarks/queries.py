@@ -35,7 +35,12 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
-from benchmarks.sweden_scale import DEFAULT_SEED, cached_sweden_scale_database  # noqa: E402
+from benchmarks.sweden_scale import (  # noqa: E402
+    DEFAULT_SEED,
+    add_database_url_option,
+    database_size,
+    sweden_scale_database_url,
+)
 from data import queries  # noqa: E402
 from data.areas import DEFAULT_AREAS  # noqa: E402
 from data.db import open_database  # noqa: E402
@@ -101,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="time an existing SQLite file instead (e.g. a copy with another index)",
     )
+    add_database_url_option(parser)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
 
@@ -108,13 +114,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.database is not None:
         if not args.database.is_file():
             parser.error(f"--database {args.database}: no such file")
-        path = args.database
+        url = f"sqlite:///{args.database.resolve()}"
     else:
-        path = cached_sweden_scale_database(
-            n_indicators=args.indicators, years=args.years, seed=args.seed
+        url = sweden_scale_database_url(
+            args.database_url, n_indicators=args.indicators, years=args.years, seed=args.seed
         )
     prepared = time.perf_counter() - started
-    engine = open_database(f"sqlite:///{path}")
+    engine = open_database(url)
     catalogue = load_catalogue()
     kpi_ids = [indicator.kpi_id for indicator in catalogue]
     area_ids = list(DEFAULT_AREAS)
@@ -159,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
 
     print(f"machine:  {os.cpu_count()} CPUs ({cpu_model()}), Python {platform.python_version()}")
-    print(f"database: {path} ({path.stat().st_size / 1e6:.0f} MB; ready in {prepared:.1f} s)")
+    shown = engine.url.render_as_string(hide_password=True)
+    print(f"database: {shown} ({database_size(engine)}; ready in {prepared:.1f} s)")
     print(f"repeats:  {args.repeat} after {WARM_UPS} warm-ups")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print()

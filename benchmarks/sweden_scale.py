@@ -33,12 +33,18 @@ if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
 import numpy as np  # noqa: E402  (installed with pandas)
-from sqlalchemy import Engine, insert, select  # noqa: E402
+from sqlalchemy import Engine, func, insert, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from data.areas import DALARNA_MUNICIPALITIES, REGION_DALARNA, RIKET, county_of  # noqa: E402
-from data.db import DATA_ORIGIN_DEMO, DATA_ORIGIN_KEY, open_database, set_meta  # noqa: E402
+from data.db import (  # noqa: E402
+    DATA_ORIGIN_DEMO,
+    DATA_ORIGIN_KEY,
+    get_meta,
+    open_database,
+    set_meta,
+)
 from data.models import SCHEMA_VERSION, Area, EtlRun, Kpi, Observation, utcnow  # noqa: E402
 from indicators.catalogue import load_catalogue  # noqa: E402
 from indicators.goals import sync_catalogue_goals  # noqa: E402
@@ -215,7 +221,6 @@ def build_sweden_scale_database(
                 )
             )
         set_meta(session, DATA_ORIGIN_KEY, DATA_ORIGIN_DEMO)
-        set_meta(session, PARAMETERS_META_KEY, json.dumps(params, sort_keys=True))
         session.flush()
         run_id = run.id
 
@@ -250,6 +255,8 @@ def build_sweden_scale_database(
         finally:
             connection.close()
         engine = open_database(url)
+    elif engine.dialect.name == "postgresql":
+        _copy_into_postgresql(engine, columns, rows)
     else:
         chunk = 50_000
         with engine.begin() as connection:
@@ -265,6 +272,8 @@ def build_sweden_scale_database(
         run.outcome = "success"
         run.rows_inserted = len(rows)
         run.finished_at = utcnow()
+        # Last: a build that stopped half-way records no parameters and is never reused.
+        set_meta(session, PARAMETERS_META_KEY, json.dumps(params, sort_keys=True))
     log.info(
         "Sweden-scale database: %d rows (%d without a value) generated in %.1f s, stored in %.1f s",
         len(rows),
@@ -273,6 +282,88 @@ def build_sweden_scale_database(
         time.perf_counter() - generated,
     )
     return engine
+
+
+def _copy_into_postgresql(engine: Engine, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """The rows through ``COPY`` in one transaction, the secondary indexes built after them,
+    then ``ANALYZE`` (a fresh table has no statistics for the planner)."""
+    with engine.begin() as connection:
+        indexes = connection.exec_driver_sql(
+            "SELECT indexname, indexdef FROM pg_indexes "
+            "WHERE tablename = 'observations' AND left(indexname, 3) = 'ix_'"
+        ).all()
+        for name, _definition in indexes:
+            connection.exec_driver_sql(f"DROP INDEX {name}")
+        cursor = connection.connection.cursor()
+        with cursor.copy(f"COPY observations ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        for _name, definition in indexes:
+            connection.exec_driver_sql(definition)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE")
+
+
+def sweden_scale_database_url(
+    database_url: str | None,
+    *,
+    n_indicators: int = 100,
+    years: int = 30,
+    seed: int = DEFAULT_SEED,
+) -> str:
+    """The URL of a Sweden-scale database with these parameters.
+
+    Without ``database_url`` (or with a SQLite one): the cached SQLite file
+    (:func:`cached_sweden_scale_database`). Another database, e.g. PostgreSQL, must be empty,
+    and is then built, or hold a build with the same parameters, which is reused.
+    """
+    if database_url is None or make_url(database_url).get_backend_name() == "sqlite":
+        if database_url is not None:
+            _url, path = _sqlite_path(database_url)
+            if path is None:
+                raise ValueError(f"{database_url}: a SQLite database in a file is needed")
+            if path.is_file():
+                if _stored_parameters(path) != parameters(n_indicators, years, seed):
+                    raise ValueError(f"{path} holds no Sweden-scale build with these parameters")
+                return f"sqlite:///{path}"
+            build_sweden_scale_database(
+                path, n_indicators=n_indicators, years=years, seed=seed
+            ).dispose()
+            return f"sqlite:///{path}"
+        path = cached_sweden_scale_database(n_indicators=n_indicators, years=years, seed=seed)
+        return f"sqlite:///{path}"
+    engine = open_database(database_url)
+    try:
+        with Session(engine) as session:
+            stored = get_meta(session, PARAMETERS_META_KEY)
+            has_rows = session.scalar(select(Area.id).limit(1)) is not None
+    finally:
+        engine.dispose()
+    wanted = parameters(n_indicators, years, seed)
+    if stored is not None and json.loads(stored) == wanted:
+        log.info("Reusing %s", make_url(database_url).render_as_string(hide_password=True))
+        return database_url
+    if stored is not None or has_rows:
+        raise ValueError(
+            f"{make_url(database_url).render_as_string(hide_password=True)} holds other data "
+            f"(or a build with other parameters): give an empty database"
+        )
+    build_sweden_scale_database(
+        database_url, n_indicators=n_indicators, years=years, seed=seed
+    ).dispose()
+    return database_url
+
+
+def database_size(engine: Engine) -> str:
+    """The database's size on disk, e.g. "212 MB"."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            size = connection.scalar(select(func.pg_database_size(func.current_database())))
+    elif engine.url.database and Path(engine.url.database).is_file():
+        size = Path(engine.url.database).stat().st_size
+    else:
+        return "size unknown"
+    return f"{(size or 0) / 1e6:.0f} MB"
 
 
 def cache_folder() -> Path:
@@ -334,14 +425,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--indicators", type=int, default=100)
     parser.add_argument("--years", type=int, default=30)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    add_database_url_option(parser)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     started = time.perf_counter()
-    path = cached_sweden_scale_database(
-        n_indicators=args.indicators, years=args.years, seed=args.seed
+    url = sweden_scale_database_url(
+        args.database_url, n_indicators=args.indicators, years=args.years, seed=args.seed
     )
-    print(f"{path} ({path.stat().st_size / 1e6:.0f} MB, {time.perf_counter() - started:.1f} s)")
+    engine = open_database(url)
+    size = database_size(engine)
+    engine.dispose()
+    shown = make_url(url).render_as_string(hide_password=True)
+    print(f"{shown} ({size}, {time.perf_counter() - started:.1f} s)")
     return 0
+
+
+def add_database_url_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        default=os.environ.get("BENCHMARK_DATABASE_URL"),
+        help="build (once) and use the Sweden-scale data in this database, e.g. an empty "
+        "PostgreSQL database (postgresql+psycopg://…); default BENCHMARK_DATABASE_URL, else a "
+        "cached SQLite file under the temporary folder",
+    )
 
 
 if __name__ == "__main__":

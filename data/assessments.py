@@ -12,7 +12,7 @@ import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from data.areas import DEFAULT_AREAS
@@ -42,6 +42,8 @@ class AssessmentRecord:
     text: str
     author: str
     created_at: dt.datetime
+    #: The signed-in editor who stored it (``author`` is what the editor typed).
+    created_by: str | None = None
 
 
 def _record(model: QualitativeAssessment) -> AssessmentRecord:
@@ -55,6 +57,7 @@ def _record(model: QualitativeAssessment) -> AssessmentRecord:
         text=model.text,
         author=model.author,
         created_at=model.created_at,
+        created_by=model.created_by,
     )
 
 
@@ -68,30 +71,55 @@ def known_area_ids(engine: Engine) -> frozenset[str]:
     return frozenset(DEFAULT_AREAS) | frozenset(stored)
 
 
-def list_assessments(
-    engine: Engine,
-    *,
-    area_id: str | None = None,
-    kpi_id: str | None = None,
-    sdg_goal: int | None = None,
-) -> list[AssessmentRecord]:
-    """Stored assessments, newest first (by date, then the latest entered first).
-
-    Each argument given narrows the list: ``kpi_id`` keeps the assessments of that KPI,
-    ``sdg_goal`` those of that goal number.
-    """
-    query = select(QualitativeAssessment)
+def _narrowed(
+    query: Select, area_id: str | None, kpi_id: str | None, sdg_goal: int | None
+) -> Select:
     if area_id is not None:
         query = query.where(QualitativeAssessment.area_id == area_id)
     if kpi_id is not None:
         query = query.where(QualitativeAssessment.kpi_id == kpi_id)
     if sdg_goal is not None:
         query = query.where(QualitativeAssessment.sdg_goal == sdg_goal)
+    return query
+
+
+def list_assessments(
+    engine: Engine,
+    *,
+    area_id: str | None = None,
+    kpi_id: str | None = None,
+    sdg_goal: int | None = None,
+    limit: int | None = None,
+) -> list[AssessmentRecord]:
+    """Stored assessments, newest first (by date, then the latest entered first); at most
+    ``limit`` of them.
+
+    Each argument given narrows the list: ``kpi_id`` keeps the assessments of that KPI,
+    ``sdg_goal`` those of that goal number.
+    """
+    query = _narrowed(select(QualitativeAssessment), area_id, kpi_id, sdg_goal)
     query = query.order_by(
         QualitativeAssessment.assessed_on.desc(), QualitativeAssessment.id.desc()
     )
+    if limit is not None:
+        query = query.limit(limit)
     with Session(engine) as session:
         return [_record(model) for model in session.scalars(query)]
+
+
+def count_assessments(
+    engine: Engine,
+    *,
+    area_id: str | None = None,
+    kpi_id: str | None = None,
+    sdg_goal: int | None = None,
+) -> int:
+    """How many assessments :func:`list_assessments` would list without a limit."""
+    query = _narrowed(
+        select(func.count()).select_from(QualitativeAssessment), area_id, kpi_id, sdg_goal
+    )
+    with Session(engine) as session:
+        return session.scalar(query) or 0
 
 
 def select_assessments(
@@ -138,8 +166,10 @@ def insert_assessment(
     judgement: str | None,
     text: str,
     author: str,
+    created_by: str | None = None,
 ) -> AssessmentRecord:
-    """Store an assessment exactly as given; returns it as stored (with its id and time)."""
+    """Store an assessment exactly as given (``created_by``: the signed-in editor); returns it
+    as stored (with its id and time)."""
     with Session(engine) as session, session.begin():
         model = QualitativeAssessment(
             area_id=area_id,
@@ -149,23 +179,27 @@ def insert_assessment(
             judgement=judgement,
             text=text,
             author=author,
+            created_by=created_by,
         )
         session.add(model)
         session.flush()
         record = _record(model)
-    log.info("Assessment %d added for area %s", record.id, area_id)
+    log.info("Assessment %d added for area %s by %s", record.id, area_id, created_by or "-")
     return record
 
 
-def delete_assessment(engine: Engine, assessment_id: int) -> AssessmentRecord:
-    """Remove an assessment; returns it. Raises :class:`UnknownAssessmentError` if missing."""
+def delete_assessment(
+    engine: Engine, assessment_id: int, *, deleted_by: str | None = None
+) -> AssessmentRecord:
+    """Remove an assessment; returns it. Raises :class:`UnknownAssessmentError` if missing.
+    ``deleted_by`` (the signed-in editor) goes to the log."""
     with Session(engine) as session, session.begin():
         model = session.get(QualitativeAssessment, assessment_id)
         if model is None:
             raise UnknownAssessmentError(f"Det finns ingen bedömning med id {assessment_id}.")
         record = _record(model)
         session.delete(model)
-    log.info("Assessment %d removed", assessment_id)
+    log.info("Assessment %d removed by %s", assessment_id, deleted_by or "-")
     return record
 
 
@@ -173,6 +207,7 @@ __all__ = [
     "AssessmentError",
     "AssessmentRecord",
     "UnknownAssessmentError",
+    "count_assessments",
     "delete_assessment",
     "get_assessment",
     "insert_assessment",

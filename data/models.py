@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def utcnow() -> dt.datetime:
@@ -178,6 +178,8 @@ class GoalChange(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column()
     after: Mapped[dict[str, Any] | None] = mapped_column()
     note: Mapped[str] = mapped_column(Text, default="")
+    #: The signed-in editor who made the change (``None``: the command line, or before 0003).
+    changed_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class Slideshow(Base):
@@ -191,6 +193,8 @@ class Slideshow(Base):
     views: Mapped[list[str]] = mapped_column()
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: The signed-in editor who saved it last (``None``: saved before 0003).
+    updated_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class QualitativeAssessment(Base):
@@ -208,6 +212,8 @@ class QualitativeAssessment(Base):
     text: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: The signed-in editor who stored it (``author`` is free text the editor typed).
+    created_by: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         CheckConstraint(
@@ -217,4 +223,34 @@ class QualitativeAssessment(Base):
         CheckConstraint(
             "(kpi_id IS NOT NULL) OR (sdg_goal IS NOT NULL)", name="qualitative_subject"
         ),
+    )
+
+
+class User(Base):
+    """An editor's account: a unique name and a password hash (Werkzeug's salted scrypt or
+    pbkdf2). Participants have no account: they read."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SignInFailure(Base):
+    """A failed sign-in: the name tried (case-folded) and the client address. Recent failures
+    are counted to slow down password guessing; they hold across workers and servers because
+    they are stored here, and old ones are deleted as new ones come."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_sign_in_failures_address", "address", "failed_at"),
+        Index("ix_sign_in_failures_name", "name", "address", "failed_at"),
     )

@@ -26,6 +26,8 @@ from urllib.parse import unquote_plus, urlsplit
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
+from data.file_text import NotTextError, decode_text
+from data.json_limits import nesting_depth
 from data.models import Slideshow, utcnow
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,13 @@ MAX_NAME_LENGTH = 200
 MAX_VIEWS = 50
 MAX_VIEW_LENGTH = 2000
 MAX_FILE_BYTES = 200_000
+#: How to save a slideshow file that is not text (UTF-16 and UTF-32 with a byte-order mark are
+#: read; NUL bytes without one are not).
+SAVE_AS_UTF8 = "Exportera bildspelet på nytt, eller spara filen som text i UTF-8."
+#: How deeply a slideshow file may nest arrays and objects (the format itself needs 2).
+MAX_FILE_DEPTH = 10
+#: The largest slideshow id (the id column is a 32-bit integer on PostgreSQL).
+MAX_SLIDESHOW_ID = 2**31 - 1
 
 #: Query parameters that belong to presentation mode, not to a view.
 PRESENTATION_PARAMS = ("visa", "bildspel", "steg")
@@ -53,6 +62,8 @@ class SlideshowRecord:
     views: tuple[str, ...]
     created_at: dt.datetime
     updated_at: dt.datetime
+    #: The signed-in editor who saved it last (``None``: saved before editors signed in).
+    updated_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -215,6 +226,7 @@ def _record(model: Slideshow) -> SlideshowRecord:
         views=tuple(model.views),
         created_at=model.created_at,
         updated_at=model.updated_at,
+        updated_by=model.updated_by,
     )
 
 
@@ -225,8 +237,10 @@ def save_slideshow(
     *,
     routes: Collection[str] | None = None,
     source: str = "Bildspelet",
+    updated_by: str | None = None,
 ) -> SlideshowRecord:
     """Store a slideshow; saving under an existing name replaces that slideshow's views.
+    ``updated_by`` is the signed-in editor.
 
     Raises :class:`InvalidSlideshowError` (nothing stored) when the name or a view breaks the
     rules; with ``routes`` (Dash Pages paths and path templates) every view must be on one.
@@ -235,16 +249,23 @@ def save_slideshow(
     with Session(engine) as session, session.begin():
         model = session.scalars(select(Slideshow).where(Slideshow.name == clean_name)).first()
         if model is None:
-            model = Slideshow(name=clean_name, views=list(clean_views))
+            model = Slideshow(name=clean_name, views=list(clean_views), updated_by=updated_by)
             session.add(model)
             action = "saved"
         else:
             model.views = list(clean_views)
             model.updated_at = utcnow()
+            model.updated_by = updated_by
             action = "updated"
         session.flush()
         record = _record(model)
-    log.info("Slideshow %s: %r with %d views", action, record.name, len(record.views))
+    log.info(
+        "Slideshow %s: %r with %d views by %s",
+        action,
+        record.name,
+        len(record.views),
+        updated_by or "-",
+    )
     return record
 
 
@@ -257,6 +278,8 @@ def list_slideshows(engine: Engine) -> list[SlideshowRecord]:
 
 def get_slideshow(engine: Engine, key: int | str) -> SlideshowRecord | None:
     """The slideshow with id ``key`` (an int) or name ``key`` (a str), or ``None``."""
+    if isinstance(key, int) and not 1 <= key <= MAX_SLIDESHOW_ID:
+        return None  # no such id can be stored (and the database would refuse the number)
     with Session(engine) as session:
         if isinstance(key, int):
             model = session.get(Slideshow, key)
@@ -266,14 +289,17 @@ def get_slideshow(engine: Engine, key: int | str) -> SlideshowRecord | None:
         return _record(model) if model is not None else None
 
 
-def delete_slideshow(engine: Engine, key: int | str) -> SlideshowRecord:
-    """Remove the slideshow with id or name ``key``; returns what was removed."""
+def delete_slideshow(
+    engine: Engine, key: int | str, *, deleted_by: str | None = None
+) -> SlideshowRecord:
+    """Remove the slideshow with id or name ``key``; returns what was removed. ``deleted_by``
+    (the signed-in editor) goes to the log."""
     record = get_slideshow(engine, key)
     if record is None:
         raise UnknownSlideshowError(f"Bildspelet {key!r} finns inte (redan borttaget?).")
     with Session(engine) as session, session.begin():
         session.execute(delete(Slideshow).where(Slideshow.id == record.id))
-    log.info("Slideshow deleted: %r", record.name)
+    log.info("Slideshow deleted: %r by %s", record.name, deleted_by or "-")
     return record
 
 
@@ -308,9 +334,17 @@ def read_slideshow_file(
             "(filen)", f"{len(data)} byte", f"en bildspelsfil på högst {MAX_FILE_BYTES} byte"
         )
     try:
-        text = data.decode("utf-8-sig")
+        text = decode_text(data, advice=SAVE_AS_UTF8, fallback=None)
+    except NotTextError as error:
+        raise fail("(filen)", "NUL-tecken (byte 0)", f"text i UTF-8. {error.advice}") from None
     except UnicodeDecodeError as error:
         raise fail("(filen)", f"byte {error.start}", "text i UTF-8") from None
+    if nesting_depth(text, MAX_FILE_DEPTH) > MAX_FILE_DEPTH:
+        raise fail(
+            "(filen)",
+            f"mer än {MAX_FILE_DEPTH} nivåer",
+            f"JSON med högst {MAX_FILE_DEPTH} nästlade nivåer",
+        )
     try:
         document: Any = json.loads(text)
     except json.JSONDecodeError as error:
@@ -355,9 +389,10 @@ def import_slideshow(
     *,
     routes: Collection[str] | None = None,
     source: str = "Bildspelsfilen",
+    updated_by: str | None = None,
 ) -> SlideshowRecord:
     """Store the slideshow in a file written by :func:`export_slideshow` (a slideshow with the
     same name is replaced). A file with problems raises :class:`InvalidSlideshowError` and
     nothing is stored."""
     name, views = read_slideshow_file(data, routes=routes, source=source)
-    return save_slideshow(engine, name, views, routes=routes, source=source)
+    return save_slideshow(engine, name, views, routes=routes, source=source, updated_by=updated_by)

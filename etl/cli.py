@@ -1,4 +1,5 @@
-"""Command line: ``python -m etl refresh | status | load`` (``--help`` on each).
+"""Command line: ``python -m etl refresh | status | load | goals | users`` (``--help`` on
+each).
 
 Subcommands are registered by functions taking the subparsers object; add one to
 :data:`COMMANDS` (or pass your own list to :func:`build_parser`). A registered parser sets
@@ -19,11 +20,18 @@ from typing import Any
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
-from data.db import DATA_ORIGIN_KEY, get_meta, open_database
-from etl import goals_cli
+from data.db import (
+    DATA_ORIGIN_KEY,
+    database_label,
+    database_writable,
+    get_meta,
+    open_database,
+    require_writable,
+)
+from etl import goals_cli, users_cli
 from etl.config import ENV_VARIABLES, KoladaSettings
 from etl.kolada import KoladaClient
-from etl.refresh import RunSummary, load_files, refresh
+from etl.refresh import RunInProgressError, RunSummary, load_files, refresh
 from etl.store import LAST_REFRESH_KEY, kpi_coverage, recent_runs
 from indicators.formatting import format_number
 
@@ -31,6 +39,8 @@ log = logging.getLogger(__name__)
 
 Registrar = Callable[[Any], None]  # receives argparse's subparsers object
 
+#: Exit status when another refresh or load holds the database (EX_TEMPFAIL: try again later).
+EXIT_RUN_IN_PROGRESS = 75
 OUTCOMES_SV = {"success": "lyckades", "failed": "misslyckades", "running": "pågår"}
 ORIGINS_SV = {"kolada": "Kolada", "demo": "demodata (inte Koladas siffror)"}
 _KOLADA_ID = re.compile(r"[A-Za-z0-9]+")
@@ -117,6 +127,11 @@ def register_refresh(subparsers: Any) -> None:
 
 def run_refresh(args: argparse.Namespace) -> int:
     engine = open_database(args.database_url)
+    try:
+        require_writable(engine)  # before anything is fetched: a read-only database says so
+    except BaseException:
+        engine.dispose()
+        raise
     settings = KoladaSettings.from_env(base_url=args.base_url)
     bar = tqdm(
         desc="Hämtar från Kolada",
@@ -189,6 +204,7 @@ def register_load(subparsers: Any) -> None:
 def run_load(args: argparse.Namespace) -> int:
     engine = open_database(args.database_url)
     try:
+        require_writable(engine)
         summary = load_files(engine, args.files)
     finally:
         engine.dispose()
@@ -221,9 +237,11 @@ def run_status(args: argparse.Namespace) -> int:
             last_refresh = get_meta(session, LAST_REFRESH_KEY)
             runs = recent_runs(session, args.runs)
             coverage = kpi_coverage(session)
+        writable = database_writable(engine)
     finally:
         engine.dispose()
-    print(f"Databas: {engine.url.render_as_string(hide_password=True)}")
+    where = database_label(engine.url)
+    print(f"Databas: {where}" + ("" if writable else " (skrivskyddad: kan bara läsas)"))
     source = ORIGINS_SV.get(origin or "", origin or "ingen data ännu")
     print(f"Data: {source}; senast uppdaterad från Kolada: {last_refresh or 'aldrig'}")
     print()
@@ -270,6 +288,7 @@ COMMANDS: list[Registrar] = [
     register_status,
     register_load,
     goals_cli.register,
+    users_cli.register,
 ]
 
 
@@ -309,6 +328,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Avbrutet; databasen är oförändrad.", file=sys.stderr)
         return 130
+    except RunInProgressError as busy:  # not a failure: the other run does the work
+        print(str(busy), file=sys.stderr)
+        return EXIT_RUN_IN_PROGRESS
     except Exception as exc:
         log.debug("Failure", exc_info=True)
         lead = getattr(args, "failure", "Fel")

@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from data.areas import DEFAULT_AREAS, REGION_DALARNA, RIKET, county_of
 from data.db import DATA_ORIGIN_DEMO, DATA_ORIGIN_KEY, data_origin, set_meta
+from data.locks import ETL_LOCK, hold
 from data.models import Area, EtlRun, Kpi, Observation, utcnow
 from indicators.catalogue import Indicator, load_catalogue
 
@@ -334,11 +335,18 @@ def ensure_demo_data(engine: Engine, *, seed: int = DEFAULT_SEED) -> bool:
     """
     if data_origin(engine) is not None:
         return False
-    with Session(engine) as session:
-        if session.scalar(select(func.count()).select_from(Observation)):
-            log.warning("The database holds observations but no data origin; no demo data built")
+    # Servers starting at once on an empty database, or a first refresh under way: the ETL's
+    # lock lets one write at a time, and the others look again once it is done.
+    with hold(engine, ETL_LOCK, wait=True):
+        if data_origin(engine) is not None:
             return False
-    build_demo_data(engine, seed=seed)
+        with Session(engine) as session:
+            if session.scalar(select(func.count()).select_from(Observation)):
+                log.warning(
+                    "The database holds observations but no data origin; no demo data built"
+                )
+                return False
+        build_demo_data(engine, seed=seed)
     return True
 
 

@@ -26,6 +26,9 @@ from indicators.goals import (
 )
 from indicators.vocabulary import GOAL_LEVELS, ORIGINS
 
+#: Who the change log names for changes made here (no editor's name has parentheses).
+CHANGED_BY = "(kommandoraden)"
+
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``goals`` with its subcommands ``import``, ``export`` and ``list``."""
@@ -103,7 +106,7 @@ def _print_error(error: GoalError) -> None:
 def run_import(args: argparse.Namespace) -> int:
     try:
         engine = _open(args)
-        result = import_goals_csv(engine, args.file, note=args.note)
+        result = import_goals_csv(engine, args.file, note=args.note, changed_by=CHANGED_BY)
     except GoalError as error:
         count = len(getattr(error, "problems", [])) or 1
         print(f"Ingenting importerades från {args.file} ({count} fel):", file=sys.stderr)

@@ -15,20 +15,23 @@ stored observations of the scope that Kolada no longer returns are deleted.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from data.areas import DEFAULT_AREAS
 from data.db import DATA_ORIGIN_KEY, DATA_ORIGIN_KOLADA, get_meta
+from data.locks import ETL_LOCK, LockBusyError, hold
 from data.models import EtlRun, utcnow
 from etl.kolada import (
     KoladaClient,
@@ -66,6 +69,8 @@ KIND_LOAD = "load"
 
 #: Called after each data request path is read: (paths done, paths in all).
 Progress = Callable[[int, int], None]
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class ScopeError(ValueError):
@@ -87,6 +92,40 @@ class RunSummary:
     seconds: float
     kpis: int = 0
     areas: int = 0
+
+
+class RunInProgressError(RuntimeError):
+    """Another refresh or load is writing to the same database (on this host or another):
+    this run stopped before reading or writing anything."""
+
+    def __init__(self, busy: LockBusyError) -> None:
+        since = f"sedan {busy.since.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if busy.since else ""
+        where = ", ".join(part for part in (busy.where, since) if part)
+        super().__init__(
+            "En annan uppdatering eller inläsning pågår redan mot samma databas"
+            + (f" ({where})" if where else "")
+            + "; den här körningen avbröts utan att ändra något. Försök igen när den är klar."
+        )
+
+
+def one_run_at_a_time(
+    run: Callable[Concatenate[Engine, P], R],
+) -> Callable[Concatenate[Engine, P], R]:
+    """Hold the ETL's lock (:data:`data.locks.ETL_LOCK`) while ``run`` runs, so that two
+    refreshes or loads never overlap, whichever hosts they run on; raise
+    :class:`RunInProgressError` at once, before anything is read or written, when another run
+    holds it."""
+
+    @functools.wraps(run)
+    def locked(engine: Engine, *args: P.args, **kwargs: P.kwargs) -> R:
+        with contextlib.ExitStack() as stack:
+            try:
+                stack.enter_context(hold(engine, ETL_LOCK))
+            except LockBusyError as busy:
+                raise RunInProgressError(busy) from None
+            return run(engine, *args, **kwargs)
+
+    return locked
 
 
 # --- scope -------------------------------------------------------------------------------
@@ -140,6 +179,7 @@ def incremental_from_date(engine: Engine, scope: Scope) -> dt.date | None:
 # --- runs --------------------------------------------------------------------------------
 
 
+@one_run_at_a_time
 def refresh(
     engine: Engine,
     client: KoladaClient,
@@ -217,6 +257,7 @@ def refresh(
     )
 
 
+@one_run_at_a_time
 def load_files(engine: Engine, paths: Sequence[Path]) -> RunSummary:
     """Store saved Kolada pages (data, KPI or area pages, told apart by their items).
 

@@ -11,7 +11,8 @@ text, never as markup).
 Every rule broken is reported at once: :class:`InvalidAssessmentError` lists one
 :class:`AssessmentProblem` per field, each with a Swedish message naming the field. Checked
 assessments are stored through :mod:`data.assessments`; the reads and the removal are here too
-(:func:`list_assessments`, :func:`get_assessment`, :func:`delete_assessment`), so callers have
+(:func:`list_assessments`, :func:`count_assessments`, :func:`get_assessment`,
+:func:`delete_assessment`), so callers have
 one import point; the record and the storage errors are defined in :mod:`data.assessments`.
 """
 
@@ -28,6 +29,7 @@ from sqlalchemy import Engine
 from data.assessments import (
     AssessmentError,
     AssessmentRecord,
+    count_assessments,
     delete_assessment,
     get_assessment,
     insert_assessment,
@@ -241,13 +243,14 @@ def add_assessment(
     author: str = "",
     today: dt.date | None = None,
     known_kpi_ids: Collection[str] | None = None,
+    created_by: str | None = None,
 ) -> AssessmentRecord:
     """Check and store an assessment; returns it as stored.
 
     ``assessed_on`` is a date or ``ÅÅÅÅ-MM-DD`` text, not after ``today`` (default: the local
     date). ``known_kpi_ids`` defaults to the indicator catalogue. The text and the author are
-    stored without surrounding white space. Raises :class:`InvalidAssessmentError` listing every
-    problem; nothing is stored then.
+    stored without surrounding white space; ``created_by`` is the signed-in editor. Raises
+    :class:`InvalidAssessmentError` listing every problem; nothing is stored then.
     """
     date, problems = check_assessment(
         area_id=area_id,
@@ -272,6 +275,7 @@ def add_assessment(
         judgement=judgement,
         text=text.strip(),
         author=author.strip(),
+        created_by=created_by,
     )
 
 
@@ -322,6 +326,7 @@ __all__ = [
     "add_assessment",
     "assessments_for_export",
     "check_assessment",
+    "count_assessments",
     "delete_assessment",
     "get_assessment",
     "list_assessments",

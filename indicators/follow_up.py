@@ -139,6 +139,15 @@ def goal_levels_of(kpi_id: str, goals: Iterable) -> tuple[str, ...]:
     return goal_levels_by_indicator(g for g in goals if g.kpi_id == kpi_id).get(kpi_id, ())
 
 
+def goals_by_level_and_area(goals: Iterable) -> dict[tuple[str, str | None], list]:
+    """Goal records by (level, area id); a goal for every area under (level, ``None``)."""
+    index: dict[tuple[str, str | None], list] = {}
+    for goal in goals:
+        for area_id in goal.areas if goal.areas is not None else (None,):
+            index.setdefault((goal.level, area_id), []).append(goal)
+    return index
+
+
 def primary_goal(goals: Iterable, area_id: str, level: str, reference_year: int | None):
     """The goal of ``level`` that a cell is judged against (see the module doc), or None."""
     candidates = [g for g in goals if g.level == level and g.applies_to(area_id)]
@@ -225,7 +234,9 @@ def status_table(
     specs: dict[str, GoalSpec] = {}
     rows: list[tuple] = []
     for indicator in catalogue:
-        kpi_goals = by_kpi.get(indicator.kpi_id, [])
+        # Each cell looks only at the goals of its level and area (or of every area), so that
+        # many stored goals do not make every cell scan all of them.
+        kpi_goals = goals_by_level_and_area(by_kpi.get(indicator.kpi_id, []))
         for area_id in area_ids:
             for gender in genders:
                 if not applies(indicator, area_id, gender):
@@ -237,7 +248,10 @@ def status_table(
                     if level == TREND:
                         goal = None
                     else:
-                        goal = primary_goal(kpi_goals, area_id, level, latest_year)
+                        candidates = kpi_goals.get((level, area_id), []) + kpi_goals.get(
+                            (level, None), []
+                        )
+                        goal = primary_goal(candidates, area_id, level, latest_year)
                         if goal is None:
                             continue
                         spec = specs.get(goal.id)

@@ -2,9 +2,13 @@
 files, read and written.
 
 The columns are :data:`COLUMNS` (only those in :data:`REQUIRED_COLUMNS` must be present), one
-goal per row, UTF-8 (a byte-order mark is fine; a file that is not UTF-8 is read as
-Windows-1252, as older Excel saves it). Comma-separated; a semicolon-separated file, as Excel
-saves it with Swedish settings, is recognised from its header. Numbers are written with a
+goal per row, at most :data:`MAX_GOAL_ROWS` rows and :data:`MAX_GOAL_FILE_BYTES` bytes. UTF-8 (a
+byte-order mark is fine; a file that is not UTF-8 is read as Windows-1252, as older Excel saves
+it); UTF-16 and UTF-32 with a byte-order mark (Excel's "Unicode-text") are read too, while a file
+with NUL bytes and no mark is refused with advice on how to save it
+(:func:`data.file_text.decode_text`). Comma-separated; a semicolon-separated file, as Excel
+saves it with Swedish settings, and a tab-separated one, as Excel's "Unicode-text", are
+recognised from the header. Numbers are written with a
 decimal point; a decimal comma (``1,5``) and spaces between thousands (``7 500 000``) are
 accepted on reading (:func:`indicators.formatting.parse_decimal`). Several areas are separated by
 ``|``. Every row is checked with the goal rules (:mod:`indicators.goal_validation`) before
@@ -25,6 +29,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from data.file_text import NotTextError, decode_text
 from data.goals import GoalRecord
 from indicators.formatting import parse_decimal
 from indicators.goal_validation import (
@@ -76,7 +81,24 @@ TEXT_COLUMNS: tuple[str, ...] = tuple(
     name for name in COLUMNS if name not in NUMBER_FIELDS + YEAR_FIELDS
 )
 
+#: The most goals (rows) one file may hold, and the largest file read: a municipality's goals
+#: are tens or hundreds; larger files are refused before their rows are checked.
+MAX_GOAL_ROWS = 2000
+MAX_GOAL_FILE_BYTES = 3_000_000
+#: How to save a goal file that is not text in a known encoding.
+SAVE_AS_CSV_UTF8 = (
+    'Spara filen som CSV UTF-8 i Excel (Arkiv > Spara som > "CSV UTF-8 (kommaavgränsad)") och '
+    "importera den igen."
+)
+#: The delimiters recognised from the header, in order of preference on a tie.
+DELIMITERS: tuple[str, ...] = (",", ";", "\t")
+_DELIMITER_NAMES = {"\t": "tabbtecken"}
+
 _YEAR_PATTERN = re.compile(r"\d{4}")
+
+# A cell may be as long as a whole file: one too long for a goal is then told by the goal rules
+# (field, limit) rather than by the csv module's own limit of 131 072 characters.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_GOAL_FILE_BYTES))
 
 
 # --------------------------------------------------------------------------- goals ↔ rows
@@ -229,6 +251,8 @@ def parse_goal_rows(
     ``known_area_ids`` to the default areas.
     """
     rows = list(rows)
+    if len(rows) > MAX_GOAL_ROWS:
+        raise _too_many_rows(source_name)
     columns: list[str] = []
     for row in rows:
         columns.extend(name for name in row if name is not None and name not in columns)
@@ -260,11 +284,47 @@ def parse_goal_rows(
 # --------------------------------------------------------------------------- reading
 
 
-def _decode(data: bytes) -> str:
+def _file_problem(source: str, found: str, expected: str) -> GoalFileError:
+    return GoalFileError([GoalProblem(source, None, "(filen)", "", expected, found=found)])
+
+
+def _too_many_rows(source: str) -> GoalFileError:
+    return _file_problem(
+        source,
+        f"fler än {MAX_GOAL_ROWS} mål",
+        f"högst {MAX_GOAL_ROWS} mål (rader) per fil; dela upp filen i flera filer",
+    )
+
+
+def _read_file(path: Path, source: str) -> str:
+    """The text of a goal file: refused when larger than :data:`MAX_GOAL_FILE_BYTES` (only
+    that much is read, to tell a file of too many rows from one of too long rows) or not text
+    (NUL bytes without a byte-order mark)."""
+    size = path.stat().st_size
+    if size > MAX_GOAL_FILE_BYTES:
+        with path.open("rb") as handle:
+            start = handle.read(MAX_GOAL_FILE_BYTES)
+        if start.count(b"\n") > MAX_GOAL_ROWS + 1:  # the header and more rows than allowed
+            raise _too_many_rows(source)
+        raise _file_problem(
+            source,
+            f"{size} byte",
+            f"en fil på högst {MAX_GOAL_FILE_BYTES} byte (högst {MAX_GOAL_ROWS} mål); dela upp "
+            "filen i flera filer",
+        )
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return decode_text(path.read_bytes(), advice=SAVE_AS_CSV_UTF8)
+    except NotTextError as error:
+        raise _file_problem(
+            source,
+            "NUL-tecken (byte 0) i en fil utan byte-order-markering",
+            f"en textfil med målen. {error.advice}",
+        ) from None
+
+
+def _delimiter(header_line: str) -> str:
+    """The delimiter the header line uses most (a comma on a tie)."""
+    return max(DELIMITERS, key=header_line.count)
 
 
 def _csv_rows(
@@ -273,7 +333,8 @@ def _csv_rows(
     """The rows of a goal CSV text with their first line numbers; header problems are appended."""
     text = text.removeprefix("\ufeff")
     first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    delimiter = _delimiter(first)
+    shown_delimiter = _DELIMITER_NAMES.get(delimiter, f'"{delimiter}"')
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next((values for values in reader if any(v.strip() for v in values)), None)
     if header is None:
@@ -306,6 +367,8 @@ def _csv_rows(
             break
         if not any(value.strip() for value in values):
             continue
+        if len(rows) >= MAX_GOAL_ROWS:
+            raise _too_many_rows(source)
         values = [
             unescape_formula(value.strip()) if name in TEXT_COLUMNS else value
             for name, value in zip(header, values, strict=False)
@@ -320,7 +383,7 @@ def _csv_rows(
                         "(extra fält)",
                         delimiter.join(extra),
                         f"högst {len(header)} fält per rad, som i rubrikraden (text med "
-                        f'"{delimiter}" eller radbrytning ska stå inom citattecken)',
+                        f"{shown_delimiter} eller radbrytning ska stå inom citattecken)",
                     )
                 )
         rows.append((line, dict(zip(header, values, strict=False))))
@@ -339,7 +402,7 @@ def read_numbered_goals(
     if isinstance(source, Path) or "\n" not in source:
         path = Path(source)
         name = source_name or path.name
-        text = _decode(path.read_bytes())
+        text = _read_file(path, name)
     else:
         name = source_name or "CSV-texten"
         text = source
@@ -395,6 +458,8 @@ def write_goal_csv(goals: Iterable[GoalRecord], buffer: TextIO) -> int:
 
 __all__ = [
     "COLUMNS",
+    "MAX_GOAL_FILE_BYTES",
+    "MAX_GOAL_ROWS",
     "REQUIRED_COLUMNS",
     "TEXT_COLUMNS",
     "goal_row",

@@ -14,6 +14,11 @@ municipality. Every rule broken is reported at once, as a :class:`GoalProblem` n
 (as the goal CSV names its column), the value found and, in Swedish, the form expected. The
 goal CSV (:mod:`indicators.goal_csv`) checks its rows with the same rules, so a form, a file and
 a single goal are told the same.
+
+Every free-text field has a longest length (:data:`TEXT_LIMITS`; the id :data:`MAX_ID_LENGTH`,
+a change's note :data:`MAX_NOTE_LENGTH`), a problem quotes at most :data:`MAX_QUOTED_LENGTH`
+characters of a value, and messages list the first :data:`MAX_SHOWN_PROBLEMS` problems and count
+the rest (:func:`problem_lines`).
 """
 
 from __future__ import annotations
@@ -40,6 +45,23 @@ from indicators.vocabulary import (
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 MAX_ID_LENGTH = 64
+#: The longest texts a goal may hold, in characters (a decision's wording runs to a few
+#: sentences; a page showing many goals must stay small).
+MAX_WORDING_LENGTH = 2000
+MAX_SOURCE_DOCUMENT_LENGTH = 500
+MAX_SOURCE_URL_LENGTH = 2000
+#: Each free-text field's longest length (the id has its own rule, :data:`MAX_ID_LENGTH`).
+TEXT_LIMITS: dict[str, int] = {
+    "wording_sv": MAX_WORDING_LENGTH,
+    "source_document": MAX_SOURCE_DOCUMENT_LENGTH,
+    "source_url": MAX_SOURCE_URL_LENGTH,
+}
+#: The longest note a change to a goal may be logged with.
+MAX_NOTE_LENGTH = 500
+#: How many problems a message lists; the rest are counted ("… och 12 fel till").
+MAX_SHOWN_PROBLEMS = 50
+#: How much of a value a problem quotes.
+MAX_QUOTED_LENGTH = 100
 #: Separates several areas in the text form of ``areas``.
 AREA_SEPARATOR = "|"
 #: The fields holding numbers and years; the others hold text.
@@ -69,16 +91,32 @@ class GoalProblem:
 
     def __str__(self) -> str:
         where = f"{self.source} rad {self.line}" if self.line is not None else self.source
-        found = self.found or (f'"{self.value}"' if self.value != "" else "tomt")
+        found = self.found or (f'"{quoted(self.value)}"' if self.value != "" else "tomt")
         return f'{where}, fält "{self.field}": {found} – förväntat {self.expected}'
 
 
+def quoted(value: str) -> str:
+    """``value`` as a problem quotes it: at most :data:`MAX_QUOTED_LENGTH` characters."""
+    if len(value) <= MAX_QUOTED_LENGTH:
+        return value
+    return value[: MAX_QUOTED_LENGTH - 1] + "…"
+
+
+def problem_lines(problems: Sequence[object], limit: int = MAX_SHOWN_PROBLEMS) -> list[str]:
+    """The first ``limit`` problems as lines, then "… och N fel till" for the rest."""
+    lines = [str(problem) for problem in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(f"… och {len(problems) - limit} fel till")
+    return lines
+
+
 class InvalidGoalError(GoalError):
-    """One or more goals break the rules; ``problems`` lists every problem found."""
+    """One or more goals break the rules; ``problems`` lists every problem found (the message,
+    the first :data:`MAX_SHOWN_PROBLEMS` of them)."""
 
     def __init__(self, problems: Sequence[GoalProblem]) -> None:
         self.problems = list(problems)
-        super().__init__("\n".join(str(problem) for problem in self.problems))
+        super().__init__("\n".join(problem_lines(self.problems)))
 
 
 class GoalFileError(InvalidGoalError):
@@ -87,6 +125,19 @@ class GoalFileError(InvalidGoalError):
 
 class GoalLevelError(GoalError):
     """Users may not add a goal at this level (:data:`indicators.vocabulary.USER_LEVELS`)."""
+
+
+class GoalNoteError(GoalError):
+    """The note for the change log is longer than :data:`MAX_NOTE_LENGTH`."""
+
+
+def require_note(note: str) -> None:
+    """Raise :class:`GoalNoteError` for a change-log note longer than :data:`MAX_NOTE_LENGTH`."""
+    if len(note) > MAX_NOTE_LENGTH:
+        raise GoalNoteError(
+            f"Anteckningen till ändringsloggen är {len(note)} tecken; den får vara högst "
+            f"{MAX_NOTE_LENGTH} tecken."
+        )
 
 
 # --------------------------------------------------------------------------- known ids and text
@@ -254,11 +305,21 @@ def _check_areas(
 
 
 def _check_texts(goal: GoalRecord, report: GoalReport) -> None:
+    too_long = set()
+    for name, limit in TEXT_LIMITS.items():
+        length = len(getattr(goal, name) or "")
+        if length > limit:
+            too_long.add(name)
+            report.add(name, f"högst {limit} tecken", found=f"en text på {length} tecken")
     if not goal.wording_sv.strip():
         report.add("wording_sv", "en text: målets lydelse på svenska")
     if not goal.source_document.strip():
         report.add("source_document", "en text som anger källan (dokument eller beslut)")
-    if goal.source_url and not _URL_PATTERN.fullmatch(goal.source_url):
+    if (
+        goal.source_url
+        and "source_url" not in too_long
+        and not _URL_PATTERN.fullmatch(goal.source_url)
+    ):
         report.add("source_url", "tomt eller en webbadress som börjar med http:// eller https://")
 
 
@@ -330,12 +391,19 @@ def require_user_goal(
 __all__ = [
     "AREA_SEPARATOR",
     "MAX_ID_LENGTH",
+    "MAX_NOTE_LENGTH",
+    "MAX_SHOWN_PROBLEMS",
+    "MAX_SOURCE_DOCUMENT_LENGTH",
+    "MAX_SOURCE_URL_LENGTH",
+    "MAX_WORDING_LENGTH",
     "MAX_YEAR",
     "MIN_YEAR",
     "NUMBER_FIELDS",
+    "TEXT_LIMITS",
     "YEAR_FIELDS",
     "GoalFileError",
     "GoalLevelError",
+    "GoalNoteError",
     "GoalProblem",
     "GoalReport",
     "InvalidGoalError",
@@ -343,6 +411,9 @@ __all__ = [
     "field_text",
     "goal_texts",
     "known_ids",
+    "problem_lines",
+    "quoted",
+    "require_note",
     "require_user_goal",
     "validate_goal",
 ]

@@ -34,11 +34,18 @@ from data.goals import (
     insert_user_goal,
     replace_catalogue_goals,
     save_user_goals,
+    search_goals,
     select_goals,
     update_user_goal,
 )
+from indicators.catalogue import load_catalogue
 from indicators.goal_csv import read_goal_csv, read_numbered_goals, write_goal_csv
-from indicators.goal_validation import GoalFileError, GoalProblem, require_user_goal
+from indicators.goal_validation import (
+    GoalFileError,
+    GoalProblem,
+    require_note,
+    require_user_goal,
+)
 from indicators.vocabulary import GOAL_LEVELS, USER_LEVELS
 
 log = logging.getLogger(__name__)
@@ -68,6 +75,20 @@ def list_goals(
     return sorted(goals, key=_level_order)
 
 
+def find_goals(
+    engine: Engine, text: str = "", *, origin: str | None = None, limit: int = 50
+) -> tuple[list[GoalRecord], int]:
+    """At most ``limit`` goals (of ``origin``) whose id contains ``text`` or whose indicator's
+    name or KPI id does (ignoring case), by id; and how many match in all."""
+    needle = text.strip().lower()
+    kpi_ids = [
+        indicator.kpi_id
+        for indicator in load_catalogue()
+        if needle and (needle in indicator.label.lower() or needle in indicator.kpi_id.lower())
+    ]
+    return search_goals(engine, origin=origin, text=needle, kpi_ids=kpi_ids, limit=limit)
+
+
 # --------------------------------------------------------------------------- the catalogue
 
 
@@ -76,16 +97,29 @@ def sync_catalogue_goals(
     path: str | Path | None = None,
     *,
     known_kpi_ids: Collection[str] | None = None,
+    write: bool = True,
 ) -> int:
     """Load the goal catalogue (default ``data/goals.csv``) as the ``katalog`` goals.
 
-    All catalogue rows are replaced in one transaction; user goals are left alone. Running it
-    again with the same file changes nothing. The file is checked first: a file with problems
-    raises :class:`~indicators.goal_validation.GoalFileError` and the database is unchanged; a
+    All catalogue rows are replaced in one transaction; user goals are left alone. When the
+    stored catalogue already matches the file nothing is written at all (so a read-only
+    database whose catalogue is current is left alone), and with ``write=False`` nothing is
+    written either way: a stored catalogue that differs from the file is only logged. The file
+    is checked first: a file with problems raises
+    :class:`~indicators.goal_validation.GoalFileError` and the database is unchanged; a
     catalogue id used by a user goal raises :class:`~data.goals.DuplicateGoalError`. Returns the
     number of goals.
     """
     goals = read_goal_csv(Path(path or CATALOGUE_PATH), known_kpi_ids=known_kpi_ids)
+    stored = {goal.id: goal for goal in select_goals(engine, origin=ORIGIN_CATALOGUE)}
+    if stored == {goal.id: goal for goal in goals}:
+        return len(goals)
+    if not write:
+        log.warning(
+            "The goal catalogue file differs from the stored catalogue goals; the database is "
+            "read-only, so the stored ones are shown"
+        )
+        return len(stored)
     return replace_catalogue_goals(engine, goals)
 
 
@@ -99,12 +133,15 @@ def add_goal(
     *,
     known_kpi_ids: Collection[str] | None = None,
     known_area_ids: Collection[str] | None = None,
+    changed_by: str | None = None,
 ) -> GoalRecord:
-    """Add a user goal and log it. Raises :class:`~indicators.goal_validation.InvalidGoalError`
-    for a goal that breaks the rules, :class:`~indicators.goal_validation.GoalLevelError` for a
-    level users may not add, :class:`~data.goals.DuplicateGoalError` for an id already in use."""
+    """Add a user goal and log it (``changed_by``: the signed-in editor). Raises
+    :class:`~indicators.goal_validation.InvalidGoalError` for a goal that breaks the rules,
+    :class:`~indicators.goal_validation.GoalLevelError` for a level users may not add,
+    :class:`~data.goals.DuplicateGoalError` for an id already in use."""
+    require_note(note)
     require_user_goal(goal, known_kpi_ids=known_kpi_ids, known_area_ids=known_area_ids)
-    return insert_user_goal(engine, goal, note)
+    return insert_user_goal(engine, goal, note, changed_by=changed_by)
 
 
 def update_goal(
@@ -114,19 +151,24 @@ def update_goal(
     *,
     known_kpi_ids: Collection[str] | None = None,
     known_area_ids: Collection[str] | None = None,
+    changed_by: str | None = None,
 ) -> GoalRecord:
     """Replace the user goal with ``goal.id`` and log the change (nothing is logged when the
     goal is unchanged). Checked as :func:`add_goal`; catalogue goals raise
     :class:`~data.goals.CatalogueGoalError`, unknown ids :class:`~data.goals.UnknownGoalError`."""
+    require_note(note)
     require_user_goal(goal, known_kpi_ids=known_kpi_ids, known_area_ids=known_area_ids)
-    return update_user_goal(engine, goal, note)
+    return update_user_goal(engine, goal, note, changed_by=changed_by)
 
 
-def remove_goal(engine: Engine, goal_id: str, note: str = "") -> GoalRecord:
+def remove_goal(
+    engine: Engine, goal_id: str, note: str = "", *, changed_by: str | None = None
+) -> GoalRecord:
     """Remove the user goal ``goal_id`` and log it; returns the removed goal. Catalogue goals
     raise :class:`~data.goals.CatalogueGoalError`, unknown ids
     :class:`~data.goals.UnknownGoalError`."""
-    return delete_user_goal(engine, goal_id, note)
+    require_note(note)
+    return delete_user_goal(engine, goal_id, note, changed_by=changed_by)
 
 
 # --------------------------------------------------------------------------- files
@@ -174,22 +216,31 @@ def import_goals_csv(
     *,
     known_kpi_ids: Collection[str] | None = None,
     known_area_ids: Collection[str] | None = None,
+    changed_by: str | None = None,
+    source_name: str | None = None,
 ) -> SavedGoals:
-    """Add or replace user goals from a CSV file, by id, logging each change with ``note``.
+    """Add or replace user goals from a CSV file, by id, logging each change with ``note``
+    (``source_name``: what messages call the file, by default its name).
 
     Every row is checked first, also against the stored goals: a row may not change a catalogue
     goal (a row identical to a catalogue goal, as in an export of all goals, is skipped) and must
     have a level users may add. If anything is wrong,
     :class:`~indicators.goal_validation.GoalFileError` lists every problem and nothing is stored.
     User goals that are not in the file are kept. Returns the ids added, changed and unchanged.
+    A note longer than :data:`~indicators.goal_validation.MAX_NOTE_LENGTH` raises
+    :class:`~indicators.goal_validation.GoalNoteError` before the file is read.
     """
+    require_note(note)
     name, numbered = read_numbered_goals(
-        Path(path), known_kpi_ids=known_kpi_ids, known_area_ids=known_area_ids
+        Path(path),
+        source_name=source_name,
+        known_kpi_ids=known_kpi_ids,
+        known_area_ids=known_area_ids,
     )
     problems = _stored_goal_problems(engine, name, numbered)
     if problems:
         raise GoalFileError(problems)
-    result = save_user_goals(engine, (goal for _, goal in numbered), note)
+    result = save_user_goals(engine, (goal for _, goal in numbered), note, changed_by=changed_by)
     log.info(
         "Goals imported from %s: %d added, %d changed, %d unchanged",
         name,
@@ -218,6 +269,7 @@ def export_goals_csv(
 __all__ = [
     "add_goal",
     "export_goals_csv",
+    "find_goals",
     "get_goal",
     "goal_changes",
     "import_goals_csv",

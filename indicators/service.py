@@ -25,6 +25,7 @@ from indicators.vocabulary import ALL_LEVELS
 log = logging.getLogger(__name__)
 
 _engine: Engine | None = None
+_read_only = False
 
 #: The 17 areas the dashboard shows, in display order: the 15 municipalities, county, Sweden.
 AREA_ORDER: tuple[str, ...] = (*DALARNA_MUNICIPALITIES, REGION_DALARNA, RIKET)
@@ -32,9 +33,11 @@ MUNICIPALITY_IDS: tuple[str, ...] = tuple(DALARNA_MUNICIPALITIES)
 REFERENCE_AREAS: tuple[str, ...] = (REGION_DALARNA, RIKET)
 
 
-def set_engine(engine: Engine) -> None:
-    global _engine
+def set_engine(engine: Engine, *, read_only: bool = False) -> None:
+    """Serve ``engine``'s database; ``read_only``: it cannot be written (the pages say so)."""
+    global _engine, _read_only
     _engine = engine
+    _read_only = read_only
     _cached_goals.cache_clear()
     _cached_observations.cache_clear()
     _cached_status.cache_clear()
@@ -45,6 +48,11 @@ def engine() -> Engine:
     if _engine is None:
         raise RuntimeError("the dashboard's database is not opened: call app.create_app() first")
     return _engine
+
+
+def read_only() -> bool:
+    """Whether the dashboard's database was found read-only when it was opened."""
+    return _read_only
 
 
 def catalogue() -> tuple[Indicator, ...]:

@@ -20,6 +20,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from data.slideshows import (
+    MAX_SLIDESHOW_ID,
     MAX_VIEWS,
     InvalidSlideshowError,
     SlideshowError,
@@ -37,7 +38,11 @@ from data.slideshows import (
 from indicators import service
 from indicators.formatting import format_datetime
 from indicators.sdg import SDG_GOALS, sdg_name
+from layouts.parts.components import upload_name
+from layouts.parts.editor import current_editor, edit_notice, refusal, refused
 from layouts.parts.presentation import app_routes, page_name, step_url
+from layouts.parts.upload_limit import limited_upload_label, too_large_text, upload_limit_message
+from layouts.parts.url_state import Integer, read_path_id, read_query, url_notes
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +72,7 @@ IMPORT_MESSAGE_ID = "bildspel-import-message"
 LIST_MESSAGE_ID = "bildspel-list-message"
 
 MAX_UPLOAD_BYTES = 200_000
+UPLOAD_LIMIT_ID = "bildspel-upload-limit"
 
 FIELD_LABELS = {"name": "Namn", "views": "Vyer"}
 
@@ -197,50 +203,51 @@ def start_link(slideshow: SlideshowRecord, text: str = "Starta") -> dcc.Link:
     )
 
 
-def slideshow_table(slideshows: Sequence[SlideshowRecord]) -> html.Div | html.P:
-    """The saved slideshows with their actions."""
+def changed_text(show: SlideshowRecord) -> str:
+    """When a slideshow was last saved, and by which editor when known."""
+    when = format_datetime(show.updated_at)
+    return f"{when} av {show.updated_by}" if show.updated_by else when
+
+
+def slideshow_actions(show: SlideshowRecord, *, editable: bool) -> html.Div:
+    """Start and export; for an editor (``editable``) also change and remove."""
+
+    def button(text: str, kind: str, label: str) -> html.Button:
+        return html.Button(
+            text,
+            id={"type": kind, "id": show.id},
+            type="button",
+            className="secondary",
+            **{"aria-label": label},
+        )
+
+    actions: list = [start_link(show)]
+    if editable:
+        actions.append(button("Ändra", "bildspel-edit", f"Ändra {show.name}"))
+    actions.append(button("Exportera", "bildspel-export", f"Exportera {show.name} som fil"))
+    if editable:
+        actions.append(button("Ta bort", "bildspel-delete", f"Ta bort {show.name}"))
+    return html.Div(actions, className="bildspel-actions")
+
+
+def slideshow_table(
+    slideshows: Sequence[SlideshowRecord], *, editable: bool = True
+) -> html.Div | html.P:
+    """The saved slideshows with their actions (changing and removing only when
+    ``editable``, for a signed-in editor)."""
     if not slideshows:
         return html.P("Inga bildspel är sparade ännu.", className="note")
-    rows = []
-    for show in slideshows:
-        rows.append(
-            html.Tr(
-                [
-                    html.Th(dcc.Link(show.name, href=f"{INDEX_PATH}/{show.id}"), scope="row"),
-                    html.Td(str(len(show.views)), className="num"),
-                    html.Td(format_datetime(show.updated_at)),
-                    html.Td(
-                        html.Div(
-                            [
-                                start_link(show),
-                                html.Button(
-                                    "Ändra",
-                                    id={"type": "bildspel-edit", "id": show.id},
-                                    type="button",
-                                    className="secondary",
-                                    **{"aria-label": f"Ändra {show.name}"},
-                                ),
-                                html.Button(
-                                    "Exportera",
-                                    id={"type": "bildspel-export", "id": show.id},
-                                    type="button",
-                                    className="secondary",
-                                    **{"aria-label": f"Exportera {show.name} som fil"},
-                                ),
-                                html.Button(
-                                    "Ta bort",
-                                    id={"type": "bildspel-delete", "id": show.id},
-                                    type="button",
-                                    className="secondary",
-                                    **{"aria-label": f"Ta bort {show.name}"},
-                                ),
-                            ],
-                            className="bildspel-actions",
-                        )
-                    ),
-                ]
-            )
+    rows = [
+        html.Tr(
+            [
+                html.Th(dcc.Link(show.name, href=f"{INDEX_PATH}/{show.id}"), scope="row"),
+                html.Td(str(len(show.views)), className="num"),
+                html.Td(changed_text(show)),
+                html.Td(slideshow_actions(show, editable=editable)),
+            ]
         )
+        for show in slideshows
+    ]
     return html.Div(
         html.Table(
             [
@@ -460,11 +467,55 @@ def _builder() -> html.Section:
     )
 
 
-def layout(**_query: Any) -> html.Div:
+def _import_section() -> html.Section:
+    return html.Section(
+        [
+            html.H2("Importera ett bildspel", id="bildspel-import-heading"),
+            html.P(
+                "En bildspelsfil (.json) exporterad från den här eller en annan "
+                "instrumentpanel. Ett bildspel med samma namn ersätts.",
+                className="note",
+            ),
+            # The label names the upload's file field for assistive technology, and its
+            # limit for the script that says when a file is above it.
+            limited_upload_label(
+                dcc.Upload(
+                    html.Span(
+                        ["Välj en bildspelsfil ", html.Span("(eller dra hit den)")],
+                        className="upload-text",
+                    ),
+                    id=UPLOAD_ID,
+                    accept=".json,application/json",
+                    max_size=MAX_UPLOAD_BYTES,
+                    multiple=False,
+                    className="bildspel-upload",
+                ),
+                message_id=UPLOAD_LIMIT_ID,
+                message=too_large_text("en bildspelsfil", MAX_UPLOAD_BYTES),
+                className="bildspel-upload-label presentation-hidden",
+            ),
+            upload_limit_message(UPLOAD_LIMIT_ID),
+            html.Div(id=IMPORT_MESSAGE_ID, **{"aria-live": "polite"}),
+        ],
+        className="bildspel-section",
+        **{"aria-labelledby": "bildspel-import-heading"},
+    )
+
+
+def layout(**query: Any) -> html.Div:
+    notes = read_query(query, {}).notes
     slideshows = list_slideshows(service.engine())
+    editable = current_editor() is not None
+    # Building, saving and importing are for editors; participants start and export.
+    editing: list = (
+        [dcc.Store(id=DRAFT_ID, data=[]), _builder(), _import_section()]
+        if editable
+        else [edit_notice("bygga, spara, ändra och ta bort bildspel")]
+    )
     return html.Div(
         [
             html.H1("Bildspel"),
+            url_notes(notes),
             html.P(
                 "Ett bildspel är en sparad följd av vyer som visas i presentationsläge: stora "
                 "bokstäver, dolda kontroller och diagram över hela skärmen. Stega med "
@@ -472,54 +523,28 @@ def layout(**_query: Any) -> html.Div:
                 "Föregående och Nästa längst ner.",
                 className="intro",
             ),
-            dcc.Store(id=DRAFT_ID, data=[]),
             html.Section(
                 [
                     html.H2("Sparade bildspel", id="bildspel-list-heading"),
                     html.Div(id=LIST_MESSAGE_ID, **{"aria-live": "polite"}),
-                    html.Div(slideshow_table(slideshows), id=LIST_ID),
+                    html.Div(slideshow_table(slideshows, editable=editable), id=LIST_ID),
                     dcc.Download(id=DOWNLOAD_ID),
                 ],
                 className="bildspel-section",
                 **{"aria-labelledby": "bildspel-list-heading"},
             ),
-            _builder(),
-            html.Section(
-                [
-                    html.H2("Importera ett bildspel", id="bildspel-import-heading"),
-                    html.P(
-                        "En bildspelsfil (.json) exporterad från den här eller en annan "
-                        "instrumentpanel. Ett bildspel med samma namn ersätts.",
-                        className="note",
-                    ),
-                    # The label names the upload's file field for assistive technology.
-                    html.Label(
-                        dcc.Upload(
-                            html.Span(
-                                ["Välj en bildspelsfil ", html.Span("(eller dra hit den)")],
-                                className="upload-text",
-                            ),
-                            id=UPLOAD_ID,
-                            accept=".json,application/json",
-                            max_size=MAX_UPLOAD_BYTES,
-                            multiple=False,
-                            className="bildspel-upload",
-                        ),
-                        className="bildspel-upload-label presentation-hidden",
-                    ),
-                    html.Div(id=IMPORT_MESSAGE_ID, **{"aria-live": "polite"}),
-                ],
-                className="bildspel-section",
-                **{"aria-labelledby": "bildspel-import-heading"},
-            ),
+            *editing,
         ],
         className="bildspel-page",
     )
 
 
-def _slideshow_key(slideshow_id: str | None) -> int | None:
-    text = (slideshow_id or "").strip()
-    return int(text) if text.isascii() and text.isdigit() else None
+#: A slideshow's number in its address (``/bildspel/<id>``).
+SLIDESHOW_ID = Integer(1, MAX_SLIDESHOW_ID, what="Bildspelet")
+
+
+def _slideshow_key(slideshow_id: Any) -> int | None:
+    return read_path_id(slideshow_id, SLIDESHOW_ID)[0]
 
 
 def _detail_title(slideshow_id: str | None = None, **_ignored: Any) -> str:
@@ -528,9 +553,10 @@ def _detail_title(slideshow_id: str | None = None, **_ignored: Any) -> str:
     return f"{show.name} – Bildspel – {SITE}" if show else f"Bildspelet finns inte – {SITE}"
 
 
-def slideshow_page(slideshow_id: str | None = None, **_query: Any) -> html.Div:
+def slideshow_page(slideshow_id: str | None = None, **query: Any) -> html.Div:
     """A slideshow's own address: its views in order and a start link."""
-    key = _slideshow_key(slideshow_id)
+    key, asked = read_path_id(slideshow_id, SLIDESHOW_ID)
+    notes = url_notes(read_query(query, {}).notes)
     show = get_slideshow(service.engine(), key) if key is not None else None
     back = html.P(dcc.Link("← Alla bildspel", href=INDEX_PATH), className="breadcrumb")
     if show is None:
@@ -539,9 +565,9 @@ def slideshow_page(slideshow_id: str | None = None, **_query: Any) -> html.Div:
                 back,
                 html.H1("Bildspelet finns inte"),
                 html.P(
-                    f"Det finns inget sparat bildspel med nummer {slideshow_id!s}. "
-                    "Det kan ha tagits bort.",
+                    f"Det finns inget sparat bildspel med nummer {asked}. Det kan ha tagits bort.",
                 ),
+                notes,
             ],
             className="bildspel-page",
         )
@@ -549,6 +575,7 @@ def slideshow_page(slideshow_id: str | None = None, **_query: Any) -> html.Div:
         [
             back,
             html.H1(show.name),
+            notes,
             html.P(
                 f"{len(show.views)} vyer, senast ändrat {format_datetime(show.updated_at)}. "
                 "Välj en vy för att börja där.",
@@ -687,16 +714,25 @@ def change_slideshows(
     draft: list[str] | None,
     filename: str | None,
 ) -> tuple[Any, Any, Any, Any]:
-    """Save the slideshow being built, import a file or remove a saved slideshow."""
+    """Save the slideshow being built, import a file or remove a saved slideshow (signed-in
+    editors only: anyone else is refused and nothing changes)."""
     if not _clicked():
         raise PreventUpdate
     engine = service.engine()
     trigger = ctx.triggered_id
+    editor = current_editor()
+    if editor is None:
+        return _refused(trigger)
     save_message = import_message = list_message = ""
     if trigger == SAVE_ID:
         try:
             show = save_slideshow(
-                engine, name or "", draft or [], routes=app_routes(), source="Formuläret"
+                engine,
+                name or "",
+                draft or [],
+                routes=app_routes(),
+                source="Formuläret",
+                updated_by=editor,
             )
         except InvalidSlideshowError as error:
             save_message = problem_list(
@@ -708,10 +744,10 @@ def change_slideshows(
                 [f"”{show.name}” sparades med {len(show.views)} vyer. ", start_link(show)]
             )
     elif trigger == UPLOAD_ID:
-        import_message = _import(engine, contents, filename)
+        import_message = _import(engine, contents, filename, editor)
     elif isinstance(trigger, dict) and trigger.get("type") == "bildspel-delete":
         try:
-            removed = delete_slideshow(engine, int(trigger["id"]))
+            removed = delete_slideshow(engine, int(trigger["id"]), deleted_by=editor)
         except SlideshowError as error:
             list_message = html.P(str(error), className="message error", role="alert")
         else:
@@ -721,15 +757,32 @@ def change_slideshows(
     return slideshow_table(list_slideshows(engine)), save_message, import_message, list_message
 
 
-def _import(engine, contents: str | None, filename: str | None) -> Any:
-    source = f"Filen {filename}" if filename else "Bildspelsfilen"
+def _refused(trigger: Any) -> tuple[Any, Any, Any, Any]:
+    """The answer to a participant's save, import or removal: the refusal where its message
+    goes, nothing changed."""
+    keep = dash.no_update
+    if trigger == SAVE_ID:
+        refused("saving a slideshow")
+        return keep, refusal(), keep, keep
+    if trigger == UPLOAD_ID:
+        refused("importing a slideshow")
+        return keep, keep, refusal(), keep
+    if isinstance(trigger, dict) and trigger.get("type") == "bildspel-delete":
+        refused("removing a slideshow")
+        return keep, keep, keep, refusal()
+    raise PreventUpdate
+
+
+def _import(engine, contents: str | None, filename: str | None, editor: str) -> Any:
+    name = upload_name(filename, "")
+    source = f"Filen {name}" if name else "Bildspelsfilen"
     try:
         _, encoded = (contents or "").split(",", 1)
         data = base64.b64decode(encoded, validate=True)
     except (ValueError, binascii.Error):
         return html.P(f"{source} kunde inte läsas.", className="message error", role="alert")
     try:
-        show = import_slideshow(engine, data, routes=app_routes(), source=source)
+        show = import_slideshow(engine, data, routes=app_routes(), source=source, updated_by=editor)
     except InvalidSlideshowError as error:
         return problem_list(
             [str(p) for p in error.problems], "Bildspelet importerades inte. Rätta filen:"

@@ -20,18 +20,19 @@ from indicators import service
 from indicators.catalogue import Indicator
 from indicators.export import Selection, parse_selection
 from indicators.formatting import format_number
-from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
+from indicators.progress import THRESHOLD_SETS
 from indicators.sdg import DIMENSIONS, sdg_name
 from indicators.vocabulary import ALL_LEVELS, GENDER_LABELS, LEVEL_LABELS, Status
 from layouts.parts.components import (
+    METHOD_PARAM,
     data_table,
     dropdown_labels,
-    parse_list,
     source_credit,
     status_badge,
     sync_url,
 )
 from layouts.parts.download import download_panel, selection_store, selection_table
+from layouts.parts.url_state import Choices, Integer, Kind, read_query, url_notes
 
 log = logging.getLogger(__name__)
 
@@ -93,12 +94,32 @@ def year_range() -> list[int]:
     return list(range(int(years.min()), int(years.max()) + 1))
 
 
-def _year(text: str | None, years: Sequence[int]) -> int | None:
-    try:
-        year = int(str(text))
-    except (TypeError, ValueError):
-        return None
-    return year if year in years else None
+def selection_params(kpi_ids: Sequence[str], years: Sequence[int]) -> dict[str, Kind]:
+    """The page's parameters, by their names in the address. Areas and levels: every one when
+    missing or empty; none when naming nothing valid."""
+    return {
+        "omraden": Choices(
+            service.AREA_ORDER,
+            service.AREA_ORDER,
+            what="Området",
+            what_plural="Områdena",
+            when_none_valid="empty",
+        ),
+        "indikatorer": Choices(kpi_ids, what="Indikatorn", what_plural="Indikatorerna"),
+        "fran": Integer(choices=years, what="Startåret"),
+        "till": Integer(choices=years, what="Slutåret"),
+        "kon": Choices(
+            tuple(GENDER_LABELS), ("T",), what="Könet", what_plural="Könen", labels=GENDER_LABELS
+        ),
+        "niva": Choices(
+            ALL_LEVELS,
+            ALL_LEVELS,
+            what="Målnivån",
+            what_plural="Målnivåerna",
+            when_none_valid="empty",
+        ),
+        "metod": METHOD_PARAM,
+    }
 
 
 def selection_from_controls(
@@ -204,27 +225,16 @@ def _fieldset(legend: str, children: list, class_name: str = "") -> html.Fieldse
     )
 
 
-def layout(
-    omraden: str | None = None,
-    indikatorer: str | None = None,
-    fran: str | None = None,
-    till: str | None = None,
-    kon: str | None = None,
-    niva: str | None = None,
-    metod: str | None = None,
-    **_other,
-) -> html.Div:
+def layout(**query: Any) -> html.Div:
     catalogue = service.catalogue()
     kpi_ids = [i.kpi_id for i in catalogue]
     years = year_range()
-    areas = parse_list(omraden, service.AREA_ORDER) if omraden else list(service.AREA_ORDER)
-    kpis = parse_list(indikatorer, kpi_ids)
-    genders = parse_list(kon, tuple(GENDER_LABELS)) or ["T"]
-    levels = parse_list(niva, ALL_LEVELS) if niva else list(ALL_LEVELS)
-    threshold = metod if metod in THRESHOLD_SETS else DEFAULT_THRESHOLD_SET.name
-    first, last = _year(fran, years), _year(till, years)
+    state = read_query(query, selection_params(kpi_ids, years))
+    first, last = state["fran"], state["till"]
     if first is not None and last is not None and first > last:
         first, last = last, first
+    areas, kpis = list(state["omraden"]), list(state["indikatorer"])
+    genders, levels, threshold = list(state["kon"]), list(state["niva"]), state["metod"]
     selection = selection_from_controls(areas, kpis, first, last, genders, levels, threshold, years)
     year_options = [{"label": str(y), "value": y} for y in years]
     status = service.data_status()
@@ -240,6 +250,7 @@ def layout(
             ),
             dcc.Store(id="export-url"),
             selection_store(PAGE, selection.as_dict()),
+            url_notes(state.notes),
             html.Div(
                 [
                     _fieldset(

@@ -21,11 +21,11 @@ from indicators import service
 from indicators.catalogue import Indicator
 from indicators.follow_up import goal_levels_of
 from indicators.formatting import format_date
-from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
 from indicators.ranking import RELATIVE_POSITION_NOTE
 from indicators.sdg import dimension_label, sdg_name
 from indicators.vocabulary import DESCRIPTIVE_TEXT, DIRECTIONS, GOAL_LEVELS, LEVELS
 from layouts.parts.components import (
+    METHOD_PARAM,
     dropdown_labels,
     method_control,
     municipality_picker,
@@ -43,9 +43,10 @@ from layouts.parts.indikator_view import (
     gender_choice,
     notes_area,
     notes_area_options,
-    read_selection,
+    read_url_selection,
 )
 from layouts.parts.notes import notes_section
+from layouts.parts.url_state import Choice, read_path_id, read_value, url_notes
 
 log = logging.getLogger(__name__)
 
@@ -257,18 +258,12 @@ def _table_alternative(content, id: str) -> html.Details:
 
 
 def layout(kpi_id: str | None = None, **query) -> html.Div:
-    indicator = service.indicator(kpi_id or "")
+    known, asked = read_path_id(kpi_id, Choice(service.catalogue_by_id()))
+    indicator = service.indicator(known) if known is not None else None
     if indicator is None:
-        return not_found(kpi_id)
+        return not_found(asked)
     goals = service.goals()
-    selection = read_selection(
-        indicator,
-        goals,
-        omraden=query.get("omraden"),
-        kon=query.get("kon"),
-        niva=query.get("niva"),
-        metod=query.get("metod"),
-    )
+    selection, notes = read_url_selection(indicator, goals, query)
     kpi_rows = queries.kpis(service.engine(), [indicator.kpi_id]).to_dict("records")
     status = service.data_status()
     view = build_view(indicator, selection)
@@ -278,6 +273,7 @@ def layout(kpi_id: str | None = None, **query) -> html.Div:
             url_store("indikator-url"),
             selection_store(PAGE, view.selection),
             header(indicator, kpi_rows[0] if kpi_rows else None, status),
+            url_notes(notes),
             controls(indicator, selection, goal_levels_of(indicator.kpi_id, goals)),
             html.Section(
                 [
@@ -365,7 +361,7 @@ def update_indikator(areas, gender, levels, metod, kpi_id):
         areas=tuple(a for a in (areas or []) if a in service.MUNICIPALITY_IDS),
         gender=gender_choice(gender, indicator.is_divided_by_gender),
         levels=tuple(level for level in (levels or []) if level in available),
-        threshold_set=metod if metod in THRESHOLD_SETS else DEFAULT_THRESHOLD_SET.name,
+        threshold_set=read_value("metod", metod, METHOD_PARAM)[0],
     )
     view = build_view(indicator, selection)
     return (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import dash
 from dash import Input, Output, callback, dcc, html
@@ -16,6 +17,7 @@ from indicators.sdg import DIMENSIONS, sdg_colour, sdg_name
 from indicators.vocabulary import ALL_LEVELS, DIRECTIONS, LEVELS, NO_DIRECTION_TEXT
 from layouts.parts.components import sync_url, url_store
 from layouts.parts.download import download_panel, selection_store
+from layouts.parts.url_state import Choice, Kind, read_query, read_value, url_notes
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +47,17 @@ def text_colour_on(colour: str) -> str:
     return "#FFFFFF" if on_white >= on_black else "#000000"
 
 
-def dimension_choice(text: str | None) -> str:
+#: The page's parameter, by its name in the address.
+PARAMS: dict[str, Kind] = {
+    "dimension": Choice(
+        tuple(DIMENSIONS), ALL_DIMENSIONS, what="Dimensionen", labels={ALL_DIMENSIONS: "alla"}
+    ),
+}
+
+
+def dimension_choice(value: Any) -> str:
     """The dimension a ``dimension`` parameter asks for, or "" (all) for anything else."""
-    return text if text in DIMENSIONS else ALL_DIMENSIONS
+    return read_value("dimension", value, PARAMS["dimension"])[0]
 
 
 def _direction_words(direction: str) -> str:
@@ -135,8 +145,9 @@ def selection_record(catalogue: Sequence, dimension: str) -> dict:
     }
 
 
-def layout(dimension: str | None = None, **_query) -> html.Div:
-    choice = dimension_choice(dimension)
+def layout(**query: Any) -> html.Div:
+    state = read_query(query, PARAMS)
+    choice = state["dimension"]
     levels = goal_levels_by_indicator(service.goals())
     return html.Div(
         [
@@ -148,6 +159,7 @@ def layout(dimension: str | None = None, **_query) -> html.Div:
                 "utveckling. Välj en indikator för att se utvecklingen över tid, målen på "
                 "olika nivåer och hur kommunerna står sig.",
             ),
+            url_notes(state.notes),
             html.Div(
                 html.Fieldset(
                     [

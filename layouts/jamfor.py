@@ -14,8 +14,9 @@ ids), ``vy`` (indikator | kommun), ``niva`` (the level whose status is shown) an
 # are in ``sys.modules``, where dataclasses cannot resolve string annotations.
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import dash
 import pandas as pd
@@ -23,7 +24,6 @@ from dash import Input, Output, callback, dcc, html
 
 from indicators import service
 from indicators.catalogue import Indicator
-from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
 from indicators.sdg import sdg_name
 from indicators.vocabulary import ALL_LEVELS, DIRECTIONS, LEVEL_LABELS, NO_DIRECTION_TEXT, TREND
 from layouts.parts.comparison_figures import (
@@ -37,11 +37,12 @@ from layouts.parts.comparison_figures import (
     year_span,
 )
 from layouts.parts.components import (
+    METHOD_PARAM,
     data_table,
     dropdown_labels,
+    level_param,
     method_control,
     municipality_picker,
-    parse_list,
     source_credit,
     status_badge,
     status_legend,
@@ -49,6 +50,7 @@ from layouts.parts.components import (
     url_store,
 )
 from layouts.parts.download import download_panel, selection_store
+from layouts.parts.url_state import Choice, Choices, Kind, read_query, url_notes
 
 log = logging.getLogger(__name__)
 
@@ -102,37 +104,54 @@ class Selection:
         }
 
 
-def _chosen(value, allowed: Sequence[str], default: Sequence[str]) -> tuple[str, ...]:
-    """A list parameter restricted to allowed values: text from the address bar (missing, or
-    naming nothing valid → the default; present but empty → empty, as the user left it) or a
-    control's list (kept as chosen, even empty)."""
-    if value is None:
-        return tuple(default)
-    if isinstance(value, str):
-        if not value.strip():
-            return ()
-        items = parse_list(value, allowed)
-        return tuple(dict.fromkeys(items)) or tuple(default)
-    return tuple(dict.fromkeys(v for v in value if v in allowed))
+def selection_params() -> dict[str, Kind]:
+    """The page's parameters, by their names in the address. A list missing from the address,
+    or naming nothing valid, is the default; present but empty (``omraden=``), it stays empty,
+    as the user left it."""
+    kpi_ids = [i.kpi_id for i in service.catalogue()]
+    return {
+        "omraden": Choices(
+            service.MUNICIPALITY_IDS,
+            DEFAULT_AREAS,
+            what="Kommunen",
+            what_plural="Kommunerna",
+            labels=service.area_title,
+            when_empty="empty",
+        ),
+        "indikatorer": Choices(
+            kpi_ids,
+            [k for k in DEFAULT_KPIS if k in kpi_ids],
+            what="Indikatorn",
+            what_plural="Indikatorerna",
+            when_empty="empty",
+        ),
+        "vy": Choice(tuple(VIEWS), VIEW_INDICATOR, what="Visningen", labels=VIEWS),
+        "niva": level_param(ALL_LEVELS, TREND),
+        "metod": METHOD_PARAM,
+    }
 
 
-def _one(value, allowed: Sequence[str], default: str) -> str:
-    return value if value in allowed else default
+def read_url_selection(query: Mapping[str, Any]) -> tuple[Selection, tuple[str, ...]]:
+    """The selection from query-string texts or control values, invalid parts replaced by
+    defaults (municipalities in display order, indicators in the chosen order), and the notes
+    on what was not used."""
+    state = read_query(query, selection_params())
+    order = {area: i for i, area in enumerate(service.MUNICIPALITY_IDS)}
+    selection = Selection(
+        areas=tuple(sorted(state["omraden"], key=order.__getitem__)),
+        kpis=state["indikatorer"],
+        view=state["vy"],
+        level=state["niva"],
+        threshold_set=state["metod"],
+    )
+    return selection, state.notes
 
 
 def read_selection(omraden=None, indikatorer=None, vy=None, niva=None, metod=None) -> Selection:
-    """The selection from query-string texts or control values, invalid parts replaced by
-    defaults; municipalities in display order, indicators in the chosen order."""
-    kpi_ids = [i.kpi_id for i in service.catalogue()]
-    areas = _chosen(omraden, service.MUNICIPALITY_IDS, DEFAULT_AREAS)
-    order = {area: i for i, area in enumerate(service.MUNICIPALITY_IDS)}
-    return Selection(
-        areas=tuple(sorted(areas, key=order.__getitem__)),
-        kpis=_chosen(indikatorer, kpi_ids, [k for k in DEFAULT_KPIS if k in kpi_ids]),
-        view=_one(vy, tuple(VIEWS), VIEW_INDICATOR),
-        level=_one(niva, ALL_LEVELS, TREND),
-        threshold_set=_one(metod, tuple(THRESHOLD_SETS), DEFAULT_THRESHOLD_SET.name),
-    )
+    """The selection from query-string texts or control values (see
+    :func:`read_url_selection`)."""
+    query = {"omraden": omraden, "indikatorer": indikatorer, "vy": vy, "niva": niva}
+    return read_url_selection({**query, "metod": metod})[0]
 
 
 # --- panels -----------------------------------------------------------------------------------
@@ -332,13 +351,7 @@ def controls(selection: Selection) -> html.Div:
 
 
 def layout(**query) -> html.Div:
-    selection = read_selection(
-        omraden=query.get("omraden"),
-        indikatorer=query.get("indikatorer"),
-        vy=query.get("vy"),
-        niva=query.get("niva"),
-        metod=query.get("metod"),
-    )
+    selection, notes = read_url_selection(query)
     status = service.data_status()
     return html.Div(
         [
@@ -352,6 +365,7 @@ def layout(**query) -> html.Div:
                 "värde saknas.",
                 className="intro",
             ),
+            url_notes(notes),
             controls(selection),
             status_legend(),
             source_credit(status),

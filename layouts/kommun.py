@@ -27,7 +27,6 @@ from indicators.area_profile import (
     strongest_and_weakest,
     tile_summary,
 )
-from indicators.assessments import list_assessments
 from indicators.progress import THRESHOLD_SETS
 from indicators.sdg import DIMENSIONS, SDG_GOALS, sdg_name
 from indicators.vocabulary import ALL_LEVELS, LEVEL_LABELS
@@ -41,9 +40,10 @@ from layouts.parts.components import (
     url_store,
 )
 from layouts.parts.download import download_panel, selection_store
-from layouts.parts.notes import notes_overview, notes_section
+from layouts.parts.notes import newest_notes, notes_overview, notes_section
 from layouts.parts.profile import (
     INDEX_PATH,
+    LOCAL_GOAL_LIMIT,
     ProfileSelection,
     announcement,
     area_kind_text,
@@ -57,9 +57,11 @@ from layouts.parts.profile import (
     ranking_note,
     ranking_table,
     read_selection,
+    read_url_selection,
     sdg_tiles,
     year_span,
 )
+from layouts.parts.url_state import Choice, read_path_id, url_notes
 
 log = logging.getLogger(__name__)
 
@@ -190,13 +192,16 @@ def _controls(area_id: str, selection: ProfileSelection, levels: Sequence[str]) 
 
 
 def notes_list(area_id: str, selection: ProfileSelection):
-    """All the area's assessments, newest first, each linking to its indicator or goal."""
+    """The area's assessments, newest first (the newest 50, with how many there are), each
+    linking to its indicator or goal."""
+    records, total = newest_notes(area_id)
     return notes_overview(
-        list_assessments(service.engine(), area_id=area_id),
+        records,
         lambda record: note_href(
             area_id, record.kpi_id, record.sdg_goal, selection, hash=LIST_ANCHOR
         ),
         empty_text=f"Inga kvalitativa bedömningar ännu för {service.area_title(area_id)}.",
+        total=total,
     )
 
 
@@ -278,8 +283,9 @@ def profile_content(area_id: str, selection: ProfileSelection) -> tuple[list, di
         "för att se motiveringen."
     )
 
+    own_goals = local_goals(goals, area_id)
     assessed_goals = assess_local_goals(
-        local_goals(goals, area_id),
+        own_goals[:LOCAL_GOAL_LIMIT],  # the rest are listed on the Mål page
         series,
         by_id,
         thresholds=THRESHOLD_SETS[selection.threshold_set],
@@ -338,7 +344,13 @@ def profile_content(area_id: str, selection: ProfileSelection) -> tuple[list, di
         html.Section(
             [
                 html.H2(local_heading(area_id), id="kommun-local-heading"),
-                local_goal_table(assessed_goals, by_id, area_id=area_id, area_name=area_name),
+                local_goal_table(
+                    assessed_goals,
+                    by_id,
+                    area_id=area_id,
+                    area_name=area_name,
+                    total=len(own_goals),
+                ),
             ],
             className="kommun-section",
             **{"aria-labelledby": "kommun-local-heading"},
@@ -371,11 +383,12 @@ def profile_content(area_id: str, selection: ProfileSelection) -> tuple[list, di
     return sections, export_selection(area_id, listed, selection.threshold_set)
 
 
-def layout(area_id: str | None = None, niva=None, mal=None, dimension=None, metod=None, **_other):
-    if area_id not in service.AREA_ORDER:
-        return not_found(area_id)
+def layout(area_id: str | None = None, **query):
+    area_id, asked = read_path_id(area_id, Choice(service.AREA_ORDER))
+    if area_id is None:
+        return not_found(asked)
     levels = available_levels(service.goals(), area_id)
-    selection = read_selection(niva=niva, mal=mal, dimension=dimension, metod=metod, levels=levels)
+    selection, notes = read_url_selection(query, levels)
     content, export = profile_content(area_id, selection)
     data_status = service.data_status()
     return html.Div(
@@ -387,6 +400,7 @@ def layout(area_id: str | None = None, niva=None, mal=None, dimension=None, meto
             html.H1(service.area_title(area_id)),
             html.P(area_kind_text(area_id), className="area-kind"),
             source_credit(data_status),
+            url_notes(notes),
             _controls(area_id, selection, levels),
             html.Nav(
                 html.Ul(

@@ -8,11 +8,11 @@ from dash import dcc, html
 
 from indicators import service
 from indicators.area_profile import area_overview
-from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
 from indicators.vocabulary import ALL_LEVELS, TREND
-from layouts.parts.components import source_credit, status_legend
+from layouts.parts.components import METHOD_PARAM, source_credit, status_legend
 from layouts.parts.download import download_panel, selection_store
 from layouts.parts.profile import area_index_table
+from layouts.parts.url_state import Kind, read_query, url_notes
 
 PAGE_ID = "kommuner"
 SUMMARY_LEVELS: tuple[str, ...] = ("nationell", TREND)
@@ -26,8 +26,13 @@ dash.register_page(
 )
 
 
-def layout(metod=None, **_other) -> html.Div:
-    threshold_set = metod if metod in THRESHOLD_SETS else DEFAULT_THRESHOLD_SET.name
+#: The page's parameter, by its name in the address.
+PARAMS: dict[str, Kind] = {"metod": METHOD_PARAM}
+
+
+def layout(**query) -> html.Div:
+    state = read_query(query, PARAMS)
+    threshold_set = state["metod"]
     overview = area_overview(
         service.status(threshold_set), service.goals(), service.AREA_ORDER, levels=SUMMARY_LEVELS
     )
@@ -52,6 +57,7 @@ def layout(metod=None, **_other) -> html.Div:
                 ],
                 className="intro",
             ),
+            url_notes(state.notes),
             status_legend(),
             area_index_table(overview, levels=SUMMARY_LEVELS),
             source_credit(service.data_status()),

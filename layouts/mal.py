@@ -13,13 +13,20 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import dash
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from data.goals import ORIGIN_USER, GoalRecord
 from indicators import service
 from indicators.assessments import list_assessments
-from indicators.goal_csv import COLUMNS
+from indicators.goal_csv import COLUMNS, MAX_GOAL_FILE_BYTES, MAX_GOAL_ROWS
+from indicators.goal_validation import (
+    MAX_NOTE_LENGTH,
+    MAX_SOURCE_DOCUMENT_LENGTH,
+    MAX_SOURCE_URL_LENGTH,
+    MAX_WORDING_LENGTH,
+    problem_lines,
+)
 from indicators.goals import get_goal, goal_changes, list_goals
 from indicators.sdg import SDG_GOALS
 from indicators.vocabulary import (
@@ -36,6 +43,7 @@ from indicators.vocabulary import (
 )
 from layouts.parts.components import dropdown_labels, sync_url, url_store
 from layouts.parts.download import download_panel, selection_store
+from layouts.parts.editor import current_editor, edit_notice, refusal, refused
 from layouts.parts.mal_form import (
     FORM_FIELDS,
     KIND_FIELDS,
@@ -53,14 +61,21 @@ from layouts.parts.mal_form import (
 )
 from layouts.parts.mal_goals import (
     FIELD_LABELS,
-    area_choice,
+    GOAL_LIST_PARAMS,
+    PAGE_NEXT,
+    PAGE_PREVIOUS,
+    PAGE_RANGE,
+    PAGE_STORE,
+    PAGE_TABLE,
     change_log,
     filter_goals,
     goal_list,
-    level_choice,
+    goal_page,
     selection_record,
 )
 from layouts.parts.notes import notes_section
+from layouts.parts.upload_limit import limited_upload_label, too_large_text, upload_limit_message
+from layouts.parts.url_state import read_query, url_notes
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +88,8 @@ dash.register_page(
 )
 
 PAGE = "mal"
+#: Where the page says that a chosen goal file is above the upload limit.
+UPLOAD_LIMIT_ID = "mal-upload-limit"
 CHANGE_LOG_LIMIT = 50
 
 #: The goal form's kind options: the kind explained, then its code ("… (absolute)").
@@ -254,15 +271,33 @@ def goal_form(values: Mapping[str, Any]) -> html.Div:
             ),
             _field(
                 "wording_sv",
-                dcc.Textarea(id="mal-form-wording_sv", value="", rows=3, className="wide"),
+                dcc.Textarea(
+                    id="mal-form-wording_sv",
+                    value="",
+                    rows=3,
+                    className="wide",
+                    maxLength=MAX_WORDING_LENGTH,
+                ),
                 "Målet som det står i beslutet.",
             ),
             html.Div(
                 [
-                    _field("source_document", _input("source_document", className="wide")),
+                    _field(
+                        "source_document",
+                        _input(
+                            "source_document",
+                            className="wide",
+                            maxLength=MAX_SOURCE_DOCUMENT_LENGTH,
+                        ),
+                    ),
                     _field(
                         "source_url",
-                        _input("source_url", placeholder="https://", className="wide"),
+                        _input(
+                            "source_url",
+                            placeholder="https://",
+                            className="wide",
+                            maxLength=MAX_SOURCE_URL_LENGTH,
+                        ),
                     ),
                     _field("adopted_year", _input("adopted_year", inputMode="numeric", size="6")),
                 ],
@@ -282,7 +317,13 @@ def goal_form(values: Mapping[str, Any]) -> html.Div:
                                 htmlFor="mal-form-note",
                                 className="control-label",
                             ),
-                            dcc.Input(id="mal-form-note", type="text", value="", className="wide"),
+                            dcc.Input(
+                                id="mal-form-note",
+                                type="text",
+                                value="",
+                                className="wide",
+                                maxLength=MAX_NOTE_LENGTH,
+                            ),
                         ],
                         className="control form-field",
                     ),
@@ -321,7 +362,7 @@ def parse_subject(value: str | None) -> tuple[str | None, int | None]:
 def default_subject(engine, area_id: str, goals: Sequence[GoalRecord]) -> str:
     """The subject to show first: that of the area's newest assessment, else the indicator of
     the first listed goal for the area, else the first catalogue indicator."""
-    notes = list_assessments(engine, area_id=area_id)
+    notes = list_assessments(engine, area_id=area_id, limit=1)
     if notes:
         newest = notes[0]
         return f"kpi:{newest.kpi_id}" if newest.kpi_id else f"sdg:{newest.sdg_goal}"
@@ -338,10 +379,167 @@ def mal_notes(area_id: str, subject: str | None):
     )
 
 
-def layout(niva: str | None = None, omraden: str | None = None, **_query) -> html.Div:
+def goal_form_controls(engine) -> list:
+    """The editor's controls: the goal to change, the form, save and remove."""
+    return [
+        html.Div(
+            [
+                html.Div(
+                    [
+                        html.Label(
+                            "Ändra ett eget mål", htmlFor="mal-edit", className="control-label"
+                        ),
+                        dcc.Dropdown(
+                            id="mal-edit",
+                            labels=DROPDOWN_LABELS,
+                            options=user_goal_options(engine),
+                            value=None,
+                            placeholder="Välj ett eget mål att ändra …",
+                        ),
+                    ],
+                    className="control control-edit",
+                ),
+                html.Button(
+                    "Nytt mål (töm formuläret)",
+                    id="mal-form-new",
+                    n_clicks=0,
+                    type="button",
+                    className="secondary",
+                ),
+            ],
+            className="controls",
+        ),
+        html.P("Nytt eget mål", id="mal-form-mode", className="form-mode"),
+        goal_form(form_values(None)),
+        html.Div(
+            [
+                html.Button("Spara målet", id="mal-form-save", n_clicks=0, type="button"),
+                html.Button(
+                    "Ta bort målet …",
+                    id="mal-form-remove",
+                    n_clicks=0,
+                    type="button",
+                    className="secondary",
+                    disabled=True,
+                ),
+            ],
+            className="form-actions",
+        ),
+        dcc.ConfirmDialog(id="mal-remove-confirm", message=""),
+        html.Div(id="mal-form-message", className="form-message", role="status"),
+    ]
+
+
+def goal_form_section(engine, editor: str | None) -> html.Section:
+    """Adding, changing and removing own goals; a participant (``editor`` ``None``) is told
+    how to sign in instead."""
+    controls = (
+        goal_form_controls(engine)
+        if editor is not None
+        else [edit_notice("lägga till, ändra och ta bort egna mål")]
+    )
+    return html.Section(
+        [
+            html.H2("Egna mål: lägg till, ändra eller ta bort", id="mal-form-heading"),
+            html.P(
+                "Kommunernas och regionens egna mål läggs till här (nivå lokal eller "
+                "regional) och kontrolleras med samma regler som vid import av en "
+                "målfil. Katalogmålen – globala, nationella och de regionala och lokala "
+                "mål som hör till målkatalogen – kommer ur sina källor och kan inte "
+                "ändras här: katalogen läses in på nytt vid varje start, så en ändring "
+                "skulle ändå försvinna. Vill du följa upp en annan tolkning, lägg till "
+                "ett eget mål med ett eget id."
+            ),
+            *controls,
+        ],
+        className="goal-form presentation-hidden",
+        **{"aria-labelledby": "mal-form-heading"},
+    )
+
+
+def goal_import_controls() -> list:
+    """The editor's import of a goal CSV: the note for the change log and the upload."""
+    return [
+        html.Div(
+            [
+                html.Label(
+                    "Anteckning till ändringsloggen vid import",
+                    htmlFor="mal-import-note",
+                    className="control-label",
+                ),
+                dcc.Input(
+                    id="mal-import-note",
+                    type="text",
+                    value="",
+                    className="wide",
+                    maxLength=MAX_NOTE_LENGTH,
+                ),
+            ],
+            className="control form-field",
+        ),
+        limited_upload_label(
+            dcc.Upload(
+                html.Div(["Importera målfil (CSV): dra filen hit eller välj en fil"]),
+                id="mal-upload",
+                # Excel's "Unicode-text" is a tab-separated .txt file: read as well.
+                accept=".csv,text/csv,.txt,text/plain,.tsv,text/tab-separated-values",
+                max_size=MAX_GOAL_FILE_BYTES,
+                multiple=False,
+                className="goal-upload",
+            ),
+            message_id=UPLOAD_LIMIT_ID,
+            message=too_large_text(
+                "en målfil", MAX_GOAL_FILE_BYTES, f" och innehålla högst {MAX_GOAL_ROWS} mål"
+            ),
+            className="goal-upload-label",
+        ),
+        upload_limit_message(UPLOAD_LIMIT_ID),
+        html.Div(id="mal-import-message", className="form-message", role="status"),
+    ]
+
+
+def goal_csv_section(editor: str | None) -> html.Section:
+    """Import (editors only) and export of the goal CSV."""
+    importing = goal_import_controls() if editor is not None else [edit_notice("importera mål")]
+    return html.Section(
+        [
+            html.H2("Importera och exportera mål (CSV)", id="mal-csv-heading"),
+            html.P(
+                "En målfil har en rad per mål med kolumnerna "
+                + ", ".join(COLUMNS)
+                + ". Hela filen kontrolleras först: har någon rad ett fel sparas "
+                "ingenting, och varje fel visas med rad och fält. Mål med samma id "
+                "som ett eget mål ersätter det; katalogmål kan inte ändras."
+            ),
+            *importing,
+            html.Div(
+                [
+                    html.Button(
+                        "Ladda ner egna mål (CSV)", id="mal-export-own", n_clicks=0, type="button"
+                    ),
+                    html.Button(
+                        "Ladda ner alla mål (CSV)",
+                        id="mal-export-all",
+                        n_clicks=0,
+                        type="button",
+                        className="secondary",
+                    ),
+                    dcc.Download(id="mal-download-own"),
+                    dcc.Download(id="mal-download-all"),
+                ],
+                className="download",
+            ),
+        ],
+        className="presentation-hidden",
+        **{"aria-labelledby": "mal-csv-heading"},
+    )
+
+
+def layout(**query) -> html.Div:
     engine = service.engine()
-    levels = level_choice(niva)
-    areas = area_choice(omraden)
+    editor = current_editor()
+    state = read_query(query, GOAL_LIST_PARAMS)
+    levels, areas = list(state["niva"]), list(state["omraden"])
     shown = filter_goals(service.goals(), levels, areas)
     notes_area = areas[0] if areas else service.MUNICIPALITY_IDS[0]
     first_subject = default_subject(engine, notes_area, shown)
@@ -357,6 +555,7 @@ def layout(niva: str | None = None, omraden: str | None = None, **_query) -> htm
                 "regeringens) och globala (FN:s Agenda 2030 och andra internationella åtaganden). "
                 "Varje mål visas med lydelse och källa."
             ),
+            url_notes(state.notes),
             html.Div(
                 [
                     html.Fieldset(
@@ -395,129 +594,8 @@ def layout(niva: str | None = None, omraden: str | None = None, **_query) -> htm
             ),
             html.H2("Alla mål efter nivå"),
             html.Div(goal_list(shown, levels), id="mal-goals"),
-            html.Section(
-                [
-                    html.H2("Egna mål: lägg till, ändra eller ta bort", id="mal-form-heading"),
-                    html.P(
-                        "Kommunernas och regionens egna mål läggs till här (nivå lokal eller "
-                        "regional) och kontrolleras med samma regler som vid import av en "
-                        "målfil. Katalogmålen – globala, nationella och de regionala och lokala "
-                        "mål som hör till målkatalogen – kommer ur sina källor och kan inte "
-                        "ändras här: katalogen läses in på nytt vid varje start, så en ändring "
-                        "skulle ändå försvinna. Vill du följa upp en annan tolkning, lägg till "
-                        "ett eget mål med ett eget id."
-                    ),
-                    html.Div(
-                        [
-                            html.Div(
-                                [
-                                    html.Label(
-                                        "Ändra ett eget mål",
-                                        htmlFor="mal-edit",
-                                        className="control-label",
-                                    ),
-                                    dcc.Dropdown(
-                                        id="mal-edit",
-                                        labels=DROPDOWN_LABELS,
-                                        options=user_goal_options(engine),
-                                        value=None,
-                                        placeholder="Välj ett eget mål att ändra …",
-                                    ),
-                                ],
-                                className="control control-edit",
-                            ),
-                            html.Button(
-                                "Nytt mål (töm formuläret)",
-                                id="mal-form-new",
-                                n_clicks=0,
-                                type="button",
-                                className="secondary",
-                            ),
-                        ],
-                        className="controls",
-                    ),
-                    html.P("Nytt eget mål", id="mal-form-mode", className="form-mode"),
-                    goal_form(form_values(None)),
-                    html.Div(
-                        [
-                            html.Button(
-                                "Spara målet", id="mal-form-save", n_clicks=0, type="button"
-                            ),
-                            html.Button(
-                                "Ta bort målet …",
-                                id="mal-form-remove",
-                                n_clicks=0,
-                                type="button",
-                                className="secondary",
-                                disabled=True,
-                            ),
-                        ],
-                        className="form-actions",
-                    ),
-                    dcc.ConfirmDialog(id="mal-remove-confirm", message=""),
-                    html.Div(id="mal-form-message", className="form-message", role="status"),
-                ],
-                className="goal-form presentation-hidden",
-                **{"aria-labelledby": "mal-form-heading"},
-            ),
-            html.Section(
-                [
-                    html.H2("Importera och exportera mål (CSV)", id="mal-csv-heading"),
-                    html.P(
-                        "En målfil har en rad per mål med kolumnerna "
-                        + ", ".join(COLUMNS)
-                        + ". Hela filen kontrolleras först: har någon rad ett fel sparas "
-                        "ingenting, och varje fel visas med rad och fält. Mål med samma id "
-                        "som ett eget mål ersätter det; katalogmål kan inte ändras."
-                    ),
-                    html.Div(
-                        [
-                            html.Label(
-                                "Anteckning till ändringsloggen vid import",
-                                htmlFor="mal-import-note",
-                                className="control-label",
-                            ),
-                            dcc.Input(
-                                id="mal-import-note", type="text", value="", className="wide"
-                            ),
-                        ],
-                        className="control form-field",
-                    ),
-                    html.Label(
-                        dcc.Upload(
-                            html.Div(["Importera målfil (CSV): dra filen hit eller välj en fil"]),
-                            id="mal-upload",
-                            accept=".csv,text/csv",
-                            multiple=False,
-                            className="goal-upload",
-                        ),
-                        className="goal-upload-label",
-                    ),
-                    html.Div(id="mal-import-message", className="form-message", role="status"),
-                    html.Div(
-                        [
-                            html.Button(
-                                "Ladda ner egna mål (CSV)",
-                                id="mal-export-own",
-                                n_clicks=0,
-                                type="button",
-                            ),
-                            html.Button(
-                                "Ladda ner alla mål (CSV)",
-                                id="mal-export-all",
-                                n_clicks=0,
-                                type="button",
-                                className="secondary",
-                            ),
-                            dcc.Download(id="mal-download-own"),
-                            dcc.Download(id="mal-download-all"),
-                        ],
-                        className="download",
-                    ),
-                ],
-                className="presentation-hidden",
-                **{"aria-labelledby": "mal-csv-heading"},
-            ),
+            goal_form_section(engine, editor),
+            goal_csv_section(editor),
             html.Section(
                 [
                     html.H2("Ändringslogg", id="mal-log-heading"),
@@ -615,6 +693,42 @@ def show_goals(levels, areas):
     return goal_list(shown, levels), selection_record(shown, levels, areas)
 
 
+def _pager(kind: str) -> dict[str, Any]:
+    return {"type": kind, "level": MATCH}
+
+
+@callback(
+    output={
+        "table": Output(_pager(PAGE_TABLE), "children"),
+        "range": Output(_pager(PAGE_RANGE), "children"),
+        "previous_disabled": Output(_pager(PAGE_PREVIOUS), "disabled"),
+        "next_disabled": Output(_pager(PAGE_NEXT), "disabled"),
+        "page": Output(_pager(PAGE_STORE), "data"),
+    },
+    inputs={
+        "_previous": Input(_pager(PAGE_PREVIOUS), "n_clicks"),
+        "_next": Input(_pager(PAGE_NEXT), "n_clicks"),
+    },
+    state={
+        "page": State(_pager(PAGE_STORE), "data"),
+        "levels": State("mal-level", "value"),
+        "areas": State("mal-areas", "value"),
+    },
+    prevent_initial_call=True,
+)
+def turn_goal_page(_previous, _next, page, levels, areas):
+    """The previous or next page of one level's goals (the list's filters as they stand)."""
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or trigger.get("level") not in GOAL_LEVELS:
+        raise PreventUpdate
+    level = trigger["level"]
+    step = -1 if trigger.get("type") == PAGE_PREVIOUS else 1
+    _levels, areas = _chosen(levels, areas)
+    chosen = filter_goals(service.goals(), [level], areas)
+    current = page if isinstance(page, int) and not isinstance(page, bool) else 0
+    return goal_page(chosen, level, current + step)
+
+
 #: What a stored change redraws: the goal list, the download selection, the change log and the
 #: choice of goals to change (all in the response of the action itself, one round trip).
 REFRESH_OUTPUTS = {
@@ -626,8 +740,11 @@ REFRESH_OUTPUTS = {
 FILTER_STATES = {"levels": State("mal-level", "value"), "areas": State("mal-areas", "value")}
 
 
-def refreshed(engine, filters: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The goal list, download selection, change log and goal choice after a change."""
+def refreshed(
+    engine, filters: Mapping[str, Any] | None, selected: str | None = None
+) -> dict[str, Any]:
+    """The goal list, download selection, change log and goal choice (with ``selected``, the
+    goal being edited) after a change."""
     filters = filters or {}
     levels, areas = _chosen(filters.get("levels", GOAL_LEVELS), filters.get("areas"))
     shown = filter_goals(list_goals(engine), levels, areas)
@@ -635,12 +752,26 @@ def refreshed(engine, filters: Mapping[str, Any] | None) -> dict[str, Any]:
         "goals": goal_list(shown, levels),
         "selection": selection_record(shown, levels, areas),
         "log": change_log(goal_changes(engine, CHANGE_LOG_LIMIT), CHANGE_LOG_LIMIT),
-        "options": user_goal_options(engine),
+        "options": user_goal_options(engine, selected=selected),
     }
 
 
 def unchanged() -> dict[str, Any]:
     return dict.fromkeys(REFRESH_OUTPUTS, no_update)
+
+
+@callback(
+    Output("mal-edit", "options", allow_duplicate=True),
+    Input("mal-edit", "search_value"),
+    State("mal-edit", "value"),
+    prevent_initial_call=True,
+)
+def search_own_goals(search, value):
+    """The goals to change matching what is typed (at most 50 are offered at once)."""
+    if not isinstance(search, str):
+        raise PreventUpdate
+    selected = value if isinstance(value, str) else None
+    return user_goal_options(service.engine(), search[:200], selected)
 
 
 @callback(
@@ -772,7 +903,7 @@ def _message(outcome: FormOutcome) -> html.Div:
     if outcome.ok:
         return html.Div(html.P(outcome.message), className="form-success")
     children: list = [html.P(outcome.message, className="form-error-title")]
-    lines = [str(problem) for problem in outcome.problems]
+    lines = problem_lines(outcome.problems)  # the first 50, then "… och N fel till"
     if not lines:
         lines = [text for texts in outcome.field_errors.values() for text in texts]
     if lines:
@@ -799,11 +930,22 @@ def _message(outcome: FormOutcome) -> html.Div:
     prevent_initial_call=True,
 )
 def save_goal(n_clicks, values, editing_id, note, filters=None, shown_errors=None):
-    """Save the form: add a goal, or change the one being edited; otherwise list the problems."""
+    """Save the form: add a goal, or change the one being edited; otherwise list the problems.
+    Only a signed-in editor may; anyone else is refused and nothing changes."""
     if not n_clicks:
         raise PreventUpdate
+    editor = current_editor()
+    if editor is None:
+        refused("saving a goal")
+        return {
+            "message": refusal(),
+            "errors": dict.fromkeys(FORM_FIELDS, no_update),
+            "refresh": unchanged(),
+            "editing": no_update,
+            "note": no_update,
+        }
     engine = service.engine()
-    outcome = save_form(engine, values, editing_id, text_value(note))
+    outcome = save_form(engine, values, editing_id, text_value(note), changed_by=editor)
     if not outcome.ok:
         return {
             "message": _message(outcome),
@@ -815,7 +957,7 @@ def save_goal(n_clicks, values, editing_id, note, filters=None, shown_errors=Non
     return {
         "message": _message(outcome),
         "errors": error_updates(_no_errors(), shown_errors),
-        "refresh": refreshed(engine, filters),
+        "refresh": refreshed(engine, filters, selected=outcome.goal.id),
         "editing": outcome.goal.id,
         "note": "",
     }
@@ -853,11 +995,15 @@ def confirm_removal(n_clicks, goal_id):
     prevent_initial_call=True,
 )
 def remove_confirmed(confirmed, goal_id, note, filters=None):
-    """Remove the goal being edited once the removal is confirmed."""
+    """Remove the goal being edited once the removal is confirmed (signed-in editors only)."""
     if not confirmed:
         raise PreventUpdate
+    editor = current_editor()
+    if editor is None:
+        refused("removing a goal")
+        return {"message": refusal(), "refresh": unchanged(), "editing": no_update}
     engine = service.engine()
-    outcome = remove_from_form(engine, goal_id, text_value(note))
+    outcome = remove_from_form(engine, goal_id, text_value(note), changed_by=editor)
     if not outcome.ok:
         return {"message": _message(outcome), "refresh": unchanged(), "editing": no_update}
     return {"message": _message(outcome), "refresh": refreshed(engine, filters), "editing": None}
@@ -877,11 +1023,16 @@ def remove_confirmed(confirmed, goal_id, note, filters=None):
     prevent_initial_call=True,
 )
 def import_goals(contents, filename, note, filters=None):
-    """Import an uploaded goal CSV: everything or nothing, with every problem listed."""
+    """Import an uploaded goal CSV: everything or nothing, with every problem listed (signed-in
+    editors only)."""
     if not contents:
         raise PreventUpdate
+    editor = current_editor()
+    if editor is None:
+        refused("importing goals")
+        return {"message": refusal(), "refresh": unchanged()}
     engine = service.engine()
-    outcome = import_upload(engine, contents, filename, text_value(note))
+    outcome = import_upload(engine, contents, filename, text_value(note), changed_by=editor)
     if not outcome.ok:
         return {"message": _message(outcome), "refresh": unchanged()}
     return {"message": _message(outcome), "refresh": refreshed(engine, filters)}

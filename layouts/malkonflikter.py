@@ -12,8 +12,9 @@ over_tid), ``till`` (the year, or the end of the period), ``fran`` (the start of
 
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import dash
 import pandas as pd
@@ -47,6 +48,7 @@ from layouts.parts.comparison_figures import (
 )
 from layouts.parts.components import data_table, source_credit, sync_url, url_store
 from layouts.parts.download import download_panel, selection_store
+from layouts.parts.url_state import Choice, Integer, Kind, read_query, url_notes
 
 log = logging.getLogger(__name__)
 
@@ -126,30 +128,68 @@ class Selection:
         }
 
 
-def _as_year(value) -> int | None:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
+#: ``fokus=diagram`` (from a pair link) moves the view to the scatter.
+FOCUS_SCATTER = "diagram"
+PERIOD_LABELS: dict[str, str] = {key: period.label for key, period in PERIODS.items()}
+
+
+def _indicator_label(kpi_id: str) -> str:
+    indicator = service.indicator(kpi_id)
+    return indicator.label if indicator is not None else kpi_id
+
+
+def read_url_selection(query: Mapping[str, Any]) -> tuple[Selection, tuple[str, ...]]:
+    """The selection from query-string texts or control values, invalid parts replaced by
+    defaults, and the notes on what was not used. The years are those in which at least three
+    municipalities have both values; the year defaults to the newest of them, the start of the
+    period (before the year) to the period's start."""
+    kpi_ids = [i.kpi_id for i in service.catalogue()]
+
+    @functools.cache
+    def years_of(x: str, y: str) -> tuple[int, ...]:
+        return tuple(common_years(_pair_observations(x, y), x, y, service.MUNICIPALITY_IDS))
+
+    def years(values: Mapping[str, Any]) -> tuple[int, ...]:
+        return years_of(values["x"], values["y"])
+
+    def newest(values: Mapping[str, Any]) -> int | None:
+        return years(values)[-1] if years(values) else None
+
+    def earlier(values: Mapping[str, Any]) -> list[int]:
+        year = values["till"]
+        return [y for y in years(values) if year is not None and y < year]
+
+    def period_start(values: Mapping[str, Any]) -> int | None:
+        year = values["till"]
+        return None if year is None else default_first_year(years(values), year, values["period"])
+
+    params: dict[str, Kind] = {
+        "x": Choice(kpi_ids, DEFAULT_X, what="Indikatorn", labels=_indicator_label),
+        "y": Choice(kpi_ids, DEFAULT_Y, what="Indikatorn", labels=_indicator_label),
+        "lage": Choice(tuple(MODES), MODE_YEAR, what="Läget", labels=MODES),
+        "period": Choice(tuple(PERIODS), DEFAULT_PERIOD, what="Perioden", labels=PERIOD_LABELS),
+        "till": Integer(choices=years, default=newest, what="Året"),
+        "fran": Integer(choices=earlier, default=period_start, what="Startåret"),
+        "fokus": Choice((FOCUS_SCATTER,), None, what="Fokus"),
+    }
+    state = read_query(query, params)
+    selection = Selection(
+        state["x"],
+        state["y"],
+        state["lage"],
+        state["till"],
+        state["fran"],
+        state["period"],
+        years(state.values),
+    )
+    return selection, state.notes
 
 
 def read_selection(x=None, y=None, lage=None, till=None, fran=None, period=None) -> Selection:
-    """The selection from query-string texts or control values; invalid parts are replaced by
-    defaults. The years are those in which at least three municipalities have both values; the
-    year defaults to the newest of them."""
-    kpi_ids = {i.kpi_id for i in service.catalogue()}
-    x = x if x in kpi_ids else DEFAULT_X
-    y = y if y in kpi_ids else DEFAULT_Y
-    mode = lage if lage in MODES else MODE_YEAR
-    period = period if period in PERIODS else DEFAULT_PERIOD
-    years = tuple(common_years(_pair_observations(x, y), x, y, service.MUNICIPALITY_IDS))
-    year = _as_year(till)
-    if year not in years:
-        year = years[-1] if years else None
-    first = _as_year(fran)
-    if year is None or first not in years or first >= year:
-        first = default_first_year(years, year, period) if year is not None else None
-    return Selection(x, y, mode, year, first, period, years)
+    """The selection from query-string texts or control values (see
+    :func:`read_url_selection`)."""
+    query = {"x": x, "y": y, "lage": lage, "till": till, "fran": fran, "period": period}
+    return read_url_selection(query)[0]
 
 
 # --- the scatter ------------------------------------------------------------------------------
@@ -483,20 +523,16 @@ def _text(year: int | None) -> str | None:
 
 
 def layout(**query) -> html.Div:
-    selection = read_selection(
-        x=query.get("x"),
-        y=query.get("y"),
-        lage=query.get("lage"),
-        till=query.get("till"),
-        fran=query.get("fran"),
-        period=query.get("period"),
-    )
+    selection, notes = read_url_selection(query)
     view = scatter_view(selection)
     status = service.data_status()
     return html.Div(
         [
             url_store("malkonflikter-url"),
-            dcc.Store(id="malkonflikter-focus", data=query.get("fokus")),
+            dcc.Store(
+                id="malkonflikter-focus",
+                data=FOCUS_SCATTER if query.get("fokus") == FOCUS_SCATTER else None,
+            ),
             selection_store(PAGE, selection.export()),
             html.H1("Målkonflikter och synergier"),
             html.P(
@@ -505,6 +541,7 @@ def layout(**query) -> html.Div:
                 "(målkonflikt)? Underlag för samtal – ett samband visar inte orsak och verkan.",
                 className="intro",
             ),
+            url_notes(notes),
             controls(selection),
             html.Section(
                 [

@@ -46,6 +46,7 @@ from layouts.parts.components import (
     status_badge,
     status_legend,
 )
+from layouts.parts.url_state import read_query, url_notes
 
 log = logging.getLogger(__name__)
 
@@ -620,7 +621,8 @@ def _method_section() -> html.Section:
     )
 
 
-def layout(**_query) -> html.Div:
+def layout(**query) -> html.Div:
+    state = read_query(query, {})
     status = service.data_status()
     catalogue = service.catalogue()
     engine = service.engine()
@@ -628,6 +630,7 @@ def layout(**_query) -> html.Div:
     return html.Div(
         [
             html.H1("Om data"),
+            url_notes(state.notes),
             html.Nav(
                 html.Ul(
                     [

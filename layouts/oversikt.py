@@ -46,9 +46,11 @@ from layouts.parts.matrix import (
     filter_indicators,
     indicator_matrix,
     parse_selection,
+    read_selection,
     rendered_table,
     sdg_matrix,
 )
+from layouts.parts.url_state import url_notes
 
 log = logging.getLogger(__name__)
 
@@ -255,15 +257,8 @@ def _controls(selection: MatrixSelection) -> html.Div:
     )
 
 
-def layout(
-    niva: Any = None,
-    mal: Any = None,
-    dimension: Any = None,
-    vy: Any = None,
-    metod: Any = None,
-    **_other: Any,
-) -> html.Div:
-    selection = parse_selection(niva, mal, dimension, vy, metod)
+def layout(**query: Any) -> html.Div:
+    selection, notes = read_selection(query)
     summary, matrix, legend, export = build_view(selection)
     return html.Div(
         [
@@ -274,6 +269,7 @@ def layout(
                 "sådant mål saknas. Välj en ruta för att se indikatorn för området.",
                 className="ov-intro",
             ),
+            url_notes(notes),
             _controls(selection),
             url_store(URL_ID),
             html.Div(summary, id=SUMMARY_ID, **{"aria-live": "polite"}),

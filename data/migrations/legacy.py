@@ -30,8 +30,12 @@ def _add_follow_up_tables(op: Operations, first: ModuleType) -> None:
 def _cluster_observations(op: Operations, first: ModuleType) -> None:
     """Version 2 → 3: on SQLite, rebuild ``observations`` clustered on its key (WITHOUT ROWID,
     key order KPI, area, gender, year), so reading series needs no second lookup per row.
-    Other databases keep their table (the key is the same set of columns)."""
+    Other databases keep their table (the key is the same set of columns) and get version 3's
+    indexes (gender before year) in place of version 2's."""
     if op.get_bind().dialect.name != "sqlite":
+        for name in ("ix_observations_area_kpi", "ix_observations_kpi_year"):
+            op.drop_index(name, table_name="observations", if_exists=True)
+        first.create_observations_indexes()
         return
     # The table as version 3 has it; the rows are copied over by column name, and the old
     # table goes with its indexes, which are then made anew.

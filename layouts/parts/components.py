@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -10,12 +11,36 @@ from dash import Input, Output, clientside_callback, dcc, html
 
 from data.queries import DataStatus
 from indicators.formatting import format_date
-from indicators.progress import THRESHOLD_SETS
-from indicators.vocabulary import NO_DIRECTION, STATUS_ORDER, STATUS_STYLE, THIRD_STYLE, Status
+from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
+from indicators.vocabulary import (
+    LEVEL_LABELS,
+    NO_DIRECTION,
+    STATUS_ORDER,
+    STATUS_STYLE,
+    THIRD_STYLE,
+    Status,
+)
+from layouts.parts.url_state import Choice
 
 KOLADA_CREDIT = "Källa: Kolada"
 DEMO_TEXT = "Värdena är genererade exempel, inte Koladas statistik."
 REFRESH_COMMAND = "python -m etl refresh"
+#: The longest uploaded file name a message shows.
+MAX_UPLOAD_NAME = 80
+
+#: The threshold sets by their short names ("Statistics Canada (Open SDG)", "Eurostat").
+METHOD_NAMES: dict[str, str] = {
+    name: t.label_sv.split(":")[0] for name, t in THRESHOLD_SETS.items()
+}
+#: The ``metod`` parameter (the threshold set) of every page that offers the choice.
+METHOD_PARAM = Choice(
+    tuple(THRESHOLD_SETS), DEFAULT_THRESHOLD_SET.name, what="Metoden", labels=METHOD_NAMES
+)
+
+
+def level_param(levels, default: str | None) -> Choice:
+    """A ``niva`` parameter: one of ``levels`` (goal levels or the trend)."""
+    return Choice(tuple(levels), default, what="Målnivån", labels=LEVEL_LABELS)
 
 
 def demo_banner(status: DataStatus) -> html.Div | None:
@@ -215,16 +240,6 @@ def sync_url(store_id: str, params: Sequence[tuple[str, str]]) -> None:
     )
 
 
-def parse_list(text: str | None, allowed: Sequence[str] | None = None) -> list[str]:
-    """A comma-separated query parameter as a list, keeping only allowed values."""
-    if not text:
-        return []
-    items = [item.strip() for item in str(text).split(",") if item.strip()]
-    if allowed is not None:
-        items = [item for item in items if item in allowed]
-    return items
-
-
 def url_store(store_id: str) -> dcc.Store:
     return dcc.Store(id=store_id)
 
@@ -241,7 +256,7 @@ def method_control(
                 id=control_id,
                 options=[
                     {
-                        "label": html.Span(t.label_sv.split(":")[0], title=t.label_sv),
+                        "label": html.Span(METHOD_NAMES[name], title=t.label_sv),
                         "value": name,
                     }
                     for name, t in THRESHOLD_SETS.items()
@@ -266,3 +281,15 @@ def not_found_page(
         ],
         className=class_name,
     )
+
+
+def upload_name(filename: object, default: str) -> str:
+    """An uploaded file's name as messages show it – text only, never a path on this server:
+    the last part of any path the browser sent, without control characters, at most
+    :data:`MAX_UPLOAD_NAME` characters (``default`` when nothing is left)."""
+    text = filename if isinstance(filename, str) else ""
+    text = text.replace("\\", "/").rsplit("/", 1)[-1]
+    text = "".join(ch for ch in text if not unicodedata.category(ch).startswith("C")).strip()
+    if text in ("", ".", ".."):
+        return default
+    return text if len(text) <= MAX_UPLOAD_NAME else text[: MAX_UPLOAD_NAME - 1] + "…"

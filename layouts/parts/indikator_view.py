@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,7 +20,6 @@ from indicators import service
 from indicators.catalogue import Indicator
 from indicators.follow_up import goal_levels_of, goal_line_table
 from indicators.formatting import MISSING, format_number
-from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
 from indicators.ranking import Ranking, dalarna_ranking
 from indicators.vocabulary import (
     ALL_LEVELS,
@@ -32,7 +32,7 @@ from indicators.vocabulary import (
     THIRD_STYLE,
     Status,
 )
-from layouts.parts.components import data_table, parse_list, status_badge
+from layouts.parts.components import METHOD_PARAM, data_table, status_badge
 from layouts.parts.figures import (
     DIRECTION_RANK_TEXT,
     goal_summary,
@@ -40,6 +40,7 @@ from layouts.parts.figures import (
     series_figure,
     series_name,
 )
+from layouts.parts.url_state import Choices, Kind, read_query, read_value
 
 #: The gender choices: radio value → label. "K,M" shows women and men side by side.
 GENDER_CHOICES: dict[str, str] = {
@@ -70,14 +71,42 @@ class Selection:
         return (*chosen, *service.REFERENCE_AREAS)
 
 
-def gender_choice(text: str | None, divided: bool) -> str:
+#: The page's parameters, by their names in the address (the area ids of Region Dalarna and Riket
+#: are accepted, though they are always shown).
+PARAMS: dict[str, Kind] = {
+    "omraden": Choices(
+        service.AREA_ORDER, what="Området", what_plural="Områdena", labels=service.area_title
+    ),
+    "kon": Choices(GENDERS, what="Könet", what_plural="Könen", labels=GENDER_LABELS),
+    "niva": Choices(ALL_LEVELS, what="Målnivån", what_plural="Målnivåerna", labels=LEVEL_LABELS),
+    "metod": METHOD_PARAM,
+}
+
+
+def gender_choice(value: Any, divided: bool) -> str:
     """The gender radio value for a ``kon`` parameter: T, K, M or K,M (T when undivided)."""
     if not divided:
         return "T"
-    chosen = parse_list(text, GENDERS)
+    chosen, _ = read_value("kon", value, PARAMS["kon"])
     if "K" in chosen and "M" in chosen:
         return "K,M"
     return chosen[0] if chosen else "T"
+
+
+def read_url_selection(
+    indicator: Indicator, goals: Sequence, query: Mapping[str, Any]
+) -> tuple[Selection, tuple[str, ...]]:
+    """The selection an address asks for and the notes on what in it was not used."""
+    state = read_query(query, PARAMS)
+    available = goal_levels_of(indicator.kpi_id, goals)
+    levels = [level for level in state["niva"] if level in available] or list(available)
+    selection = Selection(
+        areas=tuple(a for a in state["omraden"] if a in service.MUNICIPALITY_IDS),
+        gender=gender_choice(state["kon"], indicator.is_divided_by_gender),
+        levels=tuple(levels),
+        threshold_set=state["metod"],
+    )
+    return selection, state.notes
 
 
 def read_selection(
@@ -91,25 +120,12 @@ def read_selection(
 ) -> Selection:
     """The selection a URL asks for, keeping only allowed values (defaults otherwise).
 
-    A parameter given twice arrives as a list and is read as one comma-separated value. Goal
-    levels default to every level with a goal, also when ``niva`` names none of them (e.g.
-    ``niva=trend`` from a page where it chooses the status level).
+    A parameter given twice arrives as a list: a list parameter adds its values, a single one
+    takes the first. Goal levels default to every level with a goal, also when ``niva`` names
+    none of them (e.g. ``niva=trend`` from a page where it chooses the status level).
     """
-    available = goal_levels_of(indicator.kpi_id, goals)
-    levels = parse_list(_joined(niva), available) or list(available)
-    threshold = _joined(metod)
-    return Selection(
-        areas=tuple(parse_list(_joined(omraden), service.MUNICIPALITY_IDS)),
-        gender=gender_choice(_joined(kon), indicator.is_divided_by_gender),
-        levels=tuple(levels),
-        threshold_set=threshold if threshold in THRESHOLD_SETS else DEFAULT_THRESHOLD_SET.name,
-    )
-
-
-def _joined(value: str | list[str] | None) -> str | None:
-    if isinstance(value, list):
-        return ",".join(str(item) for item in value)
-    return value
+    query = {"omraden": omraden, "kon": kon, "niva": niva, "metod": metod}
+    return read_url_selection(indicator, goals, query)[0]
 
 
 def selection_record(kpi_id: str, selection: Selection) -> dict:

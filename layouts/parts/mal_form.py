@@ -34,19 +34,21 @@ from indicators.goal_text import goal_number
 from indicators.goal_validation import (
     MAX_ID_LENGTH,
     GoalFileError,
+    GoalNoteError,
     GoalProblem,
     InvalidGoalError,
 )
 from indicators.goals import (
     add_goal,
     export_goals_csv,
+    find_goals,
     get_goal,
     import_goals_csv,
-    list_goals,
     remove_goal,
     update_goal,
 )
 from indicators.vocabulary import OPERATORS
+from layouts.parts.components import upload_name
 from layouts.parts.mal_goals import goal_title, indicator_label
 
 log = logging.getLogger(__name__)
@@ -257,8 +259,16 @@ def _errors_by_field(problems: Sequence[GoalProblem]) -> dict[str, list[str]]:
     return errors
 
 
-def save_form(engine, values: Mapping[str, Any], editing_id: str | None, note: str) -> FormOutcome:
-    """Add the form's goal, or change the goal being edited; invalid input is never saved."""
+def save_form(
+    engine,
+    values: Mapping[str, Any],
+    editing_id: str | None,
+    note: str,
+    *,
+    changed_by: str | None = None,
+) -> FormOutcome:
+    """Add the form's goal, or change the goal being edited; invalid input is never saved.
+    ``changed_by``, the signed-in editor, goes to the change log."""
     if editing_id:
         values = {**values, "id": editing_id}
     goal, problems = check_form(values)
@@ -272,10 +282,10 @@ def save_form(engine, values: Mapping[str, Any], editing_id: str | None, note: s
     try:
         if editing_id:
             before = get_goal(engine, editing_id)
-            saved = update_goal(engine, goal, note)
+            saved = update_goal(engine, goal, note, changed_by=changed_by)
             verb = "har ändrats" if before != saved else "är oförändrat (inget att spara)"
         else:
-            saved = add_goal(engine, goal, note)
+            saved = add_goal(engine, goal, note, changed_by=changed_by)
             verb = "har lagts till"
     except InvalidGoalError as error:  # checked above; kept for safety
         problems = tuple(replace(problem, line=None) for problem in error.problems)
@@ -289,7 +299,7 @@ def save_form(engine, values: Mapping[str, Any], editing_id: str | None, note: s
         return FormOutcome(
             ok=False, message="Målet sparades inte.", field_errors={"id": [str(error)]}
         )
-    except (CatalogueGoalError, UnknownGoalError) as error:
+    except (CatalogueGoalError, UnknownGoalError, GoalNoteError) as error:
         return FormOutcome(ok=False, message=f"Målet sparades inte. {error}")
     except GoalError as error:
         return FormOutcome(
@@ -301,32 +311,69 @@ def save_form(engine, values: Mapping[str, Any], editing_id: str | None, note: s
     )
 
 
-def remove_from_form(engine, goal_id: str | None, note: str) -> FormOutcome:
-    """Remove the user goal being edited."""
+def remove_from_form(
+    engine, goal_id: str | None, note: str, *, changed_by: str | None = None
+) -> FormOutcome:
+    """Remove the user goal being edited (``changed_by``: the signed-in editor)."""
     if not goal_id:
         return FormOutcome(ok=False, message="Välj först det egna mål som ska tas bort.")
     try:
-        removed = remove_goal(engine, goal_id, note)
-    except (CatalogueGoalError, UnknownGoalError) as error:
+        removed = remove_goal(engine, goal_id, note, changed_by=changed_by)
+    except (CatalogueGoalError, UnknownGoalError, GoalNoteError) as error:
         return FormOutcome(ok=False, message=f"Målet togs inte bort. {error}")
     log.info("Goal removed from the form: %s", goal_id)
     return FormOutcome(ok=True, goal=removed, message=f'Målet "{removed.id}" har tagits bort.')
 
 
-def user_goal_options(engine) -> list[dict[str, str]]:
-    """The users' goals, for the "change a goal" choice."""
-    return [
-        {"label": f"{goal.id} – {indicator_label(goal.kpi_id)}", "value": goal.id}
-        for goal in list_goals(engine, origin=ORIGIN_USER)
-    ]
+#: How many of the users' goals the "change a goal" choice offers at once; typing searches.
+GOAL_OPTION_LIMIT = 50
+#: The value of the line that says more goals match than are offered (never chosen).
+MORE_GOALS = "__fler__"
+
+
+def _goal_option(goal: GoalRecord) -> dict[str, Any]:
+    return {"label": f"{goal.id} – {indicator_label(goal.kpi_id)}", "value": goal.id}
+
+
+def user_goal_options(
+    engine, search: str = "", selected: str | None = None
+) -> list[dict[str, Any]]:
+    """The users' goals for the "change a goal" choice: at most :data:`GOAL_OPTION_LIMIT` of
+    those matching ``search`` (id, indicator name or KPI id), the ``selected`` goal among them,
+    and a line saying how many more match."""
+    goals, total = find_goals(engine, search, origin=ORIGIN_USER, limit=GOAL_OPTION_LIMIT)
+    options = [_goal_option(goal) for goal in goals]
+    if selected and selected not in {goal.id for goal in goals}:
+        goal = get_goal(engine, selected)
+        if goal is not None and goal.origin == ORIGIN_USER:
+            options.insert(0, _goal_option(goal))
+    if total > len(goals):
+        options.append(
+            {
+                "label": f"… och {total - len(goals)} mål till: skriv en del av id:t eller "
+                "indikatorns namn för att söka",
+                "value": MORE_GOALS,
+                "disabled": True,
+            }
+        )
+    return options
 
 
 # --------------------------------------------------------------------------- import / export
 
 
-def import_upload(engine, contents: str | None, filename: str | None, note: str) -> FormOutcome:
-    """Import an uploaded goal CSV (``data:…;base64,…``) all or nothing."""
-    name = Path(filename or "").name or "mal.csv"
+def import_upload(
+    engine,
+    contents: str | None,
+    filename: str | None,
+    note: str,
+    *,
+    changed_by: str | None = None,
+) -> FormOutcome:
+    """Import an uploaded goal CSV (``data:…;base64,…``) all or nothing (``changed_by``: the
+    signed-in editor)."""
+    # The name is only shown: the file is read from a fixed name in a folder of its own.
+    name = upload_name(filename, "mal.csv")
     if not contents or "," not in contents:
         return FormOutcome(ok=False, message=f"{name}: filen kunde inte läsas (tom uppladdning).")
     try:
@@ -336,10 +383,10 @@ def import_upload(engine, contents: str | None, filename: str | None, note: str)
             ok=False, message=f"{name}: filen kunde inte läsas (felaktig uppladdning)."
         )
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
+        path = Path(folder) / "uppladdning.csv"
         path.write_bytes(data)
         try:
-            result = import_goals_csv(engine, path, note)
+            result = import_goals_csv(engine, path, note, changed_by=changed_by, source_name=name)
         except InvalidGoalError as error:
             return FormOutcome(
                 ok=False,

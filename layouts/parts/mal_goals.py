@@ -1,5 +1,8 @@
 """The goals as the Mål page shows them: goal numbers and areas in Swedish, the goal tables by
 level and the change log of users' goals. Pure functions over :class:`data.goals.GoalRecord`.
+
+Each level's table shows :data:`GOAL_PAGE_SIZE` goals at a time, with a pager to step through
+the rest (:func:`goal_page`), so no number of stored goals makes the page large.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from data.goals import (
     GoalRecord,
 )
 from indicators import service
-from indicators.formatting import format_datetime
+from indicators.formatting import format_datetime, format_number
 from indicators.goal_csv import COLUMNS
 from indicators.goal_text import CATALOGUE, goal_in_words, goal_number, percent_change
 from indicators.progress import DEFAULT_THRESHOLD_SET
@@ -25,11 +28,12 @@ from indicators.vocabulary import (
     DIRECTIONS,
     GOAL_LEVELS,
     KINDS,
+    LEVEL_LABELS,
     LEVELS,
     OPERATORS,
     ORIGINS,
 )
-from layouts.parts.components import parse_list
+from layouts.parts.url_state import Choices, Kind, read_value
 
 ACTION_LABELS: dict[str, str] = {"add": "Tillagt", "change": "Ändrat", "remove": "Borttaget"}
 
@@ -117,15 +121,30 @@ def goal_title(goal: GoalRecord) -> str:
 # --------------------------------------------------------------------------- the goal list
 
 
-def level_choice(text: str | None) -> list[str]:
+#: The goal list's parameters, by their names in the address.
+GOAL_LIST_PARAMS: dict[str, Kind] = {
+    "niva": Choices(
+        GOAL_LEVELS,
+        GOAL_LEVELS,
+        what="Målnivån",
+        what_plural="Målnivåerna",
+        labels=LEVEL_LABELS,
+        order="choices",
+    ),
+    "omraden": Choices(
+        service.AREA_ORDER, what="Området", what_plural="Områdena", labels=service.area_title
+    ),
+}
+
+
+def level_choice(value: Any) -> list[str]:
     """The levels a ``niva`` parameter asks for (every goal level when none is valid)."""
-    chosen = set(parse_list(text, GOAL_LEVELS))
-    return [level for level in GOAL_LEVELS if level in chosen] or list(GOAL_LEVELS)
+    return list(read_value("niva", value, GOAL_LIST_PARAMS["niva"])[0])
 
 
-def area_choice(text: str | None) -> list[str]:
+def area_choice(value: Any) -> list[str]:
     """The areas an ``omraden`` parameter names (empty: every area)."""
-    return parse_list(text, service.AREA_ORDER)
+    return list(read_value("omraden", value, GOAL_LIST_PARAMS["omraden"])[0])
 
 
 def filter_goals(
@@ -187,8 +206,98 @@ GOAL_TABLE_HEADERS = (
 )
 
 
+#: How many goals a level's table shows at a time.
+GOAL_PAGE_SIZE = 50
+#: The pattern-matching ids of a level's pager (``{"type": ..., "level": level}``).
+PAGE_TABLE, PAGE_RANGE, PAGE_PREVIOUS, PAGE_NEXT, PAGE_STORE = (
+    "mal-goal-table",
+    "mal-goal-range",
+    "mal-goal-previous",
+    "mal-goal-next",
+    "mal-goal-page",
+)
+
+
+def _pager_id(kind: str, level: str) -> dict[str, str]:
+    return {"type": kind, "level": level}
+
+
+def _count(value: int) -> str:
+    return format_number(value, 0)
+
+
+def page_count(total: int, size: int = GOAL_PAGE_SIZE) -> int:
+    return max((total + size - 1) // size, 1)
+
+
+def goal_table(goals: Sequence[GoalRecord], level: str) -> html.Div:
+    """One page of a level's goals as a table."""
+    return html.Div(
+        html.Table(
+            [
+                html.Thead(html.Tr([html.Th(h, scope="col") for h in GOAL_TABLE_HEADERS])),
+                html.Tbody([goal_row(g) for g in goals]),
+            ],
+            className="data-table goal-table",
+            **{"aria-labelledby": f"mal-level-{level}"},
+        ),
+        className="table-scroll",
+    )
+
+
+def goal_page(goals: Sequence[GoalRecord], level: str, page: int) -> dict[str, Any]:
+    """Page ``page`` (from 0; kept within the pages there are) of a level's goals: the table,
+    the range shown ("Mål 51–100 av 1 234"), whether the previous and next buttons are off,
+    and the page shown."""
+    page = min(max(page, 0), page_count(len(goals)) - 1)
+    first = page * GOAL_PAGE_SIZE
+    shown = goals[first : first + GOAL_PAGE_SIZE]
+    return {
+        "table": goal_table(shown, level),
+        "range": f"Mål {_count(first + 1)}–{_count(first + len(shown))} av {_count(len(goals))}",
+        "previous_disabled": page == 0,
+        "next_disabled": first + len(shown) >= len(goals),
+        "page": page,
+    }
+
+
+def goal_pager(level: str, shown: Mapping[str, Any]) -> html.Nav:
+    """Buttons to step through a level's goals, the range shown, and the page (a store)."""
+    return html.Nav(
+        [
+            html.Button(
+                f"← Föregående {GOAL_PAGE_SIZE}",
+                id=_pager_id(PAGE_PREVIOUS, level),
+                n_clicks=0,
+                type="button",
+                className="secondary",
+                disabled=shown["previous_disabled"],
+            ),
+            html.Span(
+                shown["range"],
+                id=_pager_id(PAGE_RANGE, level),
+                className="pager-status",
+                role="status",
+            ),
+            html.Button(
+                f"Nästa {GOAL_PAGE_SIZE} →",
+                id=_pager_id(PAGE_NEXT, level),
+                n_clicks=0,
+                type="button",
+                className="secondary",
+                disabled=shown["next_disabled"],
+            ),
+            dcc.Store(id=_pager_id(PAGE_STORE, level), data=shown["page"]),
+            html.Span("Alla mål finns i filen Ladda ner alla mål (CSV) nedan.", className="note"),
+        ],
+        className="list-pager presentation-hidden",
+        **{"aria-label": f"Bläddra bland {LEVELS[level].plural.lower()}"},
+    )
+
+
 def goal_list(goals: Sequence[GoalRecord], levels: Sequence[str]) -> list:
-    """One section per chosen level, each with its goals in a table (or a line saying none)."""
+    """One section per chosen level, each with its goals in a table (or a line saying none);
+    a level with more than :data:`GOAL_PAGE_SIZE` goals shows the first page and a pager."""
     sections: list = [
         html.P(
             f"{len(goals)} mål visas.",
@@ -202,23 +311,17 @@ def goal_list(goals: Sequence[GoalRecord], levels: Sequence[str]) -> list:
             continue
         chosen = [g for g in goals if g.level == level]
         heading_id = f"mal-level-{level}"
+        body: list
         if chosen:
-            body: Any = html.Div(
-                html.Table(
-                    [
-                        html.Thead(html.Tr([html.Th(h, scope="col") for h in GOAL_TABLE_HEADERS])),
-                        html.Tbody([goal_row(g) for g in chosen]),
-                    ],
-                    className="data-table goal-table",
-                    **{"aria-labelledby": heading_id},
-                ),
-                className="table-scroll",
-            )
+            first = goal_page(chosen, level, 0)
+            body = [html.Div(first["table"], id=_pager_id(PAGE_TABLE, level))]
+            if len(chosen) > GOAL_PAGE_SIZE:
+                body.append(goal_pager(level, first))
         else:
-            body = html.P("Inga mål på den här nivån i urvalet.", className="note")
+            body = [html.P("Inga mål på den här nivån i urvalet.", className="note")]
         sections.append(
             html.Section(
-                [html.H3(f"{LEVELS[level].plural} ({len(chosen)})", id=heading_id), body],
+                [html.H3(f"{LEVELS[level].plural} ({len(chosen)})", id=heading_id), *body],
                 className=f"goal-level goal-level-{level}",
                 **{"aria-labelledby": heading_id},
             )
@@ -308,6 +411,7 @@ def change_log(changes: Sequence[GoalChangeRecord], limit: int | None = None) ->
                 html.Td(ACTION_LABELS.get(change.action, change.action)),
                 html.Td(change.note or "–"),
                 html.Td(change_summary(change), className="change-summary"),
+                html.Td(change.changed_by or "–", className="change-editor"),
             ]
         )
         for change in changes
@@ -324,7 +428,14 @@ def change_log(changes: Sequence[GoalChangeRecord], limit: int | None = None) ->
                     html.Tr(
                         [
                             html.Th(h, scope="col")
-                            for h in ("När", "Mål", "Åtgärd", "Anteckning", "Före → efter")
+                            for h in (
+                                "När",
+                                "Mål",
+                                "Åtgärd",
+                                "Anteckning",
+                                "Före → efter",
+                                "Ändrat av",
+                            )
                         ]
                     )
                 ),

@@ -35,7 +35,8 @@ from indicators.vocabulary import (
     TREND,
     Status,
 )
-from layouts.parts.components import parse_list, status_badge
+from layouts.parts.components import METHOD_PARAM, level_param, status_badge
+from layouts.parts.url_state import Choices, Kind, read_query
 
 METHOD_LABELS: dict[str, str] = {METHOD_TARGET: "mot målvärde", TREND: "trend"}
 PERCENT_UNITS = ("andel (%)", "procent", "%")
@@ -69,13 +70,36 @@ class MatrixSelection:
     threshold_set: str = DEFAULT_THRESHOLD_SET.name
 
 
-def _text(value: Any) -> str | None:
-    """A query value as text (a repeated parameter arrives as a list)."""
-    if value is None:
-        return None
-    if isinstance(value, list | tuple):
-        return ",".join(str(v) for v in value)
-    return str(value)
+#: The overview's parameters, by their names in the address.
+PARAMS: dict[str, Kind] = {
+    "niva": level_param(ALL_LEVELS, DEFAULT_LEVEL),
+    "mal": Choices(
+        SDG_VALUES, what="Målet", what_plural="Målen", order="choices", labels=lambda g: f"mål {g}"
+    ),
+    "dimension": Choices(
+        tuple(DIMENSIONS),
+        what="Dimensionen",
+        what_plural="Dimensionerna",
+        order="choices",
+        labels=DIMENSIONS,
+    ),
+    "vy": Choices((PER_SDG,), what="Visningen", what_plural="Visningarna"),
+    "metod": METHOD_PARAM,
+}
+
+
+def read_selection(query: Mapping[str, Any]) -> tuple[MatrixSelection, tuple[str, ...]]:
+    """The selection an address (or the controls) asks for, and the notes on what in it was
+    not used; anything unknown falls back to the default."""
+    state = read_query(query, PARAMS)
+    selection = MatrixSelection(
+        level=state["niva"],
+        sdgs=tuple(int(goal) for goal in state["mal"]),
+        dimensions=state["dimension"],
+        per_sdg=PER_SDG in state["vy"],
+        threshold_set=state["metod"],
+    )
+    return selection, state.notes
 
 
 def parse_selection(
@@ -87,16 +111,8 @@ def parse_selection(
 ) -> MatrixSelection:
     """A valid selection from URL or control values; anything unknown falls back to the
     default."""
-    level = _text(level)
-    method = _text(threshold_set)
-    goals = parse_list(_text(sdgs), SDG_VALUES)
-    return MatrixSelection(
-        level=level if level in ALL_LEVELS else DEFAULT_LEVEL,
-        sdgs=tuple(sorted({int(g) for g in goals})),
-        dimensions=tuple(d for d in DIMENSIONS if d in parse_list(_text(dimensions), DIMENSIONS)),
-        per_sdg=PER_SDG in parse_list(_text(view)),
-        threshold_set=method if method in THRESHOLD_SETS else DEFAULT_THRESHOLD_SET.name,
-    )
+    query = {"niva": level, "mal": sdgs, "dimension": dimensions, "vy": view}
+    return read_selection({**query, "metod": threshold_set})[0]
 
 
 # --- which indicators are shown ----------------------------------------------------------------

@@ -27,12 +27,14 @@ from indicators.assessments import (
     AssessmentProblem,
     InvalidAssessmentError,
     add_assessment,
+    count_assessments,
     delete_assessment,
     get_assessment,
     list_assessments,
 )
-from indicators.formatting import format_date
+from indicators.formatting import format_date, format_number
 from indicators.sdg import sdg_name
+from layouts.parts.editor import current_editor, edit_notice, refusal, refused
 
 log = logging.getLogger(__name__)
 
@@ -80,18 +82,33 @@ def judgement_badge(judgement: str | None) -> html.Span | None:
     )
 
 
-def note_item(record: AssessmentRecord, section_id: str, *, pending: bool = False) -> html.Li:
-    """One assessment: date, judgement, the text (plain), author and a remove button."""
+def saved_by(record: AssessmentRecord) -> html.Span | None:
+    """Which editor stored the assessment ("sparad av anna.berg"), when known."""
+    if not record.created_by:
+        return None
+    return html.Span(f"sparad av {record.created_by}", className="note-editor")
+
+
+def note_item(
+    record: AssessmentRecord, section_id: str, *, pending: bool = False, editable: bool = True
+) -> html.Li:
+    """One assessment: date, judgement, the text (plain), author, the editor who saved it and,
+    for an editor (``editable``), a remove button."""
     header = [html.Time(format_date(record.assessed_on), dateTime=record.assessed_on.isoformat())]
     badge = judgement_badge(record.judgement)
     if badge is not None:
         header.append(badge)
     if record.author:
         header.append(html.Span(record.author, className="note-author"))
-    return html.Li(
-        [
-            html.Div(header, className="note-header"),
-            html.P(record.text, className="note-text"),
+    editor = saved_by(record)
+    if editor is not None:
+        header.append(editor)
+    children: list = [
+        html.Div(header, className="note-header"),
+        html.P(record.text, className="note-text"),
+    ]
+    if editable:
+        children.append(
             html.Button(
                 "Bekräfta: ta bort" if pending else "Ta bort",
                 id=_id("notes-delete", section_id, note=record.id),
@@ -100,23 +117,52 @@ def note_item(record: AssessmentRecord, section_id: str, *, pending: bool = Fals
                 className="secondary note-delete presentation-hidden"
                 + (" pending" if pending else ""),
                 title=f"Ta bort bedömningen från {format_date(record.assessed_on)}",
-            ),
-        ],
-        className="qualitative-note",
+            )
+        )
+    return html.Li(children, className="qualitative-note")
+
+
+#: The most assessments a list shows: the newest; all of them go with the downloads.
+NOTES_LIMIT = 50
+
+
+def more_notes(shown: int, total: int | None) -> html.P:
+    """The line under a list cut at :data:`NOTES_LIMIT`: how many there are, where the rest
+    are."""
+    of = f" av {format_number(total, 0)}" if total is not None else ""
+    return html.P(
+        f"Visar de {shown} senaste{of} bedömningarna. Alla följer med när du laddar ner "
+        "värdena (Ladda ner CSV).",
+        className="note list-limit-note",
     )
+
+
+def _limited(items: html.Ol, shown: int, total: int | None, given: int) -> html.Ol | html.Div:
+    if given <= NOTES_LIMIT and (total is None or total <= shown):
+        return items
+    return html.Div([items, more_notes(shown, total)])
 
 
 def notes_list(
-    records: list[AssessmentRecord], section_id: str, *, pending: int | None = None
-) -> html.Div:
-    """The section's assessments, newest first, or a line saying there are none yet."""
+    records: list[AssessmentRecord],
+    section_id: str,
+    *,
+    pending: int | None = None,
+    editable: bool = True,
+    total: int | None = None,
+) -> html.Ol | html.Div | html.P:
+    """The section's assessments, newest first (the first :data:`NOTES_LIMIT`, and a line
+    with ``total`` when there are more), or a line saying there are none yet; with remove
+    buttons when ``editable`` (a signed-in editor)."""
     if not records:
         return html.P("Inga bedömningar ännu.", className="note")
-    return html.Ol(
-        [note_item(r, section_id, pending=r.id == pending) for r in records],
+    shown = records[:NOTES_LIMIT]
+    items = html.Ol(
+        [note_item(r, section_id, pending=r.id == pending, editable=editable) for r in shown],
         className="qualitative-notes",
         reversed=True,
     )
+    return _limited(items, len(shown), total, len(records))
 
 
 def overview_item(record: AssessmentRecord, href: str | None) -> html.Li:
@@ -149,27 +195,43 @@ def notes_overview(
     href: Callable[[AssessmentRecord], str | None],
     *,
     empty_text: str = "Inga bedömningar ännu.",
-) -> html.Ol | html.P:
+    total: int | None = None,
+) -> html.Ol | html.Div | html.P:
     """Assessments on several indicators and goals (as :func:`list_assessments` gives them,
     newest first), each naming and linking what it concerns; ``href`` gives the link of each.
     Read only: an assessment is changed where it is written. Plain components only, so no
     user text can become markup."""
     if not records:
         return html.P(empty_text, className="note")
-    return html.Ol(
-        [overview_item(record, href(record)) for record in records],
+    shown = records[:NOTES_LIMIT]
+    items = html.Ol(
+        [overview_item(record, href(record)) for record in shown],
         className="qualitative-notes notes-overview",
         reversed=True,
     )
+    return _limited(items, len(shown), total, len(records))
 
 
-def _records(subject: dict[str, Any]) -> list[AssessmentRecord]:
-    return list_assessments(
-        service.engine(),
-        area_id=subject["area_id"],
-        kpi_id=subject.get("kpi_id"),
-        sdg_goal=subject.get("sdg_goal"),
+def newest_notes(
+    area_id: str, kpi_id: str | None = None, sdg_goal: int | None = None
+) -> tuple[list[AssessmentRecord], int]:
+    """The newest assessments (at most one more than :data:`NOTES_LIMIT`, so a list knows it
+    is cut) and how many there are."""
+    engine = service.engine()
+    records = list_assessments(
+        engine, area_id=area_id, kpi_id=kpi_id, sdg_goal=sdg_goal, limit=NOTES_LIMIT + 1
     )
+    if len(records) <= NOTES_LIMIT:
+        return records, len(records)
+    return records, count_assessments(engine, area_id=area_id, kpi_id=kpi_id, sdg_goal=sdg_goal)
+
+
+def subject_notes(subject: dict[str, Any], section_id: str, **kwargs: Any):
+    """:func:`notes_list` of a section's subject (the newest, and how many there are)."""
+    records, total = newest_notes(
+        subject["area_id"], subject.get("kpi_id"), subject.get("sdg_goal")
+    )
+    return notes_list(records, section_id, total=total, **kwargs)
 
 
 def _subject(subject: dict[str, Any] | None) -> dict[str, Any]:
@@ -197,6 +259,89 @@ def _field(label: str, control, hint: str | None = None) -> html.Label:
     return html.Label(children, className="control")
 
 
+def note_form(section_id: str) -> html.Details:
+    """The editor's form to write an assessment, folded away."""
+    today = dt.date.today().isoformat()
+    return html.Details(
+        [
+            html.Summary("Skriv en bedömning"),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            _field(
+                                "Datum",
+                                dcc.Input(
+                                    id=_id("notes-date", section_id),
+                                    type="text",
+                                    value=today,
+                                    placeholder="ÅÅÅÅ-MM-DD",
+                                    maxLength=10,
+                                    size="12",
+                                ),
+                                "ÅÅÅÅ-MM-DD, inte senare än i dag",
+                            ),
+                            _field(
+                                "Författare (frivilligt)",
+                                dcc.Input(
+                                    id=_id("notes-author", section_id),
+                                    type="text",
+                                    value="",
+                                    maxLength=MAX_AUTHOR_LENGTH,
+                                ),
+                            ),
+                        ],
+                        className="note-form-row",
+                    ),
+                    html.Fieldset(
+                        [
+                            html.Legend("Bedömning", className="control-label"),
+                            dcc.RadioItems(
+                                id=_id("notes-judgement", section_id),
+                                options=[{"label": "Ingen bedömning", "value": NO_JUDGEMENT}]
+                                + [
+                                    {
+                                        "label": f"{JUDGEMENT_STYLE[j][0]} {JUDGEMENT_STYLE[j][1]}",
+                                        "value": j,
+                                    }
+                                    for j in JUDGEMENTS
+                                ],
+                                value=NO_JUDGEMENT,
+                                inline=True,
+                            ),
+                        ],
+                        className="control",
+                    ),
+                    _field(
+                        "Text",
+                        dcc.Textarea(
+                            id=_id("notes-text", section_id),
+                            value="",
+                            maxLength=MAX_TEXT_LENGTH,
+                            rows=4,
+                            className="note-textarea",
+                        ),
+                        f"Högst {MAX_TEXT_LENGTH} tecken. Visas som vanlig text.",
+                    ),
+                    html.Button(
+                        SAVE_TEXT,
+                        id=_id("notes-save", section_id),
+                        n_clicks=0,
+                        type="button",
+                    ),
+                    html.Div(
+                        id=_id("notes-message", section_id),
+                        className="form-message",
+                        **{"aria-live": "polite"},
+                    ),
+                ],
+                className="note-form",
+            ),
+        ],
+        className="note-form-details presentation-hidden",
+    )
+
+
 def notes_section(
     area_id: str,
     *,
@@ -216,8 +361,16 @@ def notes_section(
         "sdg_goal": sdg_goal,
         "section_id": section_id,
     }
-    records = list_assessments(service.engine(), area_id=area_id, kpi_id=kpi_id, sdg_goal=sdg_goal)
-    today = dt.date.today().isoformat()
+    records, total = newest_notes(area_id, kpi_id, sdg_goal)
+    editable = current_editor() is not None
+    form: list = (
+        [note_form(section_id)]
+        if editable
+        else [
+            edit_notice("skriva och ta bort bedömningar"),
+            html.Div(id=_id("notes-message", section_id), **{"aria-live": "polite"}),
+        ]
+    )
     return html.Section(
         [
             heading_tag(
@@ -226,88 +379,11 @@ def notes_section(
             ),
             dcc.Store(id=_id("notes-subject", section_id), data=subject),
             dcc.Store(id=_id("notes-pending", section_id), data=None),
-            html.Div(notes_list(records, section_id), id=_id("notes-list", section_id)),
-            html.Details(
-                [
-                    html.Summary("Skriv en bedömning"),
-                    html.Div(
-                        [
-                            html.Div(
-                                [
-                                    _field(
-                                        "Datum",
-                                        dcc.Input(
-                                            id=_id("notes-date", section_id),
-                                            type="text",
-                                            value=today,
-                                            placeholder="ÅÅÅÅ-MM-DD",
-                                            maxLength=10,
-                                            size="12",
-                                        ),
-                                        "ÅÅÅÅ-MM-DD, inte senare än i dag",
-                                    ),
-                                    _field(
-                                        "Författare (frivilligt)",
-                                        dcc.Input(
-                                            id=_id("notes-author", section_id),
-                                            type="text",
-                                            value="",
-                                            maxLength=MAX_AUTHOR_LENGTH,
-                                        ),
-                                    ),
-                                ],
-                                className="note-form-row",
-                            ),
-                            html.Fieldset(
-                                [
-                                    html.Legend("Bedömning", className="control-label"),
-                                    dcc.RadioItems(
-                                        id=_id("notes-judgement", section_id),
-                                        options=[
-                                            {"label": "Ingen bedömning", "value": NO_JUDGEMENT}
-                                        ]
-                                        + [
-                                            {
-                                                "label": f"{JUDGEMENT_STYLE[j][0]} "
-                                                f"{JUDGEMENT_STYLE[j][1]}",
-                                                "value": j,
-                                            }
-                                            for j in JUDGEMENTS
-                                        ],
-                                        value=NO_JUDGEMENT,
-                                        inline=True,
-                                    ),
-                                ],
-                                className="control",
-                            ),
-                            _field(
-                                "Text",
-                                dcc.Textarea(
-                                    id=_id("notes-text", section_id),
-                                    value="",
-                                    maxLength=MAX_TEXT_LENGTH,
-                                    rows=4,
-                                    className="note-textarea",
-                                ),
-                                f"Högst {MAX_TEXT_LENGTH} tecken. Visas som vanlig text.",
-                            ),
-                            html.Button(
-                                SAVE_TEXT,
-                                id=_id("notes-save", section_id),
-                                n_clicks=0,
-                                type="button",
-                            ),
-                            html.Div(
-                                id=_id("notes-message", section_id),
-                                className="form-message",
-                                **{"aria-live": "polite"},
-                            ),
-                        ],
-                        className="note-form",
-                    ),
-                ],
-                className="note-form-details presentation-hidden",
+            html.Div(
+                notes_list(records, section_id, editable=editable, total=total),
+                id=_id("notes-list", section_id),
             ),
+            *form,
         ],
         className="qualitative-section",
         id=section_id,
@@ -321,8 +397,10 @@ def save_note(
     judgement: str | None,
     text: str | None,
     author: str | None,
+    created_by: str | None = None,
 ) -> tuple[AssessmentRecord | None, list[AssessmentProblem]]:
-    """Store an assessment from the form's values; the record, or the problems found."""
+    """Store an assessment from the form's values (``created_by``: the signed-in editor); the
+    record, or the problems found."""
     try:
         record = add_assessment(
             service.engine(),
@@ -333,6 +411,7 @@ def save_note(
             text=text or "",
             judgement=judgement or None,
             author=author or "",
+            created_by=created_by,
         )
     except InvalidAssessmentError as error:
         return None, error.problems
@@ -352,11 +431,16 @@ def save_note(
     prevent_initial_call=True,
 )
 def save_assessment(n_clicks, subject, assessed_on, judgement, text, author):
-    """Save the form as an assessment and show the refreshed list, or say what to fix."""
+    """Save the form as an assessment and show the refreshed list, or say what to fix. Only a
+    signed-in editor may; anyone else is refused and nothing is stored."""
     if not n_clicks:
         raise PreventUpdate
     subject = _subject(subject)
-    record, problems = save_note(subject, assessed_on, judgement, text, author)
+    editor = current_editor()
+    if editor is None:
+        refused("saving an assessment")
+        return no_update, refusal(), no_update
+    record, problems = save_note(subject, assessed_on, judgement, text, author, editor)
     if record is None:
         return no_update, problem_list(problems), no_update
     message = html.P(
@@ -364,7 +448,7 @@ def save_assessment(n_clicks, subject, assessed_on, judgement, text, author):
         className="form-success",
         role="status",
     )
-    return notes_list(_records(subject), subject["section_id"]), message, ""
+    return subject_notes(subject, subject["section_id"]), message, ""
 
 
 @callback(
@@ -384,6 +468,10 @@ def remove_assessment(clicks, subject, pending):
     if not ctx.triggered or not ctx.triggered[0].get("value"):
         raise PreventUpdate
     subject = _subject(subject)
+    editor = current_editor()
+    if editor is None:
+        refused("removing an assessment")
+        return no_update, refusal(), None
     section_id = subject["section_id"]
     note_id = trigger["note"]
     record = get_assessment(service.engine(), note_id)
@@ -393,21 +481,21 @@ def remove_assessment(clicks, subject, pending):
         record.sdg_goal,
     ) == (subject["area_id"], subject.get("kpi_id"), subject.get("sdg_goal"))
     if not belongs:
-        return notes_list(_records(subject), section_id), no_update, None
+        return subject_notes(subject, section_id), no_update, None
     if pending != note_id:
         message = html.P(
             f"Klicka på ”Bekräfta: ta bort” för att ta bort bedömningen från "
             f"{format_date(record.assessed_on)}.",
             role="status",
         )
-        return notes_list(_records(subject), section_id, pending=note_id), message, note_id
+        return subject_notes(subject, section_id, pending=note_id), message, note_id
     try:
-        delete_assessment(service.engine(), note_id)
+        delete_assessment(service.engine(), note_id, deleted_by=editor)
     except UnknownAssessmentError as error:
-        return notes_list(_records(subject), section_id), html.P(str(error)), None
+        return subject_notes(subject, section_id), html.P(str(error)), None
     message = html.P(
         f"Bedömningen från {format_date(record.assessed_on)} har tagits bort.",
         className="form-success",
         role="status",
     )
-    return notes_list(_records(subject), section_id), message, None
+    return subject_notes(subject, section_id), message, None

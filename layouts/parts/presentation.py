@@ -21,6 +21,7 @@ from dash import ClientsideFunction, Input, Output, State, callback, clientside_
 
 from data.slideshows import SlideshowRecord, get_slideshow, route_matches, strip_presentation_params
 from indicators import service
+from layouts.parts.routes import is_not_found_page
 
 log = logging.getLogger(__name__)
 
@@ -96,10 +97,12 @@ def show_state(slideshow: SlideshowRecord | None, step: int) -> dict[str, Any] |
 
 
 def app_routes() -> tuple[str, ...]:
-    """Every registered page's path or path template (what a slideshow view may show)."""
+    """Every registered page's path or path template (what a slideshow view may show), but the
+    not-found page's."""
     routes = []
     for page in dash.page_registry.values():
-        routes.append(page.get("path_template") or page["path"])
+        if not is_not_found_page(page):
+            routes.append(page.get("path_template") or page["path"])
     return tuple(routes)
 
 

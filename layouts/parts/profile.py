@@ -13,6 +13,7 @@ import html as html_text
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -29,7 +30,6 @@ from indicators.formatting import (
 from indicators.goal_text import PROFILE, display_unit, goal_in_words
 from indicators.progress import (
     DEFAULT_THRESHOLD_SET,
-    THRESHOLD_SETS,
     Assessment,
 )
 from indicators.sdg import DIMENSIONS, SDG_GOALS, sdg_colour, sdg_name
@@ -46,8 +46,9 @@ from indicators.vocabulary import (
     is_municipality,
     levels_for_area,
 )
-from layouts.parts.components import status_badge
+from layouts.parts.components import METHOD_PARAM, level_param, status_badge
 from layouts.parts.sparkline import Point, sparkline_html
+from layouts.parts.url_state import Choice, Choices, Kind, read_query
 
 #: The profile pages' path (the index; a profile is ``/kommun/<area id>``).
 INDEX_PATH = "/kommun"
@@ -69,13 +70,31 @@ class ProfileSelection:
     threshold_set: str = DEFAULT_THRESHOLD_SET.name
 
 
-def _first(value) -> str | None:
-    """A query value as one string (a repeated parameter arrives as a list: the first)."""
-    if isinstance(value, (list, tuple)):
-        value = value[0] if value else None
-    if value is None:
-        return None
-    return str(value).strip()
+#: The SDG goals as the ``mal`` parameter names them.
+SDG_VALUES: tuple[str, ...] = tuple(str(goal.goal) for goal in SDG_GOALS)
+
+
+def selection_params(levels: Sequence[str] = ALL_LEVELS) -> dict[str, Kind]:
+    """A profile's parameters, by their names in the address; ``levels`` are the levels the
+    area has goals for (and the trend)."""
+    return {
+        "niva": level_param(levels, DEFAULT_LEVEL if DEFAULT_LEVEL in levels else TREND),
+        "mal": Choices(SDG_VALUES, what="Målet", what_plural="Målen", when_none_valid="empty"),
+        "dimension": Choice(tuple(DIMENSIONS), None, what="Dimensionen", labels=DIMENSIONS),
+        "metod": METHOD_PARAM,
+    }
+
+
+def read_url_selection(
+    query: Mapping[str, Any], levels: Sequence[str] = ALL_LEVELS
+) -> tuple[ProfileSelection, tuple[str, ...]]:
+    """The selection an address asks for and the notes on what in it was not used."""
+    state = read_query(query, selection_params(levels))
+    goals = state["mal"]
+    selection = ProfileSelection(
+        state["niva"], int(goals[0]) if goals else None, state["dimension"], state["metod"]
+    )
+    return selection, state.notes
 
 
 def read_selection(
@@ -89,21 +108,8 @@ def read_selection(
     """The selection from query values (or control values), each checked against the allowed
     values and falling back to its default. ``mal`` may hold several goals (``3,5``): the first
     valid one counts. ``levels`` are the levels the area has goals for."""
-    level = _first(niva)
-    if level not in levels:
-        level = DEFAULT_LEVEL if DEFAULT_LEVEL in levels else TREND
-    sdg = None
-    for part in (_first(mal) or "").split(","):
-        if part.strip().isdigit() and 1 <= int(part) <= len(SDG_GOALS):
-            sdg = int(part)
-            break
-    chosen_dimension = _first(dimension)
-    if chosen_dimension not in DIMENSIONS:
-        chosen_dimension = None
-    method = _first(metod)
-    if method not in THRESHOLD_SETS:
-        method = DEFAULT_THRESHOLD_SET.name
-    return ProfileSelection(level, sdg, chosen_dimension, method)
+    query = {"niva": niva, "mal": mal, "dimension": dimension, "metod": metod}
+    return read_url_selection(query, levels)[0]
 
 
 def profile_href(area_id: str, selection: ProfileSelection, *, hash: str = "") -> str:
@@ -654,14 +660,34 @@ def indicator_list(
 # --------------------------------------------------------------------------- local goals
 
 
+#: The most local goals the profile shows (and judges); the rest are on the Mål page.
+LOCAL_GOAL_LIMIT = 50
+
+
+def more_local_goals(area_id: str, area_name: str, shown: int, total: int) -> html.P:
+    """Where the area's other local goals are: the Mål page, filtered to them."""
+    query = urlencode({"niva": LOKAL, "omraden": area_id})
+    return html.P(
+        [
+            f"Visar de första {format_number(shown, 0)} av {format_number(total, 0)} lokala "
+            f"målen för {area_name}. ",
+            dcc.Link(f"Alla lokala mål för {area_name} på sidan Mål", href=f"/mal?{query}"),
+        ],
+        className="note list-limit-note",
+        id="kommun-local-goals-more",
+    )
+
+
 def local_goal_table(
     assessed: Sequence[tuple[GoalRecord, Assessment | None]],
     indicators: Mapping[str, Indicator],
     *,
     area_id: str,
     area_name: str,
+    total: int | None = None,
 ) -> html.Div:
-    """The area's own goals: wording, indicator, target, deadline, source and status."""
+    """The area's own goals: wording, indicator, target, deadline, source and status; with
+    ``total`` above the goals given, a line saying where the others are."""
     if not assessed:
         if LOKAL not in levels_for_area(area_id):
             text = (
@@ -742,6 +768,9 @@ def local_goal_table(
         ],
         className="data-table local-goal-table",
     )
+    if total is not None and total > len(assessed):
+        more = more_local_goals(area_id, area_name, len(assessed), total)
+        return html.Div([more, html.Div(table, className="table-scroll")], id="kommun-local-goals")
     return html.Div(table, className="table-scroll", id="kommun-local-goals")
 
 

@@ -154,6 +154,7 @@ NOTES = "#indikator-notes"
 
 def test_assessments_beside_the_numbers_follow_the_area_choice(page, live_server, tmp_path):
     from indicators.assessments import add_assessment, list_assessments
+    from tests.support.editors import sign_in_page
     from tests.support.own_database import own_database
 
     dialogs: list[str] = []
@@ -164,6 +165,7 @@ def test_assessments_beside_the_numbers_follow_the_area_choice(page, live_server
 
     page.on("dialog", on_dialog)
     with own_database(tmp_path) as engine:
+        sign_in_page(page, live_server.url, engine)
         add_assessment(
             engine,
             area_id="2062",

@@ -127,6 +127,7 @@ SDG_NOTES = "#kommun-notes-sdg"
 
 def test_assessments_on_the_profile_are_text_and_lead_to_their_subject(page, live_server, tmp_path):
     from indicators.assessments import add_assessment, list_assessments
+    from tests.support.editors import sign_in_page
     from tests.support.own_database import own_database
 
     dialogs: list[str] = []
@@ -137,6 +138,7 @@ def test_assessments_on_the_profile_are_text_and_lead_to_their_subject(page, liv
 
     page.on("dialog", on_dialog)
     with own_database(tmp_path) as engine:
+        sign_in_page(page, live_server.url, engine)
         add_assessment(
             engine,
             area_id="2062",

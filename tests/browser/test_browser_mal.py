@@ -35,7 +35,7 @@ def fill_goal(page, *, target: str, base_year: str, target_year: str) -> None:
     page.fill("#mal-form-note", "Antaget av kommunfullmäktige")
 
 
-def test_add_a_local_goal_for_mora(page, live_server, own_data):
+def test_add_a_local_goal_for_mora(page, live_server, own_data, editor):
     open_page(page, live_server.url + "/mal?omraden=2062")
     fill_goal(page, target="1,2", base_year="2020", target_year="2035")
     page.click("#mal-form-save")
@@ -64,7 +64,7 @@ def test_add_a_local_goal_for_mora(page, live_server, own_data):
     page.console_log.assert_clean()
 
 
-def test_invalid_goal_is_refused_and_not_saved(page, live_server, own_data):
+def test_invalid_goal_is_refused_and_not_saved(page, live_server, own_data, editor):
     before = list_goals(own_data)
     open_page(page, live_server.url + "/mal")
     fill_goal(page, target="", base_year="2035", target_year="2030")

@@ -18,7 +18,7 @@ SECTION = "#mal-notes"
 SUBJECT = "Växthusgasutsläpp totalt (N07702)"
 
 
-def test_script_in_a_note_is_shown_as_text(page, live_server, own_data):
+def test_script_in_a_note_is_shown_as_text(page, live_server, own_data, editor):
     dialogs: list[str] = []
 
     def on_dialog(dialog):
@@ -67,7 +67,7 @@ def test_script_in_a_note_is_shown_as_text(page, live_server, own_data):
     page.console_log.assert_clean()
 
 
-def test_invalid_note_shows_the_problem_and_removal_asks_first(page, live_server, own_data):
+def test_invalid_note_shows_the_problem_and_removal_asks_first(page, live_server, own_data, editor):
     page.goto(live_server.url + "/mal?omraden=2062")
     page.wait_for_selector(f"{SECTION} h3")
     page.wait_for_load_state("networkidle")

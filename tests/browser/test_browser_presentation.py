@@ -169,7 +169,7 @@ def _wait_for_step(page, step: int, count: int) -> None:
     _settle(page)
 
 
-def test_build_a_slideshow_on_the_page_and_step_through_it_by_keyboard(page, live_server):
+def test_build_a_slideshow_on_the_page_and_step_through_it_by_keyboard(page, live_server, editor):
     name = f"Prov {next(_names)} från sidan"
     page.goto(live_server.url + "/bildspel")
     _settle(page)
@@ -282,7 +282,7 @@ def test_stepping_with_clicker_keys_buttons_reload_and_exit(page, live_server):
     page.console_log.assert_clean()
 
 
-def test_arrow_keys_in_a_text_field_do_not_step(page, live_server):
+def test_arrow_keys_in_a_text_field_do_not_step(page, live_server, editor):
     show = save_slideshow(service.engine(), f"Prov {next(_names)}", ["/bildspel", "/om"])
     # A running show outside presentation mode: the bar is there and so is the form.
     page.goto(f"{live_server.url}/bildspel?bildspel={show.id}&steg=1")

@@ -47,12 +47,43 @@ class LiveServer:
     server: object
 
 
+#: Reports every Content-Security-Policy violation in a page and its frames to the test (the
+#: binding ``__recordCspViolation``); see ``page``.
+CSP_VIOLATION_LISTENER = """
+document.addEventListener('securitypolicyviolation', (event) => {
+    window.__recordCspViolation(
+        `${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} `
+        + `(${event.sourceFile || document.location.href}:${event.lineNumber})`
+    );
+}, true);
+"""
+
+
+def csp_safe_predicate(expression: str) -> str:
+    """A ``wait_for_function`` expression as a function, which the dashboard's policy allows.
+
+    Playwright evaluates a plain expression (``"location.pathname === '/om'"``) with ``eval`` on
+    every poll, which a Content-Security-Policy without ``'unsafe-eval'`` refuses after the
+    first poll; a function is evaluated once (inside the DevTools call, which the policy does
+    not govern) and then only called. A function expression keeps its meaning and argument.
+    """
+    return (
+        "(arg) => {\n"
+        f"const predicate = ({expression}\n);\n"
+        "return typeof predicate === 'function' ? predicate(arg) : predicate;\n}"
+    )
+
+
 @dataclass
 class ConsoleLog:
     errors: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
 
     def assert_clean(self) -> None:
         assert self.errors == [], "browser console errors:\n" + "\n".join(self.errors)
+        assert self.csp_violations == [], "Content-Security-Policy violations:\n" + "\n".join(
+            self.csp_violations
+        )
 
 
 def start_server(flask_app) -> LiveServer:
@@ -83,17 +114,29 @@ def browser():
 @pytest.fixture
 def page(browser, tmp_path):
     """A fresh page (1366×900, Swedish locale) whose console errors are collected in
-    ``page.console_log``; call ``page.console_log.assert_clean()`` at the end of a test."""
+    ``page.console_log``; call ``page.console_log.assert_clean()`` at the end of a test.
+    A Content-Security-Policy violation (``securitypolicyviolation`` event) fails the test
+    even where it does not call ``assert_clean``."""
     context = browser.new_context(
         viewport={"width": 1366, "height": 900}, locale="sv-SE", accept_downloads=True
     )
-    new_page = context.new_page()
     log = ConsoleLog()
+    context.expose_binding(
+        "__recordCspViolation", lambda _source, text: log.csp_violations.append(text)
+    )
+    context.add_init_script(CSP_VIOLATION_LISTENER)
+    new_page = context.new_page()
+    wait_for_function = new_page.wait_for_function
+    new_page.wait_for_function = lambda expression, *args, **kwargs: wait_for_function(
+        csp_safe_predicate(expression), *args, **kwargs
+    )
     new_page.on("console", lambda msg: log.errors.append(msg.text) if msg.type == "error" else None)
     new_page.on("pageerror", lambda exc: log.errors.append(f"page error: {exc}"))
     new_page.console_log = log
     yield new_page
     context.close()
+    if log.csp_violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(log.csp_violations))
 
 
 @pytest.fixture

@@ -558,7 +558,7 @@ def test_import_may_not_change_catalogue_goals_or_add_national_ones(engine: Engi
     assert snapshot(engine) == before
 
 
-def test_export_import_round_trip(engine: Engine, tmp_path: Path, db_url: str):
+def test_export_import_round_trip(engine: Engine, tmp_path: Path, other_db_url: str):
     sync_catalogue_goals(engine)
     add_goal(engine, user_goal(target_value=1 / 3))
     add_goal(
@@ -580,7 +580,7 @@ def test_export_import_round_trip(engine: Engine, tmp_path: Path, db_url: str):
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     assert read_goal_csv(path) == mine
 
-    other = open_database(db_url.replace("test.sqlite", "andra.sqlite"))
+    other = open_database(other_db_url)
     sync_catalogue_goals(other)
     assert len(import_goals_csv(other, path).added) == len(mine)
     assert list_goals(other, origin=ORIGIN_USER) == mine
@@ -684,11 +684,13 @@ def test_export_escapes_formula_text_and_keeps_numbers_plain(engine: Engine, tmp
     assert snapshot(engine) == before
 
 
-def test_escaped_goals_import_into_another_database(engine: Engine, tmp_path: Path, db_url: str):
+def test_escaped_goals_import_into_another_database(
+    engine: Engine, tmp_path: Path, other_db_url: str
+):
     add_goal(engine, formula_goal())
     path = tmp_path / "formel.csv"
     export_goals_csv(engine, path, origin=ORIGIN_USER)
-    other = open_database(db_url.replace("test.sqlite", "andra.sqlite"))
+    other = open_database(other_db_url)
     assert import_goals_csv(other, path).added == ("mora-exempel-formel",)
     assert list_goals(other, origin=ORIGIN_USER) == [formula_goal()]
     other.dispose()

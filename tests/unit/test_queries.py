@@ -15,7 +15,7 @@ from data import queries
 from data.areas import REGION_DALARNA, RIKET
 from data.db import DATA_ORIGIN_DEMO, DATA_ORIGIN_KEY, DATA_ORIGIN_KOLADA, set_meta
 from data.goals import GoalRecord
-from data.models import Area, EtlRun, Kpi, Observation
+from data.models import Area, EtlRun, GoalChange, Kpi, Observation
 from indicators.goal_csv import COLUMNS as GOAL_COLUMNS
 from indicators.goals import add_goal, remove_goal, sync_catalogue_goals, update_goal
 
@@ -293,6 +293,22 @@ def test_data_version_changes_with_runs_and_goals(engine, tmp_path: Path):
     assert queries.data_version(engine) == once  # the same catalogue again: unchanged
     sync_catalogue_goals(engine, write_catalogue("0.5"))
     assert queries.data_version(engine) != once
+
+
+def test_data_version_sees_a_run_or_goal_change_committed_out_of_id_order(engine):
+    """On PostgreSQL a transaction that took a lower id may commit after one with a higher id
+    (two servers, or the ETL and a goal edit): the version must change all the same."""
+    with Session(engine) as session, session.begin():
+        session.add(EtlRun(id=10, kind="refresh", outcome="success"))
+        session.add(GoalChange(id=10, goal_id="a", action="add"))
+    before = queries.data_version(engine)
+    with Session(engine) as session, session.begin():
+        session.add(EtlRun(id=5, kind="load", outcome="success"))
+    after_run = queries.data_version(engine)
+    assert after_run != before
+    with Session(engine) as session, session.begin():
+        session.add(GoalChange(id=5, goal_id="b", action="add"))
+    assert queries.data_version(engine) != after_run
 
 
 # --- values for a year ----------------------------------------------------------------

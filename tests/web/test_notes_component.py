@@ -11,9 +11,9 @@ import pytest
 from dash import dcc, html
 from plotly.utils import PlotlyJSONEncoder
 
-from data.db import open_database
 from indicators import service
 from indicators.assessments import add_assessment, list_assessments
+from tests.support.editors import sign_in
 
 MORA = "2062"
 EMISSIONS = "N00401"
@@ -44,20 +44,19 @@ def text_of(component) -> str:
 
 
 @pytest.fixture
-def notes(demo_app):
+def notes(demo_app, as_editor):
+    """The component's module, its callbacks called as a signed-in editor."""
     from layouts.parts import notes as _notes
 
     return _notes
 
 
 @pytest.fixture
-def notes_engine(demo_app, db_url):
-    engine = open_database(db_url)
+def notes_engine(demo_app, engine):
     previous = service.engine()
     service.set_engine(engine)
     yield engine
     service.set_engine(previous)
-    engine.dispose()
 
 
 def note(engine, **overrides):
@@ -186,6 +185,7 @@ def _delete_payload(output: str, section: str, note_ids, clicked, pending, subje
 
 
 def test_removal_needs_a_second_click(client, notes_engine):
+    sign_in(client, notes_engine)
     first = note(notes_engine, text="Första")
     second = note(notes_engine, text="Andra")
     dependencies = client.get("/_dash-dependencies").get_json()

@@ -14,7 +14,8 @@ from dash._utils import AttributeDict
 
 from data.slideshows import export_slideshow, get_slideshow, list_slideshows, save_slideshow
 
-pytestmark = pytest.mark.usefixtures("demo_app")
+# The callbacks are called as a signed-in editor (saving and removing need one).
+pytestmark = pytest.mark.usefixtures("demo_app", "as_editor")
 
 _counter = iter(range(1, 10_000))
 

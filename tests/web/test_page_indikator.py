@@ -90,7 +90,7 @@ def text_of(component) -> str:
 # --- the page for a known and an unknown indicator -------------------------------------------
 
 
-def test_layout_of_a_known_indicator_shows_its_facts_and_sections(page):
+def test_layout_of_a_known_indicator_shows_its_facts_and_sections(page, as_editor):
     layout = page.layout(kpi_id=KPI, omraden="2062,2080")
     text = text_of(layout)
     indicator = service.indicator(KPI)

@@ -698,7 +698,7 @@ def test_a_chosen_goal_shows_its_assessments_and_form(kommun_page, notes_db):
     assert not [c for c in walk(content) if getattr(c, "id", None) == "kommun-notes-sdg"]
 
 
-def test_a_saved_assessment_refreshes_the_overview(kommun_page, notes_db):
+def test_a_saved_assessment_refreshes_the_overview(kommun_page, notes_db, as_editor):
     from dash.exceptions import PreventUpdate
 
     from layouts.parts import notes as _notes

@@ -69,22 +69,21 @@ def of_type(component, name: str) -> list:
 
 
 @pytest.fixture
-def mal(demo_app):
+def mal(demo_app, as_editor):
+    """The page module, its callbacks called as a signed-in editor."""
     from layouts import mal
 
     return mal
 
 
 @pytest.fixture
-def page_engine(demo_app, db_url):
+def page_engine(demo_app, engine):
     """A fresh database with the goal catalogue, swapped in for the dashboard's."""
-    engine = open_database(db_url)
     sync_catalogue_goals(engine)
     previous = service.engine()
     service.set_engine(engine)
     yield engine
     service.set_engine(previous)
-    engine.dispose()
 
 
 def valid_values(**overrides) -> dict:

@@ -1,0 +1,165 @@
+"""HTTP security headers on every response the dashboard sends.
+
+Pages, Dash's own endpoints (``/_dash-layout``, ``/_dash-update-component`` …), the component
+bundles, ``/assets/``, downloads and error pages all carry:
+
+- ``Content-Security-Policy``: everything from the dashboard's own origin; scripts only from it
+  plus the hashes of Dash's inline scripts (the renderer and the clientside callbacks, from
+  ``Dash.csp_hashes()``, taken per response, so they always match the page served); no
+  ``'unsafe-eval'`` (neither Dash nor the bundled plotly.js needs it); inline styles allowed;
+  ``data:`` and ``blob:`` images; no plugins; ``<base>`` and form targets on the own origin;
+  framing refused unless ``FRAME_ANCESTORS`` names the sites that may embed the dashboard.
+- ``X-Frame-Options``: the same framing rule for browsers that do not read ``frame-ancestors``
+  (``DENY``; ``SAMEORIGIN`` when only the own origin may frame; left out when other origins may,
+  as it cannot name them).
+- ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: strict-origin-when-cross-origin``
+  (links to Kolada and other sources learn the dashboard's origin, never the page or the
+  selections in its address).
+
+The app calls :func:`frame_sources` at the start of ``create_app`` (a bad ``FRAME_ANCESTORS``
+stops the start with a message) and :func:`add_security_headers` once the app is built.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+
+from dash import Dash
+from flask import Response
+
+FRAME_ANCESTORS_VARIABLE = "FRAME_ANCESTORS"
+SELF_WORD = "self"
+
+REFERRER_POLICY = "strict-origin-when-cross-origin"
+
+#: Everything but ``script-src`` (Dash's hashes) and ``frame-ancestors`` (the setting). Checked
+#: in Chromium on every page (tests/browser/test_browser_security.py):
+#: ``style-src 'unsafe-inline'``: the Dash renderer, dcc's dropdown and Markdown highlighting
+#: and plotly.js insert ``<style>`` elements, and plotly.js writes ``style`` attributes into its
+#: SVG; all are blocked without it (a hash cannot cover styles generated at run time).
+#: ``img-src data:``: the municipality profile's sparklines are ``data:image/svg+xml`` images;
+#: ``blob:``: plotly.js draws a chart through a blob: image for "Download plot as a PNG".
+#: Fonts and everything else fall back to ``default-src 'self'``.
+POLICY_BEFORE_SCRIPTS = ("default-src 'self'",)
+POLICY_AFTER_SCRIPTS = (
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+)
+
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_ORIGIN = re.compile(
+    rf"(?P<scheme>https?)://(?P<host>{_LABEL}(?:\.{_LABEL})*|\[[0-9a-f:.]+\])"
+    r"(?::(?P<port>[0-9]{1,5}))?/?",
+    flags=re.IGNORECASE,
+)
+_EXAMPLE = 'FRAME_ANCESTORS="https://intranat.falun.se https://intra.borlange.se"'
+
+
+class FrameAncestorsError(ValueError):
+    """``FRAME_ANCESTORS`` (or ``create_app(frame_ancestors=...)``) is not a list of origins."""
+
+
+def _problem(token: str) -> str | None:
+    """Why one entry is not an origin, or None when it is."""
+    if "*" in token:
+        return "wildcards (*) are not allowed: name each site"
+    if any(mark in token for mark in "'\";,"):
+        return (
+            "quotes, semicolons and commas are not allowed: separate origins with spaces "
+            "and write self without quotes"
+        )
+    match = _ORIGIN.fullmatch(token)
+    if match is None:
+        return "not an origin (scheme, host and optional port, e.g. https://intranat.falun.se)"
+    port = match["port"]
+    if port is not None and not 0 < int(port) < 65536:
+        return f"port {port} is out of range"
+    return None
+
+
+def frame_sources(
+    argument: str | Iterable[str] | None = None, environ: Mapping[str, str] | None = None
+) -> tuple[str, ...]:
+    """Who may show the dashboard in a frame, as ``frame-ancestors`` sources.
+
+    ``argument`` (``create_app``'s ``frame_ancestors``) wins over the environment variable
+    ``FRAME_ANCESTORS``; either is origins separated by spaces (``https://intranat.falun.se``),
+    or ``self`` for the dashboard's own origin only. Empty or unset: nobody (``()``). Otherwise
+    ``'self'`` and the origins, lower-cased, without a trailing slash.
+
+    Raises :class:`FrameAncestorsError` naming every bad entry.
+    """
+    setting = "create_app(frame_ancestors=...)"
+    if argument is None:
+        environ = os.environ if environ is None else environ
+        argument = environ.get(FRAME_ANCESTORS_VARIABLE, "")
+        setting = FRAME_ANCESTORS_VARIABLE
+    tokens = argument.split() if isinstance(argument, str) else [str(t) for t in argument]
+    origins: list[str] = []
+    problems: list[str] = []
+    for token in tokens:
+        if token.lower() == SELF_WORD:
+            continue
+        problem = _problem(token)
+        if problem is not None:
+            problems.append(f"{token!r}: {problem}")
+        elif (origin := token.lower().rstrip("/")) not in origins:
+            origins.append(origin)
+    if problems:
+        raise FrameAncestorsError(
+            f"{setting} must list the origins that may embed the dashboard, "
+            f"separated by spaces (e.g. {_EXAMPLE}), or be {SELF_WORD} or empty; "
+            + "; ".join(problems)
+        )
+    return ("'self'", *origins) if tokens else ()
+
+
+def frame_ancestors_directive(sources: tuple[str, ...]) -> str:
+    return "frame-ancestors " + (" ".join(sources) if sources else "'none'")
+
+
+def x_frame_options(sources: tuple[str, ...]) -> str | None:
+    """The older header's value for the same rule; None when it cannot express it."""
+    if not sources:
+        return "DENY"
+    if sources == ("'self'",):
+        return "SAMEORIGIN"
+    return None
+
+
+def content_security_policy(script_hashes: Iterable[str], frame: tuple[str, ...]) -> str:
+    script_src = " ".join(["script-src 'self'", *script_hashes])
+    directives = [
+        *POLICY_BEFORE_SCRIPTS,
+        script_src,
+        *POLICY_AFTER_SCRIPTS,
+        frame_ancestors_directive(frame),
+    ]
+    return "; ".join(directives)
+
+
+def add_security_headers(app: Dash, frame: tuple[str, ...] = ()) -> None:
+    """Add the headers to every response of ``app.server``; ``frame`` from :func:`frame_sources`.
+
+    The script hashes are taken per response from ``app.csp_hashes()``: Dash's inline scripts
+    are final only after its first request, and a clientside callback registered later is then
+    covered too.
+    """
+    frame_options = x_frame_options(frame)
+
+    def headers(response: Response) -> Response:
+        policy = content_security_policy(app.csp_hashes(), frame)
+        response.headers.setdefault("Content-Security-Policy", policy)
+        if frame_options is not None:
+            response.headers.setdefault("X-Frame-Options", frame_options)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", REFERRER_POLICY)
+        return response
+
+    app.server.after_request(headers)
