@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from data.areas import DEFAULT_AREAS
 from data.db import open_database
 from data.goals import ORIGIN_USER, GoalError, GoalRecord
+from etl.options import add_database_option
 from indicators.goal_text import LINE, goal_in_words
 from indicators.goals import (
     export_goals_csv,
@@ -51,7 +52,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     importing.add_argument(
         "--note", default="", metavar="TEXT", help="anteckning i ändringsloggen, t.ex. beslutet"
     )
-    _add_database_option(importing)
+    add_database_option(importing)
     importing.set_defaults(handler=run_import, failure="Importen misslyckades")
 
     exporting = commands.add_parser(
@@ -64,7 +65,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     exporting.add_argument(
         "--all", action="store_true", help="ta med målkatalogens mål, inte bara egna mål"
     )
-    _add_database_option(exporting)
+    add_database_option(exporting)
     exporting.set_defaults(handler=run_export, failure="Exporten misslyckades")
 
     listing = commands.add_parser(
@@ -77,19 +78,9 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     listing.add_argument(
         "--area", metavar="ID", help="bara mål som gäller detta område, t.ex. 2062"
     )
-    _add_database_option(listing)
+    add_database_option(listing)
     listing.set_defaults(handler=run_list, failure="Kunde inte lista målen")
     return parser
-
-
-def _add_database_option(parser: argparse.ArgumentParser) -> None:
-    # SUPPRESS keeps a --database-url given to the parent parser from being reset to None.
-    parser.add_argument(
-        "--database-url",
-        metavar="URL",
-        default=argparse.SUPPRESS,
-        help="databasens SQLAlchemy-adress; går före DATABASE_URL",
-    )
 
 
 def _open(args: argparse.Namespace) -> Engine:

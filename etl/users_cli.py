@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from data.db import open_database
+from etl.options import add_database_option
 from indicators.editors import (
     MIN_PASSWORD_LENGTH,
     UserError,
@@ -48,7 +49,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="läs lösenordet från första raden på standard in (för skript)",
     )
-    _add_database_option(adding)
+    add_database_option(adding)
     adding.set_defaults(handler=run_add, failure="Kontot skapades inte")
 
     removing = commands.add_parser(
@@ -57,7 +58,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         description="Tar bort kontot; den som är inloggad med det loggas ut vid nästa klick.",
     )
     removing.add_argument("name", metavar="NAMN", help="kontots namn")
-    _add_database_option(removing)
+    add_database_option(removing)
     removing.set_defaults(handler=run_remove, failure="Kontot togs inte bort")
 
     listing = commands.add_parser(
@@ -65,19 +66,9 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         help="lista redaktörskontona",
         description="Listar kontona, ett per rad: namn och när det skapades (UTC).",
     )
-    _add_database_option(listing)
+    add_database_option(listing)
     listing.set_defaults(handler=run_list, failure="Kunde inte lista kontona")
     return parser
-
-
-def _add_database_option(parser: argparse.ArgumentParser) -> None:
-    # SUPPRESS keeps a --database-url given to the parent parser from being reset to None.
-    parser.add_argument(
-        "--database-url",
-        metavar="URL",
-        default=argparse.SUPPRESS,
-        help="databasens SQLAlchemy-adress; går före DATABASE_URL",
-    )
 
 
 def _open(args: argparse.Namespace) -> Engine:
