@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def utcnow() -> dt.datetime:
@@ -159,7 +159,11 @@ class Goal(Base):
     source_url: Mapped[str] = mapped_column(Text, default="")
     adopted_year: Mapped[int | None] = mapped_column(Integer)
     origin: Mapped[str] = mapped_column(String(16), default="katalog")  # katalog | användare
+    #: Raised by one with each change (SQLAlchemy's version counter): a save names the version
+    #: its form was opened with, and one made against an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
 
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it
     __table_args__ = (
         CheckConstraint("level IN ('lokal', 'regional', 'nationell', 'global')", name="goal_level"),
         CheckConstraint("kind IN ('absolute', 'relative', 'band', 'direction')", name="goal_kind"),
@@ -182,6 +186,29 @@ class GoalChange(Base):
     changed_by: Mapped[str | None] = mapped_column(String(64))
 
 
+class RecordChange(Base):
+    """The log of changes to qualitative assessments and slideshows: when, who, which record,
+    and its values before and after (goals have their own log, :class:`GoalChange`, which
+    also keeps the editor's note)."""
+
+    __tablename__ = "record_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    record_type: Mapped[str] = mapped_column(String(16))  # assessment | slideshow
+    record_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))  # add | change | remove
+    before: Mapped[dict[str, Any] | None] = mapped_column()
+    after: Mapped[dict[str, Any] | None] = mapped_column()
+    #: The signed-in editor who made the change (``None``: the command line).
+    changed_by: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        CheckConstraint("action IN ('add', 'change', 'remove')", name="record_change_action"),
+        Index("ix_record_changes_record", "record_type", "record_id"),
+    )
+
+
 class Slideshow(Base):
     """A facilitator's saved sequence of dashboard views ("bildspel"), stepped through in
     presentation mode. ``views`` holds each view's path and query string in order."""
@@ -195,6 +222,13 @@ class Slideshow(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     #: The signed-in editor who saved it last (``None``: saved before 0003).
     updated_by: Mapped[str | None] = mapped_column(String(64))
+    #: Raised by one with each change, as :attr:`Goal.version`.
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it
+    #: Ids are never reused (SQLite reuses the largest id after a removal otherwise), so the
+    #: change log's entries of a removed slideshow never name a later one.
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 - SQLAlchemy reads it
 
 
 class QualitativeAssessment(Base):
@@ -214,7 +248,10 @@ class QualitativeAssessment(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     #: The signed-in editor who stored it (``author`` is free text the editor typed).
     created_by: Mapped[str | None] = mapped_column(String(64))
+    #: Raised by one with each change, as :attr:`Goal.version`.
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
 
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it
     __table_args__ = (
         CheckConstraint(
             "judgement IS NULL OR judgement IN ('bättre', 'oförändrad', 'sämre')",
@@ -223,6 +260,8 @@ class QualitativeAssessment(Base):
         CheckConstraint(
             "(kpi_id IS NOT NULL) OR (sdg_goal IS NOT NULL)", name="qualitative_subject"
         ),
+        # Ids never reused, as for slideshows: the change log names assessments by id.
+        {"sqlite_autoincrement": True},
     )
 
 

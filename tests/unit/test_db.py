@@ -249,6 +249,8 @@ def _database_from_before_alembic(db_url: str, version: int) -> Engine:
 #: Tables (and their indexes) that revisions after the first rebuild on SQLite.
 CHANGED_AFTER_FIRST = frozenset(
     {
+        "goals",
+        "ix_goals_kpi_id",
         "goal_changes",
         "ix_goal_changes_goal_id",
         "slideshows",
