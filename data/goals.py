@@ -18,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
+from data.changes import ACTION_ADD, ACTION_CHANGE, ACTION_REMOVE, StaleRecordError
 from data.locks import GOAL_CATALOGUE_LOCK, lock_in_transaction
 from data.models import Goal, GoalChange
 
@@ -33,8 +36,9 @@ ORIGIN_CATALOGUE = "katalog"
 ORIGIN_USER = "användare"
 ORIGINS: tuple[str, ...] = (ORIGIN_CATALOGUE, ORIGIN_USER)
 
-#: Logged actions.
-ACTION_ADD, ACTION_CHANGE, ACTION_REMOVE = "add", "change", "remove"
+#: What an editor is told when the goal they opened has been changed or removed since.
+STALE_GOAL_MESSAGE = "Målet har ändrats av någon annan – ladda om"
+REMOVED_GOAL_MESSAGE = "Målet har tagits bort av någon annan – ladda om"
 
 
 # --------------------------------------------------------------------------- records and errors
@@ -67,6 +71,9 @@ class GoalRecord:
     source_url: str = ""
     adopted_year: int | None = None
     origin: str | None = field(default=None, compare=False)
+    #: The stored version (raised by one with each change; ``None`` for a goal not stored, or
+    #: a row of a file without versions). Not compared, as ``origin``.
+    version: int | None = field(default=None, compare=False)
 
     def applies_to(self, area_id: str) -> bool:
         """Whether the goal applies to ``area_id`` (goals without areas apply everywhere)."""
@@ -81,8 +88,10 @@ class GoalRecord:
 
 
 #: The stored fields of a goal, in column order (every field of :class:`GoalRecord` but
-#: ``origin``).
-GOAL_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(GoalRecord) if f.name != "origin")
+#: ``origin`` and ``version``).
+GOAL_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in fields(GoalRecord) if f.name not in ("origin", "version")
+)
 
 
 @dataclass(frozen=True)
@@ -125,6 +134,19 @@ class DuplicateGoalError(GoalError):
     """A goal with the given id already exists."""
 
 
+class StaleGoalError(StaleRecordError, GoalError):
+    """The goal was changed or removed since the version the caller names was read; nothing
+    was written. ``stored`` is the goal as stored now (:meth:`GoalRecord.as_dict` with its
+    version), ``None`` when it has been removed; ``goal_id`` names it."""
+
+    def __init__(self, goal_id: str, stored: GoalRecord | None) -> None:
+        message = STALE_GOAL_MESSAGE if stored is not None else REMOVED_GOAL_MESSAGE
+        values = {**stored.as_dict(), "version": stored.version} if stored is not None else None
+        super().__init__(message, values)
+        self.goal_id = goal_id
+        self.stored_goal = stored
+
+
 # --------------------------------------------------------------------------- rows ↔ records
 
 
@@ -140,13 +162,13 @@ def _update_model(model: Goal, goal: GoalRecord) -> None:
 def _from_model(model: Goal) -> GoalRecord:
     values = {name: getattr(model, name) for name in GOAL_FIELDS}
     values["areas"] = tuple(model.areas) if model.areas is not None else None
-    return GoalRecord(**values, origin=model.origin)
+    return GoalRecord(**values, origin=model.origin, version=model.version)
 
 
 def _from_row(row: Any) -> GoalRecord:
     values = {name: row[name] for name in GOAL_FIELDS}
     values["areas"] = tuple(values["areas"]) if values["areas"] is not None else None
-    return GoalRecord(**values, origin=row["origin"])
+    return GoalRecord(**values, origin=row["origin"], version=row["version"])
 
 
 def _log(
@@ -184,6 +206,19 @@ def _stored_user_goal(session: Session, goal_id: str) -> Goal:
     if model.origin == ORIGIN_CATALOGUE:
         raise _catalogue_goal_error(goal_id)
     return model
+
+
+def _require_version(model: Goal, expected_version: int | None) -> None:
+    """Raise :class:`StaleGoalError` when ``expected_version`` is given and is not the stored
+    one."""
+    if expected_version is not None and model.version != expected_version:
+        raise StaleGoalError(model.id, _from_model(model))
+
+
+def _stale_after_race(engine: Engine, goal_id: str) -> StaleGoalError:
+    """The error for a write whose ``UPDATE``/``DELETE`` found another version than it read
+    (someone saved in between): what is stored now."""
+    return StaleGoalError(goal_id, get_goal(engine, goal_id))
 
 
 # --------------------------------------------------------------------------- reading
@@ -279,6 +314,21 @@ def goal_changes(
         ]
 
 
+def removed_goal_ids(session: Session, ids: Collection[str]) -> set[str]:
+    """Those of ``ids`` whose goal the log says was removed here (a row of an export naming one
+    was removed since; a row naming an id never stored here comes from another installation)."""
+    query = select(GoalChange.goal_id).where(
+        GoalChange.goal_id.in_(list(ids)), GoalChange.action == ACTION_REMOVE
+    )
+    return set(session.scalars(query))
+
+
+def removed_goal_ids_of(engine: Engine, ids: Collection[str]) -> set[str]:
+    """:func:`removed_goal_ids` in a session of its own."""
+    with Session(engine) as session:
+        return removed_goal_ids(session, ids)
+
+
 # --------------------------------------------------------------------------- writing
 
 
@@ -317,51 +367,123 @@ def insert_user_goal(
 
     Raises :class:`DuplicateGoalError` for an id already in use.
     """
-    with Session(engine) as session, session.begin():
-        existing = session.get(Goal, goal.id)
-        if existing is not None:
-            where = "i målkatalogen" if existing.origin == ORIGIN_CATALOGUE else "bland egna mål"
-            raise DuplicateGoalError(f'Id "{goal.id}" används redan {where}; välj ett annat id.')
-        session.add(_to_model(goal, ORIGIN_USER))
-        _log(session, goal.id, ACTION_ADD, None, goal, note, changed_by)
+    # No check-then-insert: the primary key decides between two editors adding one id at once.
+    try:
+        with Session(engine) as session, session.begin():
+            model = _to_model(goal, ORIGIN_USER)
+            session.add(model)
+            session.flush()
+            _log(session, goal.id, ACTION_ADD, None, goal, note, changed_by)
+            version = model.version
+    except IntegrityError:
+        existing = get_goal(engine, goal.id)
+        if existing is None:  # not the key: a broken rule of the schema, a bug to raise
+            raise
+        where = "i målkatalogen" if existing.origin == ORIGIN_CATALOGUE else "bland egna mål"
+        raise DuplicateGoalError(
+            f'Id "{goal.id}" används redan {where}; välj ett annat id.'
+        ) from None
     log.info("Goal added: %s (by %s)", goal.id, changed_by or "-")
-    return replace(goal, origin=ORIGIN_USER)
+    return replace(goal, origin=ORIGIN_USER, version=version)
 
 
 def update_user_goal(
-    engine: Engine, goal: GoalRecord, note: str = "", *, changed_by: str | None = None
+    engine: Engine,
+    goal: GoalRecord,
+    note: str = "",
+    *,
+    expected_version: int | None = None,
+    changed_by: str | None = None,
 ) -> GoalRecord:
     """Replace the user goal with ``goal.id`` and log the change (nothing is logged when the
     goal is unchanged); returns the goal as stored.
 
-    Raises :class:`UnknownGoalError` for an unknown id, :class:`CatalogueGoalError` for a
-    catalogue row.
+    ``expected_version`` is the version the caller's form was opened with: a goal stored at
+    another version raises :class:`StaleGoalError` and nothing is written, also when someone
+    saves between this function's read and write. Raises :class:`UnknownGoalError` for an
+    unknown id, :class:`CatalogueGoalError` for a catalogue row.
     """
-    with Session(engine) as session, session.begin():
-        model = _stored_user_goal(session, goal.id)
-        before = _from_model(model)
-        if before != goal:
-            _update_model(model, goal)
-            _log(session, goal.id, ACTION_CHANGE, before, goal, note, changed_by)
-            log.info("Goal changed: %s (by %s)", goal.id, changed_by or "-")
-        return _from_model(model)
+    try:
+        with Session(engine) as session, session.begin():
+            model = _stored_user_goal(session, goal.id)
+            _require_version(model, expected_version)
+            before = _from_model(model)
+            if before != goal:
+                _update_model(model, goal)
+                session.flush()
+                _log(session, goal.id, ACTION_CHANGE, before, goal, note, changed_by)
+                log.info("Goal changed: %s (by %s)", goal.id, changed_by or "-")
+            return _from_model(model)
+    except StaleDataError:
+        raise _stale_after_race(engine, goal.id) from None
 
 
 def delete_user_goal(
-    engine: Engine, goal_id: str, note: str = "", *, changed_by: str | None = None
+    engine: Engine,
+    goal_id: str,
+    note: str = "",
+    *,
+    expected_version: int | None = None,
+    changed_by: str | None = None,
 ) -> GoalRecord:
     """Remove the user goal ``goal_id`` and log it; returns the removed goal.
 
-    Raises :class:`UnknownGoalError` for an unknown id, :class:`CatalogueGoalError` for a
-    catalogue row.
+    ``expected_version`` as for :func:`update_user_goal`: a goal changed since is not removed
+    (:class:`StaleGoalError`). Raises :class:`UnknownGoalError` for an unknown id,
+    :class:`CatalogueGoalError` for a catalogue row.
     """
-    with Session(engine) as session, session.begin():
-        model = _stored_user_goal(session, goal_id)
-        before = _from_model(model)
-        session.delete(model)
-        _log(session, goal_id, ACTION_REMOVE, before, None, note, changed_by)
+    try:
+        with Session(engine) as session, session.begin():
+            model = _stored_user_goal(session, goal_id)
+            _require_version(model, expected_version)
+            before = _from_model(model)
+            session.delete(model)
+            session.flush()
+            _log(session, goal_id, ACTION_REMOVE, before, None, note, changed_by)
+    except StaleDataError:
+        raise _stale_after_race(engine, goal_id) from None
     log.info("Goal removed: %s (by %s)", goal_id, changed_by or "-")
     return before
+
+
+def _save_user_goals(
+    engine: Engine,
+    goals: Iterable[GoalRecord],
+    note: str = "",
+    *,
+    changed_by: str | None = None,
+) -> SavedGoals:
+    """:func:`save_user_goals` without turning concurrent writes into clear errors."""
+    goals = list(goals)
+    added: list[str] = []
+    changed: list[str] = []
+    unchanged: list[str] = []
+    with Session(engine) as session, session.begin():
+        ids = [goal.id for goal in goals]
+        stored = {
+            model.id: model for model in session.scalars(select(Goal).where(Goal.id.in_(ids)))
+        }
+        removed = removed_goal_ids(session, ids)
+        for goal in goals:
+            model = stored.get(goal.id)
+            if model is None:
+                if goal.version is not None and goal.id in removed:
+                    raise StaleGoalError(goal.id, None)
+                session.add(_to_model(goal, ORIGIN_USER))
+                _log(session, goal.id, ACTION_ADD, None, goal, note, changed_by)
+                added.append(goal.id)
+                continue
+            before = _from_model(model)
+            if before == goal:
+                unchanged.append(goal.id)
+                continue
+            if model.origin == ORIGIN_CATALOGUE:
+                raise _catalogue_goal_error(goal.id)
+            _require_version(model, goal.version)
+            _update_model(model, goal)
+            _log(session, goal.id, ACTION_CHANGE, before, goal, note, changed_by)
+            changed.append(goal.id)
+    return SavedGoals(tuple(added), tuple(changed), tuple(unchanged))
 
 
 def save_user_goals(
@@ -375,34 +497,33 @@ def save_user_goals(
 
     A goal identical to its stored row (a catalogue row too) is left as it is. Stored goals not
     among ``goals`` are kept. Raises :class:`CatalogueGoalError` (and stores nothing) for a goal
-    that differs from the catalogue row with its id.
+    that differs from the catalogue row with its id. A goal with a ``version`` (a row of an
+    exported file) replaces only that version: one changed or removed since raises
+    :class:`StaleGoalError` and nothing is stored (callers check first and list every such row;
+    this guards the moment between their check and this write). A save that meets a concurrent
+    one (an id added by someone else in between) raises :class:`DuplicateGoalError`, never a
+    database error.
     """
     goals = list(goals)
-    added: list[str] = []
-    changed: list[str] = []
-    unchanged: list[str] = []
-    with Session(engine) as session, session.begin():
+    try:
+        return _save_user_goals(engine, goals, note, changed_by=changed_by)
+    except StaleDataError:
         ids = [goal.id for goal in goals]
-        stored = {
-            model.id: model for model in session.scalars(select(Goal).where(Goal.id.in_(ids)))
-        }
+        stored = {goal.id: goal for goal in select_goals(engine, ids=ids)}
         for goal in goals:
-            model = stored.get(goal.id)
-            if model is None:
-                session.add(_to_model(goal, ORIGIN_USER))
-                _log(session, goal.id, ACTION_ADD, None, goal, note, changed_by)
-                added.append(goal.id)
-                continue
-            before = _from_model(model)
-            if before == goal:
-                unchanged.append(goal.id)
-                continue
-            if model.origin == ORIGIN_CATALOGUE:
-                raise _catalogue_goal_error(goal.id)
-            _update_model(model, goal)
-            _log(session, goal.id, ACTION_CHANGE, before, goal, note, changed_by)
-            changed.append(goal.id)
-    return SavedGoals(tuple(added), tuple(changed), tuple(unchanged))
+            now = stored.get(goal.id)
+            if now is not None and goal.version is not None and now.version != goal.version:
+                raise StaleGoalError(goal.id, now) from None
+        raise GoalError(
+            "Någon annan sparade några av målen samtidigt; inget sparades. Läs in filen igen."
+        ) from None
+    except IntegrityError:
+        if not select_goals(engine, ids=[goal.id for goal in goals]):
+            raise  # not a key: a broken rule of the schema, a bug to raise
+        raise DuplicateGoalError(
+            "Någon annan lade under tiden till mål med id som också finns i filen; inget "
+            "sparades. Läs in filen igen: de målen visas då som ändrade."
+        ) from None
 
 
 __all__ = [
@@ -414,17 +535,22 @@ __all__ = [
     "ORIGINS",
     "ORIGIN_CATALOGUE",
     "ORIGIN_USER",
+    "REMOVED_GOAL_MESSAGE",
+    "STALE_GOAL_MESSAGE",
     "CatalogueGoalError",
     "DuplicateGoalError",
     "GoalChangeRecord",
     "GoalError",
     "GoalRecord",
     "SavedGoals",
+    "StaleGoalError",
     "UnknownGoalError",
     "delete_user_goal",
     "get_goal",
     "goal_changes",
     "insert_user_goal",
+    "removed_goal_ids",
+    "removed_goal_ids_of",
     "replace_catalogue_goals",
     "save_user_goals",
     "search_goals",

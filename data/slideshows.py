@@ -1,11 +1,17 @@
 """Saved sequences of dashboard views ("bildspel") for presentation mode.
 
-A slideshow is a name and an ordered list of views; a view is a path inside the dashboard with
-its query string (``/kommun/2062?niva=lokal``). Views are checked before anything is stored:
-only paths inside the dashboard (starting with a single ``/``), on a known route when the
-routes are given, never a full address to another site or a ``javascript:`` link. The
-presentation parameters (``visa``, ``bildspel``, ``steg``) are removed from stored views: they
-are added when the show runs.
+A slideshow is a unique name and an ordered list of views; a view is a path inside the
+dashboard with its query string (``/kommun/2062?niva=lokal``). Views are checked before
+anything is stored: only paths inside the dashboard (starting with a single ``/``), on a known
+route when the routes are given, never a full address to another site or a ``javascript:``
+link. The presentation parameters (``visa``, ``bildspel``, ``steg``) are removed from stored
+views: they are added when the show runs.
+
+Each slideshow has a ``version`` that every change raises by one. Creating one under a name in
+use is refused; changing or removing one names the version the editor's form was opened with,
+and a slideshow changed or removed since is left as it is (:class:`StaleSlideshowError`, with
+what is stored now). Every addition, change and removal is logged in ``record_changes``
+(:mod:`data.changes`) in the same transaction, with the editor's name.
 
 Slideshows move between installations as a small JSON file::
 
@@ -23,9 +29,19 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus, urlsplit
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
+from data.changes import (
+    ACTION_ADD,
+    ACTION_CHANGE,
+    ACTION_REMOVE,
+    RECORD_SLIDESHOW,
+    StaleRecordError,
+    log_change,
+)
 from data.file_text import NotTextError, decode_text
 from data.json_limits import nesting_depth
 from data.models import Slideshow, utcnow
@@ -64,6 +80,19 @@ class SlideshowRecord:
     updated_at: dt.datetime
     #: The signed-in editor who saved it last (``None``: saved before editors signed in).
     updated_by: str | None = None
+    #: Raised by one with each change; a form sends the version it was opened with.
+    version: int = 1
+
+    def stored_fields(self) -> dict[str, Any]:
+        """The fields a page compares with its form (JSON-ready)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "views": list(self.views),
+            "version": self.version,
+            "updated_by": self.updated_by,
+            "updated_at": self.updated_at.isoformat(),
+        }
 
 
 @dataclass(frozen=True)
@@ -96,6 +125,37 @@ class InvalidSlideshowError(SlideshowError):
 
 class UnknownSlideshowError(SlideshowError):
     """No slideshow with the given id or name exists."""
+
+
+class DuplicateSlideshowError(SlideshowError):
+    """A new slideshow (or a renamed one) would take a name already in use; nothing was
+    stored. ``name`` is the name."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f'Det finns redan ett bildspel som heter "{name}". Välj ett annat namn, eller öppna '
+            "det bildspelet och ändra det."
+        )
+        self.name = name
+
+
+#: Why a change or removal of a slideshow was refused (in Swedish, for the user).
+STALE_SLIDESHOW_MESSAGE = "Bildspelet har ändrats av någon annan – ladda om."
+REMOVED_SLIDESHOW_MESSAGE = "Bildspelet har tagits bort av någon annan – ladda om."
+
+
+class StaleSlideshowError(SlideshowError, StaleRecordError):
+    """The slideshow was changed or removed since the version the caller names was read;
+    nothing was written. ``stored`` holds its current fields
+    (:meth:`SlideshowRecord.stored_fields`: name, views, version, updated_by, updated_at as
+    ISO text), ``None`` when it has been removed; ``stored_slideshow`` the record."""
+
+    def __init__(self, stored: SlideshowRecord | None) -> None:
+        message = STALE_SLIDESHOW_MESSAGE if stored is not None else REMOVED_SLIDESHOW_MESSAGE
+        StaleRecordError.__init__(
+            self, message, stored.stored_fields() if stored is not None else None
+        )
+        self.stored_slideshow = stored
 
 
 # --- views -----------------------------------------------------------------------------------
@@ -227,7 +287,26 @@ def _record(model: Slideshow) -> SlideshowRecord:
         created_at=model.created_at,
         updated_at=model.updated_at,
         updated_by=model.updated_by,
+        version=model.version,
     )
+
+
+def _logged(record: SlideshowRecord) -> dict[str, Any]:
+    """What the change log keeps of a slideshow (JSON-ready)."""
+    return {"name": record.name, "views": list(record.views), "version": record.version}
+
+
+def _require_version(model: Slideshow, expected_version: int | None) -> None:
+    """Raise :class:`StaleSlideshowError` when ``expected_version`` is given and is not the
+    stored one."""
+    if expected_version is not None and model.version != expected_version:
+        raise StaleSlideshowError(_record(model))
+
+
+def _stale_after_race(engine: Engine, slideshow_id: int) -> StaleSlideshowError:
+    """The error for a write whose ``UPDATE``/``DELETE`` found another version than it read
+    (someone saved or removed it in between): what is stored now."""
+    return StaleSlideshowError(get_slideshow(engine, slideshow_id))
 
 
 def save_slideshow(
@@ -238,35 +317,109 @@ def save_slideshow(
     routes: Collection[str] | None = None,
     source: str = "Bildspelet",
     updated_by: str | None = None,
+    slideshow_id: int | None = None,
+    expected_version: int | None = None,
 ) -> SlideshowRecord:
-    """Store a slideshow; saving under an existing name replaces that slideshow's views.
-    ``updated_by`` is the signed-in editor.
+    """Store a new slideshow, or with ``slideshow_id`` change that one (its name and views),
+    and log it; ``updated_by`` is the signed-in editor. Returns the slideshow as stored.
 
-    Raises :class:`InvalidSlideshowError` (nothing stored) when the name or a view breaks the
-    rules; with ``routes`` (Dash Pages paths and path templates) every view must be on one.
+    A new slideshow under a name in use raises :class:`DuplicateSlideshowError` (also when two
+    editors create one name at once: the name's unique constraint decides), as does renaming to
+    one. ``expected_version`` is the version the caller's form was opened with: a slideshow
+    stored at another version, or removed since, raises :class:`StaleSlideshowError` and
+    nothing is written (``None``: no comparison). Raises :class:`InvalidSlideshowError`
+    (nothing stored) when the name or a view breaks the rules; with ``routes`` (Dash Pages
+    paths and path templates) every view must be on one.
     """
     clean_name, clean_views = validate_slideshow(name, views, routes=routes, source=source)
-    with Session(engine) as session, session.begin():
-        model = session.scalars(select(Slideshow).where(Slideshow.name == clean_name)).first()
-        if model is None:
-            model = Slideshow(name=clean_name, views=list(clean_views), updated_by=updated_by)
+    if slideshow_id is None:
+        return _create(engine, clean_name, clean_views, updated_by)
+    return _change(engine, slideshow_id, clean_name, clean_views, expected_version, updated_by)
+
+
+def _create(
+    engine: Engine, name: str, views: tuple[str, ...], updated_by: str | None
+) -> SlideshowRecord:
+    # No check-then-insert: the unique name decides between two editors creating it at once.
+    try:
+        with Session(engine) as session, session.begin():
+            model = Slideshow(name=name, views=list(views), updated_by=updated_by)
             session.add(model)
-            action = "saved"
-        else:
-            model.views = list(clean_views)
+            session.flush()
+            record = _record(model)
+            log_change(
+                session,
+                RECORD_SLIDESHOW,
+                record.id,
+                ACTION_ADD,
+                before=None,
+                after=_logged(record),
+                changed_by=updated_by,
+            )
+    except IntegrityError:
+        if get_slideshow(engine, name) is None:  # not the name: a broken rule, a bug to raise
+            raise
+        raise DuplicateSlideshowError(name) from None
+    log.info("Slideshow added: %r with %d views by %s", name, len(views), updated_by or "-")
+    return record
+
+
+def _change(
+    engine: Engine,
+    slideshow_id: int,
+    name: str,
+    views: tuple[str, ...],
+    expected_version: int | None,
+    updated_by: str | None,
+) -> SlideshowRecord:
+    try:
+        with Session(engine) as session, session.begin():
+            model = _stored(session, slideshow_id)
+            if model is None:
+                raise StaleSlideshowError(None)
+            _require_version(model, expected_version)
+            before = _record(model)
+            if (before.name, before.views) == (name, views):
+                return before  # nothing to change, nothing to log
+            model.name = name
+            model.views = list(views)
             model.updated_at = utcnow()
             model.updated_by = updated_by
-            action = "updated"
-        session.flush()
-        record = _record(model)
+            session.flush()
+            record = _record(model)
+            log_change(
+                session,
+                RECORD_SLIDESHOW,
+                record.id,
+                ACTION_CHANGE,
+                before=_logged(before),
+                after=_logged(record),
+                changed_by=updated_by,
+            )
+    except StaleDataError:
+        raise _stale_after_race(engine, slideshow_id) from None
+    except IntegrityError:
+        if get_slideshow(engine, name) is None:
+            raise
+        raise DuplicateSlideshowError(name) from None
     log.info(
-        "Slideshow %s: %r with %d views by %s",
-        action,
+        "Slideshow changed: %r (id %d, version %d) with %d views by %s",
         record.name,
+        record.id,
+        record.version,
         len(record.views),
         updated_by or "-",
     )
     return record
+
+
+def _stored(session: Session, key: int | str) -> Slideshow | None:
+    """The slideshow with id ``key`` (an int) or name ``key`` (a str) in ``session``."""
+    if isinstance(key, int):
+        if not 1 <= key <= MAX_SLIDESHOW_ID:
+            return None  # no such id can be stored (and the database would refuse the number)
+        return session.get(Slideshow, key)
+    return session.scalars(select(Slideshow).where(Slideshow.name == key.strip())).first()
 
 
 def list_slideshows(engine: Engine) -> list[SlideshowRecord]:
@@ -278,29 +431,47 @@ def list_slideshows(engine: Engine) -> list[SlideshowRecord]:
 
 def get_slideshow(engine: Engine, key: int | str) -> SlideshowRecord | None:
     """The slideshow with id ``key`` (an int) or name ``key`` (a str), or ``None``."""
-    if isinstance(key, int) and not 1 <= key <= MAX_SLIDESHOW_ID:
-        return None  # no such id can be stored (and the database would refuse the number)
     with Session(engine) as session:
-        if isinstance(key, int):
-            model = session.get(Slideshow, key)
-        else:
-            query = select(Slideshow).where(Slideshow.name == key.strip())
-            model = session.scalars(query).first()
+        model = _stored(session, key)
         return _record(model) if model is not None else None
 
 
 def delete_slideshow(
-    engine: Engine, key: int | str, *, deleted_by: str | None = None
+    engine: Engine,
+    key: int | str,
+    *,
+    expected_version: int | None = None,
+    deleted_by: str | None = None,
 ) -> SlideshowRecord:
-    """Remove the slideshow with id or name ``key``; returns what was removed. ``deleted_by``
-    (the signed-in editor) goes to the log."""
-    record = get_slideshow(engine, key)
-    if record is None:
-        raise UnknownSlideshowError(f"Bildspelet {key!r} finns inte (redan borttaget?).")
-    with Session(engine) as session, session.begin():
-        session.execute(delete(Slideshow).where(Slideshow.id == record.id))
-    log.info("Slideshow deleted: %r by %s", record.name, deleted_by or "-")
-    return record
+    """Remove the slideshow with id or name ``key`` and log it (with ``deleted_by``, the
+    signed-in editor); returns what was removed.
+
+    ``expected_version`` as for :func:`save_slideshow`: a slideshow changed since is not
+    removed (:class:`StaleSlideshowError`). Raises :class:`UnknownSlideshowError` when there is
+    no such slideshow.
+    """
+    try:
+        with Session(engine) as session, session.begin():
+            model = _stored(session, key)
+            if model is None:
+                raise UnknownSlideshowError(f"Bildspelet {key!r} finns inte (redan borttaget?).")
+            _require_version(model, expected_version)
+            removed = _record(model)
+            session.delete(model)  # through the ORM: the DELETE names the version read
+            session.flush()
+            log_change(
+                session,
+                RECORD_SLIDESHOW,
+                removed.id,
+                ACTION_REMOVE,
+                before=_logged(removed),
+                after=None,
+                changed_by=deleted_by,
+            )
+    except StaleDataError:
+        raise _stale_after_race(engine, removed.id) from None
+    log.info("Slideshow deleted: %r by %s", removed.name, deleted_by or "-")
+    return removed
 
 
 # --- file ------------------------------------------------------------------------------------
@@ -391,8 +562,9 @@ def import_slideshow(
     source: str = "Bildspelsfilen",
     updated_by: str | None = None,
 ) -> SlideshowRecord:
-    """Store the slideshow in a file written by :func:`export_slideshow` (a slideshow with the
-    same name is replaced). A file with problems raises :class:`InvalidSlideshowError` and
-    nothing is stored."""
+    """Store the slideshow in a file written by :func:`export_slideshow` as a new slideshow. A
+    file with problems raises :class:`InvalidSlideshowError`, a name already in use
+    :class:`DuplicateSlideshowError` (rename the slideshow in the file, or remove the stored
+    one); either way nothing is stored."""
     name, views = read_slideshow_file(data, routes=routes, source=source)
     return save_slideshow(engine, name, views, routes=routes, source=source, updated_by=updated_by)

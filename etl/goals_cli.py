@@ -46,7 +46,10 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         help="lägg till eller ändra egna mål från en CSV-fil",
         description="Läser egna mål från en CSV-fil (samma kolumner som export). Varje rad "
         "kontrolleras först; har filen något fel sparas ingenting och alla fel skrivs ut. "
-        "Decimalkomma (1,5) och semikolonavgränsade filer från Excel går bra.",
+        "Decimalkomma (1,5) och semikolonavgränsade filer från Excel går bra. Rader från en "
+        "export har målets version: ett mål som någon annan har ändrat eller tagit bort sedan "
+        "exporten skrivs inte över, utan raden listas (med de ändrade fälten) och ingenting "
+        "sparas. Töm versionen på en rad för att skriva över ändå.",
     )
     importing.add_argument("file", metavar="FIL", type=Path, help="CSV-filen med mål")
     importing.add_argument(

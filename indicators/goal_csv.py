@@ -47,6 +47,12 @@ from indicators.goal_validation import (
 )
 from indicators.spreadsheet import escape_formula, unescape_formula
 
+#: The column with the stored version of an exported goal: an import replaces only that
+#: version, so a row changed by someone else since the export is reported, not undone. Empty
+#: for a new goal; a file without the column (the catalogue, a file made by hand) replaces
+#: goals by id whatever their version.
+VERSION_COLUMN = "version"
+
 #: The CSV columns, in file order: one per field of :class:`~data.goals.GoalRecord` but
 #: ``origin``.
 COLUMNS: tuple[str, ...] = (
@@ -67,6 +73,7 @@ COLUMNS: tuple[str, ...] = (
     "source_document",
     "source_url",
     "adopted_year",
+    VERSION_COLUMN,
 )
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "id",
@@ -78,7 +85,7 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 )
 #: The columns holding text (the others hold numbers and years, written as plain numbers).
 TEXT_COLUMNS: tuple[str, ...] = tuple(
-    name for name in COLUMNS if name not in NUMBER_FIELDS + YEAR_FIELDS
+    name for name in COLUMNS if name not in (*NUMBER_FIELDS, *YEAR_FIELDS, VERSION_COLUMN)
 )
 
 #: The most goals (rows) one file may hold, and the largest file read: a municipality's goals
@@ -95,6 +102,7 @@ DELIMITERS: tuple[str, ...] = (",", ";", "\t")
 _DELIMITER_NAMES = {"\t": "tabbtecken"}
 
 _YEAR_PATTERN = re.compile(r"\d{4}")
+_VERSION_PATTERN = re.compile(r"[1-9]\d{0,8}")
 
 # A cell may be as long as a whole file: one too long for a goal is then told by the goal rules
 # (field, limit) rather than by the csv module's own limit of 131 072 characters.
@@ -145,6 +153,16 @@ def _header_problems(columns: Sequence[str], source: str, line: int) -> list[Goa
     return problems
 
 
+def _version(text: str, report: GoalReport) -> int | None:
+    """The version of an exported goal's row, ``None`` when empty (a new goal)."""
+    if not text:
+        return None
+    if _VERSION_PATTERN.fullmatch(text):
+        return int(text)
+    report.add(VERSION_COLUMN, "ett versionsnummer (heltal) från en export, eller tomt för nya mål")
+    return None
+
+
 def _parse_row(
     row: Mapping[str, str | None],
     line: int,
@@ -176,6 +194,7 @@ def _parse_row(
             else:
                 report.add(name, f"ett årtal {MIN_YEAR}–{MAX_YEAR} med fyra siffror, t.ex. 2030")
                 skip.add(name)
+    version = _version(raw[VERSION_COLUMN], report)
     areas: tuple[str, ...] | None = None
     if raw["areas"]:
         areas = tuple(part.strip() for part in raw["areas"].split(AREA_SEPARATOR))
@@ -198,6 +217,7 @@ def _parse_row(
         source_document=raw["source_document"],
         source_url=raw["source_url"],
         adopted_year=years["adopted_year"],
+        version=version,
     )
     check_goal(goal, report, kpi_ids, area_ids, skip)
     return (None if report.problems else goal), report.problems
@@ -462,6 +482,7 @@ __all__ = [
     "MAX_GOAL_ROWS",
     "REQUIRED_COLUMNS",
     "TEXT_COLUMNS",
+    "VERSION_COLUMN",
     "goal_row",
     "parse_goal_rows",
     "read_goal_csv",

@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 
 from data.goals import (
     CATALOGUE_PATH,
+    GOAL_FIELDS,
     ORIGIN_CATALOGUE,
     GoalRecord,
     SavedGoals,
@@ -32,6 +33,7 @@ from data.goals import (
     get_goal,
     goal_changes,
     insert_user_goal,
+    removed_goal_ids_of,
     replace_catalogue_goals,
     save_user_goals,
     search_goals,
@@ -39,7 +41,7 @@ from data.goals import (
     update_user_goal,
 )
 from indicators.catalogue import load_catalogue
-from indicators.goal_csv import read_goal_csv, read_numbered_goals, write_goal_csv
+from indicators.goal_csv import VERSION_COLUMN, read_goal_csv, read_numbered_goals, write_goal_csv
 from indicators.goal_validation import (
     GoalFileError,
     GoalProblem,
@@ -151,27 +153,85 @@ def update_goal(
     *,
     known_kpi_ids: Collection[str] | None = None,
     known_area_ids: Collection[str] | None = None,
+    expected_version: int | None = None,
     changed_by: str | None = None,
 ) -> GoalRecord:
     """Replace the user goal with ``goal.id`` and log the change (nothing is logged when the
     goal is unchanged). Checked as :func:`add_goal`; catalogue goals raise
-    :class:`~data.goals.CatalogueGoalError`, unknown ids :class:`~data.goals.UnknownGoalError`."""
+    :class:`~data.goals.CatalogueGoalError`, unknown ids :class:`~data.goals.UnknownGoalError`.
+    ``expected_version``, the version the editor's form was opened with: a goal changed since
+    raises :class:`~data.goals.StaleGoalError` and is left as it is."""
     require_note(note)
     require_user_goal(goal, known_kpi_ids=known_kpi_ids, known_area_ids=known_area_ids)
-    return update_user_goal(engine, goal, note, changed_by=changed_by)
+    return update_user_goal(
+        engine, goal, note, expected_version=expected_version, changed_by=changed_by
+    )
 
 
 def remove_goal(
-    engine: Engine, goal_id: str, note: str = "", *, changed_by: str | None = None
+    engine: Engine,
+    goal_id: str,
+    note: str = "",
+    *,
+    expected_version: int | None = None,
+    changed_by: str | None = None,
 ) -> GoalRecord:
     """Remove the user goal ``goal_id`` and log it; returns the removed goal. Catalogue goals
     raise :class:`~data.goals.CatalogueGoalError`, unknown ids
-    :class:`~data.goals.UnknownGoalError`."""
+    :class:`~data.goals.UnknownGoalError`, a goal changed since ``expected_version``
+    :class:`~data.goals.StaleGoalError`."""
     require_note(note)
-    return delete_user_goal(engine, goal_id, note, changed_by=changed_by)
+    return delete_user_goal(
+        engine, goal_id, note, expected_version=expected_version, changed_by=changed_by
+    )
 
 
 # --------------------------------------------------------------------------- files
+
+
+def changed_fields(goal: GoalRecord, stored: GoalRecord) -> list[str]:
+    """The columns in which ``goal`` differs from ``stored`` (file column names)."""
+    return [name for name in GOAL_FIELDS if getattr(goal, name) != getattr(stored, name)]
+
+
+def _changed_since_export(
+    engine: Engine,
+    name: str,
+    numbered: list[tuple[int, GoalRecord]],
+    stored: dict[str, GoalRecord],
+) -> list[GoalProblem]:
+    """The rows of an exported file whose goal someone else changed or removed since the
+    export (the row's version is not the stored one): importing them would undo that."""
+    removed = removed_goal_ids_of(engine, [goal.id for _, goal in numbered if goal.version])
+    problems: list[GoalProblem] = []
+    for line, goal in numbered:
+        if goal.version is None:
+            continue
+        now = stored.get(goal.id)
+        if now is None and goal.id in removed:
+            expected = (
+                "ett mål som finns: det har tagits bort sedan exporten. Ta bort raden, eller "
+                "töm versionen för att lägga till målet igen"
+            )
+        elif now is not None and now.version != goal.version and now != goal:
+            expected = (
+                f"version {now.version}: målet har ändrats sedan exporten (ändrade fält: "
+                f"{', '.join(changed_fields(goal, now))}). Exportera målen på nytt och gör "
+                "ändringen i den filen, eller töm versionen på raden för att skriva över"
+            )
+        else:
+            continue
+        problems.append(
+            GoalProblem(
+                name,
+                line,
+                VERSION_COLUMN,
+                str(goal.version),
+                expected,
+                found=f"version {goal.version}",
+            )
+        )
+    return problems
 
 
 def _stored_goal_problems(
@@ -179,7 +239,7 @@ def _stored_goal_problems(
 ) -> list[GoalProblem]:
     """The rows of a user file that the stored goals or the user levels do not allow."""
     stored = {goal.id: goal for goal in select_goals(engine, ids=[g.id for _, g in numbered])}
-    problems: list[GoalProblem] = []
+    problems = _changed_since_export(engine, name, numbered, stored)
     for line, goal in numbered:
         existing = stored.get(goal.id)
         if existing is not None and existing.origin == ORIGIN_CATALOGUE:

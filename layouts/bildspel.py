@@ -3,14 +3,20 @@
 ``/bildspel`` lists the saved slideshows (start, change, export, remove), builds a new one from
 ready-made views or pasted addresses (reordered with Upp / Ner) and imports a slideshow file.
 ``/bildspel/<id>`` is a slideshow's shareable address: its views and a start link.
+
+"Ändra" loads a saved slideshow into the builder and keeps its id and version in a store; the
+save sends them, so a slideshow changed by someone else meanwhile is not overwritten (the page
+says what differs instead). A new slideshow needs a name of its own. Removing takes two steps:
+the first hands out a confirmation signed by the server, which the second must bring back.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,6 +25,7 @@ import flask
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
+from data.changes import RECORD_SLIDESHOW
 from data.slideshows import (
     MAX_SLIDESHOW_ID,
     MAX_VIEWS,
@@ -26,6 +33,7 @@ from data.slideshows import (
     SlideshowError,
     SlideshowProblem,
     SlideshowRecord,
+    StaleSlideshowError,
     delete_slideshow,
     export_slideshow,
     get_slideshow,
@@ -39,6 +47,7 @@ from indicators import service
 from indicators.formatting import format_datetime
 from indicators.sdg import SDG_GOALS, sdg_name
 from layouts.parts.components import upload_name
+from layouts.parts.confirmation import NOT_CONFIRMED, confirmed_version, removal_token
 from layouts.parts.editor import current_editor, edit_notice, refusal, refused
 from layouts.parts.presentation import app_routes, page_name, step_url
 from layouts.parts.upload_limit import limited_upload_label, too_large_text, upload_limit_message
@@ -70,6 +79,17 @@ DRAFT_MESSAGE_ID = "bildspel-draft-message"
 SAVE_MESSAGE_ID = "bildspel-save-message"
 IMPORT_MESSAGE_ID = "bildspel-import-message"
 LIST_MESSAGE_ID = "bildspel-list-message"
+#: The slideshow open in the builder: ``{"id", "version", "name"}``, ``None`` for a new one.
+EDITING_ID = "bildspel-editing"
+EDITING_BOX_ID = "bildspel-editing-box"
+EDITING_NOTE_ID = "bildspel-editing-note"
+DETACH_ID = "bildspel-detach"
+#: The removal asked for: ``{"id", "token"}`` (the server's signed confirmation), or ``None``.
+REMOVAL_ID = "bildspel-removal"
+QUESTION_ID = "bildspel-question"
+DELETE_TYPE = "bildspel-delete"
+CONFIRM_TYPE = "bildspel-delete-ok"
+CANCEL_TYPE = "bildspel-delete-cancel"
 
 MAX_UPLOAD_BYTES = 200_000
 UPLOAD_LIMIT_ID = "bildspel-upload-limit"
@@ -177,6 +197,90 @@ def form_problem_text(problem: SlideshowProblem) -> str:
         label = FIELD_LABELS.get(field, field)
     found = f'"{problem.value}"' if problem.value else "tomt"
     return f"{label}: {found} – förväntat {problem.expected}."
+
+
+def opened_slideshow(editing: Any) -> tuple[int, int, str] | None:
+    """The id, version and name of the slideshow open in the builder, from its store (``None``
+    for a new slideshow, or anything else the store may be sent)."""
+    if not isinstance(editing, dict):
+        return None
+    show_id, version, name = editing.get("id"), editing.get("version"), editing.get("name")
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in (show_id, version)):
+        return None
+    return show_id, version, name if isinstance(name, str) else ""
+
+
+def editing_state(show: SlideshowRecord) -> dict[str, Any]:
+    """What the builder's store keeps of the slideshow open in it."""
+    return {"id": show.id, "version": show.version, "name": show.name}
+
+
+def _described(view: str) -> str:
+    return f"{describe_view(view)} ({view})"
+
+
+def stale_differences(
+    name: str | None, views: Sequence[str], stored: Mapping[str, Any]
+) -> list[str]:
+    """What differs between the form (``name``, ``views``) and the slideshow as stored now
+    (:meth:`SlideshowRecord.stored_fields`), in Swedish: the name, the views the stored one has
+    and the form lacks, and the other way round (or only their order)."""
+    lines: list[str] = []
+    stored_name = str(stored.get("name", ""))
+    stored_views = [str(view) for view in stored.get("views") or []]
+    form_name = (name or "").strip()
+    if stored_name != form_name:
+        lines.append(f"Namnet är nu ”{stored_name}” (i formuläret: ”{form_name}”).")
+    only_stored = [view for view in stored_views if view not in views]
+    only_form = [view for view in views if view not in stored_views]
+    lines.extend(f"Sparad vy som saknas i din lista: {_described(v)}." for v in only_stored)
+    lines.extend(f"Vy i din lista som inte är sparad: {_described(v)}." for v in only_form)
+    if not only_stored and not only_form and list(views) != stored_views:
+        lines.append("Vyerna är sparade i en annan ordning.")
+    if not lines:
+        lines.append("Namn och vyer är desamma som i din lista.")
+    return lines
+
+
+def _stored_when(stored: Mapping[str, Any]) -> str:
+    """When (and by whom) the stored slideshow was saved, from its ISO time."""
+    try:
+        when = format_datetime(dt.datetime.fromisoformat(str(stored.get("updated_at"))))
+    except ValueError:
+        return ""
+    who = stored.get("updated_by")
+    return f"Senast sparat {when} av {who}." if who else f"Senast sparat {when}."
+
+
+def stale_message(error: StaleSlideshowError, name: str | None, views: Sequence[str]) -> html.Div:
+    """Why a save was refused: the slideshow was changed (what differs) or removed meanwhile."""
+    stored = error.stored
+    if stored is None:
+        return html.Div(
+            [
+                html.P(str(error)),
+                html.P("Spara igen för att spara din lista som ett nytt bildspel."),
+            ],
+            className="message error",
+            role="alert",
+        )
+    return html.Div(
+        [
+            html.P(str(error)),
+            html.P(f"{_stored_when(stored)} Det här skiljer sig från din lista:".strip()),
+            html.Ul([html.Li(line) for line in stale_differences(name, views, stored)]),
+            html.P(
+                "Läs in det sparade bildspelet med Ändra i listan (din lista ersätts), eller "
+                "välj ”Gör ett nytt bildspel av listan” och spara under ett annat namn."
+            ),
+        ],
+        className="message error",
+        role="alert",
+    )
+
+
+def error_message(text: str) -> html.P:
+    return html.P(text, className="message error", role="alert")
 
 
 def problem_list(lines: Sequence[str], heading: str) -> html.Div:
@@ -342,6 +446,20 @@ def _builder() -> html.Section:
         [
             html.H2("Bygg ett bildspel", id="bildspel-builder-heading"),
             html.Div(
+                [
+                    html.P(id=EDITING_NOTE_ID),
+                    html.Button(
+                        "Gör ett nytt bildspel av listan",
+                        id=DETACH_ID,
+                        type="button",
+                        className="secondary",
+                    ),
+                ],
+                id=EDITING_BOX_ID,
+                className="bildspel-editing",
+                hidden=True,
+            ),
+            html.Div(
                 _field(
                     "Namn",
                     NAME_INPUT_ID,
@@ -457,8 +575,8 @@ def _builder() -> html.Section:
             ),
             html.Div(id=SAVE_MESSAGE_ID, **{"aria-live": "polite"}),
             html.P(
-                f"Högst {MAX_VIEWS} vyer. Sparar du under ett namn som redan finns ersätts det "
-                "bildspelets vyer.",
+                f"Högst {MAX_VIEWS} vyer. Ett nytt bildspel behöver ett eget namn; för att ändra "
+                "ett sparat bildspel väljer du Ändra i listan.",
                 className="note",
             ),
         ],
@@ -473,7 +591,8 @@ def _import_section() -> html.Section:
             html.H2("Importera ett bildspel", id="bildspel-import-heading"),
             html.P(
                 "En bildspelsfil (.json) exporterad från den här eller en annan "
-                "instrumentpanel. Ett bildspel med samma namn ersätts.",
+                "instrumentpanel. Finns redan ett bildspel med samma namn importeras filen inte: "
+                "byt namnet i filen eller ta bort det sparade bildspelet först.",
                 className="note",
             ),
             # The label names the upload's file field for assistive technology, and its
@@ -508,7 +627,13 @@ def layout(**query: Any) -> html.Div:
     editable = current_editor() is not None
     # Building, saving and importing are for editors; participants start and export.
     editing: list = (
-        [dcc.Store(id=DRAFT_ID, data=[]), _builder(), _import_section()]
+        [
+            dcc.Store(id=DRAFT_ID, data=[]),
+            dcc.Store(id=EDITING_ID, data=None),
+            dcc.Store(id=REMOVAL_ID, data=None),
+            _builder(),
+            _import_section(),
+        ]
         if editable
         else [edit_notice("bygga, spara, ändra och ta bort bildspel")]
     )
@@ -527,6 +652,7 @@ def layout(**query: Any) -> html.Div:
                 [
                     html.H2("Sparade bildspel", id="bildspel-list-heading"),
                     html.Div(id=LIST_MESSAGE_ID, **{"aria-live": "polite"}),
+                    html.Div(id=QUESTION_ID, **{"aria-live": "polite"}),
                     html.Div(slideshow_table(slideshows, editable=editable), id=LIST_ID),
                     dcc.Download(id=DOWNLOAD_ID),
                 ],
@@ -622,11 +748,13 @@ def _request_host() -> str | None:
     Output(NAME_INPUT_ID, "value"),
     Output(PASTE_ID, "value"),
     Output(DRAFT_MESSAGE_ID, "children"),
+    Output(EDITING_ID, "data"),
     Input(ADD_SDG_ID, "n_clicks"),
     Input(ADD_AREA_ID, "n_clicks"),
     Input(ADD_KPI_ID, "n_clicks"),
     Input(ADD_PASTE_ID, "n_clicks"),
     Input(CLEAR_ID, "n_clicks"),
+    Input(DETACH_ID, "n_clicks"),
     Input({"type": "bildspel-up", "index": ALL}, "n_clicks"),
     Input({"type": "bildspel-down", "index": ALL}, "n_clicks"),
     Input({"type": "bildspel-remove", "index": ALL}, "n_clicks"),
@@ -639,53 +767,81 @@ def _request_host() -> str | None:
     State(PASTE_ID, "value"),
     prevent_initial_call=True,
 )
-def edit_draft(*args: Any) -> tuple[Any, Any, Any, Any]:  # noqa: C901 - one branch per editor button
-    """Add, move and remove views of the slideshow being built (or load a saved one)."""
+def edit_draft(*args: Any) -> tuple[Any, Any, Any, Any, Any]:
+    """Add, move and remove views of the slideshow being built, load a saved one to change it
+    (its id and version go to the editing store) or turn the list into a new one."""
     draft, goal, area, kpi_id, kpi_areas, pasted = args[-6:]
     if not _clicked():
         raise PreventUpdate
     views = list(draft or [])
     trigger = ctx.triggered_id
     keep = dash.no_update
-    if trigger == ADD_SDG_ID and goal:
-        return [*views, sdg_view(goal)], keep, keep, ""
-    if trigger == ADD_AREA_ID and area in service.AREA_ORDER:
-        return [*views, profile_view(area)], keep, keep, ""
-    if trigger == ADD_KPI_ID and service.indicator(kpi_id or "") is not None:
-        areas = [a for a in (kpi_areas or []) if a in service.MUNICIPALITY_IDS]
-        return [*views, indicator_view(kpi_id, areas)], keep, keep, ""
+    if isinstance(trigger, dict):
+        return _list_change(trigger, views)
     if trigger == ADD_PASTE_ID:
         new, problems = pasted_views(pasted, _request_host(), app_routes())
         message = problem_list(problems, "De här raderna lades inte till:") if problems else ""
         if not new and not problems:
             message = html.P("Klistra in minst en adress först.", className="message error")
-        return views + new, keep, "" if not problems else keep, message
+        return views + new, keep, "" if not problems else keep, message, keep
     if trigger == CLEAR_ID:
-        return [], keep, keep, ""
-    if isinstance(trigger, dict):
-        kind = trigger.get("type")
-        if kind == "bildspel-up":
-            return move_view(views, int(trigger["index"]), -1), keep, keep, ""
-        if kind == "bildspel-down":
-            return move_view(views, int(trigger["index"]), 1), keep, keep, ""
-        if kind == "bildspel-remove":
-            return remove_view(views, int(trigger["index"])), keep, keep, ""
-        if kind == "bildspel-edit":
-            show = get_slideshow(service.engine(), int(trigger["id"]))
-            if show is None:
-                return (
-                    keep,
-                    keep,
-                    keep,
-                    html.P("Bildspelet finns inte längre.", className="message error"),
-                )
-            return (
-                list(show.views),
-                show.name,
-                keep,
-                success(f"”{show.name}” är inläst nedan: ändra och spara under samma namn."),
-            )
+        return [], keep, keep, "", keep
+    if trigger == DETACH_ID:
+        return keep, keep, keep, success(DETACHED), None
+    view = _preset_view(trigger, goal, area, kpi_id, kpi_areas)
+    if view is None:
+        raise PreventUpdate
+    return [*views, view], keep, keep, "", keep
+
+
+#: What the builder says when its list is no longer tied to a saved slideshow.
+DETACHED = "Listan sparas nu som ett nytt bildspel: ge det ett eget namn och spara."
+
+
+def _preset_view(trigger: Any, goal: Any, area: Any, kpi_id: Any, kpi_areas: Any) -> str | None:
+    """The view a preset button adds (``None``: nothing to add)."""
+    if trigger == ADD_SDG_ID and goal:
+        return sdg_view(goal)
+    if trigger == ADD_AREA_ID and area in service.AREA_ORDER:
+        return profile_view(area)
+    if trigger == ADD_KPI_ID and service.indicator(kpi_id or "") is not None:
+        areas = [a for a in (kpi_areas or []) if a in service.MUNICIPALITY_IDS]
+        return indicator_view(kpi_id, areas)
+    return None
+
+
+def _list_change(trigger: dict[str, Any], views: list[str]) -> tuple[Any, Any, Any, Any, Any]:
+    """A button in the list of views (Upp, Ner, Ta bort) or a saved slideshow's Ändra."""
+    keep = dash.no_update
+    kind = trigger.get("type")
+    if kind == "bildspel-edit":
+        return _open_saved(trigger.get("id"))
+    index = trigger.get("index")
+    if not isinstance(index, int) or isinstance(index, bool):
+        raise PreventUpdate
+    if kind == "bildspel-up":
+        return move_view(views, index, -1), keep, keep, "", keep
+    if kind == "bildspel-down":
+        return move_view(views, index, 1), keep, keep, "", keep
+    if kind == "bildspel-remove":
+        return remove_view(views, index), keep, keep, "", keep
     raise PreventUpdate
+
+
+def _open_saved(show_id: Any) -> tuple[Any, Any, Any, Any, Any]:
+    """Load a saved slideshow into the builder, with its id and version for the save."""
+    keep = dash.no_update
+    show = _slideshow_or_none(show_id)
+    if show is None:
+        return keep, keep, keep, error_message("Bildspelet finns inte längre."), keep
+    message = success(f"”{show.name}” är inläst nedan: ändra och spara.")
+    return list(show.views), show.name, keep, message, editing_state(show)
+
+
+def _slideshow_or_none(show_id: Any) -> SlideshowRecord | None:
+    if not isinstance(show_id, int) or isinstance(show_id, bool):
+        return None
+    return get_slideshow(service.engine(), show_id)
 
 
 @callback(Output(DRAFT_LIST_ID, "children"), Input(DRAFT_ID, "data"))
@@ -694,82 +850,197 @@ def show_draft(views: list[str] | None) -> Any:
 
 
 @callback(
+    Output(EDITING_NOTE_ID, "children"),
+    Output(EDITING_BOX_ID, "hidden"),
+    Input(EDITING_ID, "data"),
+)
+def show_editing(editing: Any) -> tuple[Any, bool]:
+    """Say which saved slideshow the builder changes (nothing for a new one)."""
+    opened = opened_slideshow(editing)
+    if opened is None:
+        return "", True
+    return (
+        [
+            "Du ändrar det sparade bildspelet ",
+            html.Strong(f"”{opened[2]}”"),
+            ". Spara ersätter dess namn och vyer.",
+        ],
+        False,
+    )
+
+
+#: The outputs of :func:`change_slideshows`, in order.
+_CHANGE_OUTPUTS = ("table", "save", "imported", "listed", "editing", "removal", "question")
+
+
+@callback(
     Output(LIST_ID, "children"),
     Output(SAVE_MESSAGE_ID, "children"),
     Output(IMPORT_MESSAGE_ID, "children"),
     Output(LIST_MESSAGE_ID, "children"),
+    Output(EDITING_ID, "data", allow_duplicate=True),
+    Output(REMOVAL_ID, "data"),
+    Output(QUESTION_ID, "children"),
     Input(SAVE_ID, "n_clicks"),
     Input(UPLOAD_ID, "contents"),
-    Input({"type": "bildspel-delete", "id": ALL}, "n_clicks"),
+    Input({"type": DELETE_TYPE, "id": ALL}, "n_clicks"),
+    Input({"type": CONFIRM_TYPE, "id": ALL}, "n_clicks"),
+    Input({"type": CANCEL_TYPE, "id": ALL}, "n_clicks"),
     State(NAME_INPUT_ID, "value"),
     State(DRAFT_ID, "data"),
     State(UPLOAD_ID, "filename"),
+    State(EDITING_ID, "data"),
+    State(REMOVAL_ID, "data"),
     prevent_initial_call=True,
 )
 def change_slideshows(
     _save: Any,
     contents: str | None,
     _delete: Any,
+    _confirm: Any,
+    _cancel: Any,
     name: str | None,
     draft: list[str] | None,
     filename: str | None,
-) -> tuple[Any, Any, Any, Any]:
-    """Save the slideshow being built, import a file or remove a saved slideshow (signed-in
-    editors only: anyone else is refused and nothing changes)."""
+    editing: Any,
+    removal: Any,
+) -> tuple[Any, ...]:
+    """Save the slideshow being built (new, or the one opened with Ändra at the version
+    opened), import a file, or remove a saved slideshow in two steps: "Ta bort" asks and hands
+    out a signed confirmation, "Ja, ta bort" brings it back. Signed-in editors only: anyone
+    else is refused and nothing changes."""
     if not _clicked():
         raise PreventUpdate
-    engine = service.engine()
     trigger = ctx.triggered_id
+    kind = trigger.get("type") if isinstance(trigger, dict) else trigger
+    if kind == CANCEL_TYPE:
+        return _answer(None, removal=None, question="")
     editor = current_editor()
     if editor is None:
-        return _refused(trigger)
-    save_message = import_message = list_message = ""
-    if trigger == SAVE_ID:
-        try:
-            show = save_slideshow(
-                engine,
-                name or "",
-                draft or [],
-                routes=app_routes(),
-                source="Formuläret",
-                updated_by=editor,
-            )
-        except InvalidSlideshowError as error:
-            save_message = problem_list(
-                [form_problem_text(p) for p in error.problems],
-                "Bildspelet sparades inte. Rätta det här:",
-            )
-        else:
-            save_message = success(
-                [f"”{show.name}” sparades med {len(show.views)} vyer. ", start_link(show)]
-            )
-    elif trigger == UPLOAD_ID:
-        import_message = _import(engine, contents, filename, editor)
-    elif isinstance(trigger, dict) and trigger.get("type") == "bildspel-delete":
-        try:
-            removed = delete_slideshow(engine, int(trigger["id"]), deleted_by=editor)
-        except SlideshowError as error:
-            list_message = html.P(str(error), className="message error", role="alert")
-        else:
-            list_message = success(f"”{removed.name}” togs bort.")
+        return _refused(kind)
+    engine = service.engine()
+    if kind == SAVE_ID:
+        message, opened = _save_form(engine, name, draft or [], editing, editor)
+        return _answer(engine, save=message, editing=opened)
+    if kind == UPLOAD_ID:
+        return _answer(engine, imported=_import(engine, contents, filename, editor))
+    if kind == DELETE_TYPE:
+        return _answer(engine, **_ask_removal(engine, trigger.get("id"), editor))
+    if kind == CONFIRM_TYPE:
+        answer = _confirm_removal(engine, trigger.get("id"), removal, editing, editor)
+        return _answer(engine, **answer)
+    raise PreventUpdate
+
+
+def _answer(engine: Any, **changed: Any) -> tuple[Any, ...]:
+    """The outputs of :func:`change_slideshows`: the list drawn again (with ``engine``), the
+    messages not named emptied, the stores and the question left as they are unless named."""
+    keep = dash.no_update
+    values: dict[str, Any] = {"editing": keep, "removal": keep, "question": keep}
+    if engine is None:
+        values.update(table=keep, save=keep, imported=keep, listed=keep)
     else:
+        values.update(table=slideshow_table(list_slideshows(engine)), save="", imported="")
+        values["listed"] = ""
+    values.update(changed)
+    return tuple(values[output] for output in _CHANGE_OUTPUTS)
+
+
+def _save_form(
+    engine: Any, name: str | None, draft: list[str], editing: Any, editor: str
+) -> tuple[Any, Any]:
+    """Save the form: a new slideshow, or the one open in the builder at the version opened.
+    Returns the message and the editing store's new value."""
+    opened = opened_slideshow(editing)
+    try:
+        show = save_slideshow(
+            engine,
+            name or "",
+            draft,
+            routes=app_routes(),
+            source="Formuläret",
+            updated_by=editor,
+            slideshow_id=opened[0] if opened else None,
+            expected_version=opened[1] if opened else None,
+        )
+    except InvalidSlideshowError as error:
+        lines = [form_problem_text(p) for p in error.problems]
+        return problem_list(lines, "Bildspelet sparades inte. Rätta det här:"), dash.no_update
+    except StaleSlideshowError as error:
+        # Removed meanwhile: the list is no longer tied to it (saving again creates it anew).
+        kept = None if error.stored is None else dash.no_update
+        return stale_message(error, name, draft), kept
+    except SlideshowError as error:  # the name is in use
+        return error_message(str(error)), dash.no_update
+    message = success([f"”{show.name}” sparades med {len(show.views)} vyer. ", start_link(show)])
+    return message, editing_state(show)
+
+
+def _ask_removal(engine: Any, show_id: Any, editor: str) -> dict[str, Any]:
+    """The first step of a removal: the question, and the server's signed confirmation of
+    which slideshow, at which version, by whom (kept in the removal store)."""
+    show = _slideshow_or_none(show_id)
+    if show is None:
+        message = error_message("Bildspelet finns inte längre (redan borttaget?).")
+        return {"listed": message, "removal": None, "question": ""}
+    token = removal_token(RECORD_SLIDESHOW, show.id, show.version, editor)
+    question = html.Div(
+        [
+            html.P(f"Ta bort bildspelet ”{show.name}”? Det går inte att ångra."),
+            html.Button(
+                "Ja, ta bort",
+                id={"type": CONFIRM_TYPE, "id": show.id},
+                type="button",
+                **{"aria-label": f"Ja, ta bort {show.name}"},
+            ),
+            html.Button(
+                "Avbryt",
+                id={"type": CANCEL_TYPE, "id": show.id},
+                type="button",
+                className="secondary",
+            ),
+        ],
+        className="message bildspel-question",
+        role="group",
+        **{"aria-label": f"Bekräfta borttagning av {show.name}"},
+    )
+    return {"removal": {"id": show.id, "token": token}, "question": question}
+
+
+def _confirm_removal(
+    engine: Any, show_id: Any, removal: Any, editing: Any, editor: str
+) -> dict[str, Any]:
+    """The second step: remove the slideshow if the confirmation brought back is the server's
+    for this slideshow and this editor, at the version it was asked for."""
+    done: dict[str, Any] = {"removal": None, "question": ""}
+    token = removal.get("token") if isinstance(removal, dict) else None
+    if not isinstance(show_id, int) or isinstance(show_id, bool):
         raise PreventUpdate
-    return slideshow_table(list_slideshows(engine)), save_message, import_message, list_message
+    confirmed, version = confirmed_version(token, RECORD_SLIDESHOW, show_id, editor)
+    if not confirmed:
+        return {**done, "listed": error_message(NOT_CONFIRMED)}
+    try:
+        removed = delete_slideshow(engine, show_id, expected_version=version, deleted_by=editor)
+    except SlideshowError as error:
+        return {**done, "listed": error_message(str(error))}
+    opened = opened_slideshow(editing)
+    if opened is not None and opened[0] == removed.id:
+        done["editing"] = None  # the builder's list is no longer tied to it
+    return {**done, "listed": success(f"”{removed.name}” togs bort.")}
 
 
-def _refused(trigger: Any) -> tuple[Any, Any, Any, Any]:
+def _refused(kind: Any) -> tuple[Any, ...]:
     """The answer to a participant's save, import or removal: the refusal where its message
     goes, nothing changed."""
-    keep = dash.no_update
-    if trigger == SAVE_ID:
+    if kind == SAVE_ID:
         refused("saving a slideshow")
-        return keep, refusal(), keep, keep
-    if trigger == UPLOAD_ID:
+        return _answer(None, save=refusal())
+    if kind == UPLOAD_ID:
         refused("importing a slideshow")
-        return keep, keep, refusal(), keep
-    if isinstance(trigger, dict) and trigger.get("type") == "bildspel-delete":
+        return _answer(None, imported=refusal())
+    if kind in (DELETE_TYPE, CONFIRM_TYPE):
         refused("removing a slideshow")
-        return keep, keep, keep, refusal()
+        return _answer(None, listed=refusal())
     raise PreventUpdate
 
 
@@ -787,6 +1058,8 @@ def _import(engine, contents: str | None, filename: str | None, editor: str) -> 
         return problem_list(
             [str(p) for p in error.problems], "Bildspelet importerades inte. Rätta filen:"
         )
+    except SlideshowError as error:  # the name is in use
+        return error_message(f"Bildspelet importerades inte. {error}")
     return success([f"”{show.name}” importerades med {len(show.views)} vyer. ", start_link(show)])
 
 

@@ -42,6 +42,7 @@ from indicators.vocabulary import (
     USER_LEVELS,
 )
 from layouts.parts.components import dropdown_labels, sync_url, url_store
+from layouts.parts.confirmation import NOT_CONFIRMED, confirmed_version, removal_token
 from layouts.parts.download import download_panel, selection_store
 from layouts.parts.editor import current_editor, edit_notice, refusal, refused
 from layouts.parts.mal_form import (
@@ -88,6 +89,8 @@ dash.register_page(
 )
 
 PAGE = "mal"
+#: The kind of record a removal confirmation of this page names.
+GOAL = "goal"
 #: Where the page says that a chosen goal file is above the upload limit.
 UPLOAD_LIMIT_ID = "mal-upload-limit"
 CHANGE_LOG_LIMIT = 50
@@ -422,9 +425,21 @@ def goal_form_controls(engine) -> list:
                     className="secondary",
                     disabled=True,
                 ),
+                html.Button(
+                    "Ladda om målet (visa det som är sparat nu)",
+                    id="mal-form-reload",
+                    n_clicks=0,
+                    type="button",
+                    className="secondary",
+                    hidden=True,
+                ),
             ],
             className="form-actions",
         ),
+        # The version of the goal the form was opened with, sent with every save and removal.
+        dcc.Store(id="mal-form-version", data=None),
+        # The server's signed confirmation of a removal asked for (layouts/parts/confirmation).
+        dcc.Store(id="mal-remove-token", data=None),
         dcc.ConfirmDialog(id="mal-remove-confirm", message=""),
         html.Div(id="mal-form-message", className="form-message", role="status"),
     ]
@@ -818,6 +833,8 @@ def form_state(goal: GoalRecord | None) -> dict[str, Any]:
         "remove_disabled": goal is None,
         "mode": f'Ändrar det egna målet "{goal.id}"' if goal is not None else "Nytt eget mål",
         "note": "",
+        "version": goal.version if goal is not None else None,
+        "reload_hidden": True,
     }
 
 
@@ -835,6 +852,8 @@ def _form_state_outputs(duplicate: bool) -> dict[str, Any]:
         "remove_disabled": Output("mal-form-remove", "disabled", allow_duplicate=duplicate),
         "mode": Output("mal-form-mode", "children", allow_duplicate=duplicate),
         "note": Output("mal-form-note", "value", allow_duplicate=duplicate),
+        "version": Output("mal-form-version", "data", allow_duplicate=duplicate),
+        "reload_hidden": Output("mal-form-reload", "hidden", allow_duplicate=duplicate),
     }
 
 
@@ -869,6 +888,12 @@ SHOWN_FIELDS = {name: State(f"mal-form-{name}", "value") for name in FORM_FIELDS
 SHOWN_ERRORS = {name: State(f"mal-error-{name}", "children") for name in FORM_FIELDS}
 
 
+def _user_goal(goal_id: Any) -> GoalRecord | None:
+    """The stored user goal ``goal_id`` (catalogue goals are never loaded into the form)."""
+    goal = get_goal(service.engine(), goal_id) if goal_id else None
+    return goal if goal is not None and goal.origin == ORIGIN_USER else None
+
+
 @callback(
     output=_form_state_outputs(duplicate=False),
     inputs={"goal_id": Input("mal-edit", "value")},
@@ -876,11 +901,33 @@ SHOWN_ERRORS = {name: State(f"mal-error-{name}", "children") for name in FORM_FI
     prevent_initial_call=True,
 )
 def load_goal(goal_id, shown=None, shown_errors=None):
-    """Load the chosen user goal into the form (catalogue goals are never loaded)."""
-    goal = get_goal(service.engine(), goal_id) if goal_id else None
-    if goal is not None and goal.origin != ORIGIN_USER:
-        goal = None
-    return only_changes(form_state(goal), shown, shown_errors)
+    """Load the chosen user goal into the form."""
+    return only_changes(form_state(_user_goal(goal_id)), shown, shown_errors)
+
+
+@callback(
+    output={
+        **_form_state_outputs(duplicate=True),
+        "message": Output("mal-form-message", "children", allow_duplicate=True),
+    },
+    inputs={"n_clicks": Input("mal-form-reload", "n_clicks")},
+    state={"goal_id": State("mal-edit", "value"), "shown_errors": SHOWN_ERRORS},
+    prevent_initial_call=True,
+)
+def reload_goal(n_clicks, goal_id, shown_errors=None):
+    """Load the goal being edited again as it is stored now, after someone else changed it."""
+    if not n_clicks:
+        raise PreventUpdate
+    goal = _user_goal(goal_id)
+    now = f" (version {goal.version})." if goal is not None else ": det finns inte längre."
+    message = html.Div(
+        html.P(
+            f"Formuläret visar nu målet som det är sparat{now} Gör om dina ändringar och "
+            "spara igen."
+        ),
+        className="form-success",
+    )
+    return {**only_changes(form_state(goal), None, shown_errors), "message": message}
 
 
 @callback(
@@ -908,7 +955,41 @@ def _message(outcome: FormOutcome) -> html.Div:
         lines = [text for texts in outcome.field_errors.values() for text in texts]
     if lines:
         children.append(html.Ul([html.Li(line) for line in lines]))
+    if outcome.differences:
+        children.append(difference_table(outcome.differences))
+    if outcome.stale:
+        children.append(
+            html.P(
+                "Klicka på ”Ladda om målet” för att se det som är sparat nu, och gör sedan "
+                "om dina ändringar."
+            )
+        )
     return html.Div(children, className="form-errors", role="alert")
+
+
+def difference_table(differences: Sequence[tuple[str, str, str]]) -> html.Table:
+    """What differs between the form and the stored goal, as a table."""
+    return html.Table(
+        [
+            html.Caption("Det här skiljer mellan ditt formulär och det som är sparat nu"),
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(heading, scope="col")
+                        for heading in ("Fält", "I ditt formulär", "Sparat nu")
+                    ]
+                )
+            ),
+            html.Tbody(
+                [
+                    html.Tr([html.Th(label, scope="row"), html.Td(mine), html.Td(stored)])
+                    for label, mine, stored in differences
+                ]
+            ),
+        ],
+        className="data-table goal-differences",
+        id="mal-form-differences",
+    )
 
 
 @callback(
@@ -918,41 +999,44 @@ def _message(outcome: FormOutcome) -> html.Div:
         "refresh": REFRESH_OUTPUTS,
         "editing": Output("mal-edit", "value", allow_duplicate=True),
         "note": Output("mal-form-note", "value", allow_duplicate=True),
+        "version": Output("mal-form-version", "data", allow_duplicate=True),
+        "reload_hidden": Output("mal-form-reload", "hidden", allow_duplicate=True),
     },
     inputs={"n_clicks": Input("mal-form-save", "n_clicks")},
     state={
         "values": {name: State(f"mal-form-{name}", "value") for name in FORM_FIELDS},
         "editing_id": State("mal-edit", "value"),
+        "version": State("mal-form-version", "data"),
         "note": State("mal-form-note", "value"),
         "filters": FILTER_STATES,
         "shown_errors": SHOWN_ERRORS,
     },
     prevent_initial_call=True,
 )
-def save_goal(n_clicks, values, editing_id, note, filters=None, shown_errors=None):
-    """Save the form: add a goal, or change the one being edited; otherwise list the problems.
-    Only a signed-in editor may; anyone else is refused and nothing changes."""
+def save_goal(n_clicks, values, editing_id, note, filters=None, shown_errors=None, version=None):
+    """Save the form: add a goal, or change the one being edited if nobody else has changed it
+    since the form was opened; otherwise list the problems. Only a signed-in editor may;
+    anyone else is refused and nothing changes."""
     if not n_clicks:
         raise PreventUpdate
     editor = current_editor()
     if editor is None:
         refused("saving a goal")
-        return {
-            "message": refusal(),
-            "errors": dict.fromkeys(FORM_FIELDS, no_update),
-            "refresh": unchanged(),
-            "editing": no_update,
-            "note": no_update,
-        }
+        return _not_saved(refusal())
     engine = service.engine()
-    outcome = save_form(engine, values, editing_id, text_value(note), changed_by=editor)
+    outcome = save_form(
+        engine,
+        values,
+        editing_id,
+        text_value(note),
+        expected_version=form_version(version),
+        changed_by=editor,
+    )
     if not outcome.ok:
         return {
-            "message": _message(outcome),
+            **_not_saved(_message(outcome)),
             "errors": error_updates(_error_lists(outcome.field_errors), shown_errors),
-            "refresh": unchanged(),
-            "editing": no_update,
-            "note": no_update,
+            "reload_hidden": False if outcome.stale else no_update,
         }
     return {
         "message": _message(outcome),
@@ -960,23 +1044,53 @@ def save_goal(n_clicks, values, editing_id, note, filters=None, shown_errors=Non
         "refresh": refreshed(engine, filters, selected=outcome.goal.id),
         "editing": outcome.goal.id,
         "note": "",
+        "version": outcome.goal.version,
+        "reload_hidden": True,
     }
+
+
+def _not_saved(message: Any) -> dict[str, Any]:
+    return {
+        "message": message,
+        "errors": dict.fromkeys(FORM_FIELDS, no_update),
+        "refresh": unchanged(),
+        "editing": no_update,
+        "note": no_update,
+        "version": no_update,
+        "reload_hidden": no_update,
+    }
+
+
+def form_version(value: Any) -> int | None:
+    """The version a form says it was opened with: a positive whole number, else ``None`` (a
+    new goal, or a forged value; a forged value can only make a save refused, never let one
+    through, since the stored version is compared)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    return None
 
 
 @callback(
     Output("mal-remove-confirm", "displayed"),
     Output("mal-remove-confirm", "message"),
+    Output("mal-remove-token", "data"),
     Input("mal-form-remove", "n_clicks"),
     State("mal-edit", "value"),
+    State("mal-form-version", "data"),
     prevent_initial_call=True,
 )
-def confirm_removal(n_clicks, goal_id):
-    """Ask before removing the goal being edited."""
-    if not n_clicks or not goal_id:
+def confirm_removal(n_clicks, goal_id, version=None):
+    """Ask before removing the goal being edited, with the server's signed confirmation of
+    what was asked (the removal needs it)."""
+    editor = current_editor()
+    if not n_clicks or not isinstance(goal_id, str) or not goal_id or editor is None:
         raise PreventUpdate
-    return True, (
+    token = removal_token(GOAL, goal_id, form_version(version), editor)
+    return (
+        True,
         f'Ta bort det egna målet "{goal_id}"? Ändringsloggen behåller hur målet såg ut. '
-        "Anteckningen i formuläret sparas i loggen."
+        "Anteckningen i formuläret sparas i loggen.",
+        token,
     )
 
 
@@ -985,28 +1099,51 @@ def confirm_removal(n_clicks, goal_id):
         "message": Output("mal-form-message", "children", allow_duplicate=True),
         "refresh": REFRESH_OUTPUTS,
         "editing": Output("mal-edit", "value", allow_duplicate=True),
+        "reload_hidden": Output("mal-form-reload", "hidden", allow_duplicate=True),
     },
     inputs={"confirmed": Input("mal-remove-confirm", "submit_n_clicks")},
     state={
         "goal_id": State("mal-edit", "value"),
+        "token": State("mal-remove-token", "data"),
         "note": State("mal-form-note", "value"),
         "filters": FILTER_STATES,
     },
     prevent_initial_call=True,
 )
-def remove_confirmed(confirmed, goal_id, note, filters=None):
-    """Remove the goal being edited once the removal is confirmed (signed-in editors only)."""
+def remove_confirmed(confirmed, goal_id, note, filters=None, token=None):
+    """Remove the goal being edited once the removal is confirmed (signed-in editors only; the
+    confirmation is the server's signed token for this goal and editor, not the click)."""
     if not confirmed:
         raise PreventUpdate
     editor = current_editor()
     if editor is None:
         refused("removing a goal")
-        return {"message": refusal(), "refresh": unchanged(), "editing": no_update}
+        return _not_removed(refusal())
+    goal_id = goal_id if isinstance(goal_id, str) else ""
+    asked, version = confirmed_version(token, GOAL, goal_id, editor)
+    if not asked:
+        return _not_removed(html.Div(html.P(NOT_CONFIRMED), className="form-errors", role="alert"))
     engine = service.engine()
-    outcome = remove_from_form(engine, goal_id, text_value(note), changed_by=editor)
+    outcome = remove_from_form(
+        engine, goal_id, text_value(note), expected_version=version, changed_by=editor
+    )
     if not outcome.ok:
-        return {"message": _message(outcome), "refresh": unchanged(), "editing": no_update}
-    return {"message": _message(outcome), "refresh": refreshed(engine, filters), "editing": None}
+        return {**_not_removed(_message(outcome)), "reload_hidden": not outcome.stale}
+    return {
+        "message": _message(outcome),
+        "refresh": refreshed(engine, filters),
+        "editing": None,
+        "reload_hidden": True,
+    }
+
+
+def _not_removed(message: Any) -> dict[str, Any]:
+    return {
+        "message": message,
+        "refresh": unchanged(),
+        "editing": no_update,
+        "reload_hidden": no_update,
+    }
 
 
 @callback(

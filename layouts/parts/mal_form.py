@@ -25,10 +25,11 @@ from data.goals import (
     DuplicateGoalError,
     GoalError,
     GoalRecord,
+    StaleGoalError,
     UnknownGoalError,
 )
 from indicators import service
-from indicators.formatting import parse_decimal
+from indicators.formatting import format_datetime, parse_decimal
 from indicators.goal_csv import COLUMNS, parse_goal_rows
 from indicators.goal_text import goal_number
 from indicators.goal_validation import (
@@ -43,13 +44,14 @@ from indicators.goals import (
     export_goals_csv,
     find_goals,
     get_goal,
+    goal_changes,
     import_goals_csv,
     remove_goal,
     update_goal,
 )
 from indicators.vocabulary import OPERATORS
 from layouts.parts.components import upload_name
-from layouts.parts.mal_goals import goal_title, indicator_label
+from layouts.parts.mal_goals import goal_differences, goal_title, indicator_label
 
 log = logging.getLogger(__name__)
 
@@ -247,6 +249,10 @@ class FormOutcome:
     goal: GoalRecord | None = None
     problems: tuple[GoalProblem, ...] = ()
     field_errors: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    #: Someone else changed or removed the goal since the form was opened: what differs
+    #: (field, the form's value, the stored value); the form should be loaded again.
+    stale: bool = False
+    differences: tuple[tuple[str, str, str], ...] = ()
 
 
 def _errors_by_field(problems: Sequence[GoalProblem]) -> dict[str, list[str]]:
@@ -265,10 +271,13 @@ def save_form(
     editing_id: str | None,
     note: str,
     *,
+    expected_version: int | None = None,
     changed_by: str | None = None,
 ) -> FormOutcome:
     """Add the form's goal, or change the goal being edited; invalid input is never saved.
-    ``changed_by``, the signed-in editor, goes to the change log."""
+    ``expected_version`` is the version of the goal being edited when the form was opened: a
+    goal changed since is not saved (the outcome lists what differs). ``changed_by``, the
+    signed-in editor, goes to the change log."""
     if editing_id:
         values = {**values, "id": editing_id}
     goal, problems = check_form(values)
@@ -282,7 +291,9 @@ def save_form(
     try:
         if editing_id:
             before = get_goal(engine, editing_id)
-            saved = update_goal(engine, goal, note, changed_by=changed_by)
+            saved = update_goal(
+                engine, goal, note, expected_version=expected_version, changed_by=changed_by
+            )
             verb = "har ändrats" if before != saved else "är oförändrat (inget att spara)"
         else:
             saved = add_goal(engine, goal, note, changed_by=changed_by)
@@ -299,6 +310,8 @@ def save_form(
         return FormOutcome(
             ok=False, message="Målet sparades inte.", field_errors={"id": [str(error)]}
         )
+    except StaleGoalError as error:
+        return _stale(engine, error, goal, "sparades inte")
     except (CatalogueGoalError, UnknownGoalError, GoalNoteError) as error:
         return FormOutcome(ok=False, message=f"Målet sparades inte. {error}")
     except GoalError as error:
@@ -311,14 +324,44 @@ def save_form(
     )
 
 
+def _stale(engine, error: StaleGoalError, mine: GoalRecord | None, verb: str) -> FormOutcome:
+    """The outcome of a save or removal refused because the goal changed since the form was
+    opened: the message, who changed it last and what differs between the form and what is
+    stored now."""
+    stored = error.stored_goal
+    if stored is None:
+        return FormOutcome(ok=False, stale=True, message=f"Målet {verb}. {error}.")
+    version = f"Sparat nu: version {stored.version}"
+    latest = goal_changes(engine, 1, goal_id=stored.id)
+    if latest:
+        who = latest[0].changed_by or "kommandoraden"
+        version += f", ändrat {format_datetime(latest[0].changed_at)} av {who}"
+    return FormOutcome(
+        ok=False,
+        stale=True,
+        message=f"Målet {verb}. {error}. {version}.",
+        differences=goal_differences(mine, stored) if mine is not None else (),
+    )
+
+
 def remove_from_form(
-    engine, goal_id: str | None, note: str, *, changed_by: str | None = None
+    engine,
+    goal_id: str | None,
+    note: str,
+    *,
+    expected_version: int | None = None,
+    changed_by: str | None = None,
 ) -> FormOutcome:
-    """Remove the user goal being edited (``changed_by``: the signed-in editor)."""
+    """Remove the user goal being edited (``changed_by``: the signed-in editor), if it is still
+    at ``expected_version``."""
     if not goal_id:
         return FormOutcome(ok=False, message="Välj först det egna mål som ska tas bort.")
     try:
-        removed = remove_goal(engine, goal_id, note, changed_by=changed_by)
+        removed = remove_goal(
+            engine, goal_id, note, expected_version=expected_version, changed_by=changed_by
+        )
+    except StaleGoalError as error:
+        return _stale(engine, error, None, "togs inte bort")
     except (CatalogueGoalError, UnknownGoalError, GoalNoteError) as error:
         return FormOutcome(ok=False, message=f"Målet togs inte bort. {error}")
     log.info("Goal removed from the form: %s", goal_id)

@@ -14,6 +14,7 @@ from dash import dcc, html
 
 from data.areas import REGION_DALARNA, RIKET
 from data.goals import (
+    GOAL_FIELDS,
     ORIGIN_USER,
     GoalChangeRecord,
     GoalRecord,
@@ -375,6 +376,16 @@ def _field_value(goal: GoalRecord, name: str) -> str:
     if name == "direction" and value in DIRECTIONS:
         return DIRECTIONS[value].change
     return str(value)
+
+
+def goal_differences(mine: GoalRecord, stored: GoalRecord) -> tuple[tuple[str, str, str], ...]:
+    """The fields in which ``mine`` (a form's goal) differs from ``stored``: the field's name,
+    the form's value and the stored value, as the change log words them."""
+    return tuple(
+        (FIELD_LABELS.get(name, name), _field_value(mine, name), _field_value(stored, name))
+        for name in GOAL_FIELDS
+        if getattr(mine, name) != getattr(stored, name)
+    )
 
 
 def change_summary(change: GoalChangeRecord) -> str:

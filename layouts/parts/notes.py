@@ -6,6 +6,12 @@ A page includes ``notes_section(area_id, kpi_id=..., section_id=...)``; every id
 from ``section_id``, so one page can hold several sections. The callbacks here serve every
 section (pattern-matching on ``section``). User text is shown as plain text only: Dash escapes
 strings, and no markup is ever built from it.
+
+Removing a note takes two clicks of its button, confirmed on the server: the first answers with
+a signed confirmation (:func:`layouts.parts.confirmation.removal_token`, naming the note, the
+version shown and the editor), which the section's ``notes-pending`` store keeps while the
+question is shown; the second removes the note only when that confirmation holds, and only at
+the version confirmed.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from typing import Any
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from data.assessments import AssessmentRecord, UnknownAssessmentError
+from data.assessments import AssessmentRecord, StaleAssessmentError, UnknownAssessmentError
 from indicators import service
 from indicators.assessments import (
     JUDGEMENTS,
@@ -34,6 +40,7 @@ from indicators.assessments import (
 )
 from indicators.formatting import format_date, format_number
 from indicators.sdg import sdg_name
+from layouts.parts.confirmation import NOT_CONFIRMED, confirmed_version, removal_token
 from layouts.parts.editor import current_editor, edit_notice, refusal, refused
 
 log = logging.getLogger(__name__)
@@ -46,6 +53,8 @@ JUDGEMENT_STYLE: dict[str, tuple[str, str]] = {
 }
 NO_JUDGEMENT = ""
 SAVE_TEXT = "Spara bedömning"
+#: The kind of record a removal confirmation names.
+REMOVAL_KIND = "assessment"
 
 
 def _id(kind: str, section_id: Any, **extra: Any) -> dict[str, Any]:
@@ -451,6 +460,55 @@ def save_assessment(n_clicks, subject, assessed_on, judgement, text, author):
     return subject_notes(subject, subject["section_id"]), message, ""
 
 
+def _belongs(record: AssessmentRecord | None, subject: dict[str, Any]) -> bool:
+    """Whether ``record`` is one of the section's notes (a request may name any id)."""
+    return record is not None and (record.area_id, record.kpi_id, record.sdg_goal) == (
+        subject["area_id"],
+        subject.get("kpi_id"),
+        subject.get("sdg_goal"),
+    )
+
+
+def _error(message: str) -> html.Div:
+    return html.Div(
+        html.P(message, className="form-error-title"), className="form-errors", role="alert"
+    )
+
+
+def ask_removal(subject: dict[str, Any], record: AssessmentRecord, editor: str):
+    """The first click: the list with the note's button asking to confirm, the question, and
+    the signed confirmation for the pending store (the note's id and version as shown now)."""
+    token = removal_token(REMOVAL_KIND, record.id, record.version, editor)
+    message = html.P(
+        f"Klicka på ”Bekräfta: ta bort” för att ta bort bedömningen från "
+        f"{format_date(record.assessed_on)}.",
+        role="status",
+    )
+    listing = subject_notes(subject, subject["section_id"], pending=record.id)
+    return listing, message, {"note": record.id, "token": token}
+
+
+def confirm_removal(subject: dict[str, Any], record: AssessmentRecord, editor: str, token: Any):
+    """The second click: remove the note if ``token`` confirms it for this editor, at the
+    version confirmed; otherwise say why nothing was removed."""
+    section_id = subject["section_id"]
+    confirmed, version = confirmed_version(token, REMOVAL_KIND, record.id, editor)
+    if not confirmed:
+        return subject_notes(subject, section_id), _error(NOT_CONFIRMED), None
+    try:
+        delete_assessment(service.engine(), record.id, expected_version=version, deleted_by=editor)
+    except StaleAssessmentError as error:
+        return subject_notes(subject, section_id), _error(str(error)), None
+    except UnknownAssessmentError as error:
+        return subject_notes(subject, section_id), html.P(str(error)), None
+    message = html.P(
+        f"Bedömningen från {format_date(record.assessed_on)} har tagits bort.",
+        className="form-success",
+        role="status",
+    )
+    return subject_notes(subject, section_id), message, None
+
+
 @callback(
     Output(_id("notes-list", MATCH), "children", allow_duplicate=True),
     Output(_id("notes-message", MATCH), "children", allow_duplicate=True),
@@ -461,7 +519,8 @@ def save_assessment(n_clicks, subject, assessed_on, judgement, text, author):
     prevent_initial_call=True,
 )
 def remove_assessment(clicks, subject, pending):
-    """Remove an assessment on the second click of its button (the first asks to confirm)."""
+    """Remove an assessment on the second click of its button (the first asks to confirm and
+    hands out the confirmation the second must bring back)."""
     trigger = ctx.triggered_id
     if not isinstance(trigger, dict) or not any(clicks or []):
         raise PreventUpdate
@@ -472,30 +531,12 @@ def remove_assessment(clicks, subject, pending):
     if editor is None:
         refused("removing an assessment")
         return no_update, refusal(), None
-    section_id = subject["section_id"]
-    note_id = trigger["note"]
+    note_id = trigger.get("note")
+    if not isinstance(note_id, int) or isinstance(note_id, bool):
+        raise PreventUpdate
     record = get_assessment(service.engine(), note_id)
-    belongs = record is not None and (
-        record.area_id,
-        record.kpi_id,
-        record.sdg_goal,
-    ) == (subject["area_id"], subject.get("kpi_id"), subject.get("sdg_goal"))
-    if not belongs:
-        return subject_notes(subject, section_id), no_update, None
-    if pending != note_id:
-        message = html.P(
-            f"Klicka på ”Bekräfta: ta bort” för att ta bort bedömningen från "
-            f"{format_date(record.assessed_on)}.",
-            role="status",
-        )
-        return subject_notes(subject, section_id, pending=note_id), message, note_id
-    try:
-        delete_assessment(service.engine(), note_id, deleted_by=editor)
-    except UnknownAssessmentError as error:
-        return subject_notes(subject, section_id), html.P(str(error)), None
-    message = html.P(
-        f"Bedömningen från {format_date(record.assessed_on)} har tagits bort.",
-        className="form-success",
-        role="status",
-    )
-    return subject_notes(subject, section_id), message, None
+    if record is None or not _belongs(record, subject):
+        return subject_notes(subject, subject["section_id"]), no_update, None
+    if isinstance(pending, dict) and pending.get("note") == note_id:
+        return confirm_removal(subject, record, editor, pending.get("token"))
+    return ask_removal(subject, record, editor)

@@ -87,3 +87,75 @@ def test_invalid_goal_is_refused_and_not_saved(page, live_server, own_data, edit
     page.locator("#mal-field-target_year").scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENS / "mal-rejected.png"))
     page.console_log.assert_clean()
+
+
+def test_a_goal_changed_by_someone_else_meanwhile_is_not_overwritten(
+    page, live_server, own_data, editor
+):
+    """Another editor saves the goal while this one has it open: this save is refused with
+    what differs, "Ladda om målet" shows the stored goal, the next save and a removal (its
+    question answered in the browser's dialog) go through."""
+    from dataclasses import replace
+
+    from indicators.goals import add_goal, update_goal
+
+    goal = add_goal(own_data, replace(get_goal_template(), id="mora-delat-mal"), "Ny")
+    open_page(page, live_server.url + "/mal?omraden=2062")
+    choose(page, "mal-edit", "mora-delat", "mora-delat-mal – Växthusgasutsläpp per invånare")
+    page.wait_for_function(
+        "document.querySelector('#mal-form-mode').innerText.includes('mora-delat-mal')"
+    )
+    update_goal(own_data, replace(goal, target_value=1.0), "Annans ändring", changed_by="anna")
+
+    page.fill("#mal-form-wording_sv", "Min nya lydelse.")
+    page.click("#mal-form-save")
+    alert = page.wait_for_selector("#mal-form-message .form-errors")
+    assert "Målet har ändrats av någon annan – ladda om" in alert.inner_text()
+    assert "av anna" in alert.inner_text()
+    differences = page.inner_text("#mal-form-differences")
+    assert "Målvärde\t1,2\t1" in differences and "Min nya lydelse." in differences
+    assert "Riktning" not in differences  # only what differs
+    assert get_goal(own_data, "mora-delat-mal").wording_sv == goal.wording_sv
+    violations = blocking_violations(page)
+    assert violations == [], describe(violations)
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.locator("#mal-form-message").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENS / "mal-stale.png"))
+
+    page.click("#mal-form-reload")
+    page.wait_for_selector("#mal-form-message .form-success")
+    assert page.input_value("#mal-form-target_value") == "1"
+    assert page.is_hidden("#mal-form-reload")
+    page.fill("#mal-form-wording_sv", "Min nya lydelse.")
+    page.click("#mal-form-save")
+    page.wait_for_selector("#mal-form-message .form-success")
+    stored = get_goal(own_data, "mora-delat-mal")
+    assert (stored.target_value, stored.wording_sv, stored.version) == (1.0, "Min nya lydelse.", 3)
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#mal-form-remove")
+    page.wait_for_function(
+        "document.querySelector('#mal-form-message').innerText.includes('har tagits bort')"
+    )
+    assert get_goal(own_data, "mora-delat-mal") is None
+    page.console_log.assert_clean()
+
+
+def get_goal_template():
+    """A valid local goal for Mora (the one the form adds in the tests above)."""
+    from data.goals import GoalRecord
+
+    return GoalRecord(
+        id=GOAL_ID,
+        kpi_id="N00401",
+        level="lokal",
+        kind="absolute",
+        operator="<=",
+        target_value=1.2,
+        direction="down",
+        base_year=2020,
+        target_year=2035,
+        areas=("2062",),
+        wording_sv="Utsläppen ska vara högst 1,2 ton per invånare 2035.",
+        source_document="Mora kommun, klimatplan 2025",
+    )

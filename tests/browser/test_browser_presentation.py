@@ -1,5 +1,6 @@
 """Presentation mode and slideshows in a real browser: the toggle and the URL parameter, charts
-fitted to the screen, building a slideshow on /bildspel and stepping through it by keyboard."""
+fitted to the screen, building a slideshow on /bildspel and stepping through it by keyboard,
+changing a saved one (refused when someone else saved first) and removing it after confirming."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from data.slideshows import save_slideshow
+from data.slideshows import get_slideshow, save_slideshow
 from indicators import service
+from tests.support.axe import blocking_violations, describe
 
 pytestmark = pytest.mark.browser
 
@@ -319,4 +321,62 @@ def test_presentation_screenshots(page, live_server, width, height):
         if page.query_selector(".js-plotly-plot"):
             _charts_fitted(page, height)
         page.screenshot(path=str(SCREENS / f"presentation-{name}-{width}x{height}.png"))
+    page.console_log.assert_clean()
+
+
+def _draft_views(page) -> list[str]:
+    return page.eval_on_selector_all(".bildspel-views code", "els => els.map(e => e.textContent)")
+
+
+def test_change_a_saved_slideshow_and_remove_it_after_confirming(page, live_server, editor):
+    engine = service.engine()
+    show = save_slideshow(engine, f"Prov {next(_names)} att ändra", ["/om", "/?mal=3"])
+    page.goto(live_server.url + "/bildspel")
+    _settle(page)
+    assert page.is_hidden("#bildspel-editing-box")
+
+    page.click(f"[aria-label='Ändra {show.name}']")
+    page.wait_for_function("document.querySelectorAll('.bildspel-views li').length === 2")
+    assert page.input_value("#bildspel-namn") == show.name
+    page.wait_for_selector("#bildspel-editing-box", state="visible")
+    assert show.name in page.inner_text("#bildspel-editing-note")
+
+    page.click("[aria-label='Ta bort vy 1']")
+    page.wait_for_function("document.querySelectorAll('.bildspel-views li').length === 1")
+    page.click("#bildspel-add-omrade")
+    page.wait_for_function("document.querySelectorAll('.bildspel-views li').length === 2")
+    expected = _draft_views(page)
+    assert expected == ["/?mal=3", f"/kommun/{service.AREA_ORDER[0]}"]
+    page.click("#bildspel-save")
+    page.wait_for_selector("#bildspel-save-message .message.success")
+    stored = get_slideshow(engine, show.id)
+    assert (list(stored.views), stored.version) == (expected, 2)
+
+    # Someone else saves meanwhile; this page's next save is refused and says what differs.
+    save_slideshow(engine, show.name, ["/om"], slideshow_id=show.id, expected_version=2)
+    page.click("[aria-label='Flytta vy 2 upp']")
+    page.wait_for_function(
+        "document.querySelectorAll('.bildspel-views code')[0].textContent.startsWith('/kommun')"
+    )
+    page.click("#bildspel-save")
+    alert = page.wait_for_selector("#bildspel-save-message [role=alert]")
+    text = alert.inner_text()
+    assert "Bildspelet har ändrats av någon annan – ladda om." in text
+    assert "Sparad vy som saknas i din lista: Om data (/om)" in text
+    assert get_slideshow(engine, show.id).views == ("/om",)
+
+    # Removing asks first; the slideshow goes on the confirmation.
+    page.click(f"[aria-label='Ta bort {show.name}']")
+    page.wait_for_selector("#bildspel-question .bildspel-question")
+    assert f"Ta bort bildspelet ”{show.name}”?" in page.inner_text("#bildspel-question")
+    violations = blocking_violations(page)  # the editor's page with the alert and the question
+    assert violations == [], describe(violations)
+    assert get_slideshow(engine, show.id) is not None
+    page.click(f"[aria-label='Ja, ta bort {show.name}']")
+    page.wait_for_selector("#bildspel-list-message .message.success")
+    assert "togs bort" in page.inner_text("#bildspel-list-message")
+    assert show.name not in page.inner_text("#bildspel-list")
+    assert page.inner_text("#bildspel-question") == ""
+    page.wait_for_selector("#bildspel-editing-box", state="hidden")
+    assert get_slideshow(engine, show.id) is None
     page.console_log.assert_clean()

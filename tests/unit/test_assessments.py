@@ -1,13 +1,23 @@
 """Qualitative assessments: validation with Swedish messages naming the field, storage round
-trip, order, removal and the export table."""
+trip, order, removal (logged, and refused against a version no longer stored) and the export
+table."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session
 
-from data.assessments import UnknownAssessmentError
+from data.assessments import (
+    STALE_MESSAGE,
+    StaleAssessmentError,
+    UnknownAssessmentError,
+    assessment_fields,
+)
+from data.changes import RECORD_ASSESSMENT, StaleRecordError, list_changes
+from data.models import QualitativeAssessment
 from indicators.assessments import (
     EXPORT_COLUMNS,
     MAX_TEXT_LENGTH,
@@ -92,6 +102,77 @@ def test_delete_removes_only_that_assessment(engine):
     assert [r.id for r in list_assessments(engine)] == [second.id]
     with pytest.raises(UnknownAssessmentError, match=str(first.id)):
         delete_assessment(engine, first.id)
+
+
+def raise_version(engine, assessment_id: int) -> None:
+    """Change the stored row's version, as another process saving it would."""
+    with engine.begin() as connection:
+        connection.execute(
+            update(QualitativeAssessment)
+            .where(QualitativeAssessment.id == assessment_id)
+            .values(version=QualitativeAssessment.version + 1)
+        )
+
+
+def test_versions_start_at_one(engine):
+    record = add(engine)
+    assert record.version == 1
+    assert get_assessment(engine, record.id).version == 1
+    assert [r.version for r in list_assessments(engine)] == [1]
+
+
+def test_adding_and_removing_are_logged_with_who_and_the_fields(engine):
+    record = add(engine, created_by="anna.berg")
+    (added,) = list_changes(engine, record_type=RECORD_ASSESSMENT, record_id=record.id)
+    fields = assessment_fields(record)
+    assert (added.action, added.changed_by, added.before) == ("add", "anna.berg", None)
+    assert added.after == fields
+    assert fields["assessed_on"] == "2026-03-01"
+    assert fields["created_at"] == record.created_at.isoformat()
+    assert (fields["id"], fields["version"], fields["created_by"]) == (record.id, 1, "anna.berg")
+
+    delete_assessment(engine, record.id, expected_version=1, deleted_by="eva.ek")
+    removed, _added = list_changes(engine, record_type=RECORD_ASSESSMENT, record_id=record.id)
+    assert (removed.action, removed.changed_by, removed.after) == ("remove", "eva.ek", None)
+    assert removed.before == fields
+
+
+def test_removal_at_another_version_is_refused_and_removes_nothing(engine):
+    record = add(engine)
+    raise_version(engine, record.id)
+    with pytest.raises(StaleAssessmentError) as excinfo:
+        delete_assessment(engine, record.id, expected_version=1, deleted_by="eva.ek")
+    error = excinfo.value
+    assert str(error) == STALE_MESSAGE == "Bedömningen har ändrats av någon annan – ladda om sidan."
+    assert isinstance(error, StaleRecordError)
+    assert error.stored == assessment_fields(get_assessment(engine, record.id))
+    assert error.stored["version"] == 2
+    assert [r.id for r in list_assessments(engine)] == [record.id]
+    assert [c.action for c in list_changes(engine, record_id=record.id)] == ["add"]
+    # at the version stored it goes; then it is unknown, whatever version is named
+    delete_assessment(engine, record.id, expected_version=2)
+    with pytest.raises(UnknownAssessmentError):
+        delete_assessment(engine, record.id, expected_version=2)
+
+
+def test_a_change_between_reading_and_removing_is_refused(engine):
+    """Another connection raises the version after the row was read: the DELETE, which names
+    the version read, matches nothing, and the removal and its log entry are rolled back."""
+    record = add(engine)
+
+    def changed_meanwhile(session, _context, _instances):
+        if any(isinstance(model, QualitativeAssessment) for model in session.deleted):
+            raise_version(engine, record.id)
+
+    event.listen(Session, "before_flush", changed_meanwhile)
+    try:
+        with pytest.raises(StaleAssessmentError) as excinfo:
+            delete_assessment(engine, record.id, deleted_by="eva.ek")
+    finally:
+        event.remove(Session, "before_flush", changed_meanwhile)
+    assert excinfo.value.stored["version"] == 2
+    assert [r.id for r in list_assessments(engine)] == [record.id]
+    assert [c.action for c in list_changes(engine, record_id=record.id)] == ["add"]
 
 
 @pytest.mark.parametrize(

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
+from sqlalchemy import text
 
+from data.changes import RECORD_SLIDESHOW, StaleRecordError, list_changes
 from data.slideshows import (
     FILE_FORMAT,
     MAX_NAME_LENGTH,
     MAX_VIEWS,
+    DuplicateSlideshowError,
     InvalidSlideshowError,
+    SlideshowError,
+    StaleSlideshowError,
     UnknownSlideshowError,
     delete_slideshow,
     export_slideshow,
@@ -52,14 +58,184 @@ def test_save_then_get_by_id_and_by_name(engine):
     assert get_slideshow(engine, "Finns inte") is None
 
 
-def test_saving_an_existing_name_replaces_its_views(engine):
+def _rows(engine) -> dict[str, list[tuple]]:
+    """Every row of the slideshows and the change log."""
+    with engine.connect() as connection:
+        return {
+            table: [tuple(row) for row in connection.execute(text(f"SELECT * FROM {table}"))]
+            for table in ("slideshows", "record_changes")
+        }
+
+
+def _log(engine) -> list[tuple]:
+    """The slideshow log, oldest first: (id, action, changed_by, before, after)."""
+    changes = reversed(list_changes(engine, record_type=RECORD_SLIDESHOW))
+    return [(c.record_id, c.action, c.changed_by, c.before, c.after) for c in changes]
+
+
+def test_a_new_slideshow_has_version_1_and_each_change_raises_it(engine):
     first = save_slideshow(engine, "Möte", ["/"])
-    second = save_slideshow(engine, "Möte", ["/kommun/2062", "/"])
-    assert second.id == first.id
+    assert first.version == 1
+    second = save_slideshow(
+        engine, "Möte", ["/kommun/2062", "/"], slideshow_id=first.id, expected_version=1
+    )
+    assert (second.id, second.version) == (first.id, 2)
     assert second.views == ("/kommun/2062", "/")
     assert second.created_at == first.created_at
     assert second.updated_at >= first.updated_at
-    assert [s.name for s in list_slideshows(engine)] == ["Möte"]
+    third = save_slideshow(engine, "Mötet", ["/"], slideshow_id=first.id, expected_version=2)
+    assert (third.name, third.version) == ("Mötet", 3)
+    assert get_slideshow(engine, first.id) == third
+    assert [s.name for s in list_slideshows(engine)] == ["Mötet"]
+
+
+def test_saving_without_changes_keeps_the_version_and_logs_nothing(engine):
+    first = save_slideshow(engine, "Möte", ["/"])
+    again = save_slideshow(engine, " Möte ", ["/"], slideshow_id=first.id, expected_version=1)
+    assert again == first
+    assert len(_log(engine)) == 1
+
+
+def test_creating_under_a_name_in_use_is_refused_and_changes_nothing(engine):
+    save_slideshow(engine, "Möte", ["/"])
+    before = _rows(engine)
+    with pytest.raises(DuplicateSlideshowError) as error:
+        save_slideshow(engine, "  Möte ", ["/kommun/2062"], updated_by="anna")
+    assert str(error.value) == (
+        'Det finns redan ett bildspel som heter "Möte". Välj ett annat namn, eller öppna det '
+        "bildspelet och ändra det."
+    )
+    assert isinstance(error.value, SlideshowError)
+    assert _rows(engine) == before
+
+
+def test_renaming_to_a_name_in_use_is_refused(engine):
+    save_slideshow(engine, "Ett", ["/"])
+    two = save_slideshow(engine, "Två", ["/"])
+    before = _rows(engine)
+    with pytest.raises(DuplicateSlideshowError, match='heter "Ett"'):
+        save_slideshow(engine, "Ett", ["/"], slideshow_id=two.id, expected_version=1)
+    assert _rows(engine) == before
+
+
+def test_a_change_against_an_old_version_is_refused_with_what_is_stored(engine):
+    show = save_slideshow(engine, "Möte", ["/"])
+    saved = save_slideshow(
+        engine,
+        "Möte",
+        ["/", "/kommun/2062"],
+        slideshow_id=show.id,
+        expected_version=1,
+        updated_by="anna",
+    )
+    before = _rows(engine)
+    with pytest.raises(StaleSlideshowError) as error:
+        save_slideshow(
+            engine, "Möte i maj", ["/om"], slideshow_id=show.id, expected_version=1, updated_by="bo"
+        )
+    assert str(error.value) == "Bildspelet har ändrats av någon annan – ladda om."
+    assert isinstance(error.value, StaleRecordError)
+    assert error.value.stored == {
+        "id": show.id,
+        "name": "Möte",
+        "views": ["/", "/kommun/2062"],
+        "version": 2,
+        "updated_by": "anna",
+        "updated_at": saved.updated_at.isoformat(),
+    }
+    assert _rows(engine) == before
+
+
+def test_a_change_of_a_removed_slideshow_is_refused(engine):
+    show = save_slideshow(engine, "Möte", ["/"])
+    delete_slideshow(engine, show.id)
+    before = _rows(engine)
+    with pytest.raises(StaleSlideshowError, match="tagits bort") as error:
+        save_slideshow(engine, "Möte", ["/om"], slideshow_id=show.id, expected_version=1)
+    assert error.value.stored is None
+    assert _rows(engine) == before
+
+
+def test_a_change_saved_by_someone_else_between_read_and_write_is_refused(engine, monkeypatch):
+    """The version check in the UPDATE itself: another editor saves after this save has read
+    the slideshow and before it writes."""
+    import data.slideshows as slideshows
+
+    show = save_slideshow(engine, "Möte", ["/"])
+    check = slideshows._require_version
+    interleaved = []
+
+    def save_in_between(model, expected_version):
+        check(model, expected_version)
+        if not interleaved:
+            interleaved.append(True)
+            save_slideshow(
+                engine, "Möte", ["/om"], slideshow_id=show.id, expected_version=1, updated_by="bo"
+            )
+
+    monkeypatch.setattr(slideshows, "_require_version", save_in_between)
+    with pytest.raises(StaleSlideshowError) as error:
+        save_slideshow(engine, "Möte", ["/kommun/2062"], slideshow_id=show.id, expected_version=1)
+    assert (error.value.stored["views"], error.value.stored["version"]) == (["/om"], 2)
+    stored = get_slideshow(engine, show.id)
+    assert (stored.views, stored.version, stored.updated_by) == (("/om",), 2, "bo")
+
+
+def test_parallel_creations_of_one_name_store_exactly_one(engine):
+    """Eight editors save a new slideshow under one name at once: the unique name decides, the
+    others are told the name is in use, and nothing else goes wrong."""
+    count = 8
+    barrier = threading.Barrier(count)
+    saved, duplicates, others = [], [], []
+
+    def create(number: int) -> None:
+        barrier.wait()
+        try:
+            saved.append(save_slideshow(engine, "Samma", [f"/kommun/20{number:02d}"]))
+        except DuplicateSlideshowError as error:
+            duplicates.append(str(error))
+        except Exception as error:  # every other outcome is counted as a failure
+            others.append(repr(error))
+
+    threads = [threading.Thread(target=create, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert others == []
+    assert len(saved) == 1
+    assert len(duplicates) == count - 1
+    assert all('heter "Samma"' in message for message in duplicates)
+    (stored,) = list_slideshows(engine)
+    assert (stored.id, stored.views) == (saved[0].id, saved[0].views)
+    assert [(action, record_id) for record_id, action, *_ in _log(engine)] == [
+        ("add", str(stored.id))
+    ]
+
+
+def test_every_addition_change_and_removal_is_logged_with_the_editor(engine):
+    show = save_slideshow(engine, "Möte", ["/"], updated_by="anna")
+    save_slideshow(
+        engine, "Möte", ["/", "/om"], slideshow_id=show.id, expected_version=1, updated_by="bo"
+    )
+    delete_slideshow(engine, show.id, expected_version=2, deleted_by="cecilia")
+    one = {"name": "Möte", "views": ["/"], "version": 1}
+    two = {"name": "Möte", "views": ["/", "/om"], "version": 2}
+    key = str(show.id)
+    assert _log(engine) == [
+        (key, "add", "anna", None, one),
+        (key, "change", "bo", one, two),
+        (key, "remove", "cecilia", two, None),
+    ]
+
+
+def test_a_refused_save_or_removal_logs_nothing(engine):
+    show = save_slideshow(engine, "Möte", ["/"])
+    with pytest.raises(DuplicateSlideshowError):
+        save_slideshow(engine, "Möte", ["/om"])
+    with pytest.raises(StaleSlideshowError):
+        delete_slideshow(engine, show.id, expected_version=7)
+    assert [action for _, action, *_ in _log(engine)] == ["add"]
 
 
 def test_list_is_ordered_by_name_ignoring_case(engine):
@@ -78,6 +254,37 @@ def test_delete_by_id_and_by_name(engine):
         delete_slideshow(engine, one.id)
 
 
+def test_a_removal_against_an_old_version_removes_nothing(engine):
+    show = save_slideshow(engine, "Möte", ["/"])
+    save_slideshow(engine, "Möte", ["/om"], slideshow_id=show.id, expected_version=1)
+    before = _rows(engine)
+    with pytest.raises(StaleSlideshowError) as error:
+        delete_slideshow(engine, show.id, expected_version=1, deleted_by="anna")
+    assert error.value.stored["views"] == ["/om"]
+    assert _rows(engine) == before
+    assert delete_slideshow(engine, show.id, expected_version=2).version == 2
+    assert list_slideshows(engine) == []
+
+
+def test_a_removal_by_someone_else_between_read_and_delete_is_refused(engine, monkeypatch):
+    import data.slideshows as slideshows
+
+    show = save_slideshow(engine, "Möte", ["/"])
+    check = slideshows._require_version
+    interleaved = []
+
+    def change_in_between(model, expected_version):
+        check(model, expected_version)
+        if not interleaved:
+            interleaved.append(True)
+            save_slideshow(engine, "Möte", ["/om"], slideshow_id=show.id, expected_version=1)
+
+    monkeypatch.setattr(slideshows, "_require_version", change_in_between)
+    with pytest.raises(StaleSlideshowError):
+        delete_slideshow(engine, show.id, expected_version=1)
+    assert get_slideshow(engine, show.id).views == ("/om",)
+
+
 def test_presentation_parameters_and_trailing_slash_are_not_stored(engine):
     record = save_slideshow(
         engine,
@@ -88,9 +295,11 @@ def test_presentation_parameters_and_trailing_slash_are_not_stored(engine):
 
 
 def test_invalid_slideshow_stores_nothing_and_keeps_the_old_one(engine):
-    save_slideshow(engine, "Möte", ["/"])
+    show = save_slideshow(engine, "Möte", ["/"])
     with pytest.raises(InvalidSlideshowError):
-        save_slideshow(engine, "Möte", ["https://example.com/"])
+        save_slideshow(
+            engine, "Möte", ["https://example.com/"], slideshow_id=show.id, expected_version=1
+        )
     assert get_slideshow(engine, "Möte").views == ("/",)
 
 
@@ -221,11 +430,15 @@ def test_export_then_import_round_trip(engine, db_url, tmp_path):
     other.dispose()
 
 
-def test_import_replaces_a_slideshow_of_the_same_name(engine):
+def test_import_of_a_name_in_use_is_refused_and_replaces_nothing(engine):
     save_slideshow(engine, "Visning", ["/kommun/2062"])
-    imported = import_slideshow(engine, _file(views=["/", "/kommun/2080"]))
-    assert imported.views == ("/", "/kommun/2080")
-    assert len(list_slideshows(engine)) == 1
+    before = _rows(engine)
+    with pytest.raises(DuplicateSlideshowError, match='heter "Visning"'):
+        import_slideshow(engine, _file(views=["/", "/kommun/2080"]), updated_by="anna")
+    assert _rows(engine) == before
+    imported = import_slideshow(engine, _file(name="Visning 2"), updated_by="anna")
+    assert (imported.name, imported.version, imported.updated_by) == ("Visning 2", 1, "anna")
+    assert _log(engine)[-1][1:3] == ("add", "anna")
 
 
 def test_import_accepts_a_byte_order_mark(engine):

@@ -1,6 +1,7 @@
 """The qualitative assessments component: plain-text rendering (no markup from user text), ids
 derived from the section, saving through its callback, and the two-click removal through the
-Dash endpoint."""
+Dash endpoint, confirmed on the server (a second step without the first's signed confirmation,
+or with one for another note or another editor, removes nothing)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ import json
 import pytest
 from dash import dcc, html
 from plotly.utils import PlotlyJSONEncoder
+from sqlalchemy import update
 
+from data.changes import RECORD_ASSESSMENT, list_changes
+from data.models import QualitativeAssessment
 from indicators import service
 from indicators.assessments import add_assessment, list_assessments
-from tests.support.editors import sign_in
+from layouts.parts.confirmation import NOT_CONFIRMED
+from tests.support.editors import EDITOR, sign_in
 
 MORA = "2062"
 EMISSIONS = "N00401"
@@ -184,31 +189,142 @@ def _delete_payload(output: str, section: str, note_ids, clicked, pending, subje
     }
 
 
-def test_removal_needs_a_second_click(client, notes_engine):
+SUBJECT_S6 = {"area_id": MORA, "kpi_id": EMISSIONS, "sdg_goal": None, "section_id": "s6"}
+PENDING_KEY = json.dumps({"section": "s6", "type": "notes-pending"}, separators=(",", ":"))
+STALE = "Bedömningen har ändrats av någon annan – ladda om sidan."
+
+
+def click_delete(client, note_ids, clicked, pending) -> tuple[str, object]:
+    """Post a click on ``clicked``'s remove button in section s6 with ``pending`` in the
+    section's store, as the renderer would; the response's text and the store's new value."""
+    dependencies = client.get("/_dash-dependencies").get_json()
+    (callback,) = [c for c in dependencies if any("notes-delete" in i["id"] for i in c["inputs"])]
+    response = client.post(
+        "/_dash-update-component",
+        json=_delete_payload(callback["output"], "s6", note_ids, clicked, pending, SUBJECT_S6),
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    answer = response.get_json()["response"]
+    return json.dumps(answer, ensure_ascii=False), answer[PENDING_KEY]["data"]
+
+
+def stored(engine) -> tuple[list, list]:
+    """The stored assessments and the change log, to compare before and after."""
+    return list_assessments(engine), list_changes(engine)
+
+
+def test_removal_needs_a_second_click_and_is_logged(client, notes_engine):
     sign_in(client, notes_engine)
     first = note(notes_engine, text="Första")
     second = note(notes_engine, text="Andra")
-    dependencies = client.get("/_dash-dependencies").get_json()
-    (callback,) = [c for c in dependencies if any("notes-delete" in i["id"] for i in c["inputs"])]
-    subject = {"area_id": MORA, "kpi_id": EMISSIONS, "sdg_goal": None, "section_id": "s6"}
     ids = [second.id, first.id]
 
-    ask = client.post(
-        "/_dash-update-component",
-        json=_delete_payload(callback["output"], "s6", ids, first.id, None, subject),
-    )
-    assert ask.status_code == 200
-    body = json.dumps(ask.get_json()["response"], ensure_ascii=False)
-    assert "Bekräfta: ta bort" in body
+    body, pending = click_delete(client, ids, first.id, None)
+    assert "Bekräfta: ta bort" in body and "Klicka på ”Bekräfta: ta bort”" in body
+    assert pending["note"] == first.id and isinstance(pending["token"], str)
     assert len(list_assessments(notes_engine)) == 2
 
-    confirm = client.post(
-        "/_dash-update-component",
-        json=_delete_payload(callback["output"], "s6", ids, first.id, first.id, subject),
-    )
-    assert confirm.status_code == 200
-    assert "har tagits bort" in json.dumps(confirm.get_json()["response"], ensure_ascii=False)
+    body, pending = click_delete(client, ids, first.id, pending)
+    assert "har tagits bort" in body
+    assert pending is None
     assert [r.id for r in list_assessments(notes_engine)] == [second.id]
+    removed = list_changes(notes_engine, record_type=RECORD_ASSESSMENT, record_id=first.id)[0]
+    assert (removed.action, removed.changed_by) == ("remove", EDITOR)
+    assert removed.before["text"] == "Första" and removed.before["version"] == 1
+
+
+def test_clicking_another_note_asks_about_that_one(client, notes_engine):
+    sign_in(client, notes_engine)
+    first = note(notes_engine, text="Första")
+    second = note(notes_engine, text="Andra")
+    ids = [second.id, first.id]
+    _body, asked_first = click_delete(client, ids, first.id, None)
+    before = stored(notes_engine)
+    body, pending = click_delete(client, ids, second.id, asked_first)
+    assert "Klicka på ”Bekräfta: ta bort”" in body and "har tagits bort" not in body
+    assert pending["note"] == second.id
+    assert stored(notes_engine) == before
+
+
+def _altered(token: str) -> str:
+    """``token`` with the last character of its signature changed."""
+    return token[:-1] + ("A" if token[-1] != "A" else "B")
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        pytest.param(lambda note_id, own, other: {"note": note_id}, id="no token"),
+        pytest.param(lambda note_id, own, other: {"note": note_id, "token": None}, id="null"),
+        pytest.param(lambda note_id, own, other: {"note": note_id, "token": "x.y.z"}, id="made up"),
+        pytest.param(
+            lambda note_id, own, other: {"note": note_id, "token": _altered(own)}, id="altered"
+        ),
+        pytest.param(
+            lambda note_id, own, other: {"note": note_id, "token": other}, id="another note's"
+        ),
+    ],
+)
+def test_a_forged_second_step_removes_nothing(client, notes_engine, forged):
+    sign_in(client, notes_engine)
+    first = note(notes_engine, text="Första")
+    second = note(notes_engine, text="Andra")
+    ids = [second.id, first.id]
+    _body, asked_first = click_delete(client, ids, first.id, None)
+    _body, asked_second = click_delete(client, ids, second.id, None)
+    before = stored(notes_engine)
+
+    pending = forged(first.id, asked_first["token"], asked_second["token"])
+    body, pending = click_delete(client, ids, first.id, pending)
+    assert NOT_CONFIRMED in body and "har tagits bort" not in body
+    assert pending is None
+    assert stored(notes_engine) == before
+
+
+def test_the_old_pending_store_only_asks(client, notes_engine):
+    """A request in the form the page used to send (the note's id in the store) is a first
+    click: it asks, and removes nothing."""
+    sign_in(client, notes_engine)
+    first = note(notes_engine)
+    before = stored(notes_engine)
+    body, pending = click_delete(client, [first.id], first.id, first.id)
+    assert "Klicka på ”Bekräfta: ta bort”" in body
+    assert pending["note"] == first.id
+    assert stored(notes_engine) == before
+
+
+def test_another_editors_confirmation_removes_nothing(demo_app, client, notes_engine):
+    sign_in(client, notes_engine)
+    first = note(notes_engine)
+    _body, asked = click_delete(client, [first.id], first.id, None)
+    other = demo_app.server.test_client()
+    sign_in(other, notes_engine, name="annan.redaktor", password="ett-annat-långt-lösenord")
+    before = stored(notes_engine)
+
+    body, pending = click_delete(other, [first.id], first.id, asked)
+    assert NOT_CONFIRMED in body and pending is None
+    assert stored(notes_engine) == before
+    # the editor who asked still can
+    body, _pending = click_delete(client, [first.id], first.id, asked)
+    assert "har tagits bort" in body and list_assessments(notes_engine) == []
+
+
+def test_a_note_changed_since_the_question_is_not_removed(client, notes_engine):
+    sign_in(client, notes_engine)
+    first = note(notes_engine)
+    _body, asked = click_delete(client, [first.id], first.id, None)
+    with notes_engine.begin() as connection:  # someone else saves the note meanwhile
+        connection.execute(
+            update(QualitativeAssessment)
+            .where(QualitativeAssessment.id == first.id)
+            .values(version=QualitativeAssessment.version + 1)
+        )
+    before = stored(notes_engine)
+
+    body, pending = click_delete(client, [first.id], first.id, asked)
+    assert STALE in body and "har tagits bort" not in body
+    assert pending is None
+    assert stored(notes_engine) == before
 
 
 def test_overview_names_and_links_what_each_note_concerns(notes, notes_engine):

@@ -267,8 +267,8 @@ def test_slideshow_page_shows_views_in_order():
 def _draft(trigger, value=1, draft=(), goal=3, area="2062", kpi="N00401", areas=(), pasted=""):
     from layouts.bildspel import edit_draft
 
-    # Inputs: 5 buttons and 4 pattern groups, then the states.
-    inputs = [None] * 9
+    # Inputs: 6 buttons and 4 pattern groups, then the states.
+    inputs = [None] * 10
     return _run(
         edit_draft,
         trigger,
@@ -284,8 +284,9 @@ def _draft(trigger, value=1, draft=(), goal=3, area="2062", kpi="N00401", areas=
 
 
 def test_edit_draft_adds_presets():
-    draft, _, _, message = _draft("bildspel-add-sdg", goal=13)
+    draft, _, _, message, editing = _draft("bildspel-add-sdg", goal=13)
     assert (draft, message) == (["/?mal=13"], "")
+    assert editing is dash.no_update  # adding views keeps the slideshow open
     draft, *_ = _draft("bildspel-add-omrade", draft=draft, area="2080")
     assert draft == ["/?mal=13", "/kommun/2080"]
     draft, *_ = _draft("bildspel-add-kpi", draft=draft, kpi="N00401", areas=["2062", "0000"])
@@ -295,13 +296,13 @@ def test_edit_draft_adds_presets():
 
 
 def test_edit_draft_pasted_addresses():
-    draft, _, pasted, message = _draft(
+    draft, _, pasted, message, _ = _draft(
         "bildspel-add-adresser", draft=["/"], pasted="/kommun/2062\nhttps://example.com/"
     )
     assert draft == ["/", "/kommun/2062"]
     assert "Rad 2" in str(message)
     assert pasted is dash.no_update  # the text stays for correcting
-    draft, _, pasted, message = _draft("bildspel-add-adresser", draft=[], pasted="/om")
+    draft, _, pasted, message, _ = _draft("bildspel-add-adresser", draft=[], pasted="/om")
     assert (draft, pasted, message) == (["/om"], "", "")
 
 
@@ -317,11 +318,30 @@ def test_edit_draft_moves_removes_and_clears():
     assert cleared == []
 
 
-def test_edit_draft_loads_a_saved_slideshow():
+def test_edit_draft_loads_a_saved_slideshow_with_its_id_and_version():
     show = save_slideshow(_engine(), _unique("Ändra"), ["/om", "/"])
-    draft, name, _, message = _draft({"type": "bildspel-edit", "id": show.id})
+    draft, name, _, message, editing = _draft({"type": "bildspel-edit", "id": show.id})
     assert (draft, name) == (["/om", "/"], show.name)
     assert show.name in str(message)
+    assert editing == {"id": show.id, "version": 1, "name": show.name}
+    _, _, _, message, editing = _draft({"type": "bildspel-edit", "id": 999_999})
+    assert "finns inte längre" in str(message)
+    assert editing is dash.no_update
+
+
+def test_detach_turns_the_list_into_a_new_slideshow():
+    draft, name, _, message, editing = _draft("bildspel-detach", draft=["/om"])
+    assert (draft, name, editing) == (dash.no_update, dash.no_update, None)
+    assert "nytt bildspel" in str(message)
+
+
+def test_the_builder_says_which_slideshow_it_changes():
+    from layouts.bildspel import show_editing
+
+    note, hidden = show_editing({"id": 4, "version": 2, "name": "Maj"})
+    assert "”Maj”" in str(note) and hidden is False
+    assert show_editing(None) == ("", True)
+    assert show_editing({"id": "4", "version": 2}) == ("", True)  # not a stored id
 
 
 def test_edit_draft_ignores_buttons_that_were_only_drawn():
@@ -331,27 +351,141 @@ def test_edit_draft_ignores_buttons_that_were_only_drawn():
         _draft({"type": "bildspel-up", "index": 1}, value=None, draft=["/a", "/b"])
 
 
-def _change(trigger, value=1, name="", draft=(), contents=None, filename=None):
+def _change(
+    trigger, value=1, name="", draft=(), contents=None, filename=None, editing=None, removal=None
+):
+    """The outputs of ``change_slideshows``: the list, the save, import and list messages, the
+    editing store, the removal store and the question."""
     from layouts.bildspel import change_slideshows
 
     return _run(
-        change_slideshows, trigger, value, None, contents, None, name, list(draft), filename
+        change_slideshows,
+        trigger,
+        value,
+        None,
+        contents,
+        None,
+        None,
+        None,
+        name,
+        list(draft),
+        filename,
+        editing,
+        removal,
     )
+
+
+def _text(component) -> str:
+    """A component's text and props as plain text (for ``role="alert"`` and the ids)."""
+    if isinstance(component, list | tuple):
+        return " ".join(_text(child) for child in component)
+    if not hasattr(component, "to_plotly_json"):
+        return "" if component is None else str(component)
+    props = component.to_plotly_json()["props"]
+    shown = [f'{key}="{value}"' for key, value in props.items() if key != "children"]
+    return " ".join([*shown, _text(props.get("children"))])
 
 
 def test_save_from_the_form():
     name = _unique("Sparad")
-    table, message, _, _ = _change("bildspel-save", name=name, draft=["/?mal=3", "/om"])
+    table, message, _, _, editing, *_ = _change(
+        "bildspel-save", name=name, draft=["/?mal=3", "/om"]
+    )
     show = get_slideshow(_engine(), name)
     assert show.views == ("/?mal=3", "/om")
     assert name in str(table)
     assert "sparades med 2 vyer" in str(message)
     assert f"/?mal=3&visa=presentation&bildspel={show.id}&steg=1" in str(message)
+    # The builder now holds the saved slideshow: saving again changes it.
+    assert editing == {"id": show.id, "version": 1, "name": name}
+    _, message, _, _, editing, *_ = _change(
+        "bildspel-save", name=name, draft=["/om"], editing=editing
+    )
+    assert "sparades med 1 vyer" in str(message)
+    assert editing == {"id": show.id, "version": 2, "name": name}
+    assert get_slideshow(_engine(), show.id).views == ("/om",)
+
+
+def test_a_new_slideshow_under_a_name_in_use_is_refused():
+    show = save_slideshow(_engine(), _unique("Upptaget"), ["/"])
+    before = list_slideshows(_engine())
+    _, message, _, _, editing, *_ = _change("bildspel-save", name=show.name, draft=["/om"])
+    text = _text(message)
+    assert f'Det finns redan ett bildspel som heter "{show.name}"' in text
+    assert 'role="alert"' in text
+    assert editing is dash.no_update
+    assert list_slideshows(_engine()) == before
+
+
+def test_a_stale_save_is_refused_and_says_what_differs():
+    from indicators import service
+
+    show = save_slideshow(_engine(), _unique("Möte"), ["/", "/kommun/2062"])
+    opened = {"id": show.id, "version": show.version, "name": show.name}
+    # Someone else saves first: a view added, one removed.
+    save_slideshow(
+        _engine(),
+        show.name,
+        ["/", "/om"],
+        slideshow_id=show.id,
+        expected_version=1,
+        updated_by="annan.redaktor",
+    )
+    before = list_slideshows(_engine())
+    _, message, _, _, editing, *_ = _change(
+        "bildspel-save",
+        name=show.name + " ny",
+        draft=["/", "/kommun/2062", "/?mal=3"],
+        editing=opened,
+    )
+    text = _text(message)
+    assert "Bildspelet har ändrats av någon annan – ladda om." in text
+    assert 'role="alert"' in text
+    assert "av annan.redaktor" in text
+    assert f"Namnet är nu ”{show.name}” (i formuläret: ”{show.name} ny”)" in text
+    assert "Sparad vy som saknas i din lista: Om data (/om)" in text
+    mora = service.area_title("2062")
+    assert f"Vy i din lista som inte är sparad: Kommunprofil – {mora} (/kommun/2062)" in text
+    assert "Vy i din lista som inte är sparad: Översikt – mål 3" in text
+    assert editing is dash.no_update  # still the old version: saving again is refused again
+    assert list_slideshows(_engine()) == before
+
+
+def test_a_save_of_a_slideshow_removed_meanwhile_is_refused():
+    from data.slideshows import delete_slideshow
+
+    show = save_slideshow(_engine(), _unique("Borta"), ["/"])
+    opened = {"id": show.id, "version": 1, "name": show.name}
+    delete_slideshow(_engine(), show.id)
+    _, message, _, _, editing, *_ = _change(
+        "bildspel-save", name=show.name, draft=["/om"], editing=opened
+    )
+    assert "Bildspelet har tagits bort av någon annan" in _text(message)
+    assert get_slideshow(_engine(), show.name) is None
+    assert editing is None  # saving again creates it anew
+    _change("bildspel-save", name=show.name, draft=["/om"], editing=editing)
+    assert get_slideshow(_engine(), show.name).views == ("/om",)
+
+
+def test_stale_differences():
+    from layouts.bildspel import stale_differences
+
+    stored = {"name": "A", "views": ["/", "/om"]}
+    assert stale_differences("A", ["/", "/om"], stored) == [
+        "Namn och vyer är desamma som i din lista."
+    ]
+    assert stale_differences(" A ", ["/om", "/"], stored) == [
+        "Vyerna är sparade i en annan ordning."
+    ]
+    assert stale_differences("B", ["/"], stored) == [
+        "Namnet är nu ”A” (i formuläret: ”B”).",
+        "Sparad vy som saknas i din lista: Om data (/om).",
+    ]
 
 
 def test_save_problems_are_shown_in_the_forms_words_and_nothing_is_stored():
     before = list_slideshows(_engine())
-    _, message, _, _ = _change("bildspel-save", name="", draft=["https://example.com/"])
+    _, message, *_ = _change("bildspel-save", name="", draft=["https://example.com/"])
     text = str(message)
     assert "sparades inte" in text
     assert "Namn: tomt" in text
@@ -359,14 +493,59 @@ def test_save_problems_are_shown_in_the_forms_words_and_nothing_is_stored():
     assert list_slideshows(_engine()) == before
 
 
-def test_delete_from_the_list():
+def test_delete_asks_first_then_removes_with_the_servers_confirmation():
     show = save_slideshow(_engine(), _unique("Bort"), ["/"])
-    table, _, _, message = _change({"type": "bildspel-delete", "id": show.id})
+    opened = {"id": show.id, "version": 1, "name": show.name}
+    table, _, _, _, _, removal, question = _change({"type": "bildspel-delete", "id": show.id})
+    assert get_slideshow(_engine(), show.id) is not None  # the first click only asks
+    assert f"Ta bort bildspelet ”{show.name}”?" in _text(question)
+    assert "bildspel-delete-ok" in _text(question)
+    assert removal["id"] == show.id and isinstance(removal["token"], str)
+    confirm = {"type": "bildspel-delete-ok", "id": show.id}
+    table, _, _, message, editing, removal, question = _change(
+        confirm, editing=opened, removal=removal
+    )
     assert get_slideshow(_engine(), show.id) is None
     assert show.name not in str(table)
     assert "togs bort" in str(message)
-    _, _, _, message = _change({"type": "bildspel-delete", "id": show.id})
+    assert (editing, removal, question) == (None, None, "")  # the builder is no longer tied
+    _, _, _, message, *_ = _change({"type": "bildspel-delete", "id": show.id})
     assert "finns inte" in str(message)
+
+
+def test_a_removal_without_the_servers_confirmation_removes_nothing():
+    from layouts.parts.confirmation import NOT_CONFIRMED, removal_token
+
+    show = save_slideshow(_engine(), _unique("Kvar"), ["/"])
+    other = save_slideshow(_engine(), _unique("Annan"), ["/"])
+    confirm = {"type": "bildspel-delete-ok", "id": show.id}
+    forged = [
+        None,
+        {"id": show.id},
+        {"id": show.id, "token": "förfalskad"},
+        {"id": show.id, "token": removal_token("slideshow", other.id, 1, "redaktor.test")},
+        {"id": show.id, "token": removal_token("slideshow", show.id, 1, "någon.annan")},
+        {"id": show.id, "token": removal_token("assessment", show.id, 1, "redaktor.test")},
+    ]
+    for removal in forged:
+        _, _, _, message, *_ = _change(confirm, removal=removal)
+        assert NOT_CONFIRMED in _text(message), removal
+        assert get_slideshow(_engine(), show.id) is not None, removal
+
+
+def test_a_removal_confirmed_for_an_older_version_removes_nothing():
+    show = save_slideshow(_engine(), _unique("Ändrad"), ["/"])
+    *_, removal, _ = _change({"type": "bildspel-delete", "id": show.id})
+    save_slideshow(_engine(), show.name, ["/om"], slideshow_id=show.id, expected_version=1)
+    _, _, _, message, *_ = _change({"type": "bildspel-delete-ok", "id": show.id}, removal=removal)
+    assert "Bildspelet har ändrats av någon annan" in _text(message)
+    assert get_slideshow(_engine(), show.id).views == ("/om",)
+
+
+def test_cancel_closes_the_question():
+    answer = _change({"type": "bildspel-delete-cancel", "id": 1})
+    assert answer[-2:] == (None, "")
+    assert all(value is dash.no_update for value in answer[:5])
 
 
 def _upload(document) -> str:
@@ -379,23 +558,28 @@ def test_import_a_file():
     contents = _upload(
         {"format": "hallbarhet-dalarna-bildspel", "version": 1, "name": name, "views": ["/om"]}
     )
-    table, _, message, _ = _change(
+    table, _, message, *_ = _change(
         "bildspel-upload", contents, contents=contents, filename="b.json"
     )
     assert get_slideshow(_engine(), name).views == ("/om",)
     assert name in str(table)
     assert "importerades med 1 vyer" in str(message)
+    # The same file again: the name is in use, nothing is replaced.
+    _, _, message, *_ = _change("bildspel-upload", contents, contents=contents, filename="b.json")
+    assert "Bildspelet importerades inte." in _text(message)
+    assert f'Det finns redan ett bildspel som heter "{name}"' in _text(message)
+    assert len([s for s in list_slideshows(_engine()) if s.name == name]) == 1
 
 
 def test_import_problems_name_the_file_and_field():
     name = _unique("Trasig")
     contents = _upload({"format": "annat", "version": 1, "name": name, "views": ["//evil"]})
-    _, _, message, _ = _change("bildspel-upload", contents, contents=contents, filename="b.json")
+    _, _, message, *_ = _change("bildspel-upload", contents, contents=contents, filename="b.json")
     text = str(message)
     assert 'Filen b.json, fält "format"' in text
     assert 'Filen b.json, fält "views, vy 1"' in text
     assert get_slideshow(_engine(), name) is None
-    _, _, message, _ = _change("bildspel-upload", "x", contents="inte base64", filename="c.json")
+    _, _, message, *_ = _change("bildspel-upload", "x", contents="inte base64", filename="c.json")
     assert "Filen c.json kunde inte läsas" in str(message)
 
 

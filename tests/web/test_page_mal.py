@@ -368,8 +368,10 @@ def test_change_and_remove_are_logged(mal, page_engine):
     unchanged = mal.save_goal(3, values, "mora-test", "")
     assert "oförändrat" in text_of(unchanged["message"])
 
-    assert mal.confirm_removal(1, "mora-test")[0] is True
-    removed = mal.remove_confirmed(1, "mora-test", "upphävt", {"levels": ["lokal"]})
+    version = get_goal(page_engine, "mora-test").version
+    displayed, _question, token = mal.confirm_removal(1, "mora-test", version)
+    assert displayed is True
+    removed = mal.remove_confirmed(1, "mora-test", "upphävt", {"levels": ["lokal"]}, token=token)
     assert removed["editing"] is None
     assert removed["refresh"]["options"] == []
     assert "mal-goal-mora-test" not in text_of(removed["refresh"]["goals"])
@@ -420,7 +422,8 @@ def test_catalogue_goals_are_read_only(mal, page_engine):
     values = {**form.form_values(catalogue_goal), "target_value": "1"}
     outcome = form.save_form(page_engine, values, CATALOGUE_LOCAL_MORA, "")
     assert not outcome.ok and "målkatalogen" in outcome.message
-    removal = mal.remove_confirmed(1, CATALOGUE_LOCAL_MORA, "")
+    _shown, _question, token = mal.confirm_removal(1, CATALOGUE_LOCAL_MORA)
+    removal = mal.remove_confirmed(1, CATALOGUE_LOCAL_MORA, "", token=token)
     assert removal["refresh"]["goals"] is mal.no_update
     assert "målkatalogen" in text_of(removal["message"])
     assert get_goal(page_engine, CATALOGUE_LOCAL_MORA) == catalogue_goal

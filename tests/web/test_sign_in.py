@@ -33,7 +33,14 @@ REFUSAL = "Logga in som redaktör för att ändra"
 CREATE_COMMAND = "python -m etl users add NAMN"
 ORIGIN = {"Origin": "http://localhost"}
 MORA, EMISSIONS = "2062", "N00401"
-TABLES = ("goals", "goal_changes", "qualitative_assessments", "slideshows", "users")
+TABLES = (
+    "goals",
+    "goal_changes",
+    "qualitative_assessments",
+    "record_changes",
+    "slideshows",
+    "users",
+)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -188,10 +195,23 @@ def save_goal(client) -> tuple[int, str]:
     return post_callback(client, "mal-form-save", values, ("mal-form-save", "n_clicks"))
 
 
-def remove_goal(client, goal_id: str) -> tuple[int, str]:
+def removal_token(client, goal_id: str) -> str | None:
+    """The server's confirmation of a goal removal, asked for as the "Ta bort" button does
+    (``None`` when the server gives none, as to someone not signed in)."""
+    values = {("mal-form-remove", "n_clicks"): 1, ("mal-edit", "value"): goal_id}
+    status, body = post_callback(client, "mal-form-remove", values, ("mal-form-remove", "n_clicks"))
+    if status != 200:
+        return None
+    return json.loads(body)["response"]["mal-remove-token"]["data"]
+
+
+def remove_goal(client, goal_id: str, token: str | bool | None = True) -> tuple[int, str]:
+    """Remove a goal through its two steps (``token``: ``True`` to ask the server first, else
+    the token to send, as a forged request would)."""
     values = {
         ("mal-remove-confirm", "submit_n_clicks"): 1,
         ("mal-edit", "value"): goal_id,
+        ("mal-remove-token", "data"): removal_token(client, goal_id) if token is True else token,
         ("mal-form-note", "value"): "Upphävt",
         ("mal-level", "value"): ["lokal"],
     }
@@ -229,7 +249,9 @@ def add_note(client) -> tuple[int, str]:
     )
 
 
-def delete_note(client, note_id: int, *, pending: int | None) -> tuple[int, str]:
+def delete_note(client, note_id: int, *, pending: dict | None) -> tuple[int, str]:
+    """Click the note's remove button with ``pending`` in the section's store: ``None`` asks,
+    the store's answer to that (the note and its signed confirmation) confirms."""
     values = {
         ("notes-delete", "n_clicks"): {note_id: 1},
         ("notes-subject", "data"): SUBJECT,
@@ -241,11 +263,22 @@ def delete_note(client, note_id: int, *, pending: int | None) -> tuple[int, str]
     )
 
 
-def save_slideshow_form(client, name: str) -> tuple[int, str]:
+def pending_of(body: str) -> Any:
+    """What a removal's answer puts in the notes section's pending store."""
+    key = json.dumps({"section": NOTES_SECTION, "type": "notes-pending"}, separators=(",", ":"))
+    return json.loads(body)["response"][key]["data"]
+
+
+def save_slideshow_form(
+    client, name: str, views: tuple[str, ...] = ("/?mal=13", "/om"), editing: Any = None
+) -> tuple[int, str]:
+    """Save the builder's form; ``editing`` is its store (the slideshow opened with Ändra:
+    id, version and name), ``None`` for a new slideshow."""
     values = {
         ("bildspel-save", "n_clicks"): 1,
         ("bildspel-namn", "value"): name,
-        ("bildspel-draft", "data"): ["/?mal=13", "/om"],
+        ("bildspel-draft", "data"): list(views),
+        ("bildspel-editing", "data"): editing,
     }
     return post_callback(client, "bildspel-save", values, ("bildspel-save", "n_clicks"))
 
@@ -260,8 +293,24 @@ def import_slideshow_file(client, name: str) -> tuple[int, str]:
 
 
 def delete_slideshow_row(client, show_id: int) -> tuple[int, str]:
+    """The first step of a removal: "Ta bort" on the slideshow's row (asks)."""
     values = {("bildspel-delete", "n_clicks"): {show_id: 1}}
     clicked = {"id": show_id, "type": "bildspel-delete"}
+    return post_callback(client, "bildspel-save", values, (clicked, "n_clicks"))
+
+
+def slideshow_removal_of(body: str) -> Any:
+    """What the first step puts in the removal store (the slideshow and its confirmation)."""
+    return json.loads(body)["response"]["bildspel-removal"]["data"]
+
+
+def confirm_slideshow_removal(client, show_id: int, removal: Any) -> tuple[int, str]:
+    """The second step: "Ja, ta bort" with ``removal`` in the removal store."""
+    values = {
+        ("bildspel-delete-ok", "n_clicks"): {show_id: 1},
+        ("bildspel-removal", "data"): removal,
+    }
+    clicked = {"id": show_id, "type": "bildspel-delete-ok"}
     return post_callback(client, "bildspel-save", values, (clicked, "n_clicks"))
 
 
@@ -534,10 +583,18 @@ def test_every_write_from_a_participant_is_refused_and_changes_nothing(client, w
         "goal CSV import": lambda: import_goals(client),
         "assessment": lambda: add_note(client),
         "assessment removal (ask)": lambda: delete_note(client, note.id, pending=None),
-        "assessment removal (confirm)": lambda: delete_note(client, note.id, pending=note.id),
+        "assessment removal (confirm)": lambda: delete_note(
+            client, note.id, pending={"note": note.id, "token": "förfalskad"}
+        ),
         "slideshow save": lambda: save_slideshow_form(client, "Förfalskat"),
         "slideshow import": lambda: import_slideshow_file(client, "Förfalskat import"),
-        "slideshow removal": lambda: delete_slideshow_row(client, show.id),
+        "slideshow change": lambda: save_slideshow_form(
+            client, "Befintligt", editing={"id": show.id, "version": 1, "name": "Befintligt"}
+        ),
+        "slideshow removal (ask)": lambda: delete_slideshow_row(client, show.id),
+        "slideshow removal (confirm)": lambda: confirm_slideshow_removal(
+            client, show.id, {"id": show.id, "token": "förfalskad"}
+        ),
     }
     for what, write in writes.items():
         status, body = write()
@@ -572,12 +629,26 @@ def test_every_write_from_a_signed_in_editor_is_done_and_names_the_editor(client
     assert (note.author, note.created_by) == ("Någon", EDITOR)
     status, body = delete_note(client, note.id, pending=None)
     assert "Bekräfta: ta bort" in body
-    status, body = delete_note(client, note.id, pending=note.id)
+    status, body = delete_note(client, note.id, pending=pending_of(body))
     assert "har tagits bort" in body
     assert list_assessments(with_account, area_id=MORA, kpi_id=EMISSIONS) == []
+    with with_account.connect() as connection:
+        changes = connection.execute(
+            text(
+                "SELECT record_id, action, changed_by FROM record_changes "
+                "WHERE record_type = 'assessment' AND record_id = :id ORDER BY id"
+            ),
+            {"id": str(note.id)},
+        ).all()
+    assert [tuple(c) for c in changes] == [
+        (str(note.id), "add", EDITOR),
+        (str(note.id), "remove", EDITOR),
+    ]
 
     from data.slideshows import get_slideshow
 
+    with with_account.connect() as connection:
+        logged = connection.execute(text("SELECT max(id) FROM record_changes")).scalar() or 0
     status, body = save_slideshow_form(client, "Redaktörens")
     assert "sparades med 2 vyer" in body
     saved = get_slideshow(with_account, "Redaktörens")
@@ -586,7 +657,65 @@ def test_every_write_from_a_signed_in_editor_is_done_and_names_the_editor(client
     status, body = import_slideshow_file(client, "Importerat")
     assert get_slideshow(with_account, "Importerat").updated_by == EDITOR
     status, body = delete_slideshow_row(client, saved.id)
+    assert "Ta bort bildspelet" in body and get_slideshow(with_account, saved.id) is not None
+    status, body = confirm_slideshow_removal(client, saved.id, slideshow_removal_of(body))
     assert "togs bort" in body and get_slideshow(with_account, saved.id) is None
+    with with_account.connect() as connection:
+        changes = connection.execute(
+            text(
+                "SELECT record_id, action, changed_by FROM record_changes "
+                "WHERE record_type = 'slideshow' AND id > :logged ORDER BY id"
+            ),
+            {"logged": logged},
+        ).all()
+    imported = get_slideshow(with_account, "Importerat")
+    assert [tuple(c) for c in changes] == [
+        (str(saved.id), "add", EDITOR),
+        (str(imported.id), "add", EDITOR),
+        (str(saved.id), "remove", EDITOR),
+    ]
+
+
+def test_an_editors_slideshow_removal_needs_the_servers_confirmation(client, with_account):
+    """A signed-in editor's request that skips the question, or brings a confirmation made for
+    another slideshow, removes nothing."""
+    from data.slideshows import get_slideshow, save_slideshow
+    from layouts.parts.confirmation import NOT_CONFIRMED
+
+    sign_in(client, with_account)
+    show = save_slideshow(with_account, "Kvar", ["/"])
+    other = save_slideshow(with_account, "Annat", ["/"])
+    _status, body = delete_slideshow_row(client, other.id)
+    others = slideshow_removal_of(body)
+    before = dump(with_account)
+    for removal in (None, {"id": show.id, "token": "förfalskad"}, others):
+        status, body = confirm_slideshow_removal(client, show.id, removal)
+        assert status == 200, removal
+        assert NOT_CONFIRMED in body, removal
+        assert dump(with_account) == before, removal
+    assert get_slideshow(with_account, show.id) is not None
+
+
+def test_a_stale_slideshow_save_is_refused_with_what_differs(client, with_account):
+    """Two editors opened one slideshow; the second save is refused and says what differs."""
+    from data.slideshows import get_slideshow, save_slideshow
+
+    sign_in(client, with_account)
+    show = save_slideshow(with_account, "Möte", ["/", "/om"])
+    opened = {"id": show.id, "version": show.version, "name": show.name}
+    status, body = save_slideshow_form(client, "Möte", ("/om",), editing=opened)
+    assert "sparades med 1 vyer" in body
+    before = dump(with_account)
+    status, body = save_slideshow_form(client, "Möte", ("/", "/om", "/?mal=13"), editing=opened)
+    assert status == 200
+    assert "Bildspelet har ändrats av någon annan – ladda om." in body
+    assert '"role": "alert"' in body
+    assert "Vy i din lista som inte är sparad: Översikt" in body
+    assert dump(with_account) == before
+    assert get_slideshow(with_account, show.id).views == ("/om",)
+    status, body = save_slideshow_form(client, "Möte", ("/",))  # a new one under its name
+    assert 'Det finns redan ett bildspel som heter \\"Möte\\"' in body
+    assert dump(with_account) == before
 
 
 def test_the_change_log_on_the_page_names_the_editor(with_account, as_editor):
