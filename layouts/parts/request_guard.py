@@ -5,9 +5,9 @@ shape: ``null``, ``{}``, an unknown output or wrongly typed inputs end in a ``Ke
 ``AttributeError`` or ``TypeError`` (status 500), and 50 000 nested lists in a
 ``RecursionError``. :func:`guard_callbacks` wraps the endpoint's view:
 
-- the body is read within :data:`MAX_CALLBACK_BYTES` (or the app's ``MAX_CONTENT_LENGTH``,
-  when smaller; a larger one is refused with status 413 like any other request, see
-  ``request_limits``), and its nesting is measured before it is parsed
+- the body is read within the app's ``MAX_CONTENT_LENGTH`` (``MAX_REQUEST_BYTES``; without
+  one, :data:`MAX_CALLBACK_BYTES`; a larger one is refused with status 413 like any other
+  request, see ``request_limits``), and its nesting is measured before it is parsed
   (:mod:`data.json_limits`);
 - its shape is checked against the callback it names (:func:`body_problem`): a known server
   callback, the declared inputs and state in number, ids and properties, the outputs'
@@ -37,7 +37,8 @@ from data.json_limits import JsonLimitError, loads_limited
 
 log = logging.getLogger(__name__)
 
-#: The largest callback request read (an upload travels in one, base64-encoded).
+#: The largest callback request read when the app sets no ``MAX_CONTENT_LENGTH`` (an upload
+#: travels in one, base64-encoded).
 MAX_CALLBACK_BYTES = 4 * 1024 * 1024
 #: How deeply a callback request may nest (a component tree sent as a value nests three levels
 #: per component).
@@ -165,7 +166,7 @@ def _outputs_problem(output: str, outputs: Any, no_output: bool) -> str | None:
 
 def _limit(server: flask.Flask) -> int:
     configured = server.config.get("MAX_CONTENT_LENGTH")
-    return min(MAX_CALLBACK_BYTES, configured) if configured else MAX_CALLBACK_BYTES
+    return configured if configured else MAX_CALLBACK_BYTES
 
 
 def read_body(server: flask.Flask) -> tuple[Any, str | None]:

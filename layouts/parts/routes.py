@@ -21,7 +21,11 @@ from typing import Any
 import dash
 import flask
 from dash import Dash
-from dash.exceptions import MissingCallbackContextException, UnsupportedRelativePath
+from dash.exceptions import (
+    DependencyException,
+    MissingCallbackContextException,
+    UnsupportedRelativePath,
+)
 
 from layouts.parts.request_guard import guard_callbacks
 
@@ -66,8 +70,9 @@ def requested_path() -> str | None:
 
 
 def install_routes(app: Dash) -> None:
-    """Answer addresses that no page serves with status 404, and guard the callback endpoint
-    against malformed requests (status 400)."""
+    """Answer addresses that no page serves with status 404 (also a script or style bundle
+    that Dash does not have: Dash raises for those, which would be a 500), and guard the
+    callback endpoint against malformed requests (status 400)."""
     catch_all = app.config.routes_pathname_prefix + "<path:path>"
     server = app.server
 
@@ -82,5 +87,9 @@ def install_routes(app: Dash) -> None:
             if path is None or page_for(path) is None:
                 response.status_code = 404
         return response
+
+    @server.errorhandler(DependencyException)
+    def _no_such_bundle(_error: DependencyException) -> flask.Response:
+        return flask.Response("Filen finns inte.", status=404, mimetype="text/plain")
 
     guard_callbacks(app)

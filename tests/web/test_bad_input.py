@@ -330,6 +330,20 @@ def test_an_unknown_address_answers_404_with_the_swedish_page(client, dependenci
     assert "404 - Page not found" not in rendered
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/_dash-component-suites/dash/finns-inte.js",
+        "/_dash-component-suites/finns-inte/x.js",
+        "/_dash-component-suites/dash/../../etc/passwd",
+    ],
+)
+def test_an_unknown_bundle_answers_404_not_500(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.get_data(as_text=True) == "Filen finns inte."
+
+
 def test_the_404_page_names_the_address_escaped(client, dependencies):
     status, rendered = render(client, dependencies, "/<script>alert(1)</script>\x00")
     assert status == 200

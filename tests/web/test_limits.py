@@ -633,3 +633,17 @@ def test_assessment_lists_show_the_newest_50_and_the_count(many_goals, dependenc
     assert (
         len([c for c in _walk(overview) if getattr(c, "className", "") == "qualitative-note"]) == 50
     )
+
+
+def test_the_callback_guard_reads_up_to_the_configured_request_limit():
+    """Raising MAX_REQUEST_BYTES raises what a callback (an upload) may carry too."""
+    import flask
+
+    from layouts.parts import request_guard
+
+    server = flask.Flask("limits")
+    assert request_guard._limit(server) == request_guard.MAX_CALLBACK_BYTES
+    server.config["MAX_CONTENT_LENGTH"] = 10_000_000
+    assert request_guard._limit(server) == 10_000_000
+    server.config["MAX_CONTENT_LENGTH"] = 100_000
+    assert request_guard._limit(server) == 100_000
