@@ -5,8 +5,11 @@
  *    own query parameters with history.pushState / replaceState and links navigate the same
  *    way, so every such change made while presenting gets the current presentation parameters
  *    added back, unless the new address names them itself (a slideshow step does).
- * 2. Clientside callbacks: the mode (class on the shell, toggle text, slideshow bar) and the
- *    slideshow's steps.
+ * 2. Clientside callbacks: the mode (class on the shell, toggle text, slideshow bar), which
+ *    slideshow runs and its steps. The address and the bar are read and built here, as the
+ *    Python reference functions do (running_step, step_url, show_state); the server is asked
+ *    only for a slideshow's content, when another show starts (the `follow` callback writes
+ *    its id into a store only then).
  * 3. Charts are fitted to the screen in presentation mode (height and type size) and put back
  *    when it ends.
  * 4. The arrow keys and PageUp / PageDown (as presentation clickers send) press the
@@ -29,11 +32,17 @@
     }
   }
 
-  /* The query string (without "?") minus the presentation parameters, in its own spelling. */
-  function ownQuery(search) {
-    return search.replace(/^\?/, '').split('&').filter(function (pair) {
+  /* A query (after its "?") minus the presentation parameters, the rest in its own spelling
+     and order (strip_presentation_params). */
+  function withoutPresentation(query) {
+    return query.split('&').filter(function (pair) {
       return pair !== '' && PARAMS.indexOf(keyOf(pair)) < 0;
     }).join('&');
+  }
+
+  /* The query string (without "?") minus the presentation parameters, in its own spelling. */
+  function ownQuery(search) {
+    return withoutPresentation(search.replace(/^\?/, ''));
   }
 
   /* The presentation parameters of the current address, as "visa=presentation&…". */
@@ -283,39 +292,126 @@
     attributeFilter: ['class']
   });
 
+  /* --- slideshows: the address and the bar (layouts/parts/presentation.py) ---------------- */
+
+  var DIGITS = /^[0-9]+$/;
+
+  /* The last non-empty value of `name` in a query string ("" when none), as Python's parse_qs
+     keeps it (pairs without a value are left out). */
+  function lastValue(search, name) {
+    var values = new URLSearchParams(search || '').getAll(name).filter(function (value) {
+      return value !== '';
+    });
+    return values.length ? values[values.length - 1] : '';
+  }
+
+  /* The running slideshow's {id, step} from a query string with bildspel and steg (digits
+     only), else null (running_step). */
+  function runningStep(search) {
+    var id = lastValue(search, 'bildspel');
+    var step = lastValue(search, 'steg');
+    if (!DIGITS.test(id) || !DIGITS.test(step)) return null;
+    return { id: Number(id), step: Number(step) };
+  }
+
+  /* The address of step `step` (1-based) of slideshow `id` showing `view` (a stored view: a
+     path inside the dashboard with its query): the view's own path and query with
+     visa=presentation&bildspel=<id>&steg=<n> appended (step_url, spelled as urlsplit reads). */
+  function stepUrl(view, id, step) {
+    var text = String(view).replace(/^[\x00-\x20]+/, '').replace(/[\t\r\n]/g, '');
+    var hash = text.indexOf('#');
+    if (hash >= 0) text = text.slice(0, hash);
+    var mark = text.indexOf('?');
+    var path = mark >= 0 ? text.slice(0, mark) : text;
+    var query = withoutPresentation(mark >= 0 ? text.slice(mark + 1) : '');
+    var extra = 'visa=' + MODE + '&bildspel=' + id + '&steg=' + step;
+    return (path || '/') + '?' + (query ? query + '&' : '') + extra;
+  }
+
+  /* What the bar shows at `step` of a slideshow's content ({id, name, views}): position, name
+     and the neighbouring steps' addresses; null when there is no such slideshow or step
+     (show_state). */
+  function showState(show, step) {
+    if (!show || !Array.isArray(show.views) || !(step >= 1 && step <= show.views.length)) {
+      return null;
+    }
+    var count = show.views.length;
+    function url(number) {
+      if (number < 1 || number > count) return null;
+      return stepUrl(show.views[number - 1], show.id, number);
+    }
+    return {
+      id: show.id,
+      name: show.name,
+      step: step,
+      count: count,
+      position: 'Bild ' + step + ' av ' + count,
+      previous: url(step - 1),
+      next: url(step + 1)
+    };
+  }
+
+  /* The bar's state for the current address, when `show` is the slideshow running there. */
+  function currentState(show) {
+    var running = runningStep(window.location.search);
+    if (running === null || !show || show.id !== running.id) return null;
+    return showState(show, running.step);
+  }
+
   /* --- clientside callbacks ---------------------------------------------------------------- */
+
+  function triggeredIds() {
+    return (window.dash_clientside.callback_context.triggered || []).map(
+      function (t) { return t.prop_id; }
+    );
+  }
 
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.presentation = {
+    runningStep: runningStep,
+    stepUrl: stepUrl,
+    showState: showState,
+
+    /*
+     * Which slideshow runs: [the id whose content to ask the server for, whether none runs].
+     * The id is written only when a show starts (none ran before, or another one did), so a
+     * step within a show and a page with no show running ask the server nothing. The toggle
+     * and Avsluta end a running show (the address they rewrite is not seen as a navigation).
+     */
+    follow: function (search, toggleClicks, exitClicks, requested, idle) {
+      var noUpdate = window.dash_clientside.no_update;
+      var triggered = triggeredIds();
+      var ended = triggered.indexOf('presentation-toggle.n_clicks') >= 0 ||
+        triggered.indexOf('bildspel-exit.n_clicks') >= 0;
+      var running = ended ? null : runningStep(window.location.search);
+      if (running === null) return [noUpdate, idle ? noUpdate : true];
+      if (running.id === requested && !idle) return [noUpdate, noUpdate];
+      return [running.id, idle ? false : noUpdate];
+    },
+
     mode: function (search, toggleClicks, exitClicks, show) {
-      var triggered = (window.dash_clientside.callback_context.triggered || []).map(
-        function (t) { return t.prop_id; }
-      );
+      var triggered = triggeredIds();
       if (triggered.indexOf('presentation-toggle.n_clicks') >= 0) setMode(!isOn());
       if (triggered.indexOf('bildspel-exit.n_clicks') >= 0) setMode(false);
       var on = isOn();
-      var here = params();
-      var running = Boolean(
-        show && here.get('bildspel') === String(show.id) && here.get('steg') === String(show.step)
-      );
+      var state = currentState(show);
       return [
         on ? 'shell presentation' : 'shell',
         on ? 'Avsluta presentation' : 'Presentationsläge',
         on ? 'true' : 'false',
-        !running,
-        running ? show.name : '',
-        running ? show.position : '',
-        !(running && show.previous),
-        !(running && show.next)
+        state === null,
+        state ? state.name : '',
+        state ? state.position : '',
+        !(state && state.previous),
+        !(state && state.next)
       ];
     },
 
     step: function (previousClicks, nextClicks, show) {
-      var triggered = (window.dash_clientside.callback_context.triggered || []).map(
-        function (t) { return t.prop_id; }
-      );
-      if (!show) return window.dash_clientside.no_update;
-      var target = triggered.indexOf('bildspel-next.n_clicks') >= 0 ? show.next : show.previous;
+      var state = currentState(show);
+      if (state === null) return window.dash_clientside.no_update;
+      var next = triggeredIds().indexOf('bildspel-next.n_clicks') >= 0;
+      var target = next ? state.next : state.previous;
       if (!target) return window.dash_clientside.no_update;
       window.scrollTo(0, 0);
       return window.location.origin + target;

@@ -8,6 +8,14 @@ keeps ``visa`` in the address bar while pages rewrite their own query parameters
 A running slideshow adds ``bildspel=<id>&steg=<n>`` (1-based) to the view's own query string.
 The slideshow bar shows "Bild n av m" with Föregående / Nästa / Avsluta; the arrow keys and
 PageUp / PageDown (as presentation clickers send) press those buttons.
+
+The bar is drawn in the browser: ``assets/presentation.js`` reads ``bildspel`` and ``steg`` from
+the address (as :func:`running_step`), builds the neighbouring steps' addresses (as
+:func:`step_url`) and the position (as :func:`show_state`); these Python functions are the
+reference the browser tests compare it with. The server is asked only for a slideshow's content
+(:func:`load_slideshow`: id, name, views), once when a show starts or another one does: the
+browser writes the running show's id into a store only when it changes, so stepping within a
+show and navigating with no show running cost the server nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +27,13 @@ from urllib.parse import parse_qs, urlsplit
 import dash
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
 
-from data.slideshows import SlideshowRecord, get_slideshow, route_matches, strip_presentation_params
+from data.slideshows import (
+    MAX_SLIDESHOW_ID,
+    SlideshowRecord,
+    get_slideshow,
+    route_matches,
+    strip_presentation_params,
+)
 from indicators import service
 from layouts.parts.routes import is_not_found_page
 
@@ -35,7 +49,13 @@ PAGES_LOCATION = "_pages_location"
 
 SHELL_ID = "shell"
 TOGGLE_ID = "presentation-toggle"
-STATE_ID = "bildspel-state"
+#: The id of the slideshow whose content was asked for last (written in the browser only when
+#: the running show changes; the server's :func:`load_slideshow` listens to it).
+RUNNING_ID = "bildspel-running"
+#: ``True`` while no slideshow runs (a show starting again then asks for its content anew).
+IDLE_ID = "bildspel-idle"
+#: The running slideshow's content, ``{"id", "name", "views"}`` (:func:`slideshow_content`).
+CONTENT_ID = "bildspel-content"
 BAR_ID = "bildspel-bar"
 NAME_ID = "bildspel-name"
 POSITION_ID = "bildspel-position"
@@ -64,7 +84,8 @@ def position_text(step: int, count: int) -> str:
 
 
 def running_step(search: str | None) -> tuple[int, int] | None:
-    """(slideshow id, step) from a query string with ``bildspel`` and ``steg``, else None."""
+    """(slideshow id, step) from a query string with ``bildspel`` and ``steg``, else None
+    (``runningStep`` in ``assets/presentation.js`` reads the address the same way)."""
     params = parse_qs((search or "").removeprefix("?"))
     slideshow = params.get(SLIDESHOW_PARAM, [""])[-1]
     step = params.get(STEP_PARAM, [""])[-1]
@@ -75,7 +96,8 @@ def running_step(search: str | None) -> tuple[int, int] | None:
 
 def show_state(slideshow: SlideshowRecord | None, step: int) -> dict[str, Any] | None:
     """What the slideshow bar shows at ``step``: position, name and the neighbouring steps'
-    addresses; None when there is no such slideshow or step."""
+    addresses; None when there is no such slideshow or step (``showState`` in
+    ``assets/presentation.js`` computes the same from :func:`slideshow_content`)."""
     if slideshow is None or not 1 <= step <= len(slideshow.views):
         return None
     count = len(slideshow.views)
@@ -94,6 +116,18 @@ def show_state(slideshow: SlideshowRecord | None, step: int) -> dict[str, Any] |
         "previous": url(step - 1),
         "next": url(step + 1),
     }
+
+
+def slideshow_content(slideshow: SlideshowRecord | None) -> dict[str, Any] | None:
+    """What the browser needs of a slideshow to run it: id, name and views (JSON-ready)."""
+    if slideshow is None:
+        return None
+    return {"id": slideshow.id, "name": slideshow.name, "views": list(slideshow.views)}
+
+
+def is_slideshow_id(value: object) -> bool:
+    """Whether ``value`` (from the browser's store) can be a stored slideshow's id."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_SLIDESHOW_ID
 
 
 def app_routes() -> tuple[str, ...]:
@@ -134,7 +168,12 @@ def slideshow_bar() -> html.Div:
     address): position, Föregående / Nästa and Avsluta."""
     return html.Div(
         [
-            dcc.Store(id=STATE_ID),
+            # No data=None: a memory store given None finds its (empty) memory unequal to it
+            # when it mounts and sets its data again, which would ask the server for a
+            # slideshow on every page load.
+            dcc.Store(id=RUNNING_ID),
+            dcc.Store(id=IDLE_ID, data=True),
+            dcc.Store(id=CONTENT_ID),
             html.Span(id=NAME_ID, className="bildspel-name"),
             html.Span(
                 id=POSITION_ID,
@@ -177,17 +216,33 @@ def slideshow_bar() -> html.Div:
 # --- callbacks -------------------------------------------------------------------------------
 
 
-@callback(Output(STATE_ID, "data"), Input(PAGES_LOCATION, "search"))
-def follow_slideshow(search: str | None) -> dict[str, Any] | None:
-    """The running slideshow's position and neighbours, read from the address."""
-    running = running_step(search)
-    if running is None:
-        return None
-    slideshow_id, step = running
-    state = show_state(get_slideshow(service.engine(), slideshow_id), step)
-    if state is None:
-        log.info("No slideshow %s with a step %s", slideshow_id, step)
-    return state
+# Which slideshow runs (from the address): its id goes to the store only when it changes.
+clientside_callback(
+    ClientsideFunction(namespace="presentation", function_name="follow"),
+    Output(RUNNING_ID, "data"),
+    Output(IDLE_ID, "data"),
+    Input(PAGES_LOCATION, "search"),
+    Input(TOGGLE_ID, "n_clicks"),
+    Input(EXIT_ID, "n_clicks"),
+    State(RUNNING_ID, "data"),
+    State(IDLE_ID, "data"),
+)
+
+
+@callback(
+    Output(CONTENT_ID, "data"),
+    Input(RUNNING_ID, "data"),
+    State(PAGES_LOCATION, "search"),
+    prevent_initial_call=True,
+)
+def load_slideshow(slideshow_id: Any, search: Any) -> dict[str, Any] | None:
+    """The content of the slideshow that started running (``None`` for an unknown id); the
+    address is read only to name the step in the log."""
+    show = get_slideshow(service.engine(), slideshow_id) if is_slideshow_id(slideshow_id) else None
+    if show is None:
+        running = running_step(search if isinstance(search, str) else None)
+        log.info("No slideshow %s with a step %s", slideshow_id, running[1] if running else None)
+    return slideshow_content(show)
 
 
 clientside_callback(
@@ -203,7 +258,7 @@ clientside_callback(
     Input(PAGES_LOCATION, "search"),
     Input(TOGGLE_ID, "n_clicks"),
     Input(EXIT_ID, "n_clicks"),
-    Input(STATE_ID, "data"),
+    Input(CONTENT_ID, "data"),
 )
 
 clientside_callback(
@@ -211,6 +266,6 @@ clientside_callback(
     Output(PAGES_LOCATION, "href", allow_duplicate=True),
     Input(PREVIOUS_ID, "n_clicks"),
     Input(NEXT_ID, "n_clicks"),
-    State(STATE_ID, "data"),
+    State(CONTENT_ID, "data"),
     prevent_initial_call=True,
 )

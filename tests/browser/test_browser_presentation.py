@@ -12,7 +12,14 @@ import pytest
 
 from data.slideshows import get_slideshow, save_slideshow
 from indicators import service
-from tests.support.axe import blocking_violations, describe
+from layouts.parts.presentation import (
+    CONTENT_ID,
+    running_step,
+    show_state,
+    slideshow_content,
+    step_url,
+)
+from tests.support.axe import blocking_violations, describe, require_axe
 
 pytestmark = pytest.mark.browser
 
@@ -379,4 +386,221 @@ def test_change_a_saved_slideshow_and_remove_it_after_confirming(page, live_serv
     assert page.inner_text("#bildspel-question") == ""
     page.wait_for_selector("#bildspel-editing-box", state="hidden")
     assert get_slideshow(engine, show.id) is None
+    page.console_log.assert_clean()
+
+
+# --- the slideshow bar is drawn in the browser --------------------------------------------------
+
+
+def _content_requests(page) -> list[str]:
+    """Every callback request (its body) that asks the server for a slideshow's content, from
+    now on, in a list that grows as the page makes them."""
+    asked: list[str] = []
+
+    def record(request) -> None:
+        if request.method == "POST" and urlsplit(request.url).path == "/_dash-update-component":
+            body = request.post_data or ""
+            if f'"{CONTENT_ID}.data"' in body or f'"{CONTENT_ID}"' in body:
+                asked.append(body)
+
+    page.on("request", record)
+    return asked
+
+
+def _address(page) -> str:
+    parts = urlsplit(page.url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+def _bar_violations(page) -> list[dict]:
+    """axe-core's serious and critical violations in the slideshow bar (the rules of
+    ``blocking_violations``)."""
+    page.evaluate(Path(require_axe()).read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async () => await axe.run({include: [['#bildspel-bar']]}, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
+                                            'best-practice']},
+            resultTypes: ['violations']
+        })"""
+    )
+    return [v for v in result["violations"] if v.get("impact") in ("serious", "critical")]
+
+
+def _check_step(page, show, step: int) -> None:
+    """The address is the server's ``step_url`` of the step and the bar shows its position,
+    the show's name and the buttons its ends allow."""
+    count = len(show.views)
+    _wait_for_step(page, step, count)
+    assert _address(page) == step_url(show.views[step - 1], show.id, step)
+    assert _bar_text(page) == f"Bild {step} av {count}"
+    assert page.inner_text("#bildspel-name") == show.name
+    assert page.is_disabled("#bildspel-prev") == (step == 1)
+    assert page.is_disabled("#bildspel-next") == (step == count)
+
+
+def test_stepping_within_a_show_asks_the_server_nothing(page, live_server):
+    engine = service.engine()
+    show = save_slideshow(
+        engine, f"Prov {next(_names)} i tre steg", ["/om", "/bildspel", "/om?x=1&steg=7"]
+    )
+    other = save_slideshow(engine, f"Prov {next(_names)} ett annat", ["/bildspel"])
+    asked = _content_requests(page)
+
+    # No show running: neither the first page nor a navigation asks for a slideshow.
+    page.goto(live_server.url + "/om")
+    _settle(page)
+    assert page.is_hidden("#bildspel-bar")
+    page.click(".site-header nav a[href='/bildspel']")
+    page.wait_for_function("location.pathname === '/bildspel'")
+    _settle(page)
+    assert asked == []
+
+    # Starting the show asks once, for this show.
+    page.click(f"a[href='{step_url(show.views[0], show.id, 1)}']")
+    _check_step(page, show, 1)
+    assert len(asked) == 1 and f'"value":{show.id}' in asked[0].replace(" ", "")
+    violations = _bar_violations(page)
+    assert violations == [], describe(violations)
+
+    # Every step within it, by the bar's buttons and by a clicker's keys: no question.
+    page.click("#bildspel-next")
+    _check_step(page, show, 2)
+    page.keyboard.press("PageDown")
+    _check_step(page, show, 3)
+    page.keyboard.press("PageDown")  # the last step: nowhere to go
+    page.wait_for_timeout(200)
+    _check_step(page, show, 3)
+    page.keyboard.press("PageUp")
+    _check_step(page, show, 2)
+    page.click("#bildspel-prev")
+    _check_step(page, show, 1)
+    violations = _bar_violations(page)
+    assert violations == [], describe(violations)
+    assert len(asked) == 1
+
+    # Ending it and navigating without a show asks nothing; starting it again asks anew (it
+    # may have been changed meanwhile), as does starting another show.
+    page.click("#bildspel-exit")
+    page.wait_for_function("document.getElementById('bildspel-bar').hidden")
+    page.click(".site-header nav a[href='/bildspel']")
+    page.wait_for_function("location.pathname === '/bildspel'")
+    _settle(page)
+    assert len(asked) == 1
+    page.click(f"a[href='{step_url(show.views[0], show.id, 1)}']")
+    _check_step(page, show, 1)
+    assert len(asked) == 2
+    page.click("#bildspel-exit")
+    page.wait_for_function("document.getElementById('bildspel-bar').hidden")
+    page.click(".site-header nav a[href='/bildspel']")
+    page.wait_for_function("location.pathname === '/bildspel'")
+    _settle(page)
+    page.click(f"a[href='{step_url(other.views[0], other.id, 1)}']")
+    _check_step(page, other, 1)
+    assert len(asked) == 3 and f'"value":{other.id}' in asked[2].replace(" ", "")
+    page.console_log.assert_clean()
+
+
+def test_an_unknown_show_is_asked_for_once_and_shows_no_bar(page, live_server):
+    asked = _content_requests(page)
+    with page.expect_response(
+        lambda r: (
+            urlsplit(r.url).path == "/_dash-update-component"
+            and CONTENT_ID in (r.request.post_data or "")
+        )
+    ) as answer:
+        page.goto(live_server.url + "/indikator/N00401?visa=presentation&bildspel=999999&steg=1")
+    assert answer.value.json()["response"][CONTENT_ID]["data"] is None
+    _settle(page)
+    assert page.is_hidden("#bildspel-bar")
+    assert _presenting(page)
+    # The page's own address updates and a link keep the parameters; the show is not asked
+    # for again, and the keys step nowhere.
+    page.wait_for_function("new URLSearchParams(location.search).has('metod')")
+    page.click("main a[href='/om']")
+    page.wait_for_function("location.pathname === '/om'")
+    _settle(page)
+    assert _query(page)["bildspel"] == ["999999"]
+    page.keyboard.press("PageDown")
+    page.wait_for_timeout(200)
+    assert _query(page)["steg"] == ["1"]
+    assert page.is_hidden("#bildspel-bar")
+    assert len(asked) == 1
+    page.console_log.assert_clean()
+
+
+#: Views (as stored, and a few a store would refuse) and query strings on which the browser's
+#: reading of the address must agree with the server's.
+VIEWS = [
+    "/",
+    "/om",
+    "/kommun/2062?niva=lokal",
+    "/?mal=3&visa=presentation&steg=9",
+    "/indikator/N00401?omraden=2062%2C2080&kon=K,M",
+    "/?visa=x&mal=13&bildspel=2&Steg=3&%73teg=4&vis%61=5",
+    "/?&&a=1&&b&=c&a=2+3",
+    "/?bildspel",
+    "/x??y=1&steg=2",
+    "/jämför?område=Mora&q=%E4%ZZ&r=%",
+    "/om?a=1#del",
+    "?a=1",
+    "",
+]
+SEARCHES = [
+    None,
+    "",
+    "?",
+    "?visa=presentation&bildspel=4&steg=2",
+    "?mal=3&bildspel=12&steg=1",
+    "?visa=presentation",
+    "?bildspel=4",
+    "?bildspel=x&steg=1",
+    "?bildspel=4&steg=-1",
+    "?bildspel=4&steg=+1",
+    "?bildspel=4&steg=1.0",
+    "?bildspel=4&steg=٣",
+    "?bildspel=4&steg=2&steg=",
+    "?bildspel=4&steg=2&steg",
+    "?bildspel=4&steg=2&steg=3",
+    "?bildspel=4&steg=3&steg=x",
+    "?%62ildspel=5&st%65g=0002",
+    "?bildspel=%34&steg=1",
+    "?bildspel=4&steg=%ZZ",
+    "??bildspel=4&steg=1",
+    "?bildspel=007&steg=1&bildspel=8",
+]
+
+
+def test_the_browser_reads_and_builds_addresses_as_the_server_does(page, live_server):
+    page.goto(live_server.url + "/om")
+    _settle(page)
+    urls = page.evaluate(
+        """(views) => views.map((view, i) =>
+            window.dash_clientside.presentation.stepUrl(view, 10 + i, i + 1))""",
+        VIEWS,
+    )
+    assert urls == [step_url(view, 10 + i, i + 1) for i, view in enumerate(VIEWS)]
+
+    read = page.evaluate(
+        """(searches) => searches.map((search) => {
+            const running = window.dash_clientside.presentation.runningStep(search);
+            return running === null ? null : [running.id, running.step];
+        })""",
+        SEARCHES,
+    )
+    assert [tuple(r) if r is not None else None for r in read] == [
+        running_step(search) for search in SEARCHES
+    ]
+
+    show = save_slideshow(
+        service.engine(),
+        f"Prov {next(_names)} tillstånd",
+        ["/", "/kommun/2062?niva=lokal", "/om?a=%C3%A5&b=1+2"],
+    )
+    states = page.evaluate(
+        """([content, steps]) => steps.map(
+            (step) => window.dash_clientside.presentation.showState(content, step))""",
+        [slideshow_content(show), list(range(0, 5))],
+    )
+    assert states == [show_state(show, step) for step in range(0, 5)]
+    assert page.evaluate("window.dash_clientside.presentation.showState(null, 1)") is None
     page.console_log.assert_clean()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from contextvars import copy_context
 
 import dash
@@ -152,20 +153,24 @@ def test_show_state_gives_position_and_neighbours():
     assert show_state(None, 1) is None
 
 
-def test_follow_slideshow_reads_the_address():
-    from layouts.parts.presentation import follow_slideshow
+def test_load_slideshow_gives_the_content_the_browser_runs_the_show_with(caplog):
+    from layouts.parts.presentation import load_slideshow
 
     show = save_slideshow(_engine(), _unique("Följ"), ["/", "/om"])
-    state = follow_slideshow(f"?visa=presentation&bildspel={show.id}&steg=2")
-    assert (state["id"], state["step"], state["count"], state["name"]) == (
-        show.id,
-        2,
-        2,
-        show.name,
-    )
-    assert follow_slideshow("?visa=presentation") is None
-    assert follow_slideshow(f"?bildspel={show.id}&steg=3") is None
-    assert follow_slideshow("?bildspel=999999&steg=1") is None
+    search = f"?visa=presentation&bildspel={show.id}&steg=2"
+    assert load_slideshow(show.id, search) == {
+        "id": show.id,
+        "name": show.name,
+        "views": ["/", "/om"],
+    }
+    # The step is the browser's business: any step of a known show gets the same content.
+    assert load_slideshow(show.id, f"?bildspel={show.id}&steg=9") == load_slideshow(show.id, "")
+    with caplog.at_level(logging.INFO, logger="layouts.parts.presentation"):
+        assert load_slideshow(999_999, "?bildspel=999999&steg=1") is None
+    assert "No slideshow 999999 with a step 1" in caplog.text
+    # Whatever else the store may be sent is no slideshow (and no database question).
+    for sent in (None, True, 0, -1, 2**31, 1.5, "1", [1], {"id": show.id}):
+        assert load_slideshow(sent, search) is None, sent
 
 
 def test_app_routes_are_the_registered_pages():
