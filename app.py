@@ -20,6 +20,7 @@ from etl.demo import ensure_demo_data
 from indicators import service
 from indicators.goals import sync_catalogue_goals
 from indicators.vocabulary import css_custom_properties
+from layouts.parts.answer_cache import init_answer_cache
 from layouts.parts.components import KOLADA_CREDIT, demo_banner, source_credit
 from layouts.parts.database_state import (
     install_write_error_page,
@@ -28,11 +29,13 @@ from layouts.parts.database_state import (
     write_failure,
 )
 from layouts.parts.editor import account_status
+from layouts.parts.export_route import install_export_route
 from layouts.parts.presentation import SHELL_ID, presentation_toggle, slideshow_bar
 from layouts.parts.routes import install_routes
 from layouts.parts.sign_in import init_sign_in
 from request_limits import add_request_limit, request_limit
 from security_headers import add_security_headers, frame_sources
+from transfer import add_compression_and_caching
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +150,10 @@ def create_app(
     app.index_string = app.index_string.replace("<html>", '<html lang="sv">')
     init_sign_in(app, engine)  # editors sign in (Flask-Login); everyone else reads
     add_security_headers(app, framing)
+    add_compression_and_caching(app)  # brotli/gzip; Cache-Control by kind of response
+    init_answer_cache(app, engine)  # shared answers; before install_routes, whose guard runs first
     install_routes(app)  # status 404 for unknown addresses, 400 for malformed callbacks
+    install_export_route(app)  # the CSV download, streamed (GET /ladda-ner?…)
     add_request_limit(app, body_limit)  # request bodies: at most MAX_REQUEST_BYTES (413)
     install_write_error_page(app.server)  # a refused write outside callbacks: 503, in Swedish
     return app

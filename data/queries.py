@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from data.areas import RIKET
 from data.db import DATA_ORIGIN_KEY, get_meta
 from data.goals import ORIGIN_CATALOGUE
-from data.models import Area, EtlRun, Goal, GoalChange, Kpi, Observation
+from data.models import Area, EtlRun, Goal, GoalChange, Kpi, Observation, RecordChange
 
 OBSERVATION_COLUMNS = ["kpi_id", "area_id", "year", "gender", "value", "status"]
 OBSERVATION_DTYPES = {
@@ -386,16 +386,18 @@ def data_status(engine: Engine) -> DataStatus:
 
 
 def data_version(engine: Engine) -> tuple:
-    """A token that changes whenever stored data or goals change (for caching derived tables).
+    """A token that changes whenever stored data, goals, assessments or slideshows change (the
+    key of the cached derived tables and of the pages' shared answer cache).
 
     It combines the ETL runs (the newest, how many, the latest finish: every refresh, load and
     demo build is a run), the logged goal changes (the newest and how many), the number of
     goals and a digest of the catalogue's goals, so that a goal catalogue loaded again with
-    changed content is noticed too (users' goals change only with a logged change). The
-    counts matter with several servers on PostgreSQL: ids come from a sequence, and a
-    transaction that took an id first may commit after one that took a higher id, which the
-    newest id alone would miss. Assessments and slideshows are read afresh on every request and
-    cached by nothing, so they need no part here.
+    changed content is noticed too (users' goals change only with a logged change), and the
+    logged changes of assessments and slideshows (``record_changes``: the newest and how many;
+    every add, change and removal is logged in the transaction that makes it). The counts
+    matter with several servers on PostgreSQL: ids come from a sequence, and a transaction that
+    took an id first may commit after one that took a higher id, which the newest id alone
+    would miss.
     """
     with engine.connect() as connection:
         runs = connection.execute(
@@ -403,6 +405,9 @@ def data_version(engine: Engine) -> tuple:
         ).one()
         changes = connection.execute(
             select(func.max(GoalChange.id), func.count(GoalChange.id))
+        ).one()
+        records = connection.execute(
+            select(func.max(RecordChange.id), func.count(RecordChange.id))
         ).one()
         # Users' goals change only with a logged change (counted above); the catalogue is
         # replaced without one, so its rows are digested – a handful, however many goals
@@ -412,4 +417,4 @@ def data_version(engine: Engine) -> tuple:
             select(Goal.__table__).where(Goal.origin == ORIGIN_CATALOGUE).order_by(Goal.id)
         ).all()
     digest = hashlib.sha256(repr([tuple(goal) for goal in catalogue]).encode()).hexdigest()
-    return (*runs, *changes, goal_count, digest[:16])
+    return (*runs, *changes, *records, goal_count, digest[:16])

@@ -7,6 +7,9 @@
 * ``excel-sv`` – "Excel (svensk)": UTF-8 with byte-order mark, semicolon-separated, decimal
   comma, ``\\r\\n`` line endings, as Excel with Swedish settings opens without an import dialog.
 
+These two define the file, one cell at a time; :func:`indicators.export_stream.csv_chunks`
+writes the same bytes in pieces, without the whole table, for the download route.
+
 Numbers are written without thousands separators and in full precision (never in exponent
 form); a missing value is an empty cell. A cell holding the separator, a double quote or a line
 break is quoted (RFC 4180). A text cell that a spreadsheet would run as a formula
@@ -84,7 +87,7 @@ import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Number
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -156,7 +159,7 @@ ASSESSMENT_COLUMNS: tuple[str, ...] = tuple(
     for suffix in ASSESSMENT_FIELDS
 )
 TAIL_COLUMNS: tuple[str, ...] = ("tröskelvärden", "datakälla", "hämtad")
-_YEAR_FIELDS = ("målår", "basår", "senaste_år")
+YEAR_FIELDS = ("målår", "basår", "senaste_år")
 
 BOM = "\ufeff"
 
@@ -213,8 +216,43 @@ class Selection:
         }
 
 
+#: The years a strict reading accepts (:func:`parse_selection` with ``strict=True``).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+#: How many refused values a :class:`SelectionError` names.
+_SHOWN_VALUES = 5
+_SHOWN_LENGTH = 20
+
+
+class SelectionError(ValueError):
+    """A selection that :func:`parse_selection` refuses when reading strictly: ``key`` is the
+    selection's field (``areas``, ``years`` …), ``problem`` says what is wrong, in Swedish."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+
+def _shown(values: Iterable[str]) -> str:
+    """Refused values as a message names them: the first few, each cut short."""
+    ordered = sorted(values)
+    shown = [
+        "(tomt)" if v == "" else v if len(v) <= _SHOWN_LENGTH else v[:_SHOWN_LENGTH] + "…"
+        for v in ordered
+    ]
+    text = ", ".join(shown[:_SHOWN_VALUES])
+    if len(shown) > _SHOWN_VALUES:
+        text += f" (och {len(shown) - _SHOWN_VALUES} till)"
+    word = "okänt värde" if len(shown) == 1 else "okända värden"
+    return f"{word}: {text}"
+
+
 def _choose(
-    data: Mapping[str, Any], key: str, allowed: Sequence[str], default: Sequence[str]
+    data: Mapping[str, Any],
+    key: str,
+    allowed: Sequence[str],
+    default: Sequence[str],
+    strict: bool,
 ) -> tuple[str, ...]:
     """A list-valued key kept to allowed values, in the allowed order; missing → default."""
     raw = data.get(key)
@@ -223,51 +261,72 @@ def _choose(
     if isinstance(raw, str):
         raw = [raw]
     if not isinstance(raw, Iterable):
+        if strict:
+            raise SelectionError(key, "ange en lista av värden")
         log.warning("Export selection %r: expected a list, got %r; using the default", key, raw)
         return tuple(default)
     wanted = {str(item) for item in raw}
     unknown = wanted.difference(allowed)
     if unknown:
+        if strict:
+            raise SelectionError(key, _shown(unknown))
         log.warning("Export selection %r: ignoring unknown values %s", key, sorted(unknown))
     return tuple(item for item in allowed if item in wanted)
 
 
-def _years(raw: Any) -> tuple[int, int] | None:
+def _years(raw: Any, strict: bool) -> tuple[int, int] | None:
     if raw is None:
         return None
     try:
         first, last = (int(year) for year in raw)
     except (TypeError, ValueError):
+        if strict:
+            raise SelectionError("years", "ange första och sista året som heltal") from None
         log.warning("Export selection 'years': expected [first, last] or null, got %r", raw)
         return None
+    if strict and not (min(first, last) >= FIRST_YEAR and max(first, last) <= LAST_YEAR):
+        raise SelectionError("years", f"ange år mellan {FIRST_YEAR} och {LAST_YEAR}")
     return (min(first, last), max(first, last))
 
 
 def parse_selection(
-    data: Mapping[str, Any] | None, *, area_ids: Sequence[str], kpi_ids: Sequence[str]
+    data: Mapping[str, Any] | None,
+    *,
+    area_ids: Sequence[str],
+    kpi_ids: Sequence[str],
+    strict: bool = False,
 ) -> Selection:
     """A page's export selection (the store's ``data``) checked against the allowed values.
 
     Missing or ``None`` keys get defaults: every area and indicator, the total (``T``), all
     years, every level and the default threshold set. Unknown values are dropped (and logged);
     an empty list stays empty, so an export of nothing is just the header.
+
+    ``strict``: refuse instead of dropping – an unknown value, a list that is not one, years
+    that are not two whole numbers between :data:`FIRST_YEAR` and :data:`LAST_YEAR`, an
+    unknown threshold set – with a :class:`SelectionError` naming the field (the defaults for
+    missing keys are the same).
     """
     if data is None:
         data = {}
     elif not isinstance(data, Mapping):
+        if strict:
+            raise SelectionError("selection", "ange urvalet som namn och värden")
         log.warning("Export selection: expected a mapping, got %r; using the defaults", data)
         data = {}
     threshold = data.get("threshold_set")
-    if threshold not in THRESHOLD_SETS:
+    if not isinstance(threshold, str) or threshold not in THRESHOLD_SETS:
+        if strict and threshold is not None:
+            raise SelectionError("threshold_set", _shown([str(threshold)]))
         if threshold is not None:
             log.warning("Export selection: unknown threshold set %r", threshold)
         threshold = DEFAULT_THRESHOLD_SET.name
     return Selection(
-        areas=_choose(data, "areas", area_ids, area_ids),
-        kpis=_choose(data, "kpis", kpi_ids, kpi_ids),
-        genders=_choose(data, "genders", GENDERS, ("T",)),
-        years=_years(data.get("years")),
-        levels=_choose(data, "levels", ALL_LEVELS, ALL_LEVELS),
+        areas=_choose(data, "areas", area_ids, area_ids, strict),
+        kpis=_choose(data, "kpis", kpi_ids, kpi_ids, strict),
+        genders=_choose(data, "genders", GENDERS, ("T",), strict),
+        years=_years(data.get("years"), strict),
+        levels=_choose(data, "levels", ALL_LEVELS, ALL_LEVELS, strict),
         threshold_set=threshold,
     )
 
@@ -293,22 +352,28 @@ def sort_observations(
 ) -> pd.DataFrame:
     """Observations in export order: area (as given, unknown ids last), indicator, gender,
     year."""
-    area_rank = {area: i for i, area in enumerate(area_order)}
-    kpi_rank = {kpi: i for i, kpi in enumerate(kpi_order)}
-    gender_rank = {gender: i for i, gender in enumerate(GENDERS)}
     keys = pd.DataFrame(
         {
-            "area": observations["area_id"].map(area_rank).fillna(len(area_rank)),
+            "area": _ranks(observations["area_id"], area_order),
             "area_id": observations["area_id"],
-            "kpi": observations["kpi_id"].map(kpi_rank).fillna(len(kpi_rank)),
+            "kpi": _ranks(observations["kpi_id"], kpi_order),
             "kpi_id": observations["kpi_id"],
-            "gender": observations["gender"].map(gender_rank).fillna(len(gender_rank)),
+            "gender": _ranks(observations["gender"], GENDERS),
             "year": observations["year"],
         },
         index=observations.index,
     )
     order = keys.sort_values(["area", "area_id", "kpi", "kpi_id", "gender", "year"]).index
     return observations.loc[order]
+
+
+def _ranks(values: pd.Series, order: Sequence[str]) -> np.ndarray:
+    """Each value's position in ``order`` (its last, if listed twice); unlisted values rank
+    after every listed one."""
+    rank = {value: i for i, value in enumerate(order)}
+    positions = pd.Index(list(rank), dtype=object).get_indexer(pd.Index(values, dtype=object))
+    ranks = np.append(np.fromiter(rank.values(), dtype=np.int64, count=len(rank)), len(rank))
+    return ranks[positions]  # unlisted: -1, the last entry
 
 
 def goal_lines(
@@ -372,6 +437,23 @@ def newest_assessments(
         elif goal is not None:
             by_goal[(record["area_id"], int(goal))] = record
     return by_indicator, by_goal
+
+
+def assessment_values(
+    area_id: str,
+    kpi_id: str,
+    indicators: Mapping[str, Any],
+    by_indicator: Mapping[tuple[str, str], Mapping[Hashable, Any]],
+    by_goal: Mapping[tuple[str, int], Mapping[Hashable, Any]],
+) -> dict[str, Any]:
+    """The assessment cells of a row of ``area_id`` and ``kpi_id`` (:data:`ASSESSMENT_COLUMNS`):
+    the newest assessment of the indicator and of its global goal (``indicators``: the
+    catalogue by KPI id; ``by_indicator``, ``by_goal``: :func:`newest_assessments`)."""
+    indicator = indicators.get(kpi_id)
+    goal_record = by_goal.get((area_id, indicator.sdg_goal)) if indicator else None
+    cells = _assessment_cells(by_indicator.get((area_id, kpi_id)), INDICATOR_ASSESSMENT)
+    cells.update(_assessment_cells(goal_record, GOAL_ASSESSMENT))
+    return cells
 
 
 def _assessment_cells(record: Mapping[Hashable, Any] | None, prefix: str) -> dict[str, Any]:
@@ -467,19 +549,14 @@ def export_table(
                     cells[name].append(
                         _goal_value(record, level, int(year), line_values, goal_targets)
                     )
-                elif name in _YEAR_FIELDS:
-                    cells[name].append(_year(record.get(source)))
                 else:
-                    cells[name].append(_plain(record.get(source)))
+                    cells[name].append(level_field_value(record, name, source))
         for name, values in cells.items():
             result[f"{level}_{name}"] = values
     by_indicator, by_goal = newest_assessments(assessments)
     assessment_cells: dict[str, list] = {name: [] for name in ASSESSMENT_COLUMNS}
     for area_id, kpi_id in zip(frame["area_id"], frame["kpi_id"], strict=True):
-        indicator = indicators.get(kpi_id)
-        goal_record = by_goal.get((area_id, indicator.sdg_goal)) if indicator else None
-        cells_of_row = _assessment_cells(by_indicator.get((area_id, kpi_id)), INDICATOR_ASSESSMENT)
-        cells_of_row.update(_assessment_cells(goal_record, GOAL_ASSESSMENT))
+        cells_of_row = assessment_values(area_id, kpi_id, indicators, by_indicator, by_goal)
         for name, value in cells_of_row.items():
             assessment_cells[name].append(value)
     result.update(assessment_cells)
@@ -492,6 +569,32 @@ def export_table(
     return table
 
 
+def level_field_value(record: Mapping[Hashable, Any], name: str, source: str) -> Any:
+    """The cell of a level field (:data:`LEVEL_FIELDS`, all but ``målvärde``) from a status
+    record: years as ``int``, missing as ``None``."""
+    if name in YEAR_FIELDS:
+        return _year(record.get(source))
+    return _plain(record.get(source))
+
+
+def row_goal(record: Mapping[Hashable, Any], level: str) -> str | None:
+    """The goal whose line gives a row's ``målvärde`` at this level (``None``: the cell is
+    empty: a trend, or no goal)."""
+    goal_id = _plain(record.get("goal_id"))
+    return None if level == TREND or goal_id is None else goal_id
+
+
+def goal_target(
+    record: Mapping[Hashable, Any], goal_id: str, goal_targets: Mapping[str, float | None]
+) -> float | None:
+    """A row's ``målvärde`` where the goal line does not reach its year: the goal's target,
+    else the target resolved for the area."""
+    target = goal_targets.get(goal_id)
+    if target is not None:
+        return float(target)
+    return _plain(record.get("target_value"))
+
+
 def _goal_value(
     record: Mapping[Hashable, Any],
     level: str,
@@ -500,16 +603,13 @@ def _goal_value(
     goal_targets: Mapping[str, float | None],
 ) -> float | None:
     """The ``målvärde`` of one row: the goal line at the year, else the goal's target."""
-    goal_id = _plain(record.get("goal_id"))
-    if level == TREND or goal_id is None:
+    goal_id = row_goal(record, level)
+    if goal_id is None:
         return None
     on_line = line_values.get((record["area_id"], goal_id, record["gender"], year))
     if on_line is not None:
         return on_line
-    target = goal_targets.get(goal_id)
-    if target is not None:
-        return float(target)
-    return _plain(record.get("target_value"))
+    return goal_target(record, goal_id, goal_targets)
 
 
 def _iso_date(value: dt.date | dt.datetime | None) -> str | None:
@@ -542,27 +642,59 @@ def format_cell(value: Any, decimal: str = ".") -> str:
     return neutralise(str(value))
 
 
+class CsvDialect(NamedTuple):
+    """How a format writes CSV: the cell separator, the decimal mark, the line ending and what
+    comes before the header (the byte-order mark or nothing)."""
+
+    delimiter: str
+    decimal: str
+    newline: str
+    prefix: str
+
+
+DIALECTS: dict[str, CsvDialect] = {
+    FORMAT_CSV: CsvDialect(",", ".", "\n", ""),
+    FORMAT_EXCEL_SV: CsvDialect(";", ",", "\r\n", BOM),
+}
+
+
+def csv_dialect(fmt: str) -> CsvDialect:
+    """The dialect of format ``csv`` or ``excel-sv``; :class:`ValueError` for another."""
+    dialect = DIALECTS.get(fmt) if isinstance(fmt, str) else None
+    if dialect is None:
+        raise ValueError(f"unknown export format {fmt!r}; expected one of: {', '.join(FORMATS)}")
+    return dialect
+
+
+def quote_cell(cell: str, delimiter: str) -> str:
+    """A cell as a CSV line holds it (RFC 4180): quoted, with doubled quotes, when it holds the
+    delimiter, a quote, CR or LF."""
+    if delimiter in cell or '"' in cell or "\r" in cell or "\n" in cell:
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def header_cells(columns: Iterable[Any]) -> list[str]:
+    """The header's cells: the column names, neutralised like text."""
+    return [neutralise(str(column)) for column in columns]
+
+
 def _csv_line(cells: Sequence[str], delimiter: str) -> str:
-    """One CSV line (RFC 4180 quoting): a cell holding the delimiter, a quote, CR or LF is
-    quoted; a line of a single empty cell is written ``""`` so that it is not a blank line."""
+    """One CSV line (RFC 4180 quoting, :func:`quote_cell`); a line of a single empty cell is
+    written ``""`` so that it is not a blank line."""
     if len(cells) == 1 and cells[0] == "":
         return '""'
-    special = (delimiter, '"', "\r", "\n")
-    return delimiter.join(
-        '"' + cell.replace('"', '""') + '"' if any(ch in cell for ch in special) else cell
-        for cell in cells
-    )
+    return delimiter.join(quote_cell(cell, delimiter) for cell in cells)
 
 
 def to_csv_bytes(frame: pd.DataFrame, fmt: str = FORMAT_CSV) -> bytes:
-    """The table as CSV bytes in format ``csv`` or ``excel-sv`` (see the module documentation)."""
-    if fmt == FORMAT_CSV:
-        delimiter, decimal, newline, prefix = ",", ".", "\n", ""
-    elif fmt == FORMAT_EXCEL_SV:
-        delimiter, decimal, newline, prefix = ";", ",", "\r\n", BOM
-    else:
-        raise ValueError(f"unknown export format {fmt!r}; expected one of: {', '.join(FORMATS)}")
-    header = [neutralise(str(column)) for column in frame.columns]
+    """The table as CSV bytes in format ``csv`` or ``excel-sv`` (see the module documentation).
+
+    One cell at a time (:func:`format_cell`): the definition of the file. An export streamed
+    from the server is written in pieces by :func:`indicators.export_stream.csv_chunks`, to
+    the same bytes."""
+    delimiter, decimal, newline, prefix = csv_dialect(fmt)
+    header = header_cells(frame.columns)
     columns = [
         [format_cell(value, decimal) for value in frame[column].tolist()]
         for column in frame.columns

@@ -7,8 +7,11 @@ a refresh or a goal change is picked up at the next request); they hold nothing 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import logging
+from collections.abc import Iterator
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -68,8 +71,34 @@ def area_title(area_id: str) -> str:
     return entry[0] if entry else area_id
 
 
+#: Set inside :func:`one_version`: the data version once read there.
+_version_memo: contextvars.ContextVar[list[tuple] | None] = contextvars.ContextVar(
+    "version_memo", default=None
+)
+
+
+@contextlib.contextmanager
+def one_version() -> Iterator[None]:
+    """Within the block, :func:`version` reads the data version once and gives that value
+    afterwards: for a read-only computation that asks for it several times (a page's answer:
+    each cached table asks). Never around a write, which changes the version."""
+    token = _version_memo.set([])
+    try:
+        yield
+    finally:
+        _version_memo.reset(token)
+
+
 def version() -> tuple:
-    return queries.data_version(engine())
+    """The data version (:func:`data.queries.data_version`); read once per
+    :func:`one_version` block."""
+    memo = _version_memo.get()
+    if memo:
+        return memo[0]
+    value = queries.data_version(engine())
+    if memo is not None:
+        memo.append(value)
+    return value
 
 
 @functools.lru_cache(maxsize=4)

@@ -24,6 +24,7 @@ from indicators.formatting import format_date
 from indicators.ranking import RELATIVE_POSITION_NOTE
 from indicators.sdg import dimension_label, sdg_name
 from indicators.vocabulary import DESCRIPTIVE_TEXT, DIRECTIONS, GOAL_LEVELS, LEVELS
+from layouts.parts.answer_cache import cached_answer
 from layouts.parts.components import (
     METHOD_PARAM,
     dropdown_labels,
@@ -43,9 +44,12 @@ from layouts.parts.indikator_view import (
     gender_choice,
     notes_area,
     notes_area_options,
+    ranking_table_of,
     read_url_selection,
+    series_tables,
 )
 from layouts.parts.notes import notes_section
+from layouts.parts.table_alternative import body_when_open, table_alternative, table_when_opened
 from layouts.parts.url_state import Choice, read_path_id, read_value, url_notes
 
 log = logging.getLogger(__name__)
@@ -250,13 +254,12 @@ def notes_panel(indicator: Indicator, selection: Selection) -> html.Section:
     )
 
 
-def _table_alternative(content, id: str) -> html.Details:
-    return html.Details(
-        [html.Summary("Visa som tabell"), html.Div(content, id=id)],
-        className="table-alternative",
-    )
+#: The table alternatives (built when opened): the disclosure's id and its body's.
+SERIES_DETAILS, SERIES_TABLES = "indikator-series-details", "indikator-series-tables"
+RANKING_DETAILS, RANKING_TABLE = "indikator-ranking-details", "indikator-ranking-table"
 
 
+@cached_answer
 def layout(kpi_id: str | None = None, **query) -> html.Div:
     known, asked = read_path_id(kpi_id, Choice(service.catalogue_by_id()))
     indicator = service.indicator(known) if known is not None else None
@@ -290,7 +293,7 @@ def layout(kpi_id: str | None = None, **query) -> html.Div:
                         figure=view.series_figure,
                         config=GRAPH_CONFIG,
                     ),
-                    _table_alternative(view.series_tables, "indikator-series-tables"),
+                    table_alternative(SERIES_DETAILS, SERIES_TABLES),
                     source_credit(status),
                 ],
                 className="indikator-section",
@@ -322,7 +325,7 @@ def layout(kpi_id: str | None = None, **query) -> html.Div:
                         config=GRAPH_CONFIG,
                     ),
                     html.P(RELATIVE_POSITION_NOTE, className="note relative-note"),
-                    _table_alternative(view.ranking_table, "indikator-ranking-table"),
+                    table_alternative(RANKING_DETAILS, RANKING_TABLE),
                     source_credit(status),
                 ],
                 className="indikator-section",
@@ -338,41 +341,85 @@ def layout(kpi_id: str | None = None, **query) -> html.Div:
 
 @callback(
     Output("indikator-series", "figure"),
-    Output("indikator-series-tables", "children"),
+    Output(SERIES_TABLES, "children"),
     Output("indikator-status", "children"),
     Output("indikator-ranking-heading", "children"),
     Output("indikator-ranking", "figure"),
-    Output("indikator-ranking-table", "children"),
+    Output(RANKING_TABLE, "children"),
     Output({"type": "export-selection", "page": PAGE}, "data"),
     Input("indikator-areas", "value"),
     Input("indikator-gender", "value"),
     Input("indikator-levels", "value"),
     Input("indikator-metod", "value"),
     State("indikator-kpi", "data"),
+    State(SERIES_DETAILS, "open"),
+    State(RANKING_DETAILS, "open"),
     prevent_initial_call=True,
 )
-def update_indikator(areas, gender, levels, metod, kpi_id):
-    """Redraw the page's figures and tables for the controls' values."""
-    indicator = service.indicator(kpi_id or "")
-    if indicator is None:
-        raise dash.exceptions.PreventUpdate
+@cached_answer
+def update_indikator(areas, gender, levels, metod, kpi_id, series_open=False, ranking_open=False):
+    """Redraw the page's figures for the controls' values, and the table alternatives that
+    are open (the closed ones get their placeholder back)."""
+    indicator = _indicator_or_stop(kpi_id)
+    selection = control_selection(indicator, areas, gender, levels, metod)
+    view = build_view(indicator, selection)
+    return (
+        view.series_figure,
+        body_when_open(series_open, lambda: series_tables(indicator, selection)),
+        view.status,
+        view.ranking_heading,
+        view.ranking_figure,
+        body_when_open(ranking_open, lambda: ranking_table_of(indicator, selection)),
+        view.selection,
+    )
+
+
+def control_selection(indicator: Indicator, areas, gender, levels, metod) -> Selection:
+    """The selection the controls' values make (values not allowed left out)."""
     available = goal_levels_of(indicator.kpi_id, service.goals())
-    selection = Selection(
+    return Selection(
         areas=tuple(a for a in (areas or []) if a in service.MUNICIPALITY_IDS),
         gender=gender_choice(gender, indicator.is_divided_by_gender),
         levels=tuple(level for level in (levels or []) if level in available),
         threshold_set=read_value("metod", metod, METHOD_PARAM)[0],
     )
-    view = build_view(indicator, selection)
-    return (
-        view.series_figure,
-        view.series_tables,
-        view.status,
-        view.ranking_heading,
-        view.ranking_figure,
-        view.ranking_table,
-        view.selection,
-    )
+
+
+def _indicator_or_stop(kpi_id) -> Indicator:
+    indicator = service.indicator(kpi_id or "")
+    if indicator is None:
+        raise dash.exceptions.PreventUpdate
+    return indicator
+
+
+@callback(
+    Output(SERIES_TABLES, "children", allow_duplicate=True),
+    Input(SERIES_DETAILS, "open"),
+    State("indikator-areas", "value"),
+    State("indikator-gender", "value"),
+    State("indikator-levels", "value"),
+    State("indikator-kpi", "data"),
+    prevent_initial_call=True,
+)
+def open_series_tables(is_open, areas, gender, levels, kpi_id):
+    """The time series' table alternative, when it is opened."""
+    indicator = _indicator_or_stop(kpi_id)
+    selection = control_selection(indicator, areas, gender, levels, None)
+    return table_when_opened(is_open, lambda: series_tables(indicator, selection))
+
+
+@callback(
+    Output(RANKING_TABLE, "children", allow_duplicate=True),
+    Input(RANKING_DETAILS, "open"),
+    State("indikator-gender", "value"),
+    State("indikator-kpi", "data"),
+    prevent_initial_call=True,
+)
+def open_ranking_table(is_open, gender, kpi_id):
+    """The ranking's table alternative, when it is opened."""
+    indicator = _indicator_or_stop(kpi_id)
+    selection = control_selection(indicator, [], gender, [], None)
+    return table_when_opened(is_open, lambda: ranking_table_of(indicator, selection))
 
 
 @callback(

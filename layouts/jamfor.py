@@ -20,12 +20,13 @@ from typing import Any
 
 import dash
 import pandas as pd
-from dash import Input, Output, callback, dcc, html
+from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, dcc, html
 
 from indicators import service
 from indicators.catalogue import Indicator
 from indicators.sdg import sdg_name
 from indicators.vocabulary import ALL_LEVELS, DIRECTIONS, LEVEL_LABELS, NO_DIRECTION_TEXT, TREND
+from layouts.parts.answer_cache import cached_answer
 from layouts.parts.comparison_figures import (
     FACET_HEIGHT,
     PANEL_HEIGHT,
@@ -50,6 +51,7 @@ from layouts.parts.components import (
     url_store,
 )
 from layouts.parts.download import download_panel, selection_store
+from layouts.parts.table_alternative import table_alternative, table_when_opened
 from layouts.parts.url_state import Choice, Choices, Kind, read_query, url_notes
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,11 @@ VIEWS: dict[str, str] = {
 #: Above this many municipalities the lines get hard to tell apart (said on the page).
 MANY_AREAS = 6
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+#: A panel's table alternative (built when opened): the disclosure's and its body's id types
+#: (with the panel's ``kpi``), and the store listing the indicators whose table is open.
+TABLE_DETAILS = "jamfor-table-details"
+TABLE_BODY = "jamfor-table"
+OPEN_TABLES = "jamfor-open-tables"
 DROPDOWN_LABELS = dropdown_labels()
 
 dash.register_page(__name__, path="/jamfor", title=f"Jämför – {SITE}", name="Jämför", order=3)
@@ -163,21 +170,37 @@ def _direction_text(direction: str) -> str:
     return wanted.values_wanted if wanted is not None else NO_DIRECTION_TEXT
 
 
-def status_list(
-    status: pd.DataFrame, indicator: Indicator, area_ids: Sequence[str], level: str
-) -> html.Ul:
-    """Each area's status for one indicator at one level (icon + text), or why there is none."""
+#: Per area, its status and the reason for it.
+AreaStatuses = Mapping[str, tuple[str, Any]]
+
+
+def statuses_by_indicator(
+    status: pd.DataFrame, kpi_ids: Sequence[str], level: str
+) -> dict[str, dict[str, tuple[str, Any]]]:
+    """The total's status at ``level`` of each of ``kpi_ids``, per area, from
+    :func:`indicators.service.status`'s table (read once for every panel)."""
     rows = status[
-        (status["kpi_id"] == indicator.kpi_id)
-        & (status["level"] == level)
-        & (status["gender"] == "T")
-    ].set_index("area_id")
+        (status["level"] == level) & (status["gender"] == "T") & status["kpi_id"].isin(kpi_ids)
+    ]
+    result: dict[str, dict[str, tuple[str, Any]]] = {kpi_id: {} for kpi_id in kpi_ids}
+    for kpi_id, area_id, code, reason in zip(
+        rows["kpi_id"], rows["area_id"], rows["status"], rows["reason"], strict=True
+    ):
+        result[kpi_id][area_id] = (code, reason)
+    return result
+
+
+def status_list(
+    statuses: AreaStatuses, indicator: Indicator, area_ids: Sequence[str], level: str
+) -> html.Ul:
+    """Each area's status for one indicator at one level (icon + text), or why there is none;
+    ``statuses`` is the indicator's entry of :func:`statuses_by_indicator`."""
     items = []
     for area_id in area_ids:
         name = service.area_title(area_id)
-        if area_id in rows.index:
-            row = rows.loc[area_id]
-            badge = status_badge(row["status"], title=row["reason"] or None)
+        if area_id in statuses:
+            code, reason = statuses[area_id]
+            badge = status_badge(code, title=reason or None)
         else:
             badge = html.Span(f"inget {LEVEL_LABELS[level].lower()}", className="note")
         items.append(html.Li([html.Span(f"{name}: ", className="status-area"), badge]))
@@ -188,14 +211,24 @@ def status_list(
     )
 
 
+def series_data_table(indicator: Indicator, table: pd.DataFrame, selection: Selection):
+    """A panel's table alternative: the values per year and area."""
+    titles = {area: service.area_title(area) for area in selection.shown_areas}
+    rows, columns = series_rows(table, indicator, titles)
+    return data_table(rows, columns, caption=f"{with_unit(indicator)} per år och område")
+
+
 def panel(
     indicator: Indicator,
     table: pd.DataFrame,
     selection: Selection,
-    status: pd.DataFrame,
+    statuses: AreaStatuses,
     span: tuple[int, int] | None,
+    *,
+    table_open: bool = False,
 ) -> html.Section:
-    """One indicator: heading, figure, statuses and the table alternative."""
+    """One indicator: heading, figure, statuses and the table alternative (built here only
+    when it is open)."""
     titles = {area: service.area_title(area) for area in selection.shown_areas}
     if selection.view == VIEW_MUNICIPALITY:
         figure = facet_figure(
@@ -205,7 +238,6 @@ def panel(
     else:
         figure = indicator_figure(table, indicator, titles, span=span)
         height = PANEL_HEIGHT
-    rows, columns = series_rows(table, indicator, titles)
     heading_id = f"jamfor-heading-{indicator.kpi_id}"
     return html.Section(
         [
@@ -226,20 +258,13 @@ def panel(
                 style={"height": f"{height}px"},
             ),
             html.H3(f"Status: {LEVEL_LABELS[selection.level]}", className="jamfor-status-heading"),
-            status_list(status, indicator, selection.shown_areas, selection.level),
-            html.Details(
-                [
-                    html.Summary("Visa som tabell"),
-                    html.Div(
-                        data_table(
-                            rows,
-                            columns,
-                            caption=f"{with_unit(indicator)} per år och område",
-                        ),
-                        className="table-scroll",
-                    ),
-                ],
-                className="table-alternative",
+            status_list(statuses, indicator, selection.shown_areas, selection.level),
+            table_alternative(
+                {"type": TABLE_DETAILS, "kpi": indicator.kpi_id},
+                {"type": TABLE_BODY, "kpi": indicator.kpi_id},
+                series_data_table(indicator, table, selection) if table_open else None,
+                is_open=table_open,
+                body_class="table-scroll",
             ),
         ],
         className="jamfor-panel",
@@ -247,16 +272,27 @@ def panel(
     )
 
 
-def panels(selection: Selection) -> list:
-    """Every chosen indicator's panel, all on the same years; a note when nothing is chosen."""
+def _indicator_table(indicator: Indicator, selection: Selection) -> pd.DataFrame:
+    """One indicator's year × area table of the selection (from its own cached rows)."""
+    return series_table(
+        service.kpi_observations(indicator.kpi_id, ("T",)), indicator.kpi_id, selection.shown_areas
+    )
+
+
+def panels(selection: Selection, open_tables: Sequence[str] = ()) -> list:
+    """Every chosen indicator's panel, all on the same years; a note when nothing is chosen.
+    The indicators in ``open_tables`` keep their table alternative open (and built)."""
     if not selection.areas or not selection.kpis:
         missing = "minst en kommun" if not selection.areas else "minst en indikator"
         return [html.P(f"Välj {missing} för att jämföra.", className="note jamfor-empty")]
-    observations = service.observations(("T",))
-    status = service.status(selection.threshold_set, ("T",))
     indicators = [service.indicator(kpi) for kpi in selection.kpis]
     indicators = [i for i in indicators if i is not None]
-    tables = [series_table(observations, i.kpi_id, selection.shown_areas) for i in indicators]
+    statuses = statuses_by_indicator(
+        service.status(selection.threshold_set, ("T",)),
+        [i.kpi_id for i in indicators],
+        selection.level,
+    )
+    tables = [_indicator_table(i, selection) for i in indicators]
     span = year_span(tables)
     children = []
     if len(selection.areas) > MANY_AREAS:
@@ -269,7 +305,14 @@ def panels(selection: Selection) -> list:
             )
         )
     children.extend(
-        panel(indicator, table, selection, status, span)
+        panel(
+            indicator,
+            table,
+            selection,
+            statuses[indicator.kpi_id],
+            span,
+            table_open=indicator.kpi_id in open_tables,
+        )
         for indicator, table in zip(indicators, tables, strict=True)
     )
     return children
@@ -350,12 +393,14 @@ def controls(selection: Selection) -> html.Div:
     )
 
 
+@cached_answer
 def layout(**query) -> html.Div:
     selection, notes = read_url_selection(query)
     status = service.data_status()
     return html.Div(
         [
             url_store("jamfor-url"),
+            dcc.Store(id=OPEN_TABLES, data=[]),
             selection_store(PAGE, selection.export()),
             html.H1("Jämför kommuner"),
             html.P(
@@ -386,14 +431,52 @@ def layout(**query) -> html.Div:
     Input("jamfor-vy", "value"),
     Input("jamfor-niva", "value"),
     Input("jamfor-metod", "value"),
+    State(OPEN_TABLES, "data"),
     prevent_initial_call=True,
 )
-def update_jamfor(omraden, indikatorer, vy, niva, metod):
-    """Redraw the panels and the export selection for the controls' values."""
+@cached_answer
+def update_jamfor(omraden, indikatorer, vy, niva, metod, open_tables=None):
+    """Redraw the panels and the export selection for the controls' values (the table
+    alternatives that were open stay open)."""
     selection = read_selection(
         omraden=omraden or [], indikatorer=indikatorer or [], vy=vy, niva=niva, metod=metod
     )
-    return panels(selection), panels_class(selection.view), selection.export()
+    opened = [k for k in open_tables or [] if isinstance(k, str)]
+    return panels(selection, opened), panels_class(selection.view), selection.export()
+
+
+@callback(
+    Output({"type": TABLE_BODY, "kpi": MATCH}, "children"),
+    Input({"type": TABLE_DETAILS, "kpi": MATCH}, "open"),
+    State({"type": TABLE_DETAILS, "kpi": MATCH}, "id"),
+    State("jamfor-omraden", "value"),
+    prevent_initial_call=True,
+)
+def open_table(is_open, details_id, omraden):
+    """A panel's table alternative, when it is opened."""
+    kpi_id = details_id.get("kpi") if isinstance(details_id, dict) else None
+    indicator = service.indicator(kpi_id) if isinstance(kpi_id, str) else None
+    if indicator is None:
+        raise dash.exceptions.PreventUpdate
+    selection = read_selection(omraden=omraden or [], indikatorer=[indicator.kpi_id])
+    return table_when_opened(
+        is_open,
+        lambda: series_data_table(indicator, _indicator_table(indicator, selection), selection),
+    )
+
+
+# Which panels' table alternatives are open, for the redraw to keep them open.
+clientside_callback(
+    """
+    function(opened, ids) {
+        return ids.filter(function (id, i) { return opened[i]; })
+            .map(function (id) { return id.kpi; });
+    }
+    """,
+    Output(OPEN_TABLES, "data"),
+    Input({"type": TABLE_DETAILS, "kpi": ALL}, "open"),
+    State({"type": TABLE_DETAILS, "kpi": ALL}, "id"),
+)
 
 
 sync_url(

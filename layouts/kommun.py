@@ -30,6 +30,7 @@ from indicators.area_profile import (
 from indicators.progress import THRESHOLD_SETS
 from indicators.sdg import DIMENSIONS, SDG_GOALS, sdg_name
 from indicators.vocabulary import ALL_LEVELS, LEVEL_LABELS
+from layouts.parts.answer_cache import cached_answer
 from layouts.parts.components import (
     dropdown_labels,
     method_control,
@@ -383,6 +384,7 @@ def profile_content(area_id: str, selection: ProfileSelection) -> tuple[list, di
     return sections, export_selection(area_id, listed, selection.threshold_set)
 
 
+@cached_answer
 def layout(area_id: str | None = None, **query):
     area_id, asked = read_path_id(area_id, Choice(service.AREA_ORDER))
     if area_id is None:
@@ -453,6 +455,7 @@ def layout(area_id: str | None = None, **query):
     State(AREA_ID, "data"),
     prevent_initial_call=True,
 )
+@cached_answer
 def update_profile(level, sdg, dimension, method, area_id):
     """Rebuild the profile for the controls' values."""
     if area_id not in service.AREA_ORDER:

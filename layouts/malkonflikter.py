@@ -12,7 +12,7 @@ over_tid), ``till`` (the year, or the end of the period), ``fran`` (the start of
 
 import functools
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +39,7 @@ from indicators.conflicts import (
     scatter_points,
 )
 from indicators.vocabulary import DIRECTIONS
+from layouts.parts.answer_cache import cached_answer
 from layouts.parts.comparison_figures import (
     SCATTER_HEIGHT,
     paths_figure,
@@ -48,6 +49,7 @@ from layouts.parts.comparison_figures import (
 )
 from layouts.parts.components import data_table, source_credit, sync_url, url_store
 from layouts.parts.download import download_panel, selection_store
+from layouts.parts.table_alternative import body_when_open, table_alternative, table_when_opened
 from layouts.parts.url_state import Choice, Integer, Kind, read_query, url_notes
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,8 @@ MODES: dict[str, str] = {
 #: How many pairs the list shows.
 TOP_PAIRS = 20
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+#: The scatter's table alternative (built when opened): the disclosure's id and its body's.
+TABLE_DETAILS, TABLE_BODY = "malkonflikter-table-details", "malkonflikter-table"
 RELATION_BADGES: dict[str | None, tuple[str, str, str]] = {
     SYNERGY: ("⇈", "Synergi", "relation-synergi"),
     CONFLICT: ("⇅", "Målkonflikt", "relation-konflikt"),
@@ -199,8 +203,12 @@ def read_selection(x=None, y=None, lage=None, till=None, fran=None, period=None)
 class ScatterView:
     figure: object
     result: CorrelationResult
-    table: html.Table
     note: str
+    #: Builds the table alternative (only an open one is built).
+    make_table: Callable[[], html.Table]
+
+    def table(self) -> html.Table:
+        return self.make_table()
 
 
 def _titles() -> dict[str, str]:
@@ -218,8 +226,12 @@ def _missing_year_view(x: Indicator, y: Indicator) -> ScatterView:
     figure = scatter_figure(
         pd.DataFrame(columns=["area_id", "x", "y"]), x, y, _titles(), result, year=0
     )
-    table = data_table(pd.DataFrame(columns=["area"]), [("area", "Område", None)], caption="")
-    return ScatterView(figure, result, table, "")
+    return ScatterView(
+        figure,
+        result,
+        "",
+        lambda: data_table(pd.DataFrame(columns=["area"]), [("area", "Område", None)], caption=""),
+    )
 
 
 def _pair_observations(x_kpi: str, y_kpi: str) -> pd.DataFrame:
@@ -269,7 +281,7 @@ def scatter_view(selection: Selection) -> ScatterView:
         figure = paths_figure(
             paths, x, y, titles, first_year=selection.first_year, last_year=selection.year
         )
-        rows = point_rows(paths, x, y, titles, change=False, with_year=True)
+        table_points, with_year = paths, True
         columns = [
             ("area", "Område", None),
             ("year", "År", None),
@@ -289,7 +301,7 @@ def scatter_view(selection: Selection) -> ScatterView:
             base_year=base,
             fit=least_squares(municipal) if result.pearson_r is not None else None,
         )
-        rows = point_rows(points, x, y, titles, change=change)
+        table_points, with_year = points, False
         prefix = f"Förändring {base}–{selection.year}: " if change else ""
         columns = [
             ("area", "Område", None),
@@ -298,8 +310,14 @@ def scatter_view(selection: Selection) -> ScatterView:
             ("y", f"{prefix}{with_unit(y)}", None),
         ]
         caption = f"Diagrammets punkter, {when}"
-    table = data_table(rows, columns, caption=caption, id="malkonflikter-points")
-    return ScatterView(figure, result, table, note)
+
+    def make_table() -> html.Table:
+        rows = point_rows(
+            table_points, x, y, titles, change=change and not with_year, with_year=with_year
+        )
+        return data_table(rows, columns, caption=caption, id="malkonflikter-points")
+
+    return ScatterView(figure, result, note, make_table)
 
 
 def correlation_box(result: CorrelationResult, note: str) -> list:
@@ -522,6 +540,7 @@ def _text(year: int | None) -> str | None:
     return None if year is None else str(year)
 
 
+@cached_answer
 def layout(**query) -> html.Div:
     selection, notes = read_url_selection(query)
     view = scatter_view(selection)
@@ -562,15 +581,7 @@ def layout(**query) -> html.Div:
                         config=GRAPH_CONFIG,
                         style={"height": f"{SCATTER_HEIGHT}px"},
                     ),
-                    html.Details(
-                        [
-                            html.Summary("Visa som tabell"),
-                            html.Div(
-                                view.table, id="malkonflikter-table", className="table-scroll"
-                            ),
-                        ],
-                        className="table-alternative",
-                    ),
+                    table_alternative(TABLE_DETAILS, TABLE_BODY, body_class="table-scroll"),
                     source_credit(status),
                 ],
                 className="malkonflikter-section",
@@ -641,6 +652,7 @@ def layout(**query) -> html.Div:
     State("malkonflikter-period", "value"),
     prevent_initial_call=True,
 )
+@cached_answer
 def update_years(x, y, till, fran, period):
     """The years in which both indicators have values; the chosen years kept where possible."""
     selection = read_selection(x=x, y=y, till=till, fran=fran, period=period)
@@ -651,7 +663,7 @@ def update_years(x, y, till, fran, period):
 @callback(
     Output("malkonflikter-scatter", "figure"),
     Output("malkonflikter-correlation", "children"),
-    Output("malkonflikter-table", "children"),
+    Output(TABLE_BODY, "children"),
     Output("malkonflikter-fran-control", "hidden"),
     Output("malkonflikter-till-label", "children"),
     Output({"type": "export-selection", "page": PAGE}, "data"),
@@ -661,16 +673,19 @@ def update_years(x, y, till, fran, period):
     Input("malkonflikter-till", "value"),
     Input("malkonflikter-fran", "value"),
     State("malkonflikter-period", "value"),
+    State(TABLE_DETAILS, "open"),
     prevent_initial_call=True,
 )
-def update_scatter(x, y, lage, till, fran, period):
-    """Redraw the scatter, the correlation and the table for the controls' values."""
+@cached_answer
+def update_scatter(x, y, lage, till, fran, period, table_open=False):
+    """Redraw the scatter, the correlation and (when open) the table for the controls'
+    values."""
     selection = read_selection(x=x, y=y, lage=lage, till=till, fran=fran, period=period)
     view = scatter_view(selection)
     return (
         view.figure,
         correlation_box(view.result, view.note),
-        view.table,
+        body_when_open(table_open, view.table),
         selection.mode == MODE_YEAR,
         "År" if selection.mode == MODE_YEAR else "Till år",
         selection.export(),
@@ -678,10 +693,28 @@ def update_scatter(x, y, lage, till, fran, period):
 
 
 @callback(
+    Output(TABLE_BODY, "children", allow_duplicate=True),
+    Input(TABLE_DETAILS, "open"),
+    State("malkonflikter-x", "value"),
+    State("malkonflikter-y", "value"),
+    State("malkonflikter-lage", "value"),
+    State("malkonflikter-till", "value"),
+    State("malkonflikter-fran", "value"),
+    State("malkonflikter-period", "value"),
+    prevent_initial_call=True,
+)
+def open_table(is_open, x, y, lage, till, fran, period):
+    """The scatter's table alternative, when it is opened."""
+    selection = read_selection(x=x, y=y, lage=lage, till=till, fran=fran, period=period)
+    return table_when_opened(is_open, lambda: scatter_view(selection).table())
+
+
+@callback(
     Output("malkonflikter-pairs-wrapper", "children"),
     Input("malkonflikter-period", "value"),
     prevent_initial_call=True,
 )
+@cached_answer
 def update_pairs(period):
     """The pair list for the chosen period."""
     return pairs_section_table(period if period in PERIODS else DEFAULT_PERIOD)

@@ -39,6 +39,7 @@ from indicators.progress import (
 )
 from indicators.ranking import RELATIVE_POSITION_NOTE
 from indicators.vocabulary import DIRECTIONS, DOWN, STATUS_STYLE, UP, Status
+from layouts.parts.answer_cache import cached_answer
 from layouts.parts.components import (
     KOLADA_CREDIT,
     data_table,
@@ -621,6 +622,7 @@ def _method_section() -> html.Section:
     )
 
 
+@cached_answer
 def layout(**query) -> html.Div:
     state = read_query(query, {})
     status = service.data_status()

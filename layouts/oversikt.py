@@ -1,7 +1,9 @@
 """Översikt: the status matrix – the 17 areas × the indicators grouped by SDG goal.
 
 Each cell is an area's progress status for one indicator at the chosen goal level (the trend
-where no goal of that level exists, marked as such) and links to the indicator page. The
+where no goal of that level exists, marked as such). Choosing a cell shows the facts behind it
+("Varför?") below the matrix, with a link to the indicator page: ``assets/oversikt.js`` puts the
+cell's key in the store ``oversikt-cell`` and :func:`show_facts` answers with the panel. The
 selections (level, SDG goals, dimensions, per-goal view, threshold set) live in the URL.
 """
 
@@ -14,6 +16,7 @@ from typing import Any
 import dash
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
+from dash.exceptions import PreventUpdate
 
 from indicators import service
 from indicators.overview import (
@@ -25,6 +28,7 @@ from indicators.overview import (
 )
 from indicators.sdg import DIMENSIONS, SDG_GOALS
 from indicators.vocabulary import ALL_LEVELS, LEVEL_LABELS, TREND
+from layouts.parts.answer_cache import cached_answer
 from layouts.parts.components import (
     dropdown_labels,
     method_control,
@@ -35,6 +39,7 @@ from layouts.parts.components import (
 from layouts.parts.download import download_panel, selection_store
 from layouts.parts.matrix import (
     PER_SDG,
+    CellFacts,
     CellKey,
     CellText,
     MatrixSelection,
@@ -42,12 +47,16 @@ from layouts.parts.matrix import (
     cell_markup,
     cell_texts,
     counts_summary,
+    facts_panel,
     fallback_legend,
     filter_indicators,
+    indicator_cell_facts,
     indicator_matrix,
+    parse_cell_key,
     parse_selection,
     read_selection,
     rendered_table,
+    sdg_cell_facts,
     sdg_matrix,
 )
 from layouts.parts.url_state import url_notes
@@ -72,6 +81,9 @@ URL_ID = "oversikt-url"
 SUMMARY_ID = "oversikt-summary"
 MATRIX_ID = "oversikt-matrix"
 LEGEND_ID = "oversikt-fallback-legend"
+#: The chosen cell's key (set by assets/oversikt.js) and the panel with its facts.
+CELL_ID = "oversikt-cell"
+WHY_ID = "oversikt-why"
 EXPORT_ID = {"type": "export-selection", "page": PAGE_ID}
 
 DROPDOWN_LABELS = dropdown_labels(no_match="Inga träffar")
@@ -95,25 +107,12 @@ def export_selection(selection: MatrixSelection, kpi_ids: list[str]) -> dict[str
 def _cached_view_data(
     _version: tuple, threshold_set: str, level: str
 ) -> tuple[pd.DataFrame, dict[CellKey, CellText], dict[CellKey, RawJsx]]:
-    """The effective status of every cell, the texts of every indicator cell and the cells
-    rendered, per data version, method and level (formatting the numbers of ~1 800 cells and
-    rendering them is the costly part; filters only choose among them)."""
+    """The effective status of every cell, what every indicator cell shows and the cells
+    rendered, per data version, method and level (rendering ~1 800 cells is the costly part;
+    filters only choose among them)."""
     effective = effective_status(service.status(threshold_set), level)
-    texts = cell_texts(
-        effective,
-        service.catalogue(),
-        _areas(),
-        level=level,
-        goal_wordings={g.id: g.wording_sv for g in service.goals()},
-    )
-    markup = cell_markup(
-        texts,
-        service.catalogue(),
-        _areas(),
-        level=level,
-        threshold_set=threshold_set,
-        references=service.REFERENCE_AREAS,
-    )
+    texts = cell_texts(effective, service.catalogue(), _areas())
+    markup = cell_markup(texts, service.catalogue(), _areas(), references=service.REFERENCE_AREAS)
     return effective, texts, markup
 
 
@@ -143,12 +142,7 @@ def build_view(selection: MatrixSelection) -> tuple[html.Div, html.Div, html.P, 
         sdgs = sorted({i.sdg_goal for i in indicators})
         aggregates = sdg_aggregates(effective, kpi_ids)
         table = sdg_matrix(
-            aggregates,
-            sdgs,
-            areas,
-            level=selection.level,
-            threshold_set=selection.threshold_set,
-            reference_areas=service.REFERENCE_AREAS,
+            aggregates, sdgs, areas, level=selection.level, reference_areas=service.REFERENCE_AREAS
         )
         summary = counts_summary(
             status_counts(aggregates["status"]),
@@ -162,7 +156,6 @@ def build_view(selection: MatrixSelection) -> tuple[html.Div, html.Div, html.P, 
             indicators,
             areas,
             level=selection.level,
-            threshold_set=selection.threshold_set,
             reference_areas=service.REFERENCE_AREAS,
             texts=texts,
             markup=markup,
@@ -186,6 +179,47 @@ def build_view(selection: MatrixSelection) -> tuple[html.Div, html.Div, html.P, 
         ]
     )
     return summary, matrix, legend, export
+
+
+def cell_facts_for(key: Any, selection: MatrixSelection) -> CellFacts | None:
+    """The facts behind the cell with ``key`` (from the browser) in the matrix ``selection``
+    shows, or None when it shows no such cell (another view, filtered away, no assessment,
+    or not a key at all)."""
+    parsed = parse_cell_key(key)
+    if parsed is None or parsed[0] not in service.AREA_ORDER:
+        return None
+    area_id, column = parsed
+    indicators = filter_indicators(service.catalogue(), selection.sdgs, selection.dimensions)
+    effective, _texts, _markup = _cached_view_data(
+        service.version(), selection.threshold_set, selection.level
+    )
+    effective = effective[effective["area_id"] == area_id]
+    title = service.area_title(area_id)
+    if selection.per_sdg:
+        kpi_ids = [i.kpi_id for i in indicators if str(i.sdg_goal) == column]
+        aggregates = sdg_aggregates(effective, kpi_ids).to_dict("records")
+        if not aggregates:
+            return None
+        return sdg_cell_facts(
+            aggregates[0],
+            area_title=title,
+            level=selection.level,
+            threshold_set=selection.threshold_set,
+        )
+    indicator = next((i for i in indicators if i.kpi_id == column), None)
+    rows = effective[effective["kpi_id"] == column].to_dict("records")
+    if indicator is None or not rows:
+        return None
+    goal_id = rows[0].get("goal_id")
+    wordings = {g.id: g.wording_sv for g in service.goals() if g.id == goal_id}
+    return indicator_cell_facts(
+        rows[0],
+        area_title=title,
+        indicator=indicator,
+        level=selection.level,
+        threshold_set=selection.threshold_set,
+        goal_wordings=wordings,
+    )
 
 
 def _controls(selection: MatrixSelection) -> html.Div:
@@ -257,6 +291,7 @@ def _controls(selection: MatrixSelection) -> html.Div:
     )
 
 
+@cached_answer
 def layout(**query: Any) -> html.Div:
     selection, notes = read_selection(query)
     summary, matrix, legend, export = build_view(selection)
@@ -266,7 +301,7 @@ def layout(**query: Any) -> html.Div:
             html.P(
                 "Hur utvecklingen går mot målen i Dalarnas 15 kommuner, Region Dalarna och riket. "
                 "Välj målnivå: rutan visar status mot målet på den nivån, eller trenden där "
-                "sådant mål saknas. Välj en ruta för att se indikatorn för området.",
+                "sådant mål saknas. Välj en ruta för att se varför den har sin status.",
                 className="ov-intro",
             ),
             url_notes(notes),
@@ -290,6 +325,8 @@ def layout(**query: Any) -> html.Div:
                 className="ov-legend",
             ),
             html.Div(matrix, id=MATRIX_ID),
+            dcc.Store(id=CELL_ID),
+            html.Div(facts_panel(None), id=WHY_ID, className="ov-why-area"),
             html.Div(id="oversikt-after-matrix", tabIndex="-1"),
             source_credit(service.data_status()),
             selection_store(PAGE_ID, export),
@@ -311,10 +348,30 @@ def layout(**query: Any) -> html.Div:
     Input(METHOD_ID, "value"),
     prevent_initial_call=True,
 )
+@cached_answer
 def update_matrix(level, sdgs, dimensions, view, threshold_set):
     """Rebuild the counts, the matrix and the download selection from the controls."""
     selection = parse_selection(level, sdgs, dimensions, view, threshold_set)
     return build_view(selection)
+
+
+@callback(
+    Output(WHY_ID, "children"),
+    Input(CELL_ID, "data"),
+    Input(LEVEL_ID, "value"),
+    Input(SDG_ID, "value"),
+    Input(DIMENSION_ID, "value"),
+    Input(VIEW_ID, "value"),
+    Input(METHOD_ID, "value"),
+    prevent_initial_call=True,
+)
+def show_facts(key, level, sdgs, dimensions, view, threshold_set):
+    """The facts behind the chosen cell for the current selection (after a change of the
+    selection, of the same cell; the hint when none is chosen or the cell is not shown)."""
+    if key is None and dash.ctx.triggered_id != CELL_ID:
+        raise PreventUpdate  # no cell open: a change of the selection leaves the hint
+    selection = parse_selection(level, sdgs, dimensions, view, threshold_set)
+    return facts_panel(cell_facts_for(key, selection))
 
 
 sync_url(

@@ -8,6 +8,7 @@ against a local HTTP server), ``tests/web`` (the Flask test client, page callbac
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,19 @@ def shared_dir() -> Path:
             f"reference data not found at {SHARED_DIR} (present only beside a full checkout)"
         )
     return SHARED_DIR
+
+
+@pytest.fixture(scope="session", autouse=True)
+def answer_cache_dir(tmp_path_factory) -> Iterator[Path]:
+    """Every app the tests start (here or in a child process) keeps its shared answers in the
+    session's temporary folder rather than the system's (``CACHE_DIR``; answers are keyed by
+    database, so the apps do not share them)."""
+    folder = tmp_path_factory.mktemp("answers")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CACHE_DIR", str(folder))
+        patch.delenv("CACHE_TYPE", raising=False)
+        patch.delenv("CACHE_URL", raising=False)
+        yield folder
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,10 @@
 """Figures and tables for comparing areas (Jämför) and indicators (Målkonflikter).
 
-Pure builders: tidy DataFrames and catalogue entries in, a ``go.Figure`` or a DataFrame out;
-nothing here reads the database. Every figure sets Swedish number formatting
-(``layout.separators``), preformatted hover texts, shows gaps as gaps and tells areas apart by
-marker symbol and dash as well as by colour (Okabe–Ito, safe for colour blindness).
+Pure builders: tidy DataFrames and catalogue entries in, a figure (a plain dict, see
+:mod:`layouts.parts.figures`) or a DataFrame out; nothing here reads the database. Every figure
+sets Swedish number formatting (``layout.separators``), preformatted hover texts, shows gaps as
+gaps and tells areas apart by marker symbol and dash as well as by colour (Okabe–Ito, safe for
+colour blindness).
 """
 
 from __future__ import annotations
@@ -16,19 +17,27 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from data.areas import REGION_DALARNA, RIKET
 from indicators.catalogue import Indicator
 from indicators.conflicts import CorrelationResult, format_coefficient, in_sentence
-from indicators.formatting import MISSING, PLOTLY_SEPARATORS, format_number, format_signed
+from indicators.formatting import MISSING, format_number, format_signed
 from indicators.vocabulary import DIRECTIONS, DOWN, NO_DIRECTION_TEXT, UP
-from layouts.parts.figures import AREA_COLOURS, AREA_SYMBOLS, FONT_FAMILY, no_data_note
+from layouts.parts.figures import (
+    AREA_COLOURS,
+    AREA_SYMBOLS,
+    AXIS,
+    GRID,
+    INK,
+    Figure,
+    annotate,
+    base_layout,
+    no_data_note,
+    number,
+    x_axis,
+    y_axis,
+)
 
-INK = "#1a1a1a"
-GRID = "#e3e3e3"
-AXIS = "#767676"
 FIT_COLOUR = "#555555"
 TITLE_WIDTH = 120
 PANEL_TITLE_WIDTH = 60
@@ -75,13 +84,6 @@ def area_styles(area_ids: Sequence[str]) -> dict[str, AreaStyle]:
     return styles
 
 
-def _number(value) -> float | None:
-    if value is None:
-        return None
-    number = float(value)
-    return None if math.isnan(number) else number
-
-
 def _wrap(text: str, width: int) -> str:
     return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width) or [""])
 
@@ -90,11 +92,12 @@ def _lines(text: str) -> int:
     return text.count("<br>") + 1
 
 
-def _base_layout(figure: go.Figure, title: str, width: int = TITLE_WIDTH) -> int:
-    """Fonts, colours, separators and the wrapped title; returns the title's line count."""
+def _new_figure(title: str, width: int = TITLE_WIDTH) -> tuple[Figure, int]:
+    """An empty figure with the shared layout and the wrapped title at the top left of the
+    whole figure; returns it and the title's line count."""
     wrapped = _wrap(title, width)
-    figure.update_layout(
-        title={
+    layout = base_layout(
+        {
             "text": wrapped,
             "x": 0,
             "xanchor": "left",
@@ -104,16 +107,9 @@ def _base_layout(figure: go.Figure, title: str, width: int = TITLE_WIDTH) -> int
             "yref": "container",
             "pad": {"t": 12, "l": 8},
             "font": {"size": 16},
-        },
-        separators=PLOTLY_SEPARATORS,
-        font={"family": FONT_FAMILY, "size": 13, "color": INK},
-        paper_bgcolor="#ffffff",
-        plot_bgcolor="#ffffff",
-        hoverlabel={"align": "left", "namelength": -1},
+        }
     )
-    figure.update_xaxes(showgrid=False, linecolor=AXIS, ticks="outside")
-    figure.update_yaxes(gridcolor=GRID, zerolinecolor="#bdbdbd", linecolor=AXIS)
-    return _lines(wrapped)
+    return {"data": [], "layout": layout}, _lines(wrapped)
 
 
 def _top_margin(title_lines: int, extra: int = 0) -> int:
@@ -141,20 +137,36 @@ def series_table(
     observations: pd.DataFrame, kpi_id: str, area_ids: Sequence[str], *, gender: str = "T"
 ) -> pd.DataFrame:
     """One indicator's values as a year × area table over every year from the first to the last
-    year with a value among the areas (NaN where missing, so lines break there)."""
-    frame = observations[
-        (observations["kpi_id"] == kpi_id)
-        & (observations["area_id"].isin(area_ids))
-        & (observations["gender"] == gender)
-    ].dropna(subset=["value"])
-    if frame.empty:
+    year with a value among the areas (NaN where missing, so lines break there); a year with
+    several values for an area takes the first.
+
+    ``observations`` is best the indicator's own rows
+    (:func:`indicators.service.kpi_observations`): the rows are read one by one, which is
+    quicker than pandas' filtering and pivoting for one indicator's few hundred rows; other
+    indicators' rows are skipped."""
+    column = {area_id: index for index, area_id in enumerate(area_ids)}
+    cells: dict[tuple[int, int], float] = {}
+    for kpi, area_id, year, row_gender, value in zip(
+        *(observations[name].tolist() for name in ("kpi_id", "area_id", "year", "gender", "value")),
+        strict=True,
+    ):
+        if kpi != kpi_id or row_gender != gender or area_id not in column:
+            continue
+        shown = number(value)
+        if shown is not None:
+            cells.setdefault((int(year), column[area_id]), shown)
+    if not cells:
         return pd.DataFrame(index=pd.Index([], name="year"), columns=list(area_ids), dtype=float)
-    table = frame.pivot_table(index="year", columns="area_id", values="value", aggfunc="first")
-    years = range(int(table.index.min()), int(table.index.max()) + 1)
-    table = table.reindex(index=list(years), columns=list(area_ids)).astype(float)
-    table.index.name = "year"
-    table.columns.name = None
-    return table
+    years = [year for year, _ in cells]
+    first = min(years)
+    values = np.full((max(years) - first + 1, len(area_ids)), np.nan)
+    for (year, index), value in cells.items():
+        values[year - first, index] = value
+    return pd.DataFrame(
+        values,
+        index=pd.Index(np.arange(first, first + values.shape[0]), name="year"),
+        columns=list(area_ids),
+    )
 
 
 def year_span(tables: Sequence[pd.DataFrame]) -> tuple[int, int] | None:
@@ -172,27 +184,29 @@ def _line(
     *,
     showlegend: bool = True,
     marker_size: int = 7,
-) -> go.Scatter:
+) -> dict:
     years = [int(y) for y in table.index]
-    values = [_number(v) for v in table[area_id]] if area_id in table.columns else []
+    values = [number(v) for v in table[area_id]] if area_id in table.columns else []
+    suffix = html.escape(unit_suffix(indicator))
+    escaped = html.escape(name)
     texts = [
-        f"{html.escape(name)} {year}: {format_number(v, indicator.decimals)}"
-        f"{html.escape(unit_suffix(indicator))}"
+        f"{escaped} {year}: {format_number(v, indicator.decimals)}{suffix}"
         for year, v in zip(years, values, strict=True)
     ]
-    return go.Scatter(
-        x=years,
-        y=values,
-        name=name,
-        mode="lines+markers",
-        connectgaps=False,
-        line={"color": style.colour, "width": style.width, "dash": style.dash},
-        marker={"symbol": style.symbol, "size": marker_size, "color": style.colour},
-        text=texts,
-        hovertemplate="%{text}<extra></extra>",
-        legendgroup=area_id,
-        showlegend=showlegend,
-    )
+    return {
+        "type": "scatter",
+        "x": years,
+        "y": values,
+        "name": name,
+        "mode": "lines+markers",
+        "connectgaps": False,
+        "line": {"color": style.colour, "width": style.width, "dash": style.dash},
+        "marker": {"symbol": style.symbol, "size": marker_size, "color": style.colour},
+        "text": texts,
+        "hovertemplate": "%{text}<extra></extra>",
+        "legendgroup": area_id,
+        "showlegend": showlegend,
+    }
 
 
 def _year_axis(span: tuple[int, int] | None) -> dict:
@@ -204,31 +218,35 @@ def _year_axis(span: tuple[int, int] | None) -> dict:
     return axis
 
 
+def _is_empty(table: pd.DataFrame) -> bool:
+    return table.empty or bool(np.isnan(table.to_numpy(dtype=float)).all())
+
+
 def indicator_figure(
     table: pd.DataFrame,
     indicator: Indicator,
     area_titles: Mapping[str, str],
     *,
     span: tuple[int, int] | None = None,
-) -> go.Figure:
+) -> Figure:
     """One panel: every area's series of one indicator on one y axis (municipalities solid,
     references dashed). ``span`` fixes the x axis so that panels side by side line up."""
-    figure = go.Figure()
     areas = list(table.columns)
     styles = area_styles(areas)
-    title_lines = _base_layout(figure, indicator_title(indicator, table), PANEL_TITLE_WIDTH)
-    for area_id in areas:
-        figure.add_trace(
-            _line(table, area_id, area_titles.get(area_id, area_id), styles[area_id], indicator)
-        )
-    figure.update_layout(
-        xaxis=_year_axis(span),
-        yaxis={"title": {"text": _wrap(indicator.unit, 40)}, "rangemode": _range_mode(table)},
+    figure, title_lines = _new_figure(indicator_title(indicator, table), PANEL_TITLE_WIDTH)
+    figure["data"] = [
+        _line(table, area_id, area_titles.get(area_id, area_id), styles[area_id], indicator)
+        for area_id in areas
+    ]
+    layout = figure["layout"]
+    layout["xaxis"].update(_year_axis(span))
+    layout["yaxis"].update(title={"text": _wrap(indicator.unit, 40)}, rangemode=_range_mode(table))
+    layout.update(
         legend={"orientation": "h", "y": -0.1, "yanchor": "top", "x": 0, "font": {"size": 12}},
         margin={"l": 70, "r": 20, "t": _top_margin(title_lines), "b": 30},
         height=PANEL_HEIGHT,
     )
-    if table.empty or table.isna().all().all():
+    if _is_empty(table):
         no_data_note(figure, "Inga värden för de valda områdena")
     return figure
 
@@ -247,6 +265,37 @@ def _range_mode(table: pd.DataFrame) -> str:
     return "tozero" if values.size == 0 or values.min() >= 0 else "normal"
 
 
+def facet_domains(columns: int, spacing: float) -> list[list[float]]:
+    """The x domains of ``columns`` side-by-side subplots ``spacing`` apart (as Plotly's
+    ``make_subplots`` lays out one row)."""
+    width = (1.0 - spacing * (columns - 1)) / columns
+    domains = []
+    start = 0.0
+    for _ in range(columns):
+        domains.append([start, start + width])
+        start += width + spacing
+    return domains
+
+
+def _axis_suffix(column: int) -> str:
+    return "" if column == 1 else str(column)
+
+
+def _facet_axes(layout: dict, columns: int, span: tuple[int, int] | None, range_mode: str) -> None:
+    """One x and y axis per facet, the y axes sharing the first one's scale."""
+    x_options = _year_axis(span)
+    if span is not None and span[1] - span[0] > 6:
+        x_options["dtick"] = 5 if columns > 3 else 2
+    domains = facet_domains(columns, 0.02 if columns > 4 else 0.03)
+    for column, domain in enumerate(domains, start=1):
+        suffix = _axis_suffix(column)
+        layout[f"xaxis{suffix}"] = x_axis(anchor=f"y{suffix}", domain=domain, **x_options)
+        y_options = {"anchor": f"x{suffix}", "domain": [0.0, 1.0], "rangemode": range_mode}
+        if column > 1:
+            y_options.update(matches="y", showticklabels=False)
+        layout[f"yaxis{suffix}"] = y_axis(**y_options)
+
+
 def facet_figure(
     table: pd.DataFrame,
     indicator: Indicator,
@@ -255,20 +304,31 @@ def facet_figure(
     area_titles: Mapping[str, str],
     *,
     span: tuple[int, int] | None = None,
-) -> go.Figure:
+) -> Figure:
     """One indicator, one facet per municipality side by side on a shared y axis, each with
     the references drawn for comparison."""
     columns = max(len(municipalities), 1)
-    figure = make_subplots(
-        rows=1,
-        cols=columns,
-        shared_yaxes=True,
-        horizontal_spacing=0.02 if columns > 4 else 0.03,
-        subplot_titles=[html.escape(area_titles.get(a, a)) for a in municipalities] or None,
-    )
-    title_lines = _base_layout(figure, indicator_title(indicator, table))
+    figure, title_lines = _new_figure(indicator_title(indicator, table))
+    layout = figure["layout"]
+    _facet_axes(layout, columns, span, _range_mode(table))
+    layout["yaxis"]["title"] = {"text": _wrap(indicator.unit, 30)}
+    domains = facet_domains(columns, 0.02 if columns > 4 else 0.03)
+    for area_id, (low, high) in zip(municipalities, domains, strict=False):
+        annotate(
+            figure,
+            font={"size": 13},
+            showarrow=False,
+            text=html.escape(area_titles.get(area_id, area_id)),
+            x=(low + high) / 2,
+            xanchor="center",
+            xref="paper",
+            y=1.0,
+            yanchor="bottom",
+            yref="paper",
+        )
     styles = area_styles([*municipalities, *references])
     for column, area_id in enumerate(municipalities, start=1):
+        suffix = _axis_suffix(column)
         for shown in (area_id, *references):
             trace = _line(
                 table,
@@ -279,19 +339,14 @@ def facet_figure(
                 showlegend=column == 1 or shown == area_id,
                 marker_size=5,
             )
-            figure.add_trace(trace, row=1, col=column)
-    figure.update_xaxes(**_year_axis(span))
-    if span is not None and span[1] - span[0] > 6:
-        figure.update_xaxes(dtick=5 if columns > 3 else 2)
-    figure.update_yaxes(rangemode=_range_mode(table))
-    figure.update_yaxes(title={"text": _wrap(indicator.unit, 30)}, row=1, col=1)
-    figure.update_annotations(font={"size": 13})
-    figure.update_layout(
+            trace.update(xaxis=f"x{suffix}", yaxis=f"y{suffix}")
+            figure["data"].append(trace)
+    layout.update(
         legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0, "font": {"size": 12}},
         margin={"l": 70, "r": 20, "t": _top_margin(title_lines, 24), "b": 30},
         height=FACET_HEIGHT,
     )
-    if not municipalities or table.empty or table.isna().all().all():
+    if not municipalities or _is_empty(table):
         no_data_note(figure, "Inga värden för de valda områdena")
     return figure
 
@@ -305,7 +360,7 @@ def series_rows(
     for year in table.index:
         row = {"year": str(int(year))}
         for area_id in table.columns:
-            row[area_id] = format_number(_number(table.at[year, area_id]), indicator.decimals)
+            row[area_id] = format_number(number(table.at[year, area_id]), indicator.decimals)
         rows.append(row)
     columns = [("year", "År", None)] + [
         (area_id, area_titles.get(area_id, area_id), None) for area_id in table.columns
@@ -471,6 +526,44 @@ def _axis_margins(x_title: str, y_title: str) -> tuple[int, int]:
     return 60 + 18 * _lines(y_title), 40 + 18 * _lines(x_title)
 
 
+def _fit_trace(municipal: pd.DataFrame, fit: tuple[float, float]) -> dict:
+    low, high = float(municipal["x"].min()), float(municipal["x"].max())
+    slope, intercept = fit
+    return {
+        "type": "scatter",
+        "x": [low, high],
+        "y": [slope * low + intercept, slope * high + intercept],
+        "mode": "lines",
+        "name": "Linjär anpassning (kommunerna)",
+        "line": {"color": FIT_COLOUR, "width": 1.5, "dash": "dash"},
+        "hoverinfo": "skip",
+    }
+
+
+def _point_hover(label: str, vx, vy, x: Indicator, y: Indicator, *, change: bool) -> str:
+    return (
+        f"<b>{html.escape(label)}</b><br>"
+        f"{html.escape(x.label)}: {_value_text(number(vx), x, change=change)}<br>"
+        f"{html.escape(y.label)}: {_value_text(number(vy), y, change=change)}"
+    )
+
+
+def _scatter_layout(
+    figure: Figure, x_title: str, y_title: str, x: Indicator, y: Indicator, **layout
+) -> None:
+    """Axis titles (with the margins they need), the "better on both" corner and ``layout``."""
+    left, bottom = _axis_margins(x_title, y_title)
+    margin = layout.pop("margin")
+    figure["layout"]["xaxis"].update(title={"text": x_title}, showgrid=True, gridcolor=GRID)
+    figure["layout"]["yaxis"]["title"] = {"text": y_title}
+    figure["layout"].update(
+        margin={"l": left, "r": 20, "b": bottom, **margin}, height=SCATTER_HEIGHT, **layout
+    )
+    corner = _better_corner(x, y)
+    if corner is not None:
+        annotate(figure, **corner)
+
+
 def scatter_figure(
     points: pd.DataFrame,
     x: Indicator,
@@ -481,29 +574,17 @@ def scatter_figure(
     year: int,
     base_year: int | None = None,
     fit: tuple[float, float] | None = None,
-) -> go.Figure:
+) -> Figure:
     """One point per municipality (labelled), Region Dalarna and Riket as distinct reference
     markers; a dashed least-squares line ``fit`` = (slope, intercept) over the municipalities."""
     change = base_year is not None
     period = (base_year, year) if change else None
-    figure = go.Figure()
     title = scatter_title(x, y, year=year, base_year=base_year, result=result)
-    title_lines = _base_layout(figure, title)
+    figure, title_lines = _new_figure(title)
     chosen = points.dropna(subset=["x", "y"])
     municipal = chosen[~chosen["area_id"].isin(list(REFERENCE_STYLES))]
     if fit is not None and not municipal.empty:
-        low, high = float(municipal["x"].min()), float(municipal["x"].max())
-        slope, intercept = fit
-        figure.add_trace(
-            go.Scatter(
-                x=[low, high],
-                y=[slope * low + intercept, slope * high + intercept],
-                mode="lines",
-                name="Linjär anpassning (kommunerna)",
-                line={"color": FIT_COLOUR, "width": 1.5, "dash": "dash"},
-                hoverinfo="skip",
-            )
-        )
+        figure["data"].append(_fit_trace(municipal, fit))
     positions = dict(
         zip(
             chosen["area_id"],
@@ -525,46 +606,68 @@ def scatter_figure(
         if rows.empty:
             continue
         labels = [area_titles.get(a, a) for a in rows["area_id"]]
-        hover = [
-            f"<b>{html.escape(label)}</b><br>"
-            f"{html.escape(x.label)}: {_value_text(_number(vx), x, change=change)}<br>"
-            f"{html.escape(y.label)}: {_value_text(_number(vy), y, change=change)}"
-            for label, vx, vy in zip(labels, rows["x"], rows["y"], strict=True)
-        ]
-        figure.add_trace(
-            go.Scatter(
-                x=rows["x"].tolist(),
-                y=rows["y"].tolist(),
-                mode="markers+text",
-                name=name,
-                text=[html.escape(label) for label in labels],
-                textposition=[positions[a] for a in rows["area_id"]],
-                textfont={"size": 11, "color": INK},
-                marker={
+        figure["data"].append(
+            {
+                "type": "scatter",
+                "x": rows["x"].tolist(),
+                "y": rows["y"].tolist(),
+                "mode": "markers+text",
+                "name": name,
+                "text": [html.escape(label) for label in labels],
+                "textposition": [positions[a] for a in rows["area_id"]],
+                "textfont": {"size": 11, "color": INK},
+                "marker": {
                     "symbol": style.symbol,
                     "size": 14 if style.reference else 11,
                     "color": style.colour,
                     "line": {"width": 1, "color": "#ffffff"},
                 },
-                hovertext=hover,
-                hovertemplate="%{hovertext}<extra></extra>",
-            )
+                "hovertext": [
+                    _point_hover(label, vx, vy, x, y, change=change)
+                    for label, vx, vy in zip(labels, rows["x"], rows["y"], strict=True)
+                ],
+                "hovertemplate": "%{hovertext}<extra></extra>",
+            }
         )
-    x_title, y_title = axis_title(x, period=period), axis_title(y, period=period)
-    left, bottom = _axis_margins(x_title, y_title)
-    figure.update_layout(
-        xaxis={"title": {"text": x_title}, "showgrid": True, "gridcolor": GRID},
-        yaxis={"title": {"text": y_title}},
+    _scatter_layout(
+        figure,
+        axis_title(x, period=period),
+        axis_title(y, period=period),
+        x,
+        y,
         legend={"orientation": "h", "y": 1.01, "yanchor": "bottom", "x": 0, "font": {"size": 12}},
-        margin={"l": left, "r": 20, "t": _top_margin(title_lines, 30), "b": bottom},
-        height=SCATTER_HEIGHT,
+        margin={"t": _top_margin(title_lines, 30)},
     )
-    corner = _better_corner(x, y)
-    if corner is not None:
-        figure.add_annotation(**corner)
     if municipal.empty:
         no_data_note(figure, "Inga kommuner har värden på båda indikatorerna")
     return figure
+
+
+def _path_trace(rows: pd.DataFrame, title: str, style: AreaStyle, x, y, last_year: int) -> dict:
+    years = [int(v) for v in rows["year"]]
+    is_last = [year == last_year for year in years]
+    return {
+        "type": "scatter",
+        "x": [number(v) for v in rows["x"]],
+        "y": [number(v) for v in rows["y"]],
+        "mode": "lines+markers+text",
+        "name": title,
+        "connectgaps": False,
+        "text": [html.escape(title) if last else "" for last in is_last],
+        "textposition": "top center",
+        "textfont": {"size": 11, "color": INK},
+        "line": {"color": style.colour, "width": 1.5, "dash": style.dash},
+        "marker": {
+            "symbol": style.symbol,
+            "color": style.colour,
+            "size": [12 if last else 6 for last in is_last],
+        },
+        "hovertext": [
+            _point_hover(f"{title} {year}", vx, vy, x, y, change=False)
+            for year, vx, vy in zip(years, rows["x"], rows["y"], strict=True)
+        ],
+        "hovertemplate": "%{hovertext}<extra></extra>",
+    }
 
 
 def paths_figure(
@@ -575,61 +678,30 @@ def paths_figure(
     *,
     first_year: int,
     last_year: int,
-) -> go.Figure:
+) -> Figure:
     """Each area's path over the years (lines with markers, the last year's marker larger and
     labelled); missing years break the path."""
-    figure = go.Figure()
     title = f"{x.label} och {in_sentence(y.label)}: utveckling {first_year}–{last_year}"
-    title_lines = _base_layout(figure, title)
+    figure, title_lines = _new_figure(title)
     area_ids = list(dict.fromkeys(paths["area_id"]))
     styles = area_styles(area_ids)
-    for area_id in area_ids:
-        rows = paths[paths["area_id"] == area_id].sort_values("year")
+    for area_id, rows in paths.groupby("area_id", sort=False):
+        rows = rows.sort_values("year")
         if rows[["x", "y"]].dropna().empty:
             continue
-        style = styles[area_id]
-        title = area_titles.get(area_id, area_id)
-        years = [int(v) for v in rows["year"]]
-        is_last = [year == last_year for year in years]
-        hover = [
-            f"<b>{html.escape(title)} {year}</b><br>"
-            f"{html.escape(x.label)}: {_value_text(_number(vx), x, change=False)}<br>"
-            f"{html.escape(y.label)}: {_value_text(_number(vy), y, change=False)}"
-            for year, vx, vy in zip(years, rows["x"], rows["y"], strict=True)
-        ]
-        figure.add_trace(
-            go.Scatter(
-                x=[_number(v) for v in rows["x"]],
-                y=[_number(v) for v in rows["y"]],
-                mode="lines+markers+text",
-                name=title,
-                connectgaps=False,
-                text=[html.escape(title) if last else "" for last in is_last],
-                textposition="top center",
-                textfont={"size": 11, "color": INK},
-                line={"color": style.colour, "width": 1.5, "dash": style.dash},
-                marker={
-                    "symbol": style.symbol,
-                    "color": style.colour,
-                    "size": [12 if last else 6 for last in is_last],
-                },
-                hovertext=hover,
-                hovertemplate="%{hovertext}<extra></extra>",
-            )
+        figure["data"].append(
+            _path_trace(rows, area_titles.get(area_id, area_id), styles[area_id], x, y, last_year)
         )
-    x_title, y_title = axis_title(x), axis_title(y)
-    left, bottom = _axis_margins(x_title, y_title)
-    figure.update_layout(
-        xaxis={"title": {"text": x_title}, "showgrid": True, "gridcolor": GRID},
-        yaxis={"title": {"text": y_title}},
+    _scatter_layout(
+        figure,
+        axis_title(x),
+        axis_title(y),
+        x,
+        y,
         legend={"font": {"size": 12}, "title": {"text": "Område (stor markör = sista året)"}},
-        margin={"l": left, "r": 20, "t": _top_margin(title_lines), "b": bottom},
-        height=SCATTER_HEIGHT,
+        margin={"t": _top_margin(title_lines)},
     )
-    corner = _better_corner(x, y)
-    if corner is not None:
-        figure.add_annotation(**corner)
-    if not figure.data:
+    if not figure["data"]:
         no_data_note(figure, "Inga områden har värden på båda indikatorerna")
     return figure
 
@@ -661,11 +733,11 @@ def point_rows(
 
 
 def _format(value, indicator: Indicator, change: bool) -> str:
-    number = _number(value)
-    if number is None:
+    shown = number(value)
+    if shown is None:
         return MISSING
     return (
-        format_signed(number, indicator.decimals)
+        format_signed(shown, indicator.decimals)
         if change
-        else format_number(number, indicator.decimals)
+        else format_number(shown, indicator.decimals)
     )

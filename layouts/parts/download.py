@@ -3,43 +3,57 @@
 A page puts :func:`selection_store` and :func:`download_panel` in its layout and keeps the
 store's ``data`` equal to its current selection (a dict with the keys ``areas``, ``kpis``,
 ``genders``, ``years`` ([first, last] or null), ``levels`` and ``threshold_set``; see
-:func:`indicators.export.parse_selection` for the defaults). One pattern-matching callback serves
-every page: it builds the table with :func:`indicators.export.export_table` (with the newest
-qualitative assessments of the selection, :func:`indicators.assessments.assessments_for_export`) and
-sends it in the chosen format (:func:`indicators.export.to_csv_bytes`).
+:func:`indicators.export.parse_selection` for the defaults). The panel's "Ladda ner CSV" is a
+link to the download route (``layouts/parts/export_route.py``, :data:`ROUTE`); one clientside
+callback keeps its address equal to the store's selection and the chosen format, so the browser
+fetches the file itself, streamed as it is written (:func:`selection_csv`), without a callback
+in between.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+from collections.abc import Iterator
 from typing import Any
 
+import dash
 import pandas as pd
-from dash import MATCH, Input, Output, State, callback, dcc, html
-from dash.exceptions import PreventUpdate
+from dash import MATCH, Input, Output, State, clientside_callback, dcc, html
 
 from indicators import service
 from indicators.assessments import assessments_for_export
 from indicators.export import (
     FORMAT_CSV,
     FORMAT_LABELS,
-    FORMATS,
     Selection,
     export_table,
     goal_lines,
     parse_selection,
     select_observations,
     sort_observations,
-    to_csv_bytes,
 )
+from indicators.export_stream import csv_chunks
 from indicators.formatting import local_time, swedish_today
 
 log = logging.getLogger(__name__)
 
 FILENAME_PREFIX = "hallbarhet-dalarna"
-CSV_MEDIA_TYPE = "text/csv"
 BUTTON_TEXT = "Ladda ner CSV"
+#: The download route (``layouts/parts/export_route.py``), below the app's path prefix.
+ROUTE = "/ladda-ner"
+#: The route's query parameters: the selection's keys by their names in the address (the
+#: Export page's names), and the format.
+PARAMS: dict[str, str] = {
+    "areas": "omraden",
+    "kpis": "indikatorer",
+    "genders": "kon",
+    "levels": "niva",
+    "threshold_set": "metod",
+}
+YEAR_PARAMS = ("fran", "till")
+FORMAT_PARAM = "format"
 
 
 def _id(kind: str, page_id: Any) -> dict[str, Any]:
@@ -58,7 +72,8 @@ def selection_store(page_id: str, selection: dict[str, Any] | None = None) -> dc
 
 
 def download_panel(page_id: str) -> html.Div:
-    """Format choice, the "Ladda ner CSV" button and the download itself."""
+    """Format choice and the "Ladda ner CSV" link (its address follows the page's selection
+    store and the format)."""
     _check(page_id)
     legend_id = f"{page_id}-export-format-legend"
     return html.Div(
@@ -79,14 +94,13 @@ def download_panel(page_id: str) -> html.Div:
                 ],
                 className="export-format-group",
             ),
-            html.Button(
+            html.A(
                 BUTTON_TEXT,
-                id=_id("export-button", page_id),
-                n_clicks=0,
-                type="button",
-                className="export-button",
+                id=_id("export-link", page_id),
+                href=dash.get_relative_path(ROUTE),
+                download=export_filename(today()),
+                className="button export-button",
             ),
-            dcc.Download(id=_id("export-download", page_id)),
             html.P(
                 "Filen innehåller exakt urvalet: värden, mål per nivå, status med underlag, "
                 "metod, den senaste kvalitativa bedömningen och datakälla.",
@@ -95,6 +109,41 @@ def download_panel(page_id: str) -> html.Div:
         ],
         className="download",
     )
+
+
+#: The link's address follows the selection store and the format in the browser, without
+#: asking the server: the route's query with lists joined by commas (an empty list as an empty
+#: value: nothing), missing keys left out (the route's defaults), the years as ``fran`` and
+#: ``till``, then the format.
+clientside_callback(
+    f"""
+    function(selection, fmt, href) {{
+        const names = {json.dumps(PARAMS)};
+        const years = {json.dumps(YEAR_PARAMS)};
+        const code = (value) => encodeURIComponent(String(value));
+        const chosen = selection || {{}};
+        const pairs = [];
+        for (const key of Object.keys(names)) {{
+            const value = chosen[key];
+            if (Array.isArray(value)) {{
+                pairs.push(names[key] + '=' + value.map(code).join(','));
+            }} else if (value !== null && value !== undefined) {{
+                pairs.push(names[key] + '=' + code(value));
+            }}
+        }}
+        if (Array.isArray(chosen.years) && chosen.years.length === 2) {{
+            pairs.push(years[0] + '=' + code(chosen.years[0]));
+            pairs.push(years[1] + '=' + code(chosen.years[1]));
+        }}
+        pairs.push({json.dumps(FORMAT_PARAM)} + '=' + code(fmt || {json.dumps(FORMAT_CSV)}));
+        return (href || '').split('?')[0] + '?' + pairs.join('&');
+    }}
+    """,
+    Output(_id("export-link", MATCH), "href"),
+    Input(_id("export-selection", MATCH), "data"),
+    Input(_id("export-format", MATCH), "value"),
+    State(_id("export-link", MATCH), "href"),
+)
 
 
 def today() -> dt.date:
@@ -123,18 +172,12 @@ def parse(data: dict[str, Any] | None) -> Selection:
     )
 
 
-def selection_table(selection: Selection, *, limit: int | None = None) -> tuple[pd.DataFrame, int]:
-    """The export table of a selection (its first ``limit`` rows) and its full row count."""
+def _export_inputs(
+    selection: Selection, observations: pd.DataFrame, areas: tuple[str, ...], kpis: tuple[str, ...]
+) -> dict[str, Any]:
+    """What :func:`indicators.export.export_table` takes besides the rows, for the rows of
+    ``areas`` and ``kpis`` (``observations``: the cached table of the selection's genders)."""
     catalogue = service.catalogue()
-    observations = service.observations(selection.genders)
-    chosen = select_observations(observations, selection)
-    total = len(chosen)
-    areas, kpis = selection.areas, selection.kpis
-    if limit is not None:
-        chosen = sort_observations(chosen, service.AREA_ORDER, [i.kpi_id for i in catalogue])
-        chosen = chosen.head(limit)
-        areas = tuple(a for a in areas if a in set(chosen["area_id"]))
-        kpis = tuple(k for k in kpis if k in set(chosen["kpi_id"]))
     status = service.status(selection.threshold_set, selection.genders)
     status = status[
         status["area_id"].isin(areas)
@@ -145,35 +188,40 @@ def selection_table(selection: Selection, *, limit: int | None = None) -> tuple[
     series = observations[observations["area_id"].isin(areas) & observations["kpi_id"].isin(kpis)]
     lines = goal_lines(series, goals, area_ids=areas, genders=selection.genders)
     data_status = service.data_status()
-    table = export_table(
-        chosen,
-        status,
-        lines,
-        catalogue,
-        goals,
-        area_titles={area: service.area_title(area) for area in service.AREA_ORDER},
-        levels=selection.levels,
-        data_origin=data_status.origin,
-        retrieved=retrieval_date(data_status.last_success),
-        threshold_set=selection.threshold_set,
-        assessments=assessments_for_export(service.engine(), areas, kpis),
-    )
+    return {
+        "status_table": status,
+        "goal_lines": lines,
+        "catalogue": catalogue,
+        "goals": goals,
+        "area_titles": {area: service.area_title(area) for area in service.AREA_ORDER},
+        "levels": selection.levels,
+        "data_origin": data_status.origin,
+        "retrieved": retrieval_date(data_status.last_success),
+        "threshold_set": selection.threshold_set,
+        "assessments": assessments_for_export(service.engine(), areas, kpis),
+    }
+
+
+def selection_table(selection: Selection, *, limit: int | None = None) -> tuple[pd.DataFrame, int]:
+    """The export table of a selection (its first ``limit`` rows) and its full row count."""
+    observations = service.observations(selection.genders)
+    chosen = select_observations(observations, selection)
+    total = len(chosen)
+    areas, kpis = selection.areas, selection.kpis
+    if limit is not None:
+        kpi_order = [i.kpi_id for i in service.catalogue()]
+        chosen = sort_observations(chosen, service.AREA_ORDER, kpi_order).head(limit)
+        areas = tuple(a for a in areas if a in set(chosen["area_id"]))
+        kpis = tuple(k for k in kpis if k in set(chosen["kpi_id"]))
+    table = export_table(chosen, **_export_inputs(selection, observations, areas, kpis))
     return table, total
 
 
-@callback(
-    Output(_id("export-download", MATCH), "data"),
-    Input(_id("export-button", MATCH), "n_clicks"),
-    State(_id("export-selection", MATCH), "data"),
-    State(_id("export-format", MATCH), "value"),
-    prevent_initial_call=True,
-)
-def download_csv(n_clicks: int | None, selection: dict | None, fmt: str | None) -> dict:
-    """Send the page's selection as CSV in the chosen format."""
-    if not n_clicks:
-        raise PreventUpdate
-    if fmt not in FORMATS:
-        fmt = FORMAT_CSV
-    table, total = selection_table(parse(selection))
-    log.info("Export: %d rows as %s", total, fmt)
-    return dcc.send_bytes(to_csv_bytes(table, fmt), export_filename(today()), type=CSV_MEDIA_TYPE)
+def selection_csv(selection: Selection, fmt: str) -> tuple[Iterator[bytes], int]:
+    """The selection's export in format ``fmt`` as pieces of bytes (the same bytes as
+    ``to_csv_bytes(selection_table(selection)[0], fmt)``) and its row count. Everything the
+    file needs is read before this returns; the rows are written as the pieces are read."""
+    observations = service.observations(selection.genders)
+    chosen = select_observations(observations, selection)
+    inputs = _export_inputs(selection, observations, selection.areas, selection.kpis)
+    return csv_chunks(chosen, fmt=fmt, **inputs), len(chosen)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 from dash import html
 
 from indicators import service
@@ -35,6 +34,7 @@ from indicators.vocabulary import (
 from layouts.parts.components import METHOD_PARAM, data_table, status_badge
 from layouts.parts.figures import (
     DIRECTION_RANK_TEXT,
+    Figure,
     goal_summary,
     ranking_figure,
     series_figure,
@@ -363,15 +363,29 @@ def status_matrix(
 
 @dataclass
 class IndicatorView:
-    """Everything that changes with the selection."""
+    """Everything that changes with the selection, but the table alternatives (built when
+    opened: :func:`series_tables`, :func:`ranking_table_of`)."""
 
-    series_figure: go.Figure
-    series_tables: list
+    series_figure: Figure
     status: html.Table
     ranking_heading: str
-    ranking_figure: go.Figure
-    ranking_table: html.Table
+    ranking_figure: Figure
     selection: dict
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """The rows and goals one selection draws."""
+
+    titles: dict[str, str]
+    observations: pd.DataFrame  # the indicator's rows for every area and gender
+    shown: pd.DataFrame  # the shown areas' and genders' rows
+    goals: list  # the indicator's goals
+    lines: pd.DataFrame  # goal lines of the chosen levels for the shown areas
+
+    @property
+    def goals_by_id(self) -> dict:
+        return {g.id: g for g in self.goals}
 
 
 def _titles() -> dict[str, str]:
@@ -382,46 +396,104 @@ def _gender_phrase(genders: Sequence[str]) -> str:
     return " och ".join(GENDER_LABELS[g].lower() for g in genders)
 
 
-def build_view(indicator: Indicator, selection: Selection) -> IndicatorView:
-    """Figures and tables for one selection (what the layout shows first and the callback
-    returns on every change)."""
-    titles = _titles()
-    genders = selection.genders
+def _shown(indicator: Indicator, selection: Selection) -> _Shown:
     area_ids = selection.shown_areas
     kpi_obs = service.kpi_observations(indicator.kpi_id)
-    shown = kpi_obs[kpi_obs["area_id"].isin(area_ids) & kpi_obs["gender"].isin(genders)]
+    shown = kpi_obs[kpi_obs["area_id"].isin(area_ids) & kpi_obs["gender"].isin(selection.genders)]
     kpi_goals = [g for g in service.goals() if g.kpi_id == indicator.kpi_id]
-    goals_by_id = {g.id: g for g in kpi_goals}
     lines = goal_line_table(
         kpi_obs, [g for g in kpi_goals if g.level in selection.levels], area_ids=area_ids
     )
-    years = shown.dropna(subset=["value"])["year"]
+    return _Shown(_titles(), kpi_obs, shown, kpi_goals, lines)
+
+
+def _ranking(
+    indicator: Indicator, selection: Selection, observations: pd.DataFrame
+) -> tuple[Ranking, str]:
+    """The ranking (of the one gender shown, else the total) and its chart title."""
+    genders = selection.genders
+    rank_gender = genders[0] if len(genders) == 1 else "T"
+    ranking = dalarna_ranking(
+        observations, indicator.kpi_id, gender=rank_gender, direction=indicator.direction
+    )
+    title = (
+        f"{indicator.label} {ranking.year or ''} ({GENDER_LABELS[rank_gender].lower()}): "
+        f"{DIRECTION_RANK_TEXT[indicator.direction]}"
+    )
+    return ranking, title
+
+
+def build_view(indicator: Indicator, selection: Selection) -> IndicatorView:
+    """Figures and the status table for one selection (what the layout shows first and the
+    callback returns on every change)."""
+    data = _shown(indicator, selection)
+    genders = selection.genders
+    area_ids = selection.shown_areas
+    years = data.shown.dropna(subset=["value"])["year"]
     period = f", {years.min()}–{years.max()}" if not years.empty else ""
-    title = f"{indicator.label} ({_gender_phrase(genders)}){period}"
     figure = series_figure(
-        shown,
-        title=title,
+        data.shown,
+        title=f"{indicator.label} ({_gender_phrase(genders)}){period}",
         unit=indicator.unit,
         decimals=indicator.decimals,
         area_ids=area_ids,
-        area_titles=titles,
+        area_titles=data.titles,
         genders=genders,
-        goal_lines=lines,
-        goals=goals_by_id,
+        goal_lines=data.lines,
+        goals=data.goals_by_id,
         levels=selection.levels,
     )
-    frame, columns = series_table(
-        shown, area_ids=area_ids, area_titles=titles, genders=genders, decimals=indicator.decimals
-    )
-    goals_frame = goal_table(
-        kpi_goals,
-        lines,
-        levels=selection.levels,
+    status = service.status(selection.threshold_set, genders)
+    status = status[(status["kpi_id"] == indicator.kpi_id) & status["area_id"].isin(area_ids)]
+    matrix = status_matrix(
+        status,
+        data.goals_by_id,
         area_ids=area_ids,
-        area_titles=titles,
+        area_titles=data.titles,
+        genders=genders,
         decimals=indicator.decimals,
     )
-    series_tables: list = [
+    ranking, rank_title = _ranking(indicator, selection, data.observations)
+    if ranking.year is None:
+        heading = "Rangordning av Dalarnas kommuner – inga värden"
+    else:
+        heading = f"Rangordning av Dalarnas kommuner {ranking.year}"
+    rank_figure = ranking_figure(
+        ranking.ranks,
+        title=rank_title,
+        unit=indicator.unit,
+        decimals=indicator.decimals,
+        area_titles=data.titles,
+        references=ranking.references,
+    )
+    return IndicatorView(
+        series_figure=figure,
+        status=matrix,
+        ranking_heading=heading,
+        ranking_figure=rank_figure,
+        selection=selection_record(indicator.kpi_id, selection),
+    )
+
+
+def series_tables(indicator: Indicator, selection: Selection) -> list:
+    """The time series' table alternative: the values per year and area, and the goal lines."""
+    data = _shown(indicator, selection)
+    frame, columns = series_table(
+        data.shown,
+        area_ids=selection.shown_areas,
+        area_titles=data.titles,
+        genders=selection.genders,
+        decimals=indicator.decimals,
+    )
+    goals_frame = goal_table(
+        data.goals,
+        data.lines,
+        levels=selection.levels,
+        area_ids=selection.shown_areas,
+        area_titles=data.titles,
+        decimals=indicator.decimals,
+    )
+    tables: list = [
         html.Div(
             data_table(
                 frame,
@@ -433,56 +505,24 @@ def build_view(indicator: Indicator, selection: Selection) -> IndicatorView:
         )
     ]
     if goals_frame.empty:
-        series_tables.append(html.P("Inga mållinjer för de valda nivåerna.", className="note"))
+        tables.append(html.P("Inga mållinjer för de valda nivåerna.", className="note"))
     else:
-        series_tables.append(
+        tables.append(
             html.Div(
                 data_table(goals_frame, GOAL_TABLE_COLUMNS, caption="Mållinjer"),
                 className="table-scroll",
             )
         )
+    return tables
 
-    status = service.status(selection.threshold_set, genders)
-    status = status[(status["kpi_id"] == indicator.kpi_id) & status["area_id"].isin(area_ids)]
-    matrix = status_matrix(
-        status,
-        goals_by_id,
-        area_ids=area_ids,
-        area_titles=titles,
-        genders=genders,
-        decimals=indicator.decimals,
-    )
 
-    rank_gender = genders[0] if len(genders) == 1 else "T"
-    ranking = dalarna_ranking(
-        kpi_obs, indicator.kpi_id, gender=rank_gender, direction=indicator.direction
-    )
-    if ranking.year is None:
-        heading = "Rangordning av Dalarnas kommuner – inga värden"
-    else:
-        heading = f"Rangordning av Dalarnas kommuner {ranking.year}"
-    rank_title = (
-        f"{indicator.label} {ranking.year or ''} ({GENDER_LABELS[rank_gender].lower()}): "
-        f"{DIRECTION_RANK_TEXT[indicator.direction]}"
-    )
-    rank_figure = ranking_figure(
-        ranking.ranks,
-        title=rank_title,
-        unit=indicator.unit,
-        decimals=indicator.decimals,
-        area_titles=titles,
-        references=ranking.references,
-    )
-    rank_frame = ranking_table(ranking, titles, indicator.decimals)
-    rank_caption = f"{rank_title} ({indicator.unit})"
-    return IndicatorView(
-        series_figure=figure,
-        series_tables=series_tables,
-        status=matrix,
-        ranking_heading=heading,
-        ranking_figure=rank_figure,
-        ranking_table=data_table(
-            rank_frame, RANKING_TABLE_COLUMNS, caption=rank_caption, id="indikator-ranking-data"
-        ),
-        selection=selection_record(indicator.kpi_id, selection),
+def ranking_table_of(indicator: Indicator, selection: Selection) -> html.Table:
+    """The ranking's table alternative."""
+    observations = service.kpi_observations(indicator.kpi_id)
+    ranking, rank_title = _ranking(indicator, selection, observations)
+    return data_table(
+        ranking_table(ranking, _titles(), indicator.decimals),
+        RANKING_TABLE_COLUMNS,
+        caption=f"{rank_title} ({indicator.unit})",
+        id="indikator-ranking-data",
     )

@@ -2,9 +2,16 @@
 
 Pure builders over the cells :mod:`indicators.overview` picks from a status table (each cell's
 assessment for the chosen goal level, the trend where no goal of that level exists, and the
-aggregates per SDG goal): the accessible table whose cells link to the indicator page (or, per
-SDG goal, to the area's page), the counts and the legend. :func:`rendered_table` hands
-the table to the browser as one Markdown component, so that some 1 800 linked cells draw fast.
+aggregates per SDG goal): the accessible table, the counts and the legend, and the facts behind
+one cell ("Varför?") with a link to the indicator page (or, per SDG goal, to the area's page).
+
+The matrix has some 1 800 cells, so each cell carries only what it shows: a button with the
+status icon, the status as visually hidden text (the row and column headers name the area and
+the indicator), its status class and its key (``<area>/<indicator or SDG goal>``,
+:func:`cell_key`). The numbers behind a cell travel only when asked for: choosing a cell
+(click, tap, Enter or Space) makes ``assets/oversikt.js`` hand its key to the page's callback,
+which answers with :func:`facts_panel`. :func:`rendered_table` hands the table to the browser
+as one Markdown component, so that the cells draw fast.
 """
 
 from __future__ import annotations
@@ -47,6 +54,9 @@ INDICATOR_PAGE = "/indikator"
 
 NO_ASSESSMENT = "Ingen bedömning"
 NOT_FOR_MUNICIPALITIES = "Redovisas inte för kommuner, bara för län och riket"
+#: Separates the area from the indicator (or SDG goal) in a cell's key (not "/": Dash's JSON
+#: writes every "/", "<" and ">" as six bytes).
+KEY_SEPARATOR = ":"
 
 Area = tuple[str, str]  # (area_id, title)
 
@@ -178,70 +188,65 @@ def fallback_note(level: str) -> str:
     return f"trend – inget {adjective} mål"
 
 
-def cell_tooltip(
+Fact = tuple[str, str]  # (term, description): "Basår 2015", "12,3 %"
+
+
+def cell_facts(
     row: Mapping,
     *,
-    area_title: str,
     indicator: Indicator,
-    level: str,
     goal_wordings: Mapping[str, str],
-) -> str:
-    """The numbers behind one cell, one fact per line (the cell's ``title``)."""
-    status = status_label(row["status"])
-    lines = [f"{area_title} – {indicator.label}"]
-    if row.get("fallback"):
-        lines.append(f"Status: {status} ({fallback_note(level)})")
-    else:
-        lines.append(f"Status: {status}")
+) -> list[Fact]:
+    """The numbers behind one indicator cell, as (term, description): the goal (or the desired
+    direction), base year and value, latest value, target, required and observed annual
+    change, the method, and why a cell cannot be assessed."""
+    facts: list[Fact] = []
     goal_id = row.get("goal_id")
     if not _missing(goal_id) and goal_id:
         wording = goal_wordings.get(goal_id)
         text = short_goal_text(wording) if wording else goal_id
-        lines.append(f"{LEVEL_LABELS[row['level']]}: {text} ({goal_id})")
+        facts.append((LEVEL_LABELS[row["level"]], f"{text} ({goal_id})"))
     elif indicator.direction in DIRECTIONS:
-        lines.append(f"Önskad riktning: {DIRECTIONS[indicator.direction].better}")
+        facts.append(("Önskad riktning", DIRECTIONS[indicator.direction].better))
     if not _missing(row.get("base_year")):
-        lines.append(
-            f"Basår {_year(row['base_year'])}: {format_value(row['base_value'], indicator)}"
+        facts.append(
+            (f"Basår {_year(row['base_year'])}", format_value(row["base_value"], indicator))
         )
     if not _missing(row.get("latest_year")):
-        lines.append(
-            f"Senaste år {_year(row['latest_year'])}: "
-            f"{format_value(row['latest_value'], indicator)}"
+        facts.append(
+            (
+                f"Senaste år {_year(row['latest_year'])}",
+                format_value(row["latest_value"], indicator),
+            )
         )
     if not _missing(row.get("target_value")):
         when = "" if _missing(row.get("target_year")) else f" {_year(row['target_year'])}"
-        lines.append(f"Målvärde{when}: {format_value(row['target_value'], indicator)}")
+        facts.append((f"Målvärde{when}", format_value(row["target_value"], indicator)))
     if not _missing(row.get("required_annual_change")):
-        lines.append(f"Krävd förändring: {format_annual_change(row['required_annual_change'])}")
+        facts.append(("Krävd förändring", format_annual_change(row["required_annual_change"])))
     if not _missing(row.get("observed_annual_change")):
-        lines.append(f"Faktisk förändring: {format_annual_change(row['observed_annual_change'])}")
+        facts.append(("Faktisk förändring", format_annual_change(row["observed_annual_change"])))
     method = METHOD_LABELS.get(row.get("method"), row.get("method"))
-    lines.append(f"Metod: {method} (gränsvärden: {threshold_name(row.get('threshold_set'))})")
+    facts.append(("Metod", f"{method} (gränsvärden: {threshold_name(row.get('threshold_set'))})"))
     if row["status"] == Status.EJ_BEDOMBAR and row.get("reason"):
-        lines.append(f"Skäl: {row['reason']}")
-    return "\n".join(lines)
+        facts.append(("Skäl", row["reason"]))
+    return facts
 
 
-def sdg_tooltip(row: Mapping, *, area_title: str, level: str) -> str:
-    """The counts behind one SDG cell of the per-goal view."""
-    goal = int(row["sdg_goal"])
-    lines = [
-        f"{area_title} – mål {goal}: {sdg_name(goal)}",
-        f"Sammanvägd status: {status_label(row['status'])}",
-    ]
+def sdg_facts(row: Mapping, *, level: str) -> list[Fact]:
+    """The counts behind one SDG cell of the per-goal view, as (term, description)."""
+    facts: list[Fact] = []
     if not _missing(row.get("mean_score")):
-        lines.append(f"Medelpoäng: {format_number(row['mean_score'], 1)} (skala −5 till +5)")
-    lines.append(f"{row['n_total']} indikatorer, varav {row['n_assessed']} bedömda:")
+        facts.append(("Medelpoäng", f"{format_number(row['mean_score'], 1)} (skala −5 till +5)"))
+    facts.append(("Indikatorer", f"{row['n_total']}, varav {row['n_assessed']} bedömda"))
     for status in STATUS_ORDER:
         count = int(row.get(f"n_{status.value}", 0))
         if count:
-            style = STATUS_STYLE[status]
-            lines.append(f"{style.icon} {style.label_sv}: {count}")
+            facts.append((STATUS_STYLE[status].label_sv, str(count)))
     n_fallback = int(row.get("n_fallback", 0) or 0)
     if level != TREND and n_fallback:
-        lines.append(f"{n_fallback} av {row['n_total']} bedömda som {fallback_note(level)}")
-    return "\n".join(lines)
+        facts.append(("Trend i stället för mål", f"{n_fallback} av {row['n_total']}"))
+    return facts
 
 
 # --- links --------------------------------------------------------------------------------------
@@ -260,6 +265,23 @@ def indicator_href(
     if threshold_set != DEFAULT_THRESHOLD_SET.name:
         params["metod"] = threshold_set
     return f"{INDICATOR_PAGE}/{kpi_id}?{_query(params)}"
+
+
+def cell_key(area_id: str, column: str | int) -> str:
+    """A cell's key: ``"2062:N00003"`` (area and indicator) or ``"2062:13"`` (area and SDG
+    goal, in the per-goal view)."""
+    return f"{area_id}{KEY_SEPARATOR}{column}"
+
+
+def parse_cell_key(key: Any) -> tuple[str, str] | None:
+    """(area id, indicator id or SDG goal number as text) of a key from :func:`cell_key`, or
+    None for anything else (the key comes from the browser)."""
+    if not isinstance(key, str) or len(key) > 40 or key.count(KEY_SEPARATOR) != 1:
+        return None
+    area_id, column = key.split(KEY_SEPARATOR)
+    if not area_id or not column:
+        return None
+    return area_id, column
 
 
 def area_href(
@@ -282,27 +304,32 @@ def status_class(status: Status | str) -> str:
     return f"ov-st{STATUS_STYLE[Status(status)].order}"
 
 
-def status_cell(
-    status: str, *, href: str, tooltip: str, label: str, fallback: bool = False
-) -> html.Td:
-    """A matrix cell: a link shown as a compact status badge – the icon on the status colour and
-    the status as visually hidden text; ``tooltip`` (the link's title) holds where, what and the
-    numbers behind it.
+def short_status(status: str, *, fallback: bool = False) -> str:
+    """A cell's status in words: "I fas", or "I fas, trend" where the trend stands in for a
+    missing goal."""
+    label = status_label(status)
+    return f"{label}, trend" if fallback else label
 
-    The colours come from a CSS class rather than an inline style: the matrix has some 1 800
-    cells and every byte per cell counts.
+
+def status_cell(status: str, *, key: str, fallback: bool = False) -> html.Td:
+    """A matrix cell: a button shown as a compact status badge – the icon on the status colour
+    (a round, dashed badge where the trend stands in), named by the status in words
+    (``aria-label``, which screen readers read instead of the icon). Its ``value`` is the
+    cell's key: choosing it shows the facts behind it (:func:`facts_panel`).
+
+    The cell carries nothing else: the matrix has some 1 800 cells and every byte per cell
+    counts (Dash's JSON writes each ``<``, ``>`` and ``/`` of the markup as six bytes, so one
+    element fewer per cell matters); the colours come from a CSS class, the area and indicator
+    from the table's headers. No ``type="button"``: the matrix is in no form.
     """
     style = STATUS_STYLE[Status(status)]
-    classes = f"ov-cell status-badge compact {status_class(status)}"
+    classes = f"ov-cell {status_class(status)}" + (" ov-trend" if fallback else "")
     return html.Td(
-        dcc.Link(
-            [
-                html.Span(style.icon, className="status-icon", **{"aria-hidden": "true"}),
-                html.Span(label, className="visually-hidden"),
-            ],
-            href=href,
-            title=tooltip,
-            className=classes + (" ov-trend" if fallback else ""),
+        html.Button(
+            style.icon,
+            value=key,
+            className=classes,
+            **{"aria-label": short_status(status, fallback=fallback)},
         )
     )
 
@@ -347,11 +374,9 @@ def _sdg_header(goal: int, span: int, scope: str) -> html.Th:
 
 @dataclass(frozen=True)
 class CellText:
-    """The text of one indicator cell: its status, accessible name and tooltip."""
+    """What one indicator cell shows: its status and whether the trend stands in for a goal."""
 
     status: str
-    label: str
-    tooltip: str
     fallback: bool
 
 
@@ -362,36 +387,16 @@ def cell_texts(
     effective: pd.DataFrame,
     indicators: Iterable[Indicator],
     areas: Sequence[Area],
-    *,
-    level: str,
-    goal_wordings: Mapping[str, str],
 ) -> dict[CellKey, CellText]:
-    """The text of every cell with an assessment (the costly part of the matrix: numbers are
-    formatted here, so a caller may keep the result per data version, level and method)."""
-    titles = dict(areas)
-    by_id = {i.kpi_id: i for i in indicators}
-    texts: dict[CellKey, CellText] = {}
-    for row in effective.to_dict("records"):
-        indicator = by_id.get(row["kpi_id"])
-        title = titles.get(row["area_id"])
-        if indicator is None or title is None:
-            continue
-        label = status_label(row["status"])
-        if row["fallback"]:
-            label = f"{label} ({fallback_note(level)})"
-        texts[(row["area_id"], row["kpi_id"])] = CellText(
-            status=row["status"],
-            label=f"{title}, {indicator.label}: {label}",
-            tooltip=cell_tooltip(
-                row,
-                area_title=title,
-                indicator=indicator,
-                level=level,
-                goal_wordings=goal_wordings,
-            ),
-            fallback=bool(row["fallback"]),
-        )
-    return texts
+    """What every cell with an assessment shows, for the shown areas and indicators."""
+    area_ids = {area_id for area_id, _ in areas}
+    kpi_ids = {i.kpi_id for i in indicators}
+    frame = effective[["area_id", "kpi_id", "status", "fallback"]]
+    return {
+        (area_id, kpi_id): CellText(status=status, fallback=bool(fallback))
+        for area_id, kpi_id, status, fallback in frame.itertuples(index=False, name=None)
+        if area_id in area_ids and kpi_id in kpi_ids
+    }
 
 
 def matrix_cell(
@@ -399,21 +404,13 @@ def matrix_cell(
     indicator: Indicator,
     area_id: str,
     *,
-    level: str,
-    threshold_set: str,
     references: Iterable[str] = (),
 ) -> html.Td:
-    """One cell of the indicator matrix: the status link, or an empty cell saying why."""
+    """One cell of the indicator matrix: the status button, or an empty cell saying why."""
     if text is None:
         county_only = indicator.municipality_type == "L" and area_id not in set(references)
         return empty_cell(NOT_FOR_MUNICIPALITIES if county_only else NO_ASSESSMENT)
-    return status_cell(
-        text.status,
-        href=indicator_href(indicator.kpi_id, area_id, level, threshold_set),
-        tooltip=text.tooltip,
-        label=text.label,
-        fallback=text.fallback,
-    )
+    return status_cell(text.status, key=cell_key(area_id, indicator.kpi_id), fallback=text.fallback)
 
 
 def cell_markup(
@@ -421,8 +418,6 @@ def cell_markup(
     indicators: Sequence[Indicator],
     areas: Sequence[Area],
     *,
-    level: str,
-    threshold_set: str,
     references: Iterable[str] = (),
 ) -> dict[CellKey, RawJsx]:
     """Every cell of the indicator matrix rendered once (see :func:`to_jsx`), so that filtering
@@ -435,8 +430,6 @@ def cell_markup(
                     texts.get((area_id, indicator.kpi_id)),
                     indicator,
                     area_id,
-                    level=level,
-                    threshold_set=threshold_set,
                     references=references,
                 )
             )
@@ -452,24 +445,20 @@ def indicator_matrix(
     areas: Sequence[Area],
     *,
     level: str,
-    goal_wordings: Mapping[str, str] | None = None,
-    threshold_set: str = DEFAULT_THRESHOLD_SET.name,
     reference_areas: Iterable[str] = (),
     texts: Mapping[CellKey, CellText] | None = None,
     markup: Mapping[CellKey, RawJsx] | None = None,
 ) -> html.Table:
-    """Areas (rows) × indicators grouped by SDG goal (columns); each cell links to the
-    indicator page for that area.
+    """Areas (rows) × indicators grouped by SDG goal (columns); each cell's button shows the
+    facts behind it (:func:`facts_panel`).
 
-    ``texts`` are the cells' texts from :func:`cell_texts` for these ``effective`` rows, level
-    and wordings (computed here when not given); ``markup`` optionally holds cells already
-    rendered by :func:`cell_markup` for the same level and method.
+    ``texts`` are the cells from :func:`cell_texts` for these ``effective`` rows (computed here
+    when not given); ``markup`` optionally holds cells already rendered by :func:`cell_markup`
+    for the same level and method.
     """
     references = set(reference_areas)
     if texts is None:
-        texts = cell_texts(
-            effective, indicators, areas, level=level, goal_wordings=goal_wordings or {}
-        )
+        texts = cell_texts(effective, indicators, areas)
     groups = _sdg_groups(indicators)
     colgroups = [html.Colgroup(html.Col(), className="ov-area-col")] + [
         html.Colgroup(span=span) for _, span in groups
@@ -499,8 +488,6 @@ def indicator_matrix(
                     texts.get((area_id, indicator.kpi_id)),
                     indicator,
                     area_id,
-                    level=level,
-                    threshold_set=threshold_set,
                     references=references,
                 )
             cells.append(rendered)
@@ -509,7 +496,7 @@ def indicator_matrix(
     caption = (
         f"{LEVEL_LABELS[level]}: status för {len(indicators)} indikatorer inom {n_sdgs} mål "
         f"och {len(areas)} områden. "
-        "Varje ruta leder till indikatorns sida för området."
+        "Välj en ruta för att se varför den har sin status, med en länk till indikatorns sida."
     )
     return html.Table(
         [
@@ -528,11 +515,10 @@ def sdg_matrix(
     areas: Sequence[Area],
     *,
     level: str,
-    threshold_set: str = DEFAULT_THRESHOLD_SET.name,
     reference_areas: Iterable[str] = (),
 ) -> html.Table:
-    """Areas (rows) × SDG goals (columns), each cell the goal's aggregate status with the counts
-    per status in its tooltip, linking to the area's page for that goal."""
+    """Areas (rows) × SDG goals (columns), each cell the goal's aggregate status; its button
+    shows the counts per status behind it, with a link to the area's page for that goal."""
     references = set(reference_areas)
     records = {(r["area_id"], int(r["sdg_goal"])): r for r in aggregates.to_dict("records")}
     header = html.Tr(
@@ -547,23 +533,18 @@ def sdg_matrix(
             if row is None:
                 cells.append(empty_cell("Inga indikatorer"))
                 continue
-            all_fallback = rests_on_trend(row, level)
-            label = status_label(row["status"])
-            if all_fallback:
-                label = f"{label} ({fallback_note(level)})"
             cells.append(
                 status_cell(
                     row["status"],
-                    href=area_href(area_id, goal, level, threshold_set),
-                    tooltip=sdg_tooltip(row, area_title=title, level=level),
-                    label=f"{title}, mål {goal} {sdg_name(goal)}: {label}",
-                    fallback=all_fallback,
+                    key=cell_key(area_id, goal),
+                    fallback=rests_on_trend(row, level),
                 )
             )
         rows.append(html.Tr(cells, className="ov-reference" if area_id in references else None))
     caption = (
         f"{LEVEL_LABELS[level]}: sammanvägd status per mål för {len(areas)} områden. "
-        "Varje ruta leder till områdets sida för målet."
+        "Välj en ruta för att se vad den vägs samman av, med en länk till områdets sida för "
+        "målet."
     )
     return html.Table(
         [html.Caption(caption), html.Thead(header), html.Tbody(rows)],
@@ -601,20 +582,31 @@ def counts_summary(counts: Mapping[Status, int], *, n_fallback: int, level: str,
 
 def _sample(status: Status, *, trend: bool, title: str) -> html.Span:
     style = STATUS_STYLE[status]
-    classes = f"ov-cell status-badge compact {status_class(status)} ov-sample"
+    classes = f"ov-cell {status_class(status)} ov-sample"
     return html.Span(
-        html.Span(style.icon, className="status-icon"),
+        style.icon,
         className=classes + (" ov-trend" if trend else ""),
         title=title,
         **{"aria-hidden": "true"},
     )
 
 
+#: What a dash in the matrix means (the cell's reason is its hidden text and tooltip).
+EMPTY_LEGEND = (
+    " Ett streck (–): ingen bedömning, för att värden saknas eller för att indikatorn bara "
+    "redovisas för län och riket."
+)
+
+
 def fallback_legend(level: str) -> html.P:
-    """What a square (judged against the level's goal) and a round (trend) cell mean."""
+    """What a square (judged against the level's goal), a round (trend) and an empty cell
+    mean."""
     if level == TREND:
         return html.P(
-            "Alla rutor visar trenden: utvecklingen i indikatorns önskade riktning, utan mål.",
+            [
+                "Alla rutor visar trenden: utvecklingen i indikatorns önskade riktning, utan mål.",
+                EMPTY_LEGEND,
+            ],
             className="ov-trend-legend",
         )
     adjective = LEVELS[level].adjective
@@ -625,9 +617,98 @@ def fallback_legend(level: str) -> html.P:
             _sample(Status.I_FAS, trend=True, title="Exempel: trend"),
             f" Rund, ljusare ruta med streckad kant: det finns inget {adjective} mål för "
             "indikatorn i området, så rutan visar trenden i stället (utvecklingen i önskad "
-            "riktning). Rutans beskrivning säger då ”trend”.",
+            "riktning); rutans förklaring säger då ”trend”.",
+            EMPTY_LEGEND,
         ],
         className="ov-trend-legend",
+    )
+
+
+# --- the facts behind one cell ("Varför?") --------------------------------------------------------
+
+WHY_TITLE_ID = "oversikt-why-title"
+WHY_CLOSE_CLASS = "ov-why-close"
+#: Shown where the facts appear until a cell is chosen.
+WHY_HINT = (
+    "Välj en ruta i matrisen (klicka, tryck eller använd Enter) för att se varför den har sin "
+    "status: målet, basår och senaste värde, krävd och faktisk årlig förändring och metoden."
+)
+
+
+@dataclass(frozen=True)
+class CellFacts:
+    """What the facts panel shows for one cell."""
+
+    key: str
+    title: str  # "Mora – Hälsa"
+    status: str
+    note: str | None  # "trend – inget nationellt mål"
+    facts: list[Fact]
+    href: str
+    link_text: str
+
+
+def indicator_cell_facts(
+    row: Mapping,
+    *,
+    area_title: str,
+    indicator: Indicator,
+    level: str,
+    threshold_set: str,
+    goal_wordings: Mapping[str, str],
+) -> CellFacts:
+    """The facts behind an indicator cell (a row of the effective status table)."""
+    return CellFacts(
+        key=cell_key(row["area_id"], indicator.kpi_id),
+        title=f"{area_title} – {indicator.label}",
+        status=row["status"],
+        note=fallback_note(level) if row.get("fallback") else None,
+        facts=cell_facts(row, indicator=indicator, goal_wordings=goal_wordings),
+        href=indicator_href(indicator.kpi_id, row["area_id"], level, threshold_set),
+        link_text=f"Öppna indikatorn för {area_title}",
+    )
+
+
+def sdg_cell_facts(row: Mapping, *, area_title: str, level: str, threshold_set: str) -> CellFacts:
+    """The facts behind an SDG cell of the per-goal view (a row of the SDG aggregates)."""
+    goal = int(row["sdg_goal"])
+    return CellFacts(
+        key=cell_key(row["area_id"], goal),
+        title=f"{area_title} – mål {goal}: {sdg_name(goal)}",
+        status=row["status"],
+        note=fallback_note(level) if rests_on_trend(row, level) else None,
+        facts=sdg_facts(row, level=level),
+        href=area_href(row["area_id"], goal, level, threshold_set),
+        link_text=f"Öppna {area_title}s sida för mål {goal}",
+    )
+
+
+def facts_panel(facts: CellFacts | None) -> html.Section | html.P:
+    """The facts behind one cell: a heading (focused when it appears, see
+    ``assets/oversikt.js``), the status with icon and text, the facts as a definition list, the
+    link onwards and a close button; without a cell, the hint how to choose one."""
+    if facts is None:
+        return html.P(WHY_HINT, className="note ov-why-hint")
+    status = [status_badge(facts.status)]
+    if facts.note:
+        status.append(html.Span(f" ({facts.note})", className="ov-why-note"))
+    terms: list = []
+    for term, description in facts.facts:
+        terms += [html.Dt(term), html.Dd(description)]
+    return html.Section(
+        [
+            html.H2(
+                ["Varför? ", html.Span(facts.title, className="ov-why-cell")],
+                id=WHY_TITLE_ID,
+                tabIndex="-1",
+            ),
+            html.P(status, className="ov-why-status"),
+            html.Dl(terms, className="ov-why-facts"),
+            html.P(dcc.Link(facts.link_text, href=facts.href), className="ov-why-link"),
+            html.Button("Stäng", type="button", className=WHY_CLOSE_CLASS),
+        ],
+        className="ov-why",
+        **{"aria-labelledby": WHY_TITLE_ID, "data-cell": facts.key},
     )
 
 

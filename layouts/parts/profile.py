@@ -9,6 +9,7 @@ components and markup. Nothing here reads the database.
 
 from __future__ import annotations
 
+import functools
 import html as html_text
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -519,6 +520,16 @@ def _level_cell(row: Mapping | None, level: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=2048)
+def _sparkline(
+    points: tuple[Point, ...], decimals: int, unit: str, years: tuple[int, int] | None
+) -> str:
+    """:func:`sparkline_html`, kept per series (a pure function of it): an area's sparklines
+    are the same at every level and method and for everyone who views them (17 areas × the
+    catalogue's indicators fit)."""
+    return sparkline_html(points, decimals=decimals, unit=unit, years=years)
+
+
 def indicator_row_html(
     indicator: Indicator,
     points: Sequence[Point],
@@ -549,9 +560,7 @@ def indicator_row_html(
         )
     else:
         trend_cell = _element("td", MISSING, class_="trend-cell")
-    spark = sparkline_html(
-        points, decimals=indicator.decimals, unit=display_unit(indicator.unit), years=years
-    )
+    spark = _sparkline(tuple(points), indicator.decimals, display_unit(indicator.unit), years)
     cells = [
         _element("th", indicator_link_html(indicator, area_id), scope="row", class_="label-cell"),
         _element("td", spark, class_="spark-cell"),

@@ -1,11 +1,14 @@
-"""Export in a real browser: the preview, downloading a CSV in both formats, /om renders."""
+"""Export in a real browser: the preview, downloading a CSV in both formats through the
+download link (its address follows the selection), /om renders."""
 
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -19,12 +22,20 @@ def _open(page, url: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def _download(page) -> bytes:
+def _download(page, fmt: str = "csv", *, keyboard: bool = False) -> bytes:
+    """Download the page's CSV with the link (clicked, or focused and Enter pressed), once its
+    address names the format."""
+    link = page.get_by_role("link", name="Ladda ner CSV")
+    expect(link).to_have_attribute("href", re.compile(rf"^/ladda-ner\?.*format={fmt}$"))
     with page.expect_download() as info:
-        page.get_by_role("button", name="Ladda ner CSV").click()
+        if keyboard:
+            link.focus()
+            page.keyboard.press("Enter")
+        else:
+            link.click()
     download = info.value
-    assert download.suggested_filename.startswith("hallbarhet-dalarna-")
-    assert download.suggested_filename.endswith(".csv")
+    assert download.failure() is None
+    assert re.fullmatch(r"hallbarhet-dalarna-\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename)
     return Path(download.path()).read_bytes()
 
 
@@ -47,7 +58,7 @@ def test_export_downloads_a_csv(page, live_server):
     assert all(r["datakälla"] == "Demodata – genererade värden, inte Kolada" for r in rows)
 
     page.get_by_label("Excel (svensk: semikolon, decimalkomma)").check()
-    payload = _download(page)
+    payload = _download(page, "excel-sv", keyboard=True)
     assert payload.startswith(b"\xef\xbb\xbf")
     lines = payload.decode("utf-8-sig").split("\r\n")
     assert lines[0].startswith(HEADER_START.replace(",", ";"))
@@ -66,6 +77,11 @@ def test_changing_the_selection_updates_address_and_preview(page, live_server):
     )
     page.wait_for_function("window.location.search.includes('2080')")
     assert "omraden=2062%2C2080" in page.url or "omraden=2062,2080" in page.url
+    # the download link follows the selection without a request to the server
+    link = page.get_by_role("link", name="Ladda ner CSV")
+    expect(link).to_have_attribute("href", re.compile(r"omraden=2062,2080&indikatorer=N00401&"))
+    lines = _download(page).decode("utf-8").splitlines()
+    assert {row["område"] for row in csv.DictReader(lines)} == {"Mora", "Falun"}
     page.get_by_role("button", name="Avmarkera alla").click()
     page.wait_for_function(
         "document.querySelector('#export-count').innerText.startsWith('0 rader')"

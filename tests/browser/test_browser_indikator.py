@@ -121,10 +121,25 @@ def test_table_alternative_opens_with_the_keyboard(page, live_server):
         pytest.fail("no 'Visa som tabell' summary reached with Tab")
     assert page.evaluate("document.activeElement.textContent") == "Visa som tabell"
     page.keyboard.press("Enter")
-    table.wait_for(state="visible")
+    table.wait_for(state="visible")  # built when opened
     headers = table.locator("th").all_inner_texts()
     assert headers[:4] == ["År", "Mora", "Region Dalarna", "Riket"]
+    assert not page.locator("#indikator-ranking-data").count()  # the closed one is not built
     page.screenshot(path=str(SCREENS / "indikator-tabell.png"), full_page=True)
+    # the open table follows the selection
+    page.click("#indikator-areas")
+    page.locator(".dash-dropdown-options").wait_for()
+    page.locator(".dash-dropdown-option", has_text="Borlänge").click()
+    page.keyboard.press("Escape")
+    wait_for_query(page, "omraden", "2062,2081")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#indikator-series-data th')]"
+        ".some(e => e.textContent === 'Borlänge')"
+    )
+    # the ranking's table comes when it is opened
+    page.locator("#indikator-ranking-details summary").click()
+    page.locator("#indikator-ranking-data").wait_for(state="visible")
+    assert page.locator("#indikator-ranking-data tbody tr").count() == 15 + 2
     page.console_log.assert_clean()
 
 

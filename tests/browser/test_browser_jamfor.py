@@ -9,6 +9,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from tests.support.axe import blocking_violations, describe
+
 pytestmark = pytest.mark.browser
 
 SCREENS = Path("/tmp/screens")
@@ -111,8 +113,67 @@ def test_same_scale_view_draws_a_facet_per_municipality(page, live_server):
     # the table alternative opens and holds the numbers with decimal comma
     page.get_by_text("Visa som tabell").first.click()
     table = page.locator(".jamfor-panel table.data-table").first
-    assert table.is_visible()
+    table.wait_for(state="visible")  # built when opened
     assert "," in table.inner_text()
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENS / "jamfor-samma-skala.png"), full_page=True)
     page.console_log.assert_clean()
+
+
+def panel_table(page, kpi: str):
+    return page.locator(f'.jamfor-panel[data-kpi="{kpi}"] table.data-table')
+
+
+def table_headers(page, kpi: str) -> list[str]:
+    return panel_table(page, kpi).locator("thead th").all_inner_texts()
+
+
+def test_table_alternative_is_built_when_opened_and_follows_the_selection(page, live_server):
+    open_page(page, live_server.url + "/jamfor?omraden=2080&indikatorer=N00401,N03702", 2)
+    assert page.locator("table.data-table").count() == 0  # no table is built before it is opened
+    # opened with the keyboard: Enter on the focused summary
+    page.locator('.jamfor-panel[data-kpi="N00401"] summary').focus()
+    page.keyboard.press("Enter")
+    panel_table(page, "N00401").wait_for(state="visible")
+    assert table_headers(page, "N00401") == ["År", "Falun", "Region Dalarna", "Riket"]
+    assert panel_table(page, "N03702").count() == 0  # the other panel's is still not built
+    violations = blocking_violations(page)
+    assert violations == [], describe(violations)
+    # another municipality: the open table stays open and shows it
+    choose(page, "jamfor-omraden", "Mora")
+    wait_for_query(page, "omraden", "2080,2062")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll("
+        "'.jamfor-panel[data-kpi=\"N00401\"] table.data-table thead th')]"
+        ".some(e => e.textContent === 'Mora')"
+    )
+    assert page.locator('.jamfor-panel[data-kpi="N00401"] details').get_attribute("open") == ""
+    assert table_headers(page, "N00401") == ["År", "Mora", "Falun", "Region Dalarna", "Riket"]
+    assert panel_table(page, "N03702").count() == 0
+    # closed with a click, it stays closed when the selection changes again
+    page.locator('.jamfor-panel[data-kpi="N00401"] summary').click()
+    assert not panel_table(page, "N00401").is_visible()
+    choose(page, "jamfor-niva", "Regionalt mål")
+    wait_for_query(page, "niva", "regional")
+    page.wait_for_load_state("networkidle")
+    assert page.locator('.jamfor-panel[data-kpi="N00401"] details').get_attribute("open") is None
+    # opened with a click, the second panel's table comes
+    page.locator('.jamfor-panel[data-kpi="N03702"] summary').click()
+    panel_table(page, "N03702").wait_for(state="visible")
+    assert table_headers(page, "N03702")[:3] == ["År", "Mora", "Falun"]
+    page.console_log.assert_clean()
+
+
+def test_table_alternative_opens_with_a_tap(browser, live_server):
+    context = browser.new_context(viewport={"width": 412, "height": 900}, has_touch=True)
+    try:
+        touch = context.new_page()
+        errors: list[str] = []
+        touch.on("pageerror", lambda exc: errors.append(str(exc)))
+        open_page(touch, live_server.url + "/jamfor?omraden=2080&indikatorer=N00401", 1)
+        touch.locator('.jamfor-panel[data-kpi="N00401"] summary').tap()
+        panel_table(touch, "N00401").wait_for(state="visible")
+        assert "," in panel_table(touch, "N00401").inner_text()
+        assert errors == []
+    finally:
+        context.close()

@@ -145,6 +145,6 @@ def test_mode_and_year_go_to_the_address_bar_and_back(page, live_server):
     assert page.locator("#malkonflikter-lage input[value=over_tid]").is_checked()
     page.get_by_text("Visa som tabell").click()
     table = page.locator("#malkonflikter-points")
-    assert table.is_visible()
+    table.wait_for(state="visible")  # built when opened
     assert table.locator("tbody tr").count() > len(service.AREA_ORDER)  # one row per area and year
     page.console_log.assert_clean()

@@ -1,5 +1,6 @@
-"""Översikt in a real browser: the selection lives in the URL (reload, back), cells lead to the
-indicator page, no console errors."""
+"""Översikt in a real browser: the selection lives in the URL (reload, back), a cell shows the
+facts behind it (by mouse and keyboard) with the way on to the indicator page, no console
+errors."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ import pytest
 
 from indicators.catalogue import load_catalogue
 from indicators.vocabulary import STATUS_STYLE
+from tests.support.axe import blocking_violations, describe
 
 pytestmark = pytest.mark.browser
 
 SCREENS = Path("/tmp/screens")
 MATRIX = "table.ov-matrix"
+FACTS = "#oversikt-why [data-cell]"
 
 
 def open_overview(page, url: str) -> None:
@@ -104,10 +107,19 @@ def test_selection_lives_in_the_url_and_cells_lead_to_the_indicator(page, live_s
         assert background == rgb(by_order[order].colour), order
         assert text == rgb(by_order[order].text_colour), order
 
-    # a cell leads to the indicator page for that area and level
-    link = page.locator(f"{MATRIX} tbody a.ov-cell").first
+    # a cell shows the facts behind it, and they lead to the indicator page for that area
+    cell = page.locator(f"{MATRIX} tbody button.ov-cell").first
+    key = cell.get_attribute("value")
+    area_id, kpi_id = key.split(":")
+    cell.click()
+    page.wait_for_selector(f'{FACTS}[data-cell="{key}"]')
+    facts = page.locator(FACTS)
+    assert facts.locator("h2").inner_text().startswith("Varför?")
+    assert "Metod" in facts.locator("dl").inner_text()
+    assert "ov-chosen" in cell.get_attribute("class").split()
+    link = facts.get_by_role("link", name=re.compile("^Öppna indikatorn för "))
     href = link.get_attribute("href")
-    assert re.fullmatch(r"/indikator/[NU]\d{5}\?omraden=\d{4}&niva=regional", href)
+    assert href == f"/indikator/{kpi_id}?omraden={area_id}&niva=regional"
     link.click()
     page.wait_for_url(re.compile(r"/indikator/[NU]\d{5}\?omraden=\d{4}"))
     assert page.url.endswith(href)
@@ -117,8 +129,13 @@ def test_selection_lives_in_the_url_and_cells_lead_to_the_indicator(page, live_s
 
 def test_download_holds_the_shown_indicators_and_levels(page, live_server):
     open_overview(page, live_server.url + "/?niva=regional&dimension=ekonomisk")
+    link = page.get_by_role("link", name="Ladda ner CSV")
+    link.wait_for()
+    page.wait_for_function(
+        "document.querySelector('a.export-button').getAttribute('href').includes('niva=regional')"
+    )
     with page.expect_download() as info:
-        page.get_by_role("button", name="Ladda ner CSV").click()
+        link.click()
     text = Path(info.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     economic = {i.kpi_id for i in load_catalogue() if i.dimension == "ekonomisk"}
@@ -136,15 +153,29 @@ def test_per_goal_view_and_keyboard(page, live_server):
     page.wait_for_selector("table.ov-matrix.ov-per-sdg")
     rows = page.locator("table.ov-matrix tbody tr")
     assert rows.count() == 17
-    # the first cell link is reachable by keyboard and names area, goal and status
-    first = page.locator("table.ov-matrix tbody a.ov-cell").first
+    # the first cell is a button reachable by keyboard, named by its status in words
+    first = page.locator("table.ov-matrix tbody button.ov-cell").first
     first.focus()
     assert page.evaluate("document.activeElement.classList.contains('ov-cell')")
-    # the icon is hidden from screen readers; the visually hidden text names the link
-    assert first.locator(".status-icon").get_attribute("aria-hidden") == "true"
-    name = first.locator(".visually-hidden").inner_text()
-    assert re.fullmatch(r".+, mål \d+ .+: .+", name), name
-    assert re.fullmatch(r"/kommun/\d{4}\?mal=\d+&niva=trend", first.get_attribute("href"))
+    statuses = {style.label_sv for style in STATUS_STYLE.values()}
+    assert first.get_attribute("aria-label") in statuses
+    key = first.get_attribute("value")
+    assert re.fullmatch(r"\d{4}:\d{1,2}", key)
+    # Enter shows its facts and moves focus to them; Escape closes them and returns focus
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f'{FACTS}[data-cell="{key}"]')
+    page.wait_for_function("document.activeElement.id === 'oversikt-why-title'")
+    heading = page.locator("#oversikt-why-title").inner_text()
+    assert re.fullmatch(r"Varför\? .+ – mål \d+: .+", heading), heading
+    assert "Indikatorer" in page.locator(FACTS).inner_text()
+    link = page.locator(FACTS).get_by_role("link")
+    assert re.fullmatch(r"/kommun/\d{4}\?mal=\d+&niva=trend", link.get_attribute("href"))
+    violations = blocking_violations(page)
+    assert violations == [], describe(violations)
+    page.keyboard.press("Escape")
+    page.wait_for_function("!document.querySelector('#oversikt-why [data-cell]')")
+    page.wait_for_function("document.activeElement.classList.contains('ov-cell')")
+    assert page.evaluate("document.activeElement.value") == key
     # the skip link before the matrix takes keyboard users past its links
     skip = page.get_by_role("link", name="Hoppa förbi matrisen")
     skip.focus()
@@ -152,4 +183,26 @@ def test_per_goal_view_and_keyboard(page, live_server):
     page.wait_for_function("document.activeElement.id === 'oversikt-after-matrix'")
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENS / "oversikt-per-mal.png"))
+    page.console_log.assert_clean()
+
+
+def test_facts_follow_the_selection_and_close_with_the_button(page, live_server):
+    open_overview(page, live_server.url + "/?niva=nationell&mal=13")
+    cell = page.locator(f"{MATRIX} tbody button.ov-cell").first
+    key = cell.get_attribute("value")
+    cell.click()
+    page.wait_for_selector(f'{FACTS}[data-cell="{key}"]')
+    assert "niva=nationell" in page.locator(FACTS).get_by_role("link").get_attribute("href")
+    # another level: the same cell's facts for that level
+    page.get_by_label("Regionalt mål").check()
+    page.wait_for_function(
+        "document.querySelector('#oversikt-why a')?.getAttribute('href').includes('niva=regional')"
+    )
+    assert page.locator(FACTS).get_attribute("data-cell") == key
+    # on a narrow screen the panel is tapped like any button
+    page.set_viewport_size({"width": 420, "height": 800})
+    page.locator(FACTS).get_by_role("button", name="Stäng").click()
+    page.wait_for_function("!document.querySelector('#oversikt-why [data-cell]')")
+    assert page.evaluate("document.activeElement.value") == key
+    assert "Välj en ruta" in page.inner_text("#oversikt-why")
     page.console_log.assert_clean()

@@ -16,6 +16,7 @@ from indicators.export import (
     FORMAT_CSV,
     FORMAT_EXCEL_SV,
     Selection,
+    SelectionError,
     export_columns,
     export_table,
     goal_lines,
@@ -623,6 +624,52 @@ def test_unknown_threshold_set_falls_back_to_the_default():
 def test_empty_lists_stay_empty():
     selection = parse_selection({"areas": [], "levels": []}, area_ids=AREAS, kpi_ids=KPIS)
     assert selection.areas == () and selection.levels == ()
+
+
+def test_a_strict_reading_has_the_same_defaults_and_order():
+    assert parse_selection({}, area_ids=AREAS, kpi_ids=KPIS, strict=True) == parse_selection(
+        {}, area_ids=AREAS, kpi_ids=KPIS
+    )
+    chosen = {"areas": ["0000", "2062"], "years": ["2022", 2015], "levels": [], "kpis": "N00401"}
+    assert parse_selection(chosen, area_ids=AREAS, kpi_ids=KPIS, strict=True) == parse_selection(
+        chosen, area_ids=AREAS, kpi_ids=KPIS
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "key", "problem"),
+    [
+        ({"areas": ["2062", "9999"]}, "areas", "okänt värde: 9999"),
+        ({"areas": ["2062", ""]}, "areas", "okänt värde: (tomt)"),
+        ({"kpis": ["N1", "N2", "N00401"]}, "kpis", "okända värden: N1, N2"),
+        ({"genders": 7}, "genders", "ange en lista av värden"),
+        ({"levels": ["x" * 30]}, "levels", "okänt värde: " + "x" * 20 + "…"),
+        ({"years": [2015, "x"]}, "years", "ange första och sista året som heltal"),
+        ({"years": [2015]}, "years", "ange första och sista året som heltal"),
+        ({"years": [1899, 2020]}, "years", "ange år mellan 1900 och 2100"),
+        ({"years": [2015, 10**30]}, "years", "ange år mellan 1900 och 2100"),
+        ({"threshold_set": "oecd"}, "threshold_set", "okänt värde: oecd"),
+        ({"threshold_set": ["eurostat"]}, "threshold_set", "okänt värde: ['eurostat']"),
+        ("nonsense", "selection", "ange urvalet som namn och värden"),
+    ],
+)
+def test_a_strict_reading_refuses_naming_the_field(data, key, problem):
+    with pytest.raises(SelectionError) as raised:
+        parse_selection(data, area_ids=AREAS, kpi_ids=KPIS, strict=True)
+    assert (raised.value.key, raised.value.problem) == (key, problem)
+
+
+def test_a_strict_reading_names_the_first_few_refused_values():
+    with pytest.raises(SelectionError) as raised:
+        parse_selection(
+            {"areas": [str(i) for i in range(9)]}, area_ids=AREAS, kpi_ids=KPIS, strict=True
+        )
+    assert raised.value.problem == "okända värden: 0, 1, 2, 3, 4 (och 4 till)"
+
+
+def test_a_threshold_set_that_is_not_text_falls_back_to_the_default():
+    selection = parse_selection({"threshold_set": ["eurostat"]}, area_ids=AREAS, kpi_ids=KPIS)
+    assert selection.threshold_set == "statistics_canada"
 
 
 def test_select_observations_keeps_exactly_the_selection():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.io as pio
 import pytest
 
 from data.goals import GoalRecord
@@ -16,11 +17,13 @@ from layouts.parts.figures import (
     LEVEL_DASH,
     REFERENCE_STYLES,
     SHARED_GOAL_COLOUR,
+    TEMPLATE,
     complete_years,
     goal_summary,
     ranking_figure,
     series_figure,
 )
+from tests.support.figures import validated
 
 TITLES = {"2062": "Mora", "2080": "Falun", "0020": "Region Dalarna", "0000": "Riket"}
 NBSP = "\u00a0"
@@ -66,7 +69,7 @@ def series(frame, *, area_ids=("2062", "0020", "0000"), **options):
         "area_titles": TITLES,
     }
     defaults.update(options)
-    return series_figure(frame, **defaults)
+    return validated(series_figure(frame, **defaults))
 
 
 # --- series ----------------------------------------------------------------------------------
@@ -106,8 +109,10 @@ def test_every_figure_uses_swedish_separators_and_says_what_it_shows():
     mora = by_name(figure, "Mora")
     assert mora.customdata[0][1] == f"1{NBSP}234,5"
     assert "ton CO2-ekv/inv" in mora.hovertemplate
-    ranking = ranking_figure(
-        rank_table({"2062": 1.5}, "up"), title="R", unit="%", decimals=1, area_titles=TITLES
+    ranking = validated(
+        ranking_figure(
+            rank_table({"2062": 1.5}, "up"), title="R", unit="%", decimals=1, area_titles=TITLES
+        )
     )
     assert ranking.layout.separators == ", "
 
@@ -136,6 +141,29 @@ def test_women_and_men_get_a_line_each_told_apart_by_name_and_open_markers():
     assert list(women.y) == [1.0] and list(men.y) == [2.0]
     assert men.marker.symbol == women.marker.symbol + "-open"
     assert list(by_name(figure, "Region Dalarna – män").y) == [None]
+
+
+def _within(ours, theirs, path="template") -> None:
+    if isinstance(ours, dict):
+        for key, value in ours.items():
+            assert key in theirs, f"{path}.{key}"
+            _within(value, theirs[key], f"{path}.{key}")
+    else:
+        assert ours == theirs, path
+
+
+def test_figures_are_plain_json_with_what_they_used_of_plotlys_default_template():
+    frame = obs([("2062", 2010, "T", 1.0), ("2062", 2011, "T", None)])
+    figure = series_figure(
+        frame, title="T", unit="%", decimals=1, area_ids=("2062",), area_titles=TITLES
+    )
+    assert isinstance(figure, dict) and isinstance(figure["data"][0], dict)
+    assert figure["data"][0]["y"] == [1.0, None]  # a gap is null, never NaN
+    assert figure["layout"]["template"] is TEMPLATE
+    # what the figures took over from Plotly's default template, unchanged
+    _within(TEMPLATE, pio.templates["plotly"].to_plotly_json())
+    assert TEMPLATE["layout"]["xaxis"]["automargin"] is True
+    assert validated(figure).layout.template.layout.yaxis.title.standoff == 15
 
 
 # --- goal lines ------------------------------------------------------------------------------
@@ -293,13 +321,15 @@ def test_goal_number_shows_the_decimals_the_goal_has():
 
 def rank_figure(values, direction, references=None):
     titles = {"a": "Aby", "b": "Bro", "c": "Ceby", "d": "Dal", **TITLES}
-    return ranking_figure(
-        rank_table(values, direction),
-        title="Rangordning",
-        unit="%",
-        decimals=1,
-        area_titles=titles,
-        references=references,
+    return validated(
+        ranking_figure(
+            rank_table(values, direction),
+            title="Rangordning",
+            unit="%",
+            decimals=1,
+            area_titles=titles,
+            references=references,
+        )
     )
 
 

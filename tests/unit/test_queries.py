@@ -15,7 +15,8 @@ from data import queries
 from data.areas import REGION_DALARNA, RIKET
 from data.db import DATA_ORIGIN_DEMO, DATA_ORIGIN_KEY, DATA_ORIGIN_KOLADA, set_meta
 from data.goals import GoalRecord
-from data.models import Area, EtlRun, GoalChange, Kpi, Observation
+from data.models import Area, EtlRun, GoalChange, Kpi, Observation, RecordChange
+from data.slideshows import save_slideshow
 from indicators.goal_csv import COLUMNS as GOAL_COLUMNS
 from indicators.goals import add_goal, remove_goal, sync_catalogue_goals, update_goal
 
@@ -309,6 +310,26 @@ def test_data_version_sees_a_run_or_goal_change_committed_out_of_id_order(engine
     with Session(engine) as session, session.begin():
         session.add(GoalChange(id=5, goal_id="b", action="add"))
     assert queries.data_version(engine) != after_run
+
+
+def test_data_version_changes_with_assessments_and_slideshows(engine):
+    """Every add, change and removal of an assessment or a slideshow is logged in
+    ``record_changes``: each changes the version, also one committed out of id order."""
+    before = queries.data_version(engine)
+    shown = save_slideshow(engine, "Workshop", ["/", "/jamfor"], updated_by="anna")
+    added = queries.data_version(engine)
+    assert added != before
+    assert queries.data_version(engine) == added  # nothing changed since
+    save_slideshow(engine, "Workshop", ["/"], slideshow_id=shown.id, expected_version=shown.version)
+    changed = queries.data_version(engine)
+    assert changed != added
+    with Session(engine) as session, session.begin():
+        session.add(RecordChange(id=100, record_type="assessment", record_id="7", action="add"))
+    newest = queries.data_version(engine)
+    assert newest != changed
+    with Session(engine) as session, session.begin():
+        session.add(RecordChange(id=50, record_type="assessment", record_id="8", action="add"))
+    assert queries.data_version(engine) != newest
 
 
 # --- values for a year ----------------------------------------------------------------

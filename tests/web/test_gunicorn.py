@@ -6,12 +6,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
 
 from tests.conftest import PROJECT_DIR
+from tests.support.gunicorn import wait_until_answering
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
@@ -36,16 +36,7 @@ def test_several_workers_share_one_freshly_filled_database(tmp_path):
         )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if requests.get(base + "/", timeout=5).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert server.poll() is None, log_path.read_text()
-            assert time.monotonic() < deadline, "gunicorn did not answer in time"
-            time.sleep(0.5)
+        wait_until_answering(base, server, log_path, 120)
         # Enough requests to reach every worker.
         for _ in range(4):
             for path in ("/", "/indikator/N00401", "/kommun/2062", "/_dash-layout"):

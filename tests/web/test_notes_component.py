@@ -247,8 +247,11 @@ def test_clicking_another_note_asks_about_that_one(client, notes_engine):
 
 
 def _altered(token: str) -> str:
-    """``token`` with the last character of its signature changed."""
-    return token[:-1] + ("A" if token[-1] != "A" else "B")
+    """``token`` with the first character of its signature changed (not the last: its low
+    bits are base64 padding, so changing it may leave the signature's bytes as they were)."""
+    payload, signature = token.rsplit(".", 1)
+    first = "A" if signature[0] != "A" else "B"
+    return f"{payload}.{first}{signature[1:]}"
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,8 @@
 """The Export page (/export) and the download panel every page carries: address-bar selections,
-the preview callback, the download callback (file name, type, content)."""
+the preview callback, the download link (the file itself: tests/web/test_export_route.py)."""
 
 from __future__ import annotations
 
-import base64
-import csv
 import datetime as dt
 
 import pytest
@@ -120,15 +118,16 @@ def test_a_year_outside_the_data_is_ignored(page):
 
 def test_layout_holds_the_download_panel(page):
     tree = page.layout(omraden=MORA, indikatorer=KPI)
-    button = by_id(tree, {"type": "export-button", "page": "export"})
-    assert button.children == "Ladda ner CSV"
     fmt = by_id(tree, {"type": "export-format", "page": "export"})
     assert [o["label"] for o in fmt.options] == [
         "CSV (komma, decimalpunkt)",
         "Excel (svensk: semikolon, decimalkomma)",
     ]
     assert fmt.value == "csv"
-    by_id(tree, {"type": "export-download", "page": "export"})
+    link = by_id(tree, {"type": "export-link", "page": "export"})
+    assert link.children == "Ladda ner CSV"
+    assert link.href == "/ladda-ner"  # the clientside callback adds the selection and format
+    assert not find(tree, lambda c: type(c).__name__ == "Download")
 
 
 def test_indicator_options_are_grouped_by_goal_and_searchable(page):
@@ -209,106 +208,7 @@ def test_mark_all_and_none(page):
     assert page.areas_for_button("export-areas-none") == []
 
 
-# --- the download callback ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def fixed_day(download, monkeypatch):
-    day = dt.date(2026, 11, 27)
-    monkeypatch.setattr(download, "today", lambda: day)
-    return day
-
-
-def test_download_sends_the_selection_as_csv(download, fixed_day):
-    sent = download.download_csv(1, {"areas": [MORA], "kpis": [KPI]}, "csv")
-    assert sent["filename"] == "hallbarhet-dalarna-2026-11-27.csv"
-    assert sent["type"] == "text/csv"
-    assert sent["base64"] is True
-    text = base64.b64decode(sent["content"]).decode("utf-8")
-    assert text.startswith("område_id,område,nyckeltal,indikator,enhet,kön,år,värde,värde_status,")
-    rows = list(csv.DictReader(text.splitlines()))
-    expected = queries.observations(service.engine(), kpi_ids=[KPI], area_ids=[MORA])
-    assert len(rows) == len(expected)
-    assert {(r["område"], r["nyckeltal"]) for r in rows} == {("Mora", KPI)}
-    assert [int(r["år"]) for r in rows] == expected["year"].tolist()
-    assert {r["datakälla"] for r in rows} == {"Demodata – genererade värden, inte Kolada"}
-    finished = service.data_status().last_success
-    assert {r["hämtad"] for r in rows} == {download.retrieval_date(finished).isoformat()}
-    assert all(r["tröskelvärden"] == "statistics_canada" for r in rows)
-
-
-def test_download_in_excel_swedish_format(download, fixed_day):
-    sent = download.download_csv(
-        2, {"areas": [MORA], "kpis": [KPI], "levels": ["lokal"]}, "excel-sv"
-    )
-    payload = base64.b64decode(sent["content"])
-    assert payload.startswith(b"\xef\xbb\xbfomr\xc3\xa5de_id;omr\xc3\xa5de;nyckeltal;")
-    lines = payload.decode("utf-8-sig").split("\r\n")
-    assert lines[-1] == ""
-    rows = list(csv.DictReader(lines[:-1], delimiter=";"))
-    first = queries.observations(service.engine(), kpi_ids=[KPI], area_ids=[MORA]).iloc[0]
-    assert rows[0]["värde"] == repr(float(first["value"])).replace(".", ",")
-    assert "trend_status" not in rows[0]
-    assert rows[0]["lokal_mål_id"]
-
-
-@pytest.fixture
-def notes_db(demo_app, tmp_path):
-    from tests.support.own_database import own_database
-
-    with own_database(tmp_path) as engine:
-        yield engine
-
-
-NOTE = '=HYPERLÄNK("x";"y") minskar'
-
-
-def test_download_includes_the_newest_assessments(download, fixed_day, notes_db):
-    from indicators.assessments import add_assessment
-
-    def add(day, text, **fields):
-        add_assessment(notes_db, area_id=MORA, assessed_on=day, text=text, **fields)
-
-    add(dt.date(2025, 1, 1), "Äldre", kpi_id=KPI, judgement="bättre", author="Eva")
-    add(dt.date(2026, 2, 1), NOTE, kpi_id=KPI, judgement="sämre", author="@Anna")
-    add(dt.date(2026, 1, 1), "Målet", sdg_goal=service.indicator(KPI).sdg_goal)
-    expected_rows = len(queries.observations(service.engine(), kpi_ids=[KPI], area_ids=[MORA]))
-    for fmt, delimiter in (("csv", ","), ("excel-sv", ";")):
-        sent = download.download_csv(1, {"areas": [MORA, "2080"], "kpis": [KPI]}, fmt)
-        text = base64.b64decode(sent["content"]).decode("utf-8-sig")
-        rows = list(csv.DictReader(text.splitlines(), delimiter=delimiter))
-        mora = [r for r in rows if r["område_id"] == MORA]
-        assert len(mora) == expected_rows
-        assert {
-            (
-                r["bedömning_datum"],
-                r["bedömning"],
-                r["bedömning_text"],
-                r["bedömning_av"],
-                r["globalt_mål_bedömning_datum"],
-                r["globalt_mål_bedömning"],
-                r["globalt_mål_bedömning_text"],
-            )
-            for r in mora
-        } == {("2026-02-01", "sämre", "'" + NOTE, "'@Anna", "2026-01-01", "", "Målet")}
-        others = [r for r in rows if r["område_id"] != MORA]
-        assert others and all(r["bedömning_text"] == "" for r in others)
-
-
-def test_download_defaults_bad_input(download, fixed_day):
-    sent = download.download_csv(
-        1, {"areas": [MORA], "kpis": [KPI], "genders": "X", "years": "x"}, "pdf"
-    )
-    text = base64.b64decode(sent["content"]).decode("utf-8")
-    assert text.startswith("område_id,")  # an unknown format falls back to standard CSV
-    assert list(csv.DictReader(text.splitlines())) == []  # no valid gender: just the header
-
-
-def test_download_without_click_does_nothing(download):
-    from dash.exceptions import PreventUpdate
-
-    with pytest.raises(PreventUpdate):
-        download.download_csv(0, {}, "csv")
+# --- the download panel ------------------------------------------------------------------------
 
 
 def test_download_panel_needs_a_page_id(download):

@@ -9,6 +9,7 @@ import json
 import pandas as pd
 import pytest
 from dash import dcc
+from dash.exceptions import PreventUpdate
 from plotly.utils import PlotlyJSONEncoder
 
 from data import queries
@@ -19,6 +20,7 @@ from indicators.catalogue import load_catalogue
 from indicators.ranking import dalarna_ranking
 from indicators.sdg import DIMENSIONS
 from indicators.vocabulary import STATUS_STYLE, Status
+from tests.support.figures import validated
 from tests.support.own_database import own_database
 
 KPI = "N00401"  # greenhouse gases per inhabitant: lokal and regional goals, not by gender
@@ -113,7 +115,13 @@ def test_layout_of_a_known_indicator_shows_its_facts_and_sections(page, as_edito
         "Skriv en bedömning",  # the assessment form, folded away
         "Visa som tabell",
     ]
-    assert by_id(layout, "indikator-series").figure.layout.separators == ", "
+    assert validated(by_id(layout, "indikator-series").figure).layout.separators == ", "
+    # the table alternatives are built when opened
+    tables = find(layout, lambda n: type(n).__name__ == "Table")
+    assert [t.className for t in tables] == ["data-table status-matrix"]
+    for details_id in (page.SERIES_DETAILS, page.RANKING_DETAILS):
+        assert by_id(layout, details_id).open is False
+        assert "Hämtar tabellen" in text_of(by_id(layout, details_id))
 
 
 def _holds_gender_choice(node) -> bool:
@@ -206,8 +214,9 @@ def test_gender_choice(view):
 
 
 def test_callback_redraws_for_the_chosen_areas_levels_and_method(page):
-    result = page.update_indikator(["2081"], "T", ["regional"], "eurostat", KPI)
+    result = page.update_indikator(["2081"], "T", ["regional"], "eurostat", KPI, True, True)
     figure, tables, status, heading, ranking, ranking_table, selection = result
+    figure, ranking = validated(figure), validated(ranking)
     names = [t.name for t in figure.data if t.legendgroup == "omraden"]
     assert names == ["Borlänge", "Region Dalarna", "Riket"]
     assert {t.legendgroup for t in figure.data} == {"omraden", "mal-regional"}
@@ -241,12 +250,31 @@ def test_callback_redraws_for_the_chosen_areas_levels_and_method(page):
     assert heading == f"Rangordning av Dalarnas kommuner {newest}"
     assert len(ranking.layout.yaxis.categoryarray) == 15
     assert "Visa som tabell" not in text_of(ranking_table)  # the table itself, not the details
-    assert tables  # series table and goal-line table
+    assert ranking_table.id == "indikator-ranking-data"
+    assert [getattr(t.children, "id", None) for t in tables[:1]] == ["indikator-series-data"]
+    # the same as when the tables are opened now
+    for opened, expected in (
+        (page.open_series_tables(True, ["2081"], "T", ["regional"], KPI), tables),
+        (page.open_ranking_table(True, "T", KPI), ranking_table),
+    ):
+        assert json.dumps(opened, cls=PlotlyJSONEncoder) == json.dumps(
+            expected, cls=PlotlyJSONEncoder
+        )
+    # closed tables get the placeholder back (opening them shows the new selection)
+    _, tables, *_rest, ranking_table, _ = page.update_indikator(
+        ["2081"], "T", ["regional"], "eurostat", KPI
+    )
+    assert "Hämtar tabellen" in text_of(tables) and "Hämtar tabellen" in text_of(ranking_table)
+    with pytest.raises(PreventUpdate):  # closing changes nothing
+        page.open_series_tables(False, ["2081"], "T", ["regional"], KPI)
+    with pytest.raises(PreventUpdate):
+        page.open_ranking_table(True, "T", "X00000")
 
 
 def test_callback_with_women_and_men(page):
     kpi = gender_kpi()
     figure, *_rest, selection = page.update_indikator(["2062"], "K,M", [], "statistics_canada", kpi)
+    figure = validated(figure)
     names = [t.name for t in figure.data]
     assert names == [
         "Mora – kvinnor",

@@ -8,6 +8,7 @@ import math
 import pandas as pd
 import pytest
 from dash import dcc, html
+from dash.exceptions import PreventUpdate
 
 from indicators import service
 from indicators.catalogue import catalogue_by_id
@@ -22,6 +23,7 @@ from layouts.parts.comparison_figures import (
     with_unit,
     year_span,
 )
+from tests.support.figures import validated
 
 
 @pytest.fixture
@@ -63,6 +65,11 @@ def graph_of(panel) -> dcc.Graph:
     return graph
 
 
+def figure_of(panel):
+    """The panel's figure, validated by Plotly."""
+    return validated(graph_of(panel).figure)
+
+
 def text_of(component) -> str:
     parts = []
     for node in find(component, lambda c: True):
@@ -86,7 +93,7 @@ def test_default_layout_shows_three_municipalities_and_four_indicators(page):
     panels = panels_of(tree)
     assert [p.to_plotly_json()["props"]["data-kpi"] for p in panels] == kpis
     for panel in panels:
-        figure = graph_of(panel).figure
+        figure = figure_of(panel)
         names = [trace.name for trace in figure.data]
         assert names == [service.area_title(a) for a in (*areas, "0020", "0000")]
         assert figure.layout.separators == PLOTLY_SEPARATORS
@@ -114,7 +121,7 @@ def test_url_parameters_set_the_controls_and_unknown_values_are_dropped(page):
     assert by_id(tree, "jamfor-metod").value == "eurostat"
     assert "facets" in by_id(tree, "jamfor-panels").className
     (panel,) = panels_of(tree)
-    figure = graph_of(panel).figure
+    figure = figure_of(panel)
     # a facet per municipality, each with its series and both references
     assert [a.text for a in figure.layout.annotations] == ["Vansbro", "Ludvika"]
     assert len(figure.data) == 2 * 3
@@ -142,7 +149,7 @@ def test_an_emptied_list_stays_empty_and_asks_for_a_choice(page):
 
 def test_panels_share_the_years(page):
     tree = page.layout(indikatorer="N00401,N17457")
-    ranges = [tuple(graph_of(p).figure.layout.xaxis.range) for p in panels_of(tree)]
+    ranges = [tuple(figure_of(p).layout.xaxis.range) for p in panels_of(tree)]
     assert len(set(ranges)) == 1
     observations = service.observations(("T",))
     chosen = observations[observations["kpi_id"].isin(["N00401", "N17457"])].dropna(
@@ -173,10 +180,29 @@ def test_a_level_without_a_goal_says_so(page):
     assert "inget globalt mål" in text_of(panel)
 
 
-def test_table_alternative_has_every_year_and_area_with_decimal_comma(page):
+def table_details(panel) -> html.Details:
+    (details,) = find(panel, lambda c: isinstance(c, html.Details))
+    return details
+
+
+def test_table_alternative_is_built_when_opened(page):
     tree = page.layout(omraden="2080", indikatorer="N00401")
     (panel,) = panels_of(tree)
-    (table,) = find(panel, lambda c: isinstance(c, html.Table))
+    details = table_details(panel)
+    assert details.id == {"type": page.TABLE_DETAILS, "kpi": "N00401"}
+    assert details.open is False and details.children[0].children == "Visa som tabell"
+    assert find(panel, lambda c: isinstance(c, html.Table)) == []  # not built until opened
+    assert "Hämtar tabellen" in text_of(details)
+    with pytest.raises(PreventUpdate):  # closing changes nothing
+        page.open_table(False, details.id, ["2080"])
+    with pytest.raises(PreventUpdate):  # an unknown indicator
+        page.open_table(True, {"type": page.TABLE_DETAILS, "kpi": "XXXXX"}, ["2080"])
+
+
+def test_table_alternative_has_every_year_and_area_with_decimal_comma(page):
+    details_id = {"type": "jamfor-table-details", "kpi": "N00401"}
+    table = page.open_table(True, details_id, ["2080"])
+    assert isinstance(table, html.Table)
     header = [th.children for th in table.children[1].children.children]
     assert header == ["År", "Falun", "Region Dalarna", "Riket"]
     rows = table.children[2].children
@@ -211,6 +237,23 @@ def test_callback_redraws_panels_and_keeps_the_export_selection(page):
         "levels": ["regional"],
         "threshold_set": "eurostat",
     }
+
+
+def test_callback_keeps_open_tables_open_and_built(page):
+    children, _, _ = page.update_jamfor(
+        ["2080"], ["N17457", "N00401"], "indikator", "trend", None, ["N00401", "XXXXX"]
+    )
+    emissions, other = reversed(panels_of(children))
+    assert table_details(emissions).open is True
+    (table,) = find(emissions, lambda c: isinstance(c, html.Table))
+    assert [th.children for th in table.children[1].children.children] == [
+        "År",
+        "Falun",
+        "Region Dalarna",
+        "Riket",
+    ]
+    assert table_details(other).open is False
+    assert find(other, lambda c: isinstance(c, html.Table)) == []
 
 
 def test_callback_with_nothing_chosen_asks_for_a_choice(page):
@@ -254,7 +297,7 @@ def test_series_table_keeps_missing_years_as_gaps():
     assert table["a"].tolist()[0] == 1.5 and math.isnan(table["a"].tolist()[1])
     assert math.isnan(table.at[2020, "0020"])
     indicator = catalogue_by_id()["N00401"]
-    figure = indicator_figure(table, indicator, {"a": "A-stad"}, span=year_span([table]))
+    figure = validated(indicator_figure(table, indicator, {"a": "A-stad"}, span=year_span([table])))
     assert figure.data[0].y == (1.5, None, 1.25)
     assert figure.data[0].name == "A-stad"
     assert figure.data[1].line.dash == REFERENCE_STYLES["0020"].dash
@@ -275,8 +318,8 @@ def test_facet_figure_has_a_panel_per_municipality_on_one_y_axis():
         ]
     )
     table = series_table(frame, "N00401", ["a", "b", "0020"])
-    figure = facet_figure(
-        table, catalogue_by_id()["N00401"], ["a", "b"], ["0020"], {"a": "A", "b": "B"}
+    figure = validated(
+        facet_figure(table, catalogue_by_id()["N00401"], ["a", "b"], ["0020"], {"a": "A", "b": "B"})
     )
     assert [a.text for a in figure.layout.annotations] == ["A", "B"]
     assert [(t.name, t.xaxis) for t in figure.data] == [

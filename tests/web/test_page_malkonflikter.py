@@ -10,12 +10,14 @@ from urllib.parse import parse_qs, urlparse
 import pandas as pd
 import pytest
 from dash import dcc, html
+from dash.exceptions import PreventUpdate
 
 from indicators import service
 from indicators.catalogue import catalogue_by_id
 from indicators.conflicts import MIN_MUNICIPALITIES
 from indicators.formatting import PLOTLY_SEPARATORS
 from layouts.parts.comparison_figures import LABEL_POSITIONS, axis_title, label_positions
+from tests.support.figures import validated
 
 X, Y = "N03702", "N00401"  # regional product per inhabitant (↑) and emissions per inhabitant (↓)
 
@@ -120,7 +122,7 @@ def test_default_is_regional_product_against_emissions_in_the_newest_common_year
 
 
 def test_scatter_has_one_labelled_point_per_municipality_and_distinct_references(page):
-    figure = by_id(page.layout(), "malkonflikter-scatter").figure
+    figure = validated(by_id(page.layout(), "malkonflikter-scatter").figure)
     traces = {trace.name: trace for trace in figure.data}
     municipalities = traces["Kommuner"]
     year = newest_common_year(X, Y)
@@ -139,8 +141,18 @@ def test_scatter_has_one_labelled_point_per_municipality_and_distinct_references
     assert f"r = {swedish(expected_r(X, Y, year)[0])}" in figure.layout.title.text
 
 
+def test_table_alternative_is_built_when_opened(page):
+    tree = page.layout()
+    details = by_id(tree, page.TABLE_DETAILS)
+    assert details.open is False and details.children[0].children == "Visa som tabell"
+    assert not find(details, lambda c: isinstance(c, html.Table))
+    with pytest.raises(PreventUpdate):  # closing changes nothing
+        page.open_table(False, X, Y, "ar", None, None, "senaste5")
+
+
 def test_table_alternative_lists_every_area(page):
-    table = by_id(page.layout(), "malkonflikter-points")
+    table = page.open_table(True, X, Y, "ar", None, None, "senaste5")
+    assert table.id == "malkonflikter-points"
     rows = table.children[2].children
     assert len(rows) == len(service.AREA_ORDER)
     roles = [row.children[1].children for row in rows]
@@ -157,7 +169,7 @@ def test_change_mode_correlates_the_changes_between_two_years(page):
     shown = by_id(tree, "malkonflikter-pearson")
     assert float(shown.to_plotly_json()["props"]["data-value"]) == pytest.approx(r, abs=1e-12)
     assert by_id(tree, "malkonflikter-n").children == str(n)
-    figure = by_id(tree, "malkonflikter-scatter").figure
+    figure = validated(by_id(tree, "malkonflikter-scatter").figure)
     assert "Förändring 2016–2022" in figure.layout.xaxis.title.text
     assert "↓ minskning önskas" in figure.layout.yaxis.title.text
     box = by_id(tree, "malkonflikter-correlation")
@@ -166,13 +178,14 @@ def test_change_mode_correlates_the_changes_between_two_years(page):
 
 def test_paths_mode_draws_each_area_over_the_years(page):
     tree = page.layout(x=X, y=Y, lage="over_tid", fran="2018", till="2021")
-    figure = by_id(tree, "malkonflikter-scatter").figure
+    figure = validated(by_id(tree, "malkonflikter-scatter").figure)
     names = [trace.name for trace in figure.data]
     assert "Falun" in names and "Region Dalarna" in names and "Riket" in names
     falun = next(t for t in figure.data if t.name == "Falun")
     assert len(falun.x) == 4 and falun.connectgaps is False
     assert [t for t in falun.text if t] == ["Falun"]  # labelled at the last year only
-    rows = by_id(tree, "malkonflikter-points").children[2].children
+    table = page.open_table(True, X, Y, "over_tid", "2021", "2018", "senaste5")
+    rows = table.children[2].children
     assert len(rows) == len(service.AREA_ORDER) * 4
 
 
@@ -204,8 +217,9 @@ def test_years_callback_offers_only_years_with_both_values(page):
 
 def test_scatter_callback_returns_figure_correlation_table_and_export(page):
     figure, box, table, hidden, label, export = page.update_scatter(
-        X, Y, "forandring", "2023", "2018", "senaste5"
+        X, Y, "forandring", "2023", "2018", "senaste5", True
     )
+    figure = validated(figure)
     r, _ = expected_r(X, Y, 2023, base=2018)
     (shown,) = find(box, lambda c: getattr(c, "id", None) == "malkonflikter-pearson")
     assert shown.children == swedish(r)
@@ -214,7 +228,8 @@ def test_scatter_callback_returns_figure_correlation_table_and_export(page):
     assert export["kpis"] == [X, Y] and export["years"] == [2018, 2023]
     assert export["areas"] == list(service.AREA_ORDER)
     assert isinstance(table, html.Table)
-    _, _, _, hidden, label, export = page.update_scatter(X, Y, "ar", "2023", "2018", "senaste5")
+    _, _, table, hidden, label, export = page.update_scatter(X, Y, "ar", "2023", "2018", "senaste5")
+    assert "Hämtar tabellen" in str(table.children)  # closed: the placeholder
     assert hidden is True and label == "År" and export["years"] == [2023, 2023]
 
 

@@ -24,12 +24,18 @@ from layouts.parts import matrix as _matrix
 from layouts.parts.matrix import (
     NO_ASSESSMENT,
     NOT_FOR_MUNICIPALITIES,
+    WHY_HINT,
     MatrixSelection,
-    cell_tooltip,
+    cell_facts,
+    cell_key,
     counts_summary,
+    facts_panel,
     filter_indicators,
+    indicator_cell_facts,
     indicator_matrix,
+    parse_cell_key,
     parse_selection,
+    sdg_cell_facts,
     sdg_matrix,
 )
 from tests.conftest import PROJECT_DIR
@@ -184,17 +190,31 @@ def test_filter_indicators_by_goal_and_dimension_grouped_by_goal():
 # --- the matrix ---------------------------------------------------------------------------------
 
 
-def build(status, level="nationell", threshold_set="statistics_canada"):
+def build(status, level="nationell"):
     effective = effective_status(status, level)
     return indicator_matrix(
-        effective,
-        filter_indicators(INDICATORS),
-        AREAS,
-        level=level,
-        goal_wordings={"se-halsa-20": GOAL_WORDING},
-        threshold_set=threshold_set,
-        reference_areas=["0020"],
+        effective, filter_indicators(INDICATORS), AREAS, level=level, reference_areas=["0020"]
     )
+
+
+def facts_of(status, area_id, indicator, level="nationell", threshold_set="statistics_canada"):
+    """The facts behind one indicator cell of the literal table."""
+    effective = effective_status(status, level)
+    record = effective[
+        (effective["area_id"] == area_id) & (effective["kpi_id"] == indicator.kpi_id)
+    ].iloc[0]
+    return indicator_cell_facts(
+        record.to_dict(),
+        area_title=dict(AREAS)[area_id],
+        indicator=indicator,
+        level=level,
+        threshold_set=threshold_set,
+        goal_wordings={"se-halsa-20": GOAL_WORDING},
+    )
+
+
+def lines_of(facts) -> list[str]:
+    return [f"{term}: {description}" for term, description in facts.facts]
 
 
 def cell(table, area_index: int, column: int):
@@ -223,23 +243,31 @@ def test_matrix_headers_group_indicators_under_sdg_goals(status):
     assert LEVEL_LABELS["nationell"] in table.children[0].children
 
 
-def test_matrix_cell_links_to_the_indicator_page_with_a_badge_and_the_numbers(status):
+def test_matrix_cell_is_a_compact_button_with_its_status_in_words(status):
     table = build(status)
-    link = cell(table, 0, 0).children  # Mora × Hälsa: national goal, i fas
-    assert type(link).__name__ == "Link"
-    assert link.href == "/indikator/N00003?omraden=2062&niva=nationell"
+    button = cell(table, 0, 0).children  # Mora × Hälsa: national goal, i fas
+    assert type(button).__name__ == "Button"
     style = STATUS_STYLE[Status.I_FAS]
-    icon, hidden = link.children
-    assert icon.children == style.icon
-    assert icon.to_plotly_json()["props"]["aria-hidden"] == "true"
-    assert hidden.className == "visually-hidden"
-    assert hidden.children == "Mora, Hälsa: I fas"
-    assert f"ov-st{style.order}" in link.className.split()
-    assert "ov-trend" not in link.className.split()
-    lines = link.title.split("\n")
-    assert lines[0] == "Mora – Hälsa"
-    assert lines[1] == "Status: I fas"
-    assert lines[2] == (
+    assert button.children == style.icon
+    props = button.to_plotly_json()["props"]
+    assert props["aria-label"] == "I fas"
+    assert button.value == "2062:N00003"
+    assert parse_cell_key(button.value) == ("2062", "N00003")
+    assert button.className.split() == ["ov-cell", f"ov-st{style.order}"]
+    # the numbers behind the cell are not in the matrix: they come with the facts panel
+    assert set(props) == {"children", "value", "className", "aria-label"}
+
+
+def test_facts_of_a_cell_give_the_goal_the_numbers_and_the_way_on(status):
+    facts = facts_of(status, "2062", HEALTH)
+    assert facts.key == "2062:N00003"
+    assert facts.title == "Mora – Hälsa"
+    assert facts.status == "i fas"
+    assert facts.note is None
+    assert facts.href == "/indikator/N00003?omraden=2062&niva=nationell"
+    assert facts.link_text == "Öppna indikatorn för Mora"
+    lines = lines_of(facts)
+    assert lines[0] == (
         "Nationellt mål: Andelen ska öka till 20 procent till 2030 för alla kommuner i länet. "
         "(se-halsa-20)"
     )
@@ -251,18 +279,39 @@ def test_matrix_cell_links_to_the_indicator_page_with_a_badge_and_the_numbers(st
     assert lines[-1] == "Metod: mot målvärde (gränsvärden: Statistics Canada)"
 
 
+def test_facts_panel_shows_status_in_words_the_facts_the_link_and_a_close_button(status):
+    panel = facts_panel(facts_of(status, "2062", HEALTH))
+    props = panel.to_plotly_json()["props"]
+    assert props["data-cell"] == "2062:N00003"
+    heading = of_type(panel, "H2")[0]
+    assert heading.tabIndex == "-1"
+    assert props["aria-labelledby"] == heading.id
+    assert "Varför?" in text_of(heading) and "Mora – Hälsa" in text_of(heading)
+    # the status with icon and text, never colour alone
+    assert STATUS_STYLE[Status.I_FAS].label_sv in text_of(panel)
+    terms = [dt.children for dt in of_type(panel, "Dt")]
+    descriptions = [dd.children for dd in of_type(panel, "Dd")]
+    assert len(terms) == len(descriptions) == len(facts_of(status, "2062", HEALTH).facts)
+    assert "Basår 2015" in terms
+    link = of_type(panel, "Link")[0]
+    assert link.href == "/indikator/N00003?omraden=2062&niva=nationell"
+    assert [b.children for b in of_type(panel, "Button")] == ["Stäng"]
+    hint = facts_panel(None)
+    assert hint.children == WHY_HINT
+    assert of_type(hint, "Button") == []
+
+
 def test_matrix_marks_the_trend_fallback(status):
     table = build(status)
-    link = cell(table, 0, 3).children  # Mora × Utsläpp: no national goal → trend
+    button = cell(table, 0, 3).children  # Mora × Utsläpp: no national goal → trend
     style = STATUS_STYLE[Status.ACCELERERA]
-    assert "ov-trend" in link.className.split()
-    assert f"ov-st{style.order}" in link.className.split()
-    assert link.children[0].children == style.icon
-    assert link.children[1].children == (
-        "Mora, Utsläpp: Behöver accelereras (trend – inget nationellt mål)"
-    )
-    lines = link.title.split("\n")
-    assert lines[1] == "Status: Behöver accelereras (trend – inget nationellt mål)"
+    assert "ov-trend" in button.className.split()
+    assert f"ov-st{style.order}" in button.className.split()
+    assert button.children == style.icon
+    assert button.to_plotly_json()["props"]["aria-label"] == "Behöver accelereras, trend"
+    facts = facts_of(status, "2062", CLIMATE)
+    assert facts.note == "trend – inget nationellt mål"
+    lines = lines_of(facts)
     assert "Önskad riktning: lägre är bättre" in lines
     # decimals 0 and the unit; thousands with a space; a true minus sign
     assert f"Basår 2015: 5{NBSP}210 ton CO2e" in lines
@@ -270,17 +319,18 @@ def test_matrix_marks_the_trend_fallback(status):
     assert "Faktisk förändring: −0,5 % per år" in lines
     assert not any(line.startswith("Krävd") for line in lines)
     assert lines[-1] == "Metod: trend (gränsvärden: Statistics Canada)"
+    assert "(trend – inget nationellt mål)" in text_of(facts_panel(facts))
 
 
 def test_matrix_explains_cells_that_cannot_be_assessed_and_are_missing(status):
     table = build(status)
-    link = cell(table, 1, 0).children  # county × Hälsa: kan inte bedömas
-    assert link.children[0].children == STATUS_STYLE[Status.EJ_BEDOMBAR].icon
-    assert "Skäl: Färre än två värden." in link.title.split("\n")
+    button = cell(table, 1, 0).children  # county × Hälsa: kan inte bedömas
+    assert button.children == STATUS_STYLE[Status.EJ_BEDOMBAR].icon
+    assert "Skäl: Färre än två värden." in lines_of(facts_of(status, "0020", HEALTH))
     missing = cell(table, 0, 2)  # Mora × Länsvärde: the indicator is for the county only
     assert missing.className == "ov-empty"
     assert NOT_FOR_MUNICIPALITIES in text_of(missing)
-    assert of_type(missing, "Link") == []
+    assert of_type(missing, "Button") == []
     assert NO_ASSESSMENT != NOT_FOR_MUNICIPALITIES
 
 
@@ -288,24 +338,36 @@ def test_matrix_has_one_cell_per_area_and_indicator(status):
     table = build(status, level="trend")
     rows = body_rows(table)
     assert [len(r.children) - 1 for r in rows] == [4, 4]
-    links = of_type(table, "Link")
-    assert len(links) == 7  # eight cells, one without an assessment
-    assert all("ov-trend" not in link.className for link in links)
-    assert all(link.href.endswith("niva=trend") for link in links)
+    buttons = of_type(table, "Button")
+    assert len(buttons) == 7  # eight cells, one without an assessment
+    assert all("ov-trend" not in button.className for button in buttons)
+    keys = [button.value for button in buttons]
+    assert len(set(keys)) == 7
+    assert {parse_cell_key(key)[0] for key in keys} == {"2062", "0020"}
 
 
-def test_matrix_links_keep_a_non_default_threshold_set(status):
-    table = build(status, threshold_set="eurostat")
-    link = cell(table, 0, 0).children
-    assert link.href == "/indikator/N00003?omraden=2062&niva=nationell&metod=eurostat"
+def test_facts_link_keeps_a_non_default_threshold_set(status):
+    facts = facts_of(status, "2062", HEALTH, threshold_set="eurostat")
+    assert facts.href == "/indikator/N00003?omraden=2062&niva=nationell&metod=eurostat"
 
 
-def test_cell_tooltip_for_a_goal_without_wording_shows_its_id(status):
+def test_cell_facts_for_a_goal_without_wording_show_its_id(status):
     record = effective_status(status, "nationell").iloc[0].to_dict()
-    text = cell_tooltip(
-        record, area_title="Mora", indicator=HEALTH, level="nationell", goal_wordings={}
-    )
-    assert "Nationellt mål: se-halsa-20 (se-halsa-20)" in text.split("\n")
+    facts = cell_facts(record, indicator=HEALTH, goal_wordings={})
+    assert ("Nationellt mål", "se-halsa-20 (se-halsa-20)") in facts
+
+
+@pytest.mark.parametrize(
+    "key",
+    [None, "", "2062", "2062:", ":N00003", "2062:N00003:x", 17, ["2062", "N00003"], "x" * 100],
+)
+def test_parse_cell_key_refuses_what_is_not_a_key(key):
+    assert parse_cell_key(key) is None
+
+
+def test_cell_key_round_trip():
+    assert parse_cell_key(cell_key("2062", "N00003")) == ("2062", "N00003")
+    assert parse_cell_key(cell_key("0000", 13)) == ("0000", "13")
 
 
 def test_short_goal_text_cuts_long_wordings():
@@ -319,32 +381,40 @@ def test_short_goal_text_cuts_long_wordings():
 # --- per SDG goal -------------------------------------------------------------------------------
 
 
-def test_sdg_matrix_links_to_the_area_page_with_counts_in_the_tooltip(status):
+def test_sdg_matrix_cells_open_the_counts_and_the_area_page(status):
     effective = effective_status(status, "nationell")
     aggregates = sdg_aggregates(effective, [i.kpi_id for i in INDICATORS])
     table = sdg_matrix(aggregates, [3, 8, 13], AREAS, level="nationell")
     headers = [th.children[0].children for th in of_type(table, "Thead")[0].children.children[1:]]
     assert headers == ["3", "8", "13"]
-    link = cell(table, 0, 0).children
-    assert link.href == "/kommun/2062?mal=3&niva=nationell"
-    assert link.children[0].children == STATUS_STYLE[Status.OTILLRACKLIG].icon
-    assert "ov-trend" not in link.className.split()  # one of two parts has a national goal
-    lines = link.title.split("\n")
-    assert lines[0] == f"Mora – mål 3: {sdg_name(3)}"
-    assert lines[1] == "Sammanvägd status: Otillräcklig"
+    button = cell(table, 0, 0).children
+    assert button.value == "2062:3"
+    assert button.children == STATUS_STYLE[Status.OTILLRACKLIG].icon
+    assert button.to_plotly_json()["props"]["aria-label"] == "Otillräcklig"
+    assert "ov-trend" not in button.className.split()  # one of two parts has a national goal
+    record = aggregates[(aggregates["area_id"] == "2062") & (aggregates["sdg_goal"] == 3)]
+    facts = sdg_cell_facts(
+        record.iloc[0].to_dict(), area_title="Mora", level="nationell", threshold_set="eurostat"
+    )
+    assert facts.key == "2062:3"
+    assert facts.title == f"Mora – mål 3: {sdg_name(3)}"
+    assert facts.status == "otillräcklig"
+    assert facts.href == "/kommun/2062?mal=3&niva=nationell&metod=eurostat"
+    assert facts.link_text == "Öppna Moras sida för mål 3"
+    lines = lines_of(facts)
     assert "Medelpoäng: −0,5 (skala −5 till +5)" in lines
-    assert "2 indikatorer, varav 2 bedömda:" in lines
-    assert f"{STATUS_STYLE[Status.I_FAS].icon} I fas: 1" in lines
-    assert f"{STATUS_STYLE[Status.FEL_HALL].icon} Går åt fel håll: 1" in lines
-    assert "1 av 2 bedömda som trend – inget nationellt mål" in lines
+    assert "Indikatorer: 2, varav 2 bedömda" in lines
+    assert "I fas: 1" in lines
+    assert "Går åt fel håll: 1" in lines
+    assert "Trend i stället för mål: 1 av 2" in lines
     # Mora has no indicator of goal 8 (county only); goal 13 is a pure trend fallback
     assert cell(table, 0, 1).className == "ov-empty"
     climate = cell(table, 0, 2).children
     assert "ov-trend" in climate.className.split()
-    assert climate.children[1].children.endswith("(trend – inget nationellt mål)")
+    assert climate.to_plotly_json()["props"]["aria-label"].endswith(", trend")
     county_climate = cell(table, 1, 2).children
     assert "ov-trend" not in county_climate.className.split()
-    assert county_climate.children[0].children == STATUS_STYLE[Status.UPPNATT].icon
+    assert county_climate.children == STATUS_STYLE[Status.UPPNATT].icon
 
 
 # --- counts and legend --------------------------------------------------------------------------
@@ -454,19 +524,28 @@ def test_to_jsx_refuses_components_it_cannot_render():
         _matrix.to_jsx(html.Div(hidden=True))
 
 
-def test_rendered_matrix_keeps_every_link_and_tooltip(status):
+def test_rendered_matrix_keeps_every_cell(status):
     table = build(status)
     rendered = _matrix.rendered_table(table)
     assert rendered.dangerously_allow_html is True
     markup = Markup.of(rendered.children)
-    expected = [(link.href, link.title, link.className) for link in of_type(table, "Link")]
-    found = [(a["href"], a["title"], a["class"]) for tag, a in markup.elements if tag == "dcclink"]
+    expected = [
+        (b.value, b.to_plotly_json()["props"]["aria-label"], b.className, b.children)
+        for b in of_type(table, "Button")
+    ]
+    found = [
+        (a["value"], a["aria-label"], a["class"], a["text"])
+        for tag, a in markup.elements
+        if tag == "button"
+    ]
     assert found == expected
     hidden = [a["text"] for a in markup.with_class("visually-hidden")]
     assert hidden == [
         c.children for c in walk(table) if getattr(c, "className", None) == "visually-hidden"
     ]
     assert [a["scope"] for a in markup.with_class("ov-area")] == ["row", "row"]
+    # no per-cell tooltip text travels with the matrix
+    assert "Basår" not in rendered.children and "title" not in str(expected)
 
 
 # --- the page in the app ------------------------------------------------------------------------
@@ -624,17 +703,16 @@ def test_matrix_callback_through_the_dash_endpoint(client):
     }
     markup = Markup.of(rendered_markup(body["oversikt-matrix"]))
     assert markup.tables == ["ov-matrix ov-per-indicator"]
-    links = markup.with_class("ov-cell")
-    assert len(links) > 0
-    hrefs = {link["href"] for link in links}
-    assert all(
-        re.fullmatch(r"/indikator/[NU]\d{5}\?omraden=\d{4}&niva=regional&metod=eurostat", h)
-        for h in hrefs
-    )
-    assert {h.split("?")[0].removeprefix("/indikator/") for h in hrefs} <= set(climate)
+    buttons = markup.with_class("ov-cell")
+    assert len(buttons) > 0
+    keys = [parse_cell_key(button["value"]) for button in buttons]
+    assert {area_id for area_id, _ in keys} <= set(service.AREA_ORDER)
+    assert {kpi_id for _, kpi_id in keys} <= set(climate)
+    assert len(set(keys)) == len(keys)
+    assert all(button["aria-label"] for button in buttons)
     assert [h["colspan"] for h in markup.with_class("ov-sdg")] == [str(len(climate))]
-    # every area × indicator cell is a link or says why it is empty
-    cells = len(links) + len(markup.with_class("ov-empty"))
+    # every area × indicator cell is a button or says why it is empty
+    cells = len(buttons) + len(markup.with_class("ov-empty"))
     assert cells == len(service.AREA_ORDER) * len(climate)
     summary_text = json.dumps(body["oversikt-summary"], ensure_ascii=False)
     assert "Antal rutor per status" in summary_text
@@ -654,9 +732,84 @@ def test_per_goal_view_through_the_dash_endpoint(client):
     numbers = [int(text) for text in markup.texts_of("ov-sdg-number")]
     assert numbers == environmental
     assert markup.count("tr") == 1 + len(service.AREA_ORDER)
-    links = markup.with_class("ov-cell")
-    assert all(re.fullmatch(r"/kommun/\d{4}\?mal=\d+&niva=trend", x["href"]) for x in links)
-    assert not any("ov-trend" in x["class"] for x in links)
+    buttons = markup.with_class("ov-cell")
+    assert all(re.fullmatch(r"\d{4}:\d{1,2}", x["value"]) for x in buttons)
+    assert {int(x["value"].split(":")[1]) for x in buttons} <= set(environmental)
+    assert not any("ov-trend" in x["class"] for x in buttons)
+
+
+def facts_payload(key, level="nationell", sdgs=(), dimensions=(), view=(), method="eurostat"):
+    """What the renderer posts when a cell is chosen (the store set by assets/oversikt.js)."""
+    return {
+        "output": "oversikt-why.children",
+        "outputs": {"id": "oversikt-why", "property": "children"},
+        "inputs": [
+            {"id": "oversikt-cell", "property": "data", "value": key},
+            {"id": "oversikt-level", "property": "value", "value": level},
+            {"id": "oversikt-sdg", "property": "value", "value": list(sdgs)},
+            {"id": "oversikt-dimension", "property": "value", "value": list(dimensions)},
+            {"id": "oversikt-view", "property": "value", "value": list(view)},
+            {"id": "oversikt-method", "property": "value", "value": method},
+        ],
+        "changedPropIds": ["oversikt-cell.data"],
+        "state": [],
+    }
+
+
+def panel_of(response) -> dict:
+    assert response.status_code == 200
+    return response.get_json()["response"]["oversikt-why"]["children"]
+
+
+def test_choosing_a_cell_answers_with_its_facts_through_the_dash_endpoint(client):
+    """The matrix's own cells: each key the callback answers gives that cell's facts."""
+    matrix = client.post(
+        "/_dash-update-component", json=dash_payload("nationell", ["13"], [], [], "eurostat")
+    )
+    buttons = Markup.of(rendered_markup(matrix.get_json()["response"]["oversikt-matrix"]))
+    key = buttons.with_class("ov-cell")[0]["value"]
+    area_id, kpi_id = parse_cell_key(key)
+    panel = panel_of(client.post("/_dash-update-component", json=facts_payload(key, sdgs=["13"])))
+    assert panel["props"]["data-cell"] == key
+    text = json.dumps(panel, ensure_ascii=False)
+    assert service.area_title(area_id) in text
+    assert service.indicator(kpi_id).label in text
+    assert "Metod: " not in text and "Metod" in text  # term and description apart
+    assert f"/indikator/{kpi_id}?omraden={area_id}&niva=nationell&metod=eurostat" in text
+    assert "gränsvärden: Eurostat" in text
+    # the per-goal view's cell: the counts and the area's page
+    key = f"{area_id}:13"
+    panel = panel_of(client.post("/_dash-update-component", json=facts_payload(key, view=["mal"])))
+    text = json.dumps(panel, ensure_ascii=False)
+    assert panel["props"]["data-cell"] == key
+    assert "Indikatorer" in text
+    assert f"/kommun/{area_id}?mal=13&niva=nationell&metod=eurostat" in text
+
+
+@pytest.mark.parametrize(
+    ("key", "view", "sdgs"),
+    [
+        ("9999:N00401", (), ()),  # unknown area
+        ("2062:N99999", (), ()),  # unknown indicator
+        ("2062:N00401", (), ("3",)),  # filtered away
+        ("2062:13", (), ()),  # an SDG key in the per-indicator view
+        ("2062:N00401", ("mal",), ()),  # an indicator key in the per-goal view
+        ("<script>", (), ()),
+        (["2062", "N00401"], (), ()),
+        (None, (), ()),  # closed
+    ],
+)
+def test_a_key_the_matrix_does_not_show_answers_with_the_hint(client, key, view, sdgs):
+    panel = panel_of(
+        client.post("/_dash-update-component", json=facts_payload(key, view=view, sdgs=sdgs))
+    )
+    assert panel["props"]["children"] == WHY_HINT
+
+
+def test_a_change_of_the_selection_without_a_chosen_cell_changes_nothing(client):
+    payload = dict(facts_payload(None), changedPropIds=["oversikt-level.value"])
+    response = client.post("/_dash-update-component", json=payload)
+    assert response.status_code == 204
 
 
 def test_callback_called_directly_reports_an_empty_selection(demo_app):
@@ -694,23 +847,15 @@ def test_cached_cell_markup_renders_the_same_matrix_as_building_every_cell(demo_
     areas = [(area_id, service.area_title(area_id)) for area_id in service.AREA_ORDER]
     catalogue = service.catalogue()
     effective = effective_status(service.status("statistics_canada"), "regional")
-    texts = cell_texts(effective, catalogue, areas, level="regional", goal_wordings={})
-    markup = cell_markup(
-        texts,
-        catalogue,
-        areas,
-        level="regional",
-        threshold_set="statistics_canada",
-        references=service.REFERENCE_AREAS,
-    )
+    texts = cell_texts(effective, catalogue, areas)
+    markup = cell_markup(texts, catalogue, areas, references=service.REFERENCE_AREAS)
     chosen = [i for i in catalogue if i.sdg_goal in (11, 13)]
     arguments = {
         "level": "regional",
-        "threshold_set": "statistics_canada",
         "reference_areas": service.REFERENCE_AREAS,
         "texts": texts,
     }
     built = to_jsx(indicator_matrix(effective, chosen, areas, **arguments))
     cached = to_jsx(indicator_matrix(effective, chosen, areas, markup=markup, **arguments))
     assert cached == built
-    assert "<dccLink" in cached
+    assert "<button" in cached
