@@ -35,7 +35,7 @@ from layouts.parts.routes import install_routes
 from layouts.parts.sign_in import init_sign_in
 from request_limits import add_request_limit, request_limit
 from security_headers import add_security_headers, frame_sources
-from transfer import add_compression_and_caching
+from transfer import SEPARATE_ASSETS, add_compression_and_caching, serve_joined_assets
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +142,7 @@ def create_app(
         use_pages=True,
         pages_folder=str(PROJECT_DIR / "layouts"),
         assets_folder=str(PROJECT_DIR / "assets"),
+        assets_ignore=SEPARATE_ASSETS,  # linked joined, one style sheet and one script
         title="Hållbarhetsuppföljning Dalarna",
         suppress_callback_exceptions=True,
         on_error=write_failure,  # a refused write (read-only, busy) is told, not a 500
@@ -150,6 +151,7 @@ def create_app(
     app.index_string = app.index_string.replace("<html>", '<html lang="sv">')
     init_sign_in(app, engine)  # editors sign in (Flask-Login); everyone else reads
     add_security_headers(app, framing)
+    serve_joined_assets(app)  # the assets' style sheets and scripts: two requests, not 18
     add_compression_and_caching(app)  # brotli/gzip; Cache-Control by kind of response
     init_answer_cache(app, engine)  # shared answers; before install_routes, whose guard runs first
     install_routes(app)  # status 404 for unknown addresses, 400 for malformed callbacks

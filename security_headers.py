@@ -5,7 +5,8 @@ bundles, ``/assets/``, downloads and error pages all carry:
 
 - ``Content-Security-Policy``: everything from the dashboard's own origin; scripts only from it
   plus the hashes of Dash's inline scripts (the renderer and the clientside callbacks, from
-  ``Dash.csp_hashes()``, taken per response, so they always match the page served); no
+  ``Dash.csp_hashes()``, taken again whenever those scripts change, so they always match the
+  page served); no
   ``'unsafe-eval'`` (neither Dash nor the bundled plotly.js needs it); inline styles allowed;
   ``data:`` and ``blob:`` images; no plugins; ``<base>`` and form targets on the own origin;
   framing refused unless ``FRAME_ANCESTORS`` names the sites that may embed the dashboard.
@@ -25,6 +26,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from dash import Dash
 from flask import Response
@@ -144,18 +146,40 @@ def content_security_policy(script_hashes: Iterable[str], frame: tuple[str, ...]
     return "; ".join(directives)
 
 
+def _inline_scripts_state(app: Dash) -> tuple[int, int, str] | None:
+    """What ``app.csp_hashes()`` hashes, told cheaply: how many inline scripts Dash holds and
+    has pending, and the renderer's script; ``None`` when this Dash keeps them elsewhere (then
+    the hashes are taken for every response)."""
+    from dash import _callback
+
+    scripts = getattr(app, "_inline_scripts", None)
+    pending = getattr(_callback, "GLOBAL_INLINE_SCRIPTS", None)
+    if not isinstance(scripts, list) or not isinstance(pending, list):
+        return None
+    return len(scripts), len(pending), str(app.renderer)
+
+
 def add_security_headers(app: Dash, frame: tuple[str, ...] = ()) -> None:
     """Add the headers to every response of ``app.server``; ``frame`` from :func:`frame_sources`.
 
-    The script hashes are taken per response from ``app.csp_hashes()``: Dash's inline scripts
-    are final only after its first request, and a clientside callback registered later is then
-    covered too.
+    The script hashes come from ``app.csp_hashes()``, taken again whenever Dash's inline scripts
+    change: they are final only after its first request, and a clientside callback registered
+    later is then covered too.
     """
     frame_options = x_frame_options(frame)
+    remembered: dict[str, Any] = {}
+
+    def policy() -> str:
+        # Hashing every inline script costs a quarter of a millisecond per response (every
+        # bundle too); the policy is computed anew only when Dash's inline scripts changed.
+        state = _inline_scripts_state(app)
+        if state is None or state != remembered.get("state"):
+            remembered["policy"] = content_security_policy(app.csp_hashes(), frame)
+            remembered["state"] = _inline_scripts_state(app)
+        return remembered["policy"]
 
     def headers(response: Response) -> Response:
-        policy = content_security_policy(app.csp_hashes(), frame)
-        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("Content-Security-Policy", policy())
         if frame_options is not None:
             response.headers.setdefault("X-Frame-Options", frame_options)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -41,8 +41,10 @@ def legend_names(page, kpi: str) -> list[str]:
 def choose(page, dropdown_id: str, option: str, search: str | None = None) -> None:
     """Open a dropdown, optionally type in its search field, and pick the option."""
     page.click(f"#{dropdown_id}")
-    if search:
-        page.keyboard.type(search)
+    if search:  # typed into the search field once it is there (keys sent before are lost)
+        field = page.locator(".dash-dropdown-search:visible")
+        field.wait_for()
+        field.fill(search)
     page.locator(".dash-dropdown-content .dash-dropdown-option").filter(
         has_text=re.compile(f"^{re.escape(option)}$")
     ).click()

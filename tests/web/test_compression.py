@@ -16,6 +16,7 @@ import pytest
 from dash import Dash, html
 from flask import Response, stream_with_context
 
+import transfer
 from transfer import IMMUTABLE, NOT_STORED, REVALIDATE, BundleCache, add_compression_and_caching
 
 BROWSER = "gzip, deflate, br, zstd"
@@ -71,14 +72,16 @@ def fetch(client, url: str, encoding: str | None, **kwargs):
 
 @pytest.fixture(scope="module")
 def urls(demo_app) -> dict[str, str]:
-    """A fingerprinted component bundle, a stamped asset (plotly.js), a style sheet."""
+    """A fingerprinted component bundle, a stamped asset (plotly.js), the joined style sheet
+    and script."""
     page = demo_app.server.test_client().get("/").get_data(as_text=True)
     scripts = re.findall(r'<script src="([^"]+)"', page)
     sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
     return {
         "bundle": next(s for s in scripts if "dash_core_components.v" in s),
         "plotly": next(s for s in scripts if s.startswith("/assets/") and "plotly" in s),
-        "style": next(s for s in sheets if s.startswith("/assets/oversikt.css?m=")),
+        "style": next(s for s in sheets if s.startswith("/_samlat/")),
+        "script": next(s for s in scripts if s.startswith("/_samlat/")),
     }
 
 
@@ -170,8 +173,8 @@ def test_versioned_bundles_and_stamped_assets_are_kept_for_a_year(client, urls):
         assert IMMUTABLE == "public, max-age=31536000, immutable"
 
 
-def test_an_asset_with_an_old_or_no_stamp_is_revalidated(client, urls):
-    path = urls["style"].split("?")[0]
+def test_an_asset_with_an_old_or_no_stamp_is_revalidated(client):
+    path = "/assets/oversikt.css"
     for url in (path, f"{path}?m=1.0", f"{path}?m=", f"{path}?m=abc"):
         response = fetch(client, url, BROWSER)
         assert response.status_code == 200
@@ -297,3 +300,59 @@ def test_an_asset_of_another_app_is_compressed_and_kept_for_a_year(small_app):
     response = client.get(url, headers={"Accept-Encoding": "br"})
     assert response.headers["Cache-Control"] == IMMUTABLE
     assert brotli.decompress(response.get_data()) == ("var a = 1;\n" * 200).encode()
+
+
+# --- one style sheet, one script ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("what", "suffix", "mimetype"),
+    [("style", ".css", "text/css"), ("script", ".js", "text/javascript")],
+)
+def test_the_pages_link_the_assets_joined_in_order(client, urls, what, suffix, mimetype):
+    from tests.conftest import PROJECT_DIR
+
+    page = client.get("/").get_data(as_text=True)
+    links = re.findall(r'(?:href|src)="(/(?:assets|_samlat)/[^"]+)"', page)
+    # One of each kind instead of one request per file; the vendored plotly.js on its own.
+    assert [link for link in links if link.split("?")[0].endswith(suffix)] == (
+        [urls[what]] if suffix == ".css" else [urls[what], urls["plotly"]]
+    )
+    response = fetch(client, urls[what], "identity")
+    assert response.status_code == 200 and response.mimetype == mimetype
+    assert response.headers["Cache-Control"] == IMMUTABLE
+    body = response.get_data()
+    assert body == transfer.joined_assets(PROJECT_DIR / "assets", suffix)
+    header = rb"^/\* ([\w.-]+" + re.escape(suffix.encode()) + rb") \*/$"
+    names = re.findall(header, body, flags=re.MULTILINE)
+    expected = sorted(path.name for path in (PROJECT_DIR / "assets").glob(f"*{suffix}"))
+    assert len(expected) > 3 and [name.decode() for name in names] == expected
+    for name in expected:  # each file whole, as served on its own
+        assert (PROJECT_DIR / "assets" / name).read_bytes().rstrip() in body
+        assert client.get(f"/assets/{name}").status_code == 200
+    assert client.get(f"/_samlat/0000000000000000{suffix}").status_code == 404
+
+
+def test_the_joined_addresses_change_with_their_content(tmp_path):
+    (tmp_path / "b.css").write_text("b { color: red; }\n")
+    (tmp_path / "a.css").write_text("a { color: blue; }\n")
+    (tmp_path / "x.js").write_text("var x = 1\n")
+    (tmp_path / "y.js").write_text("(function () {})()\n")
+    first = Dash("joined_a", assets_folder=str(tmp_path))
+    first.layout = html.Div("x")
+    stylesheet, script = transfer.serve_joined_assets(first)
+    client = first.server.test_client()
+    assert client.get(stylesheet).get_data() == (
+        b"/* a.css */\na { color: blue; }\n\n/* b.css */\nb { color: red; }\n"
+    )
+    # each script ends with a ";": "var x = 1" and "(function…)()" must not run together
+    assert client.get(script).get_data() == (
+        b"/* x.js */\nvar x = 1\n;\n\n/* y.js */\n(function () {})()\n;\n"
+    )
+    (tmp_path / "b.css").write_text("b { color: green; }\n")
+    second = Dash("joined_b", assets_folder=str(tmp_path))
+    assert transfer.serve_joined_assets(second) == (
+        second.config.external_stylesheets[-1]["href"],
+        script,
+    )
+    assert second.config.external_stylesheets[-1]["href"] != stylesheet
