@@ -47,7 +47,7 @@ from layouts.parts.answer_cache import (
 )
 from tests.conftest import PROJECT_DIR
 from tests.support.editors import sign_in
-from tests.support.gunicorn import wait_until_answering
+from tests.support.gunicorn import stop, wait_until_answering
 from tests.support.own_database import own_database
 
 UPDATE = "/_dash-update-component"
@@ -610,7 +610,6 @@ def test_gunicorn_warms_the_cache_before_the_workers_start(tmp_path):
             assert session.post(base + UPDATE, json=body, timeout=60).status_code == 200
         assert _answers_in(folder) == warmed
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server, log_path)
     output = log_path.read_text()
     assert "Traceback" not in output, output

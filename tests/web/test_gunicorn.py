@@ -11,7 +11,7 @@ from pathlib import Path
 import requests
 
 from tests.conftest import PROJECT_DIR
-from tests.support.gunicorn import wait_until_answering
+from tests.support.gunicorn import stop, wait_until_answering
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
@@ -44,8 +44,7 @@ def test_several_workers_share_one_freshly_filled_database(tmp_path):
         layout = requests.get(base + "/_dash-layout", timeout=30).text
         assert "Demodata" in layout
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server, log_path)
     output = log_path.read_text()
     assert "Booting worker" in output
     assert "Exception in worker" not in output and "Traceback" not in output, output
