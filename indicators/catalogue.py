@@ -49,6 +49,10 @@ SOURCE_GROUPS: tuple[str, ...] = ("agenda2030", "region_dalarna")
 MAX_LABEL_LENGTH = 60
 MAX_DECIMALS = 3
 
+#: Units that describe a municipality as a whole without depending on its size: shares, indices,
+#: ratios and ages. Any other unit without a "per" ("/") is a total for the whole municipality.
+SIZE_INDEPENDENT_UNITS: frozenset[str] = frozenset({"andel (%)", "procent", "index", "kvot", "år"})
+
 _KPI_ID = re.compile(r"[NU]\d{5}")
 _SDG_TARGET = re.compile(r"(\d{1,2})\.(\d{1,2}|[a-z])")
 _BOOLEANS = {"true": True, "false": False}
@@ -87,6 +91,13 @@ class Indicator:
     is_divided_by_gender: bool
     municipality_type: str
     source_group: str
+
+    @property
+    def is_total(self) -> bool:
+        """Whether the value is a total for the whole area (tonnes, MWh, kg, a count), which grows
+        with its population – unlike a share, a rate or a value per inhabitant. Totals are not
+        ranked against each other, and Jämför offers them per inhabitant."""
+        return "/" not in self.unit and self.unit not in SIZE_INDEPENDENT_UNITS
 
 
 def load_catalogue(path: Path | None = None) -> tuple[Indicator, ...]:

@@ -325,3 +325,16 @@ def test_dimensions_have_swedish_labels() -> None:
     with pytest.raises(ValueError, match="unknown dimension 'miljö'"):
         dimension_label("miljö")
     assert {indicator.dimension for indicator in load_catalogue()} == set(DIMENSIONS)
+
+
+def test_totals_are_the_units_for_a_whole_municipality():
+    by_id = {indicator.kpi_id: indicator for indicator in load_catalogue()}
+    assert by_id["N07702"].is_total  # ton CO2-ekv
+    assert by_id["N45926"].is_total  # MWh
+    assert by_id["N07713"].is_total  # antal
+    assert not by_id["N00401"].is_total  # ton CO2-ekv/inv
+    assert not by_id["N31816"].is_total  # andel (%)
+    assert not by_id["N00923"].is_total  # år
+    assert not by_id["N00997"].is_total  # index
+    totals = {i.unit for i in by_id.values() if i.is_total}
+    assert totals == {"ton CO2e", "MWh", "kg", "antal", "ton CO2-ekv"}
