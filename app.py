@@ -58,7 +58,8 @@ def shell() -> html.Div:
     """The frame around every page; built per page load so the demo banner is current.
 
     Presentation mode (``visa=presentation`` or the header toggle) is the class
-    ``presentation`` on the root; a running slideshow shows its bar below the page.
+    ``presentation`` on the root; a running slideshow shows its bar below the page. On a
+    narrow screen the header is one line, its menu behind the "Meny" button.
     """
     status = service.data_status()
     return html.Div(
@@ -72,6 +73,18 @@ def shell() -> html.Div:
                             html.Span("Agenda 2030 – mål och indikatorer", className="tagline"),
                         ],
                         className="brand",
+                    ),
+                    # A narrow screen's "Meny" button (assets/site-menu.js sets aria-expanded);
+                    # hidden where the menu fits on the line.
+                    html.Button(
+                        [
+                            html.Span("☰", className="menu-icon", **{"aria-hidden": "true"}),
+                            " Meny",
+                        ],
+                        id="site-menu-button",
+                        type="button",
+                        className="menu-button",
+                        **{"aria-expanded": "false", "aria-controls": "site-menu"},
                     ),
                     html.Div(
                         [
@@ -87,9 +100,11 @@ def shell() -> html.Div:
                             presentation_toggle(),
                             account_status(),
                         ],
+                        id="site-menu",
                         className="header-tools",
                     ),
                 ],
+                id="site-header",
                 className="site-header",
             ),
             demo_banner(status),
@@ -144,6 +159,7 @@ def create_app(
         assets_folder=str(PROJECT_DIR / "assets"),
         assets_ignore=SEPARATE_ASSETS,  # linked joined, one style sheet and one script
         title="Hållbarhetsuppföljning Dalarna",
+        update_title="Uppdaterar … – Hållbarhetsuppföljning Dalarna",  # the tab while it works
         suppress_callback_exceptions=True,
         on_error=write_failure,  # a refused write (read-only, busy) is told, not a 500
     )

@@ -9,10 +9,11 @@ bundles, ``/assets/``, downloads and error pages all carry:
   page served); no
   ``'unsafe-eval'`` (neither Dash nor the bundled plotly.js needs it); inline styles allowed;
   ``data:`` and ``blob:`` images; no plugins; ``<base>`` and form targets on the own origin;
-  framing refused unless ``FRAME_ANCESTORS`` names the sites that may embed the dashboard.
+  framing by the dashboard's own pages only (printing a whole slideshow frames each view),
+  unless ``FRAME_ANCESTORS`` also names the sites that may embed the dashboard.
 - ``X-Frame-Options``: the same framing rule for browsers that do not read ``frame-ancestors``
-  (``DENY``; ``SAMEORIGIN`` when only the own origin may frame; left out when other origins may,
-  as it cannot name them).
+  (``SAMEORIGIN`` when only the own origin may frame; left out when other origins may, as it
+  cannot name them).
 - ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: strict-origin-when-cross-origin``
   (links to Kolada and other sources learn the dashboard's origin, never the page or the
   selections in its address).
@@ -92,7 +93,8 @@ def frame_sources(
 
     ``argument`` (``create_app``'s ``frame_ancestors``) wins over the environment variable
     ``FRAME_ANCESTORS``; either is origins separated by spaces (``https://intranat.falun.se``),
-    or ``self`` for the dashboard's own origin only. Empty or unset: nobody (``()``). Otherwise
+    or ``self`` for the dashboard's own origin only. Empty or unset: the own origin only
+    (``("'self'",)``: the print view of a slideshow frames the dashboard's own pages). Otherwise
     ``'self'`` and the origins, lower-cased, without a trailing slash.
 
     Raises :class:`FrameAncestorsError` naming every bad entry.
@@ -119,7 +121,7 @@ def frame_sources(
             f"separated by spaces (e.g. {_EXAMPLE}), or be {SELF_WORD} or empty; "
             + "; ".join(problems)
         )
-    return ("'self'", *origins) if tokens else ()
+    return ("'self'", *origins)
 
 
 def frame_ancestors_directive(sources: tuple[str, ...]) -> str:

@@ -6,9 +6,23 @@
  * the key in the store "oversikt-cell"; the page's callback answers with the facts in
  * "oversikt-why" (layouts/oversikt.py). When they arrive, focus moves to their heading; "Stäng"
  * or Escape in the panel clears the store and returns focus to the cell.
+ *
+ * "Börja här": choosing an area opens its page (window.dash_clientside.oversikt.openArea, the
+ * clientside callback that sets the page's dcc.Location, layouts/oversikt.py).
  */
 (function () {
   "use strict";
+  var AREA = /^[0-9]{4}$/;
+  window.dash_clientside = window.dash_clientside || {};
+  window.dash_clientside.oversikt = {
+    openArea: function (area) {
+      if (typeof area !== "string" || !AREA.test(area)) return window.dash_clientside.no_update;
+      var level = new URLSearchParams(window.location.search).get("niva");
+      var query = level ? "?niva=" + encodeURIComponent(level) : "";
+      return "/kommun/" + area + query;
+    },
+  };
+
   var STORE = "oversikt-cell";
   var PANEL = "oversikt-why";
   var CELL = ".ov-matrix button.ov-cell";

@@ -11,7 +11,8 @@
  *    only for a slideshow's content, when another show starts (the `follow` callback writes
  *    its id into a store only then).
  * 3. Charts are fitted to the screen in presentation mode (height and type size) and put back
- *    when it ends.
+ *    when it ends; each page's main view gets the height left on the first screen (above the
+ *    slideshow bar), and the overview's matrix a type size that fits it.
  * 4. The arrow keys and PageUp / PageDown (as presentation clickers send) press the
  *    slideshow's Föregående / Nästa buttons.
  */
@@ -165,6 +166,39 @@
     return found;
   }
 
+  /*
+   * Small multiples (Jämför's panels) while presenting: the panel's heading names the
+   * indicator, so the figure's own title goes, with the room above the plot it took; the
+   * legend sits at the foot of the figure, clear of the axis's labels however low the plot
+   * gets. Returns the layout changes and what puts them back, or null for other charts.
+   */
+  function panelLayout(gd) {
+    if (!gd.closest('.jamfor-panel')) return null;
+    var layout = gd.layout;
+    var change = {};
+    var back = {};
+    var title = layout.title;
+    var text = typeof title === 'string' ? title : title && title.text;
+    var margin = layout.margin || {};
+    if (text) {
+      var block = gd.querySelector('.g-gtitle');
+      var taken = block ? block.getBoundingClientRect().height : 0;
+      change['title.text'] = '';
+      back['title.text'] = text;
+      if (typeof margin.t === 'number') {
+        change['margin.t'] = Math.max(10, Math.round(margin.t - taken));
+        back['margin.t'] = margin.t;
+      }
+    }
+    var legend = layout.legend || {};
+    var foot = { yref: 'container', y: 0, yanchor: 'bottom' };
+    Object.keys(foot).forEach(function (key) {
+      change['legend.' + key] = foot[key];
+      back['legend.' + key] = legend[key] === undefined ? null : legend[key];
+    });
+    return { change: change, back: back };
+  }
+
   /* Whether the chart still has to be fitted (or put back). */
   function needsFit(gd) {
     if (!gd.layout || !gd._fullLayout) return false;
@@ -183,6 +217,25 @@
     gd.on('plotly_afterplot', function () {
       if (needsFit(gd)) scheduleFit(false);
     });
+  }
+
+  /* A figure's title longer than the fitted chart is wide (its line breaks were chosen for
+     its own type size) gets a smaller type: what puts it back is kept with the other sizes. */
+  function fitTitle(gd, state) {
+    var title = gd.querySelector('.g-gtitle .gtitle');
+    var full = gd._fullLayout && gd._fullLayout.title;
+    if (!title || !full || !full.font || !window.Plotly) return;
+    var box = title.getBoundingClientRect();
+    var chart = gd.getBoundingClientRect();
+    var room = chart.right - box.left - 6;
+    if (box.width <= 0 || box.right <= chart.right - 2 || room <= 0) return;
+    var size = Math.floor(full.font.size * room / box.width * 10) / 10;
+    if (!('title.font.size' in state.sizes)) {
+      var own = gd.layout.title && gd.layout.title.font && gd.layout.title.font.size;
+      state.sizes['title.font.size'] = own || null;
+    }
+    state.enlarged['title.font.size'] = size;
+    window.Plotly.relayout(gd, { 'title.font.size': size }).catch(function () {});
   }
 
   function fitGraph(gd) {
@@ -212,6 +265,11 @@
       });
       enlarged['font.size'] = Math.round(base * factor * 10) / 10;
       if (!('font.size' in sizes)) sizes['font.size'] = null;
+      var panel = panelLayout(gd);
+      if (panel) {
+        Object.assign(enlarged, panel.change);
+        Object.assign(sizes, panel.back);
+      }
       state = {
         height: height || gd._fullLayout.height,
         sizes: sizes,
@@ -232,7 +290,11 @@
       if (finished) return;
       finished = true;
       state.pending = false;
-      if (needsFit(gd)) scheduleFit(false);
+      if (needsFit(gd)) {
+        scheduleFit(false);
+      } else if (presenting()) {
+        fitTitle(gd, state);
+      }
     }
     enlarge.then(function () {
       return window.Plotly.Plots.resize(gd);
@@ -266,7 +328,168 @@
       Boolean(node.querySelector && node.querySelector('.js-plotly-plot')));
   }
 
-  // The mode changing (class on the shell) and charts appearing (Plotly adds its class).
+  /* --- the main view fills the first screen ------------------------------------------------ */
+
+  /*
+   * Each page's main view (the same list as in presentation.css): the overview's matrix, the
+   * indicator's chart, a profile's SDG tiles, Jämför's panels, Målkonflikter's scatter and
+   * Mål's goal list. While presenting, the height from its top to the bottom of the screen
+   * (above the slideshow bar when one runs) goes to --presentation-view-height on the root,
+   * which the style sheet sizes the view from; the view starts where the page puts it, so the
+   * heading and whatever else stays above it are measured, not guessed.
+   */
+  var MAIN_VIEWS = [
+    '#oversikt-matrix',
+    '#indikator-series',
+    '#kommun-tiles',
+    '#jamfor-panels',
+    'section:has(> #malkonflikter-scatter)',
+    '#mal-goals'
+  ];
+  var VIEW_HEIGHT = '--presentation-view-height';
+  var MIN_VIEW_HEIGHT = 160;
+  /* Room left under the view (px), so that its edge is not the screen's. */
+  var VIEW_MARGIN = 8;
+
+  /* A projector's or a computer's screen (on a phone the views flow as on the normal page;
+     the same width as in presentation.css). */
+  var ROOM_SCREEN = window.matchMedia('(min-width: 48em)');
+
+  function fittingViews() {
+    return presenting() && ROOM_SCREEN.matches;
+  }
+
+  function mainView() {
+    return document.querySelector(MAIN_VIEWS.map(function (selector) {
+      return '#main ' + selector;
+    }).join(', '));
+  }
+
+  function barHeight() {
+    var bar = document.getElementById('bildspel-bar');
+    return bar && !bar.hidden ? bar.getBoundingClientRect().height : 0;
+  }
+
+  /* The matrix's type: as large as lets the table fit its box (the table's height is nearly
+     proportional to it), at most MAX_MATRIX_REM; a matrix with more indicators than can be
+     named over their columns is drawn dense (the goals' numbers head the groups; see
+     presentation.css). Fitted again only when the box or the table changes. */
+  var MATRIX_FONT = '--presentation-matrix-font';
+  var MIN_MATRIX_FONT = 9;
+  var MAX_MATRIX_REM = 1.4;
+  /* The narrowest column (in the matrix's em) that still shows an indicator's name. */
+  var NAMED_COLUMN_EM = 3.2;
+  /* Room the area names take (in em). */
+  var AREA_COLUMN_EM = 9;
+  var matrixFitted = new WeakMap();
+
+  function setMatrixFont(box, font) {
+    box.style.setProperty(MATRIX_FONT, (Math.round(font * 10) / 10) + 'px');
+  }
+
+  function fitMatrix() {
+    var box = document.getElementById('oversikt-matrix');
+    if (!box) return;
+    var table = box.querySelector('.ov-matrix');
+    var scroll = box.querySelector('.ov-scroll');
+    if (!fittingViews() || !table || !scroll) {
+      box.classList.remove('presentation-dense');
+      box.style.removeProperty(MATRIX_FONT);
+      matrixFitted.delete(box);
+      return;
+    }
+    var width = scroll.clientWidth;
+    var height = scroll.clientHeight;
+    var done = matrixFitted.get(box);
+    if (done && done.table === table && done.width === width && done.height === height) return;
+    var root = parseFloat(window.getComputedStyle(document.documentElement).fontSize) || 16;
+    var most = root * MAX_MATRIX_REM;
+    var font = parseFloat(window.getComputedStyle(table).fontSize) || root;
+    var columns = table.querySelectorAll('th.ov-indicator').length;
+    var perColumn = (width / font - AREA_COLUMN_EM) / Math.max(columns, 1);
+    box.classList.toggle('presentation-dense', columns > 0 && perColumn < NAMED_COLUMN_EM);
+    for (var i = 0; i < 6; i++) {
+      var scale = Math.min(width / Math.max(table.offsetWidth, 1),
+        height / Math.max(table.offsetHeight, 1));
+      var next = Math.min(most, Math.max(MIN_MATRIX_FONT, font * scale));
+      if (Math.abs(next - font) < 0.2) break;
+      font = next;
+      setMatrixFont(box, font);
+    }
+    for (var j = 0; j < 8 && font > MIN_MATRIX_FONT &&
+        (table.offsetHeight > height || table.offsetWidth > width); j++) {
+      font = Math.max(MIN_MATRIX_FONT, font * 0.97);
+      setMatrixFont(box, font);
+    }
+    matrixFitted.set(box, { table: table, width: width, height: height });
+  }
+
+  /* A profile's SDG tiles: the style sheet's type (from the box's height), smaller while a
+     tile's content is taller than the tile. */
+  var MIN_TILE_FONT = 9;
+  var tilesFitted = new WeakMap();
+
+  function tileOverflows(tiles) {
+    return Array.prototype.some.call(tiles.children, function (tile) {
+      return tile.scrollHeight > tile.clientHeight + 1 || tile.scrollWidth > tile.clientWidth + 1;
+    });
+  }
+
+  function fitTiles() {
+    var tiles = document.getElementById('kommun-tiles');
+    if (!tiles) return;
+    if (!fittingViews()) {
+      tiles.style.removeProperty('font-size');
+      tilesFitted.delete(tiles);
+      return;
+    }
+    var size = tiles.clientWidth + 'x' + tiles.clientHeight;
+    if (tilesFitted.get(tiles) === size) return;
+    tiles.style.removeProperty('font-size');
+    var font = parseFloat(window.getComputedStyle(tiles).fontSize) || 16;
+    for (var i = 0; i < 10 && font > MIN_TILE_FONT && tileOverflows(tiles); i++) {
+      font = Math.max(MIN_TILE_FONT, font * 0.94);
+      tiles.style.fontSize = (Math.round(font * 10) / 10) + 'px';
+    }
+    tilesFitted.set(tiles, size);
+  }
+
+  function fitView() {
+    var root = document.documentElement;
+    var view = fittingViews() ? mainView() : null;
+    var value = '';
+    if (view) {
+      var top = view.getBoundingClientRect().top + window.scrollY;
+      var room = root.clientHeight - top - barHeight() - VIEW_MARGIN;
+      value = Math.max(MIN_VIEW_HEIGHT, Math.floor(room)) + 'px';
+    }
+    if (root.style.getPropertyValue(VIEW_HEIGHT) !== value) {
+      if (value) {
+        root.style.setProperty(VIEW_HEIGHT, value);
+      } else {
+        root.style.removeProperty(VIEW_HEIGHT);
+      }
+      scheduleFit(true); // the charts in the view follow its new height
+    }
+    fitMatrix();
+    fitTiles();
+  }
+
+  var viewPending = false;
+  function scheduleView() {
+    if (viewPending) return;
+    viewPending = true;
+    window.requestAnimationFrame(function () {
+      viewPending = false;
+      fitView();
+    });
+  }
+
+  window.addEventListener('resize', scheduleView);
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(scheduleView);
+
+  // The mode changing (class on the shell), the slideshow bar showing or going, the page
+  // changing (nodes added or removed in it) and charts appearing (Plotly adds its class).
   new MutationObserver(function (mutations) {
     for (var i = 0; i < mutations.length; i++) {
       var mutation = mutations[i];
@@ -274,11 +497,15 @@
         var target = mutation.target;
         if (target.id === 'shell') {
           scheduleFit(true);
+          scheduleView();
+        } else if (target.id === 'bildspel-bar') {
+          scheduleView();
         } else if (target.classList.contains('js-plotly-plot') &&
             !(mutation.oldValue || '').includes('js-plotly-plot')) {
           scheduleFit(false);
         }
       } else {
+        scheduleView();
         for (var j = 0; j < mutation.addedNodes.length; j++) {
           if (isChart(mutation.addedNodes[j])) scheduleFit(false);
         }
@@ -289,7 +516,7 @@
     childList: true,
     attributes: true,
     attributeOldValue: true,
-    attributeFilter: ['class']
+    attributeFilter: ['class', 'hidden']
   });
 
   /* --- slideshows: the address and the bar (layouts/parts/presentation.py) ---------------- */

@@ -69,6 +69,9 @@ class GoalRecord:
     wording_sv: str
     source_document: str
     source_url: str = ""
+    #: A second reference beside the primary document ``source_url`` (e.g. the news item that
+    #: reported the decision), empty when there is none.
+    secondary_source_url: str = ""
     adopted_year: int | None = None
     origin: str | None = field(default=None, compare=False)
     #: The stored version (raised by one with each change; ``None`` for a goal not stored, or
@@ -116,6 +119,9 @@ class SavedGoals:
     added: tuple[str, ...]
     changed: tuple[str, ...]
     unchanged: tuple[str, ...]
+    #: Lines the caller should read although everything was saved (e.g. goals that go against
+    #: their indicator's desired direction), one per goal.
+    warnings: tuple[str, ...] = ()
 
 
 class GoalError(ValueError):

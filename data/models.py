@@ -29,7 +29,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 8
+
+#: The source of the values fetched from Kolada (``observations.source``).
+SOURCE_KOLADA = "Kolada"
 
 
 def utcnow() -> dt.datetime:
@@ -98,6 +101,12 @@ class Observation(Base):
     value: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(64), default="")
     count: Mapped[int | None] = mapped_column(Integer)
+    #: Where the value comes from: :data:`SOURCE_KOLADA`, or the source named when a file of
+    #: own statistics was imported (e.g. "SMHI, Nationella emissionsdatabasen"). Last, as
+    #: revision 0006 added it.
+    source: Mapped[str] = mapped_column(
+        String(200), default=SOURCE_KOLADA, server_default=SOURCE_KOLADA
+    )
 
     __table_args__ = (
         CheckConstraint("gender IN ('T', 'K', 'M')", name="observation_gender"),
@@ -107,13 +116,37 @@ class Observation(Base):
     )
 
 
+class OwnIndicator(Base):
+    """An indicator Kolada does not carry, declared in the metadata file of an import of own
+    statistics (``python -m etl import-csv``); its id begins with ``EGEN_``. The columns are
+    the catalogue's (:mod:`indicators.catalogue`) and the source the values come from."""
+
+    __tablename__ = "own_indicators"
+
+    kpi_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    label: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    sdg_goal: Mapped[int] = mapped_column(Integer)
+    sdg_target: Mapped[str | None] = mapped_column(String(8))
+    dimension: Mapped[str] = mapped_column(String(16))
+    direction: Mapped[str] = mapped_column(String(8))
+    unit: Mapped[str] = mapped_column(Text)
+    decimals: Mapped[int] = mapped_column(Integer)
+    natural_limit: Mapped[float | None] = mapped_column(Float)
+    is_divided_by_gender: Mapped[bool] = mapped_column(default=False)
+    municipality_type: Mapped[str] = mapped_column(String(1), default="A")
+    source_name: Mapped[str] = mapped_column(String(200))
+    source_url: Mapped[str] = mapped_column(Text, default="")
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class EtlRun(Base):
     """One run of the ETL (refresh or load), successful or not."""
 
     __tablename__ = "etl_runs"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    kind: Mapped[str] = mapped_column(String(16))  # refresh | load | demo
+    kind: Mapped[str] = mapped_column(String(16))  # refresh | load | demo | import
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     outcome: Mapped[str] = mapped_column(String(16), default="running")  # running|success|failed
@@ -162,6 +195,9 @@ class Goal(Base):
     #: Raised by one with each change (SQLAlchemy's version counter): a save names the version
     #: its form was opened with, and one made against an older version is refused.
     version: Mapped[int] = mapped_column(Integer, server_default="1")
+    #: A second reference beside the primary document (e.g. the news item that reported the
+    #: decision); empty when there is none. Last, as revision 0005 added it.
+    secondary_source_url: Mapped[str] = mapped_column(Text, default="")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it
     __table_args__ = (

@@ -25,7 +25,17 @@ from sqlalchemy.orm import Session
 from data.areas import RIKET
 from data.db import DATA_ORIGIN_KEY, get_meta
 from data.goals import ORIGIN_CATALOGUE
-from data.models import Area, EtlRun, Goal, GoalChange, Kpi, Observation, RecordChange
+from data.models import (
+    SOURCE_KOLADA,
+    Area,
+    EtlRun,
+    Goal,
+    GoalChange,
+    Kpi,
+    Observation,
+    OwnIndicator,
+    RecordChange,
+)
 
 OBSERVATION_COLUMNS = ["kpi_id", "area_id", "year", "gender", "value", "status"]
 OBSERVATION_DTYPES = {
@@ -286,6 +296,67 @@ def newest_year(
     stmt = _restrict_areas(stmt, area_ids, area_type)
     with engine.connect() as connection:
         return connection.execute(stmt).scalar()
+
+
+def own_indicators(engine: Engine) -> list[OwnIndicator]:
+    """The stored own indicators (imported with a file of own statistics), by id."""
+    with Session(engine) as session:
+        records = list(session.scalars(select(OwnIndicator).order_by(OwnIndicator.kpi_id)))
+        session.expunge_all()
+    return records
+
+
+#: The ETL run kinds that bring values from Kolada, and the kind of an import of own statistics.
+KOLADA_RUN_KINDS: tuple[str, ...] = ("refresh", "load")
+IMPORT_RUN_KIND = "import"
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    """One source of stored values: how many values and indicators, and its last import."""
+
+    source: str
+    values: int
+    indicators: int
+    last_import: dt.datetime | None
+
+
+def sources(engine: Engine) -> list[SourceSummary]:
+    """Every source of stored values (Kolada first, then by name) with its last successful
+    import: for Kolada the newest refresh or load, for another source the newest import that
+    named it (``scope["source"]`` of the run)."""
+    with engine.connect() as connection:
+        counts = connection.execute(
+            select(
+                Observation.source,
+                func.count(),
+                func.count(func.distinct(Observation.kpi_id)),
+            ).group_by(Observation.source)
+        ).all()
+        runs = connection.execute(
+            select(EtlRun.kind, EtlRun.scope, EtlRun.finished_at).where(
+                EtlRun.outcome == "success",
+                EtlRun.kind.in_((*KOLADA_RUN_KINDS, IMPORT_RUN_KIND)),
+            )
+        ).all()
+    last: dict[str, dt.datetime] = {}
+    for kind, scope, finished in runs:
+        if finished is None:
+            continue
+        names = [SOURCE_KOLADA] if kind in KOLADA_RUN_KINDS else _run_sources(scope)
+        for name in names:
+            if name not in last or finished > last[name]:
+                last[name] = finished
+    summaries = [
+        SourceSummary(str(name), int(values), int(kpis), last.get(str(name)))
+        for name, values, kpis in counts
+    ]
+    return sorted(summaries, key=lambda s: (s.source != SOURCE_KOLADA, s.source.casefold()))
+
+
+def _run_sources(scope: Any) -> list[str]:
+    names = scope.get("sources") if isinstance(scope, dict) else None
+    return [str(name) for name in names] if isinstance(names, list) else []
 
 
 def areas(engine: Engine) -> pd.DataFrame:

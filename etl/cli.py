@@ -1,5 +1,5 @@
-"""Command line: ``python -m etl refresh | status | load | goals | users`` (``--help`` on
-each).
+"""Command line: ``python -m etl refresh | status | load | import-csv | goals | users``
+(``--help`` on each).
 
 Subcommands are registered by functions taking the subparsers object; add one to
 :data:`COMMANDS` (or pass your own list to :func:`build_parser`). A registered parser sets
@@ -31,6 +31,7 @@ from data.db import (
 from etl import goals_cli, users_cli
 from etl.config import ENV_VARIABLES, KoladaSettings
 from etl.kolada import KoladaClient
+from etl.own_statistics import import_file
 from etl.refresh import RunInProgressError, RunSummary, load_files, refresh
 from etl.store import LAST_REFRESH_KEY, kpi_coverage, recent_runs
 from indicators.formatting import format_number
@@ -212,6 +213,59 @@ def run_load(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- import-csv --------------------------------------------------------------------------
+
+
+def register_import_csv(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "import-csv",
+        help="läs in egen statistik från en CSV-fil (värden som Kolada inte har)",
+        description="Läser in värden ur en CSV-fil med kolumnerna kpi_id, area_id, year, "
+        "gender, value (och valfritt status), i en enda transaktion: en felaktig rad stoppar "
+        "hela filen och databasen är oförändrad. Egna nyckeltal (id som börjar med EGEN_) "
+        "beskrivs i en metadatafil med --indicators. Filens värden ersätter de lagrade "
+        "värdena för filens nyckeltal; Koladas värden rörs aldrig.",
+    )
+    add_database_option(parser)
+    parser.add_argument("file", type=Path, metavar="FIL", help="CSV-filen med värden")
+    parser.add_argument(
+        "--indicators",
+        type=Path,
+        metavar="META.csv",
+        help="metadatafil för nya egna nyckeltal: kpi_id, label, unit, sdg_goal, dimension, "
+        "direction, source_name, source_url",
+    )
+    parser.add_argument(
+        "--source",
+        metavar="NAMN",
+        help="källans namn för varje värde och nyckeltal i filen (standard: nyckeltalets "
+        "source_name)",
+    )
+    parser.set_defaults(
+        handler=run_import_csv,
+        failure="Inläsningen av egen statistik misslyckades; databasen är oförändrad",
+    )
+
+
+def run_import_csv(args: argparse.Namespace) -> int:
+    source = args.source.strip() if args.source else None
+    engine = open_database(args.database_url)
+    try:
+        require_writable(engine)
+        summary = import_file(
+            engine, args.file, indicators_path=args.indicators, source=source or None
+        )
+    finally:
+        engine.dispose()
+    print(
+        f"Egen statistik inläst ({swedish_number(summary.kpis)} nyckeltal, "
+        f"{swedish_number(summary.areas)} områden): {swedish_number(summary.inserted)} nya, "
+        f"{swedish_number(summary.updated)} ändrade, {swedish_number(summary.deleted)} "
+        f"borttagna värden, {swedish_number(summary.seconds, 1)} s."
+    )
+    return 0
+
+
 # --- status ------------------------------------------------------------------------------
 
 
@@ -287,6 +341,7 @@ COMMANDS: list[Registrar] = [
     register_refresh,
     register_status,
     register_load,
+    register_import_csv,
     goals_cli.register,
     users_cli.register,
 ]

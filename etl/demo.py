@@ -14,11 +14,21 @@ How the values are made, per indicator (see :class:`Profile`):
   indicator's typical trend, so that some improve while others worsen.
 * Municipalities scatter around Dalarna's typical level; small municipalities are noisier.
   Quantities that scale with population (tonnes, MWh, kg, counts) are modelled per inhabitant
-  and multiplied by an approximate population, and a few industrial towns carry most of the
+  and multiplied by the year's population, and a few industrial towns carry most of the
   county's industrial emissions.
-* Region Dalarna is the population-weighted mean of its municipalities (the sum for totals);
-  Riket follows its own, steadier series. Total greenhouse-gas emissions are the sum of the
-  sectors, and per-inhabitant emissions are that sum divided by the population.
+* The population (Kolada's N01951, a supporting series, not an indicator) follows each area's
+  approximate population in 2023 with a steady growth or decline of its own; Region Dalarna's
+  is the sum of its municipalities'.
+* Region Dalarna's value is computed from its municipalities' as Kolada's would be, by what
+  the indicator measures (:func:`county_rule`): a total (tonnes, MWh, kg, a count) is their
+  sum; the district with the lowest turnout in the county (N05831) is the lowest of the
+  municipalities' lowest, their minimum; a share of the land (protected nature, pasture,
+  meadow) is their mean weighted by land area (:data:`LAND_AREA`); every other share, rate or
+  value per inhabitant is their mean weighted by the year's population (for a share of
+  something else than the inhabitants – the electricity produced, the lakes – the population
+  stands in for its denominator). Riket follows its own, steadier series. Total
+  greenhouse-gas emissions are the sum of the sectors, and per-inhabitant emissions are that
+  sum divided by the population.
 * Women's and men's values lie either side of the total by the indicator's gender gap, and
   the total lies between them.
 * Election indicators keep the last election's value in the years between elections; survey
@@ -44,6 +54,7 @@ from data.db import DATA_ORIGIN_DEMO, DATA_ORIGIN_KEY, data_origin, set_meta
 from data.locks import ETL_LOCK, hold
 from data.models import Area, EtlRun, Kpi, Observation, utcnow
 from indicators.catalogue import Indicator, load_catalogue
+from indicators.per_inhabitant import POPULATION_KPI, POPULATION_TITLE
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +69,9 @@ MISSING_STATUS = "Missing"
 ABSENT_SHARE = 0.03
 MISSING_SHARE = 0.01
 
-#: Approximate populations (about 2023), used to scale totals and weight county means.
+#: Approximate populations in :data:`POPULATION_YEAR`, used to scale totals and weight county
+#: means.
+POPULATION_YEAR = 2023
 POPULATION: dict[str, int] = {
     "2021": 6_700,
     "2023": 10_000,
@@ -77,6 +90,65 @@ POPULATION: dict[str, int] = {
     "2085": 25_800,
 }
 RIKET_POPULATION = 10_550_000
+#: Yearly population change (a share): the larger towns and Riket grow, the smaller
+#: municipalities shrink.
+POPULATION_GROWTH: dict[str, float] = {
+    "2021": -0.004,
+    "2023": -0.003,
+    "2026": 0.001,
+    "2029": 0.002,
+    "2031": 0.0,
+    "2034": -0.001,
+    "2039": -0.005,
+    "2061": -0.002,
+    "2062": 0.001,
+    "2080": 0.005,
+    "2081": 0.004,
+    "2082": 0.001,
+    "2083": -0.001,
+    "2084": 0.001,
+    "2085": -0.001,
+    RIKET: 0.009,
+}
+#: Women's share of the population.
+WOMEN_SHARE = 0.495
+#: Approximate land areas (km²), which weight the county's share of the land.
+LAND_AREA: dict[str, float] = {
+    "2021": 1_647,
+    "2023": 4_143,
+    "2026": 758,
+    "2029": 1_221,
+    "2031": 1_931,
+    "2034": 1_727,
+    "2039": 6_833,
+    "2061": 722,
+    "2062": 2_792,
+    "2080": 1_993,
+    "2081": 583,
+    "2082": 629,
+    "2083": 823,
+    "2084": 606,
+    "2085": 1_596,
+}
+
+#: How Region Dalarna's value follows from its municipalities' (:func:`county_rule`).
+COUNTY_SUM = "summa"
+COUNTY_MINIMUM = "lägsta värdet"
+COUNTY_MEAN_BY_POPULATION = "medelvärde vägt med folkmängden"
+COUNTY_MEAN_BY_LAND_AREA = "medelvärde vägt med landarealen"
+#: The indicators whose county value is neither a sum (a total) nor the population-weighted
+#: mean, by Kolada's definition.
+COUNTY_RULES: dict[str, str] = {
+    # "Valdeltagande i det valdistrikt som hade lägst andel röstande": the county's lowest
+    # district is the lowest of the municipalities' lowest.
+    "N05831": COUNTY_MINIMUM,
+    # Shares of the land: pasture, meadow, protected nature.
+    "N00752": COUNTY_MEAN_BY_LAND_AREA,
+    "N00754": COUNTY_MEAN_BY_LAND_AREA,
+    "N85054": COUNTY_MEAN_BY_LAND_AREA,
+    "N85055": COUNTY_MEAN_BY_LAND_AREA,
+    "N85057": COUNTY_MEAN_BY_LAND_AREA,
+}
 
 DEMO_DESCRIPTION = (
     "Demovärden: talen är genererade exempelvärden för att visa hur instrumentpanelen "
@@ -315,8 +387,9 @@ def build_demo_data(engine: Engine, *, seed: int = DEFAULT_SEED) -> None:
         session.add(run)
         _add_missing_areas(session)
         _add_missing_kpis(session, catalogue)
+        _add_population_kpi(session)
         session.flush()
-        rows = demo_observations(catalogue, seed=seed)
+        rows = demo_observations(catalogue, seed=seed) + population_observations()
         if rows:
             session.execute(insert(Observation), rows)
         set_meta(session, DATA_ORIGIN_KEY, DATA_ORIGIN_DEMO)
@@ -387,6 +460,54 @@ def demo_observations(
                         }
                     )
     return rows
+
+
+def demo_population(area_id: str, year: int) -> int:
+    """An area's demo population in ``year``: its population in :data:`POPULATION_YEAR`
+    changed by its yearly growth; Region Dalarna's is the sum of its municipalities'."""
+    if area_id == REGION_DALARNA:
+        return sum(demo_population(municipality, year) for municipality in POPULATION)
+    base = RIKET_POPULATION if area_id == RIKET else POPULATION[area_id]
+    return round(base * (1 + POPULATION_GROWTH[area_id]) ** (year - POPULATION_YEAR))
+
+
+def population_observations() -> list[dict[str, object]]:
+    """The demo population (:data:`POPULATION_KPI`) of every area and year: women, men and the
+    total, as ``Observation`` column dicts."""
+    rows: list[dict[str, object]] = []
+    for area_id in DEFAULT_AREAS:
+        for year in range(FIRST_YEAR, LAST_YEAR + 1):
+            total = demo_population(area_id, year)
+            women = round(total * WOMEN_SHARE)
+            for gender, value in (("T", total), ("K", women), ("M", total - women)):
+                rows.append(
+                    {
+                        "kpi_id": POPULATION_KPI,
+                        "area_id": area_id,
+                        "year": year,
+                        "gender": gender,
+                        "value": float(value),
+                        "status": "",
+                        "count": 1,
+                    }
+                )
+    return rows
+
+
+def _add_population_kpi(session: Session) -> None:
+    if session.get(Kpi, POPULATION_KPI) is None:
+        session.add(
+            Kpi(
+                id=POPULATION_KPI,
+                title=POPULATION_TITLE,
+                description=DEMO_DESCRIPTION,
+                unit="antal",
+                is_divided_by_gender=True,
+                municipality_type="A",
+                publ_period=str(LAST_YEAR),
+                publication_date=None,
+            )
+        )
 
 
 def _add_missing_areas(session: Session) -> None:
@@ -486,16 +607,25 @@ def _all_series(catalogue: Mapping[str, Indicator], seed: int) -> dict[str, Seri
         else:
             profile = _profile(catalogue[kpi_id])
         rng = random.Random(f"{seed}/{kpi_id}/values")
-        series[kpi_id] = _generate(profile, rng, region_only=_is_region_only(kpi_id, catalogue))
+        series[kpi_id] = _generate(
+            profile,
+            rng,
+            region_only=_is_region_only(kpi_id, catalogue),
+            county=county_rule(kpi_id, profile),
+        )
     for kpi_id, parts in _SUMS.items():
         if kpi_id in needed:
             series[kpi_id] = _combine([series[part] for part in parts], sum)
     for kpi_id, (base, factor) in _PER_INHABITANT.items():
         if kpi_id in needed:
-            series[kpi_id] = _map(series[base], lambda v, area, f=factor: v * f / _population(area))
+            series[kpi_id] = _map(
+                series[base], lambda v, area, year, f=factor: v * f / demo_population(area, year)
+            )
     for kpi_id, base in _TIMES_POPULATION.items():
         if kpi_id in needed:
-            series[kpi_id] = _map(series[base], lambda v, area: v * _population(area))
+            series[kpi_id] = _map(
+                series[base], lambda v, area, year: v * demo_population(area, year)
+            )
     for kpi_id in coastal:
         series[kpi_id] = {RIKET: series[kpi_id].get(RIKET, {})}
     return series
@@ -504,14 +634,6 @@ def _all_series(catalogue: Mapping[str, Indicator], seed: int) -> dict[str, Seri
 def _is_region_only(kpi_id: str, catalogue: Mapping[str, Indicator]) -> bool:
     indicator = catalogue.get(kpi_id)
     return indicator is not None and indicator.municipality_type == "L"
-
-
-def _population(area_id: str) -> float:
-    if area_id == RIKET:
-        return RIKET_POPULATION
-    if area_id == REGION_DALARNA:
-        return sum(POPULATION.values())
-    return POPULATION[area_id]
 
 
 _TRANSFORMS: dict[str, tuple[Callable[[float], float], Callable[[float], float]]] = {
@@ -526,7 +648,21 @@ _MIN_TREND_SPREAD: dict[str, float] = {"log": 0.008, "logit": 0.015, "linear": 0
 _AUTOCORRELATION = 0.5
 
 
-def _generate(profile: Profile, rng: random.Random, *, region_only: bool = False) -> Series:
+def county_rule(kpi_id: str, profile: Profile) -> str:
+    """How Region Dalarna's value follows from its municipalities' for an indicator: the sum
+    of a total, the rule of :data:`COUNTY_RULES`, else the population-weighted mean."""
+    if profile.total:
+        return COUNTY_SUM
+    return COUNTY_RULES.get(kpi_id, COUNTY_MEAN_BY_POPULATION)
+
+
+def _generate(
+    profile: Profile,
+    rng: random.Random,
+    *,
+    region_only: bool = False,
+    county: str = COUNTY_MEAN_BY_POPULATION,
+) -> Series:
     """One indicator's series for the municipalities, Region Dalarna and Riket."""
     forward, _ = _TRANSFORMS[profile.scale]
     trend_spread = profile.trend_spread
@@ -542,7 +678,7 @@ def _generate(profile: Profile, rng: random.Random, *, region_only: bool = False
         level=forward(profile.riket),
         trend=profile.trend + rng.gauss(0.0, trend_spread * 0.3),
         noise=profile.noise * 0.25,
-        population=RIKET_POPULATION,
+        area_id=RIKET,
     )
     if region_only:
         series[REGION_DALARNA] = _area_series(
@@ -551,7 +687,7 @@ def _generate(profile: Profile, rng: random.Random, *, region_only: bool = False
             level=dalarna_level,
             trend=profile.trend + rng.gauss(0.0, trend_spread * 0.5),
             noise=profile.noise * 0.4,
-            population=sum(POPULATION.values()),
+            area_id=REGION_DALARNA,
         )
         return series
 
@@ -566,9 +702,9 @@ def _generate(profile: Profile, rng: random.Random, *, region_only: bool = False
             level=dalarna_level + offset,
             trend=profile.trend + rng.gauss(0.0, trend_spread),
             noise=profile.noise * size,
-            population=population,
+            area_id=area_id,
         )
-    series[REGION_DALARNA] = _county(series, total=profile.total)
+    series[REGION_DALARNA] = _county(series, county)
     return series
 
 
@@ -579,13 +715,13 @@ def _area_series(
     level: float,
     trend: float,
     noise: float,
-    population: float,
+    area_id: str,
 ) -> dict[int, dict[str, float]]:
-    """One area's values by year and gender, on the indicator's own scale."""
+    """One area's values by year and gender, on the indicator's own scale (a total is the
+    value per inhabitant times the year's population)."""
     _, inverse = _TRANSFORMS[profile.scale]
     women_share = 0.5 + rng.uniform(-0.03, 0.03)
     half_gap = profile.gender_gap / 2
-    scale = population if profile.total else 1.0
     values: dict[int, dict[str, float]] = {}
     shock = 0.0
     for year in range(min(profile.first_year, ELECTION_YEARS[0]), LAST_YEAR + 1):
@@ -598,6 +734,7 @@ def _area_series(
             values[year] = dict(values[max(y for y in ELECTION_YEARS if y < year)])
             continue
         x = level + trend * (year - LAST_YEAR) + profile.shocks.get(year, 0.0) + shock
+        scale = demo_population(area_id, year) if profile.total else 1.0
         women = inverse(x + half_gap) * scale
         men = inverse(x - half_gap) * scale
         total = inverse(x) * scale
@@ -607,20 +744,28 @@ def _area_series(
     return {year: by_gender for year, by_gender in values.items() if year >= profile.first_year}
 
 
-def _county(series: Series, *, total: bool) -> dict[int, dict[str, float]]:
-    """Region Dalarna from its municipalities: the sum of totals, else the weighted mean."""
+def _county(series: Series, rule: str) -> dict[int, dict[str, float]]:
+    """Region Dalarna from its municipalities by ``rule`` (:func:`county_rule`): their sum,
+    their minimum, or their mean weighted by land area or by the year's population."""
     county: dict[int, dict[str, float]] = {}
     years = sorted({year for area_id in POPULATION for year in series[area_id]})
     for year in years:
         values: dict[str, float] = {}
+        if rule == COUNTY_MEAN_BY_LAND_AREA:
+            weights = {area_id: float(LAND_AREA[area_id]) for area_id in POPULATION}
+        else:
+            weights = {area_id: float(demo_population(area_id, year)) for area_id in POPULATION}
         for gender in ("T", "K", "M"):
-            if total:
-                values[gender] = sum(series[area_id][year][gender] for area_id in POPULATION)
+            parts = [series[area_id][year][gender] for area_id in POPULATION]
+            if rule == COUNTY_SUM:
+                values[gender] = sum(parts)
+            elif rule == COUNTY_MINIMUM:
+                values[gender] = min(parts)
             else:
-                weight = sum(POPULATION.values())
-                values[gender] = (
-                    sum(series[a][year][gender] * POPULATION[a] for a in POPULATION) / weight
-                )
+                values[gender] = sum(
+                    value * weights[area_id]
+                    for area_id, value in zip(POPULATION, parts, strict=True)
+                ) / sum(weights.values())
         low, high = sorted((values["K"], values["M"]))
         values["T"] = min(max(values["T"], low), high)
         county[year] = values
@@ -646,10 +791,11 @@ def _combine(parts: list[Series], how: Callable[[Iterable[float]], float]) -> Se
     return combined
 
 
-def _map(series: Series, function: Callable[[float, str], float]) -> Series:
+def _map(series: Series, function: Callable[[float, str, int], float]) -> Series:
+    """A series of ``function(value, area_id, year)`` of each value."""
     return {
         area_id: {
-            year: {gender: function(value, area_id) for gender, value in by_gender.items()}
+            year: {gender: function(value, area_id, year) for gender, value in by_gender.items()}
             for year, by_gender in by_year.items()
         }
         for area_id, by_year in series.items()

@@ -60,7 +60,8 @@ from etl.transform import (
     parse_kpi,
     parse_page,
 )
-from indicators.catalogue import CatalogueError, load_catalogue
+from indicators.catalogue import OWN_PREFIX, CatalogueError, load_catalogue
+from indicators.per_inhabitant import SUPPORTING_KPIS
 
 log = logging.getLogger(__name__)
 
@@ -132,17 +133,20 @@ def one_run_at_a_time(
 
 
 def default_kpi_ids() -> list[str]:
-    """The KPIs of the project's indicator catalogue, in catalogue order."""
+    """The KPIs of the project's indicator catalogue, in catalogue order, followed by the
+    supporting KPIs the dashboard computes with (the population,
+    :data:`indicators.per_inhabitant.SUPPORTING_KPIS`)."""
     try:
         catalogue = load_catalogue()
     except CatalogueError as exc:
         raise ScopeError(
             f"the indicator catalogue cannot be read ({exc}); name KPIs with --kpi or --group"
         ) from exc
-    ids = unique(indicator.kpi_id for indicator in catalogue)
+    # Own indicators (imported from files, ids beginning with EGEN_) are not Kolada's.
+    ids = unique(i.kpi_id for i in catalogue if not i.kpi_id.startswith(OWN_PREFIX))
     if not ids:
         raise ScopeError("the indicator catalogue lists no KPIs; name KPIs with --kpi or --group")
-    return ids
+    return unique([*ids, *SUPPORTING_KPIS])
 
 
 def resolve_kpi_ids(
@@ -193,7 +197,8 @@ def refresh(
 ) -> RunSummary:
     """Fetch the scope's KPIs, areas and values from Kolada and store them in one transaction.
 
-    Default scope: the catalogue's KPIs × :data:`data.areas.DEFAULT_AREAS`, all years.
+    Default scope: the catalogue's KPIs and the supporting ones (:func:`default_kpi_ids`) ×
+    :data:`data.areas.DEFAULT_AREAS`, all years.
     """
     started, clock = utcnow(), time.perf_counter()
     requests_before = client.requests_made

@@ -19,7 +19,7 @@ from sqlalchemy import Table, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from data.db import DATA_ORIGIN_DEMO, DATA_ORIGIN_KEY, DATA_ORIGIN_KOLADA, get_meta, set_meta
-from data.models import Area, EtlRun, Kpi, Observation
+from data.models import SOURCE_KOLADA, Area, EtlRun, Kpi, Observation, OwnIndicator
 from etl.transform import DataValue, ObservationKey, placeholder_area, placeholder_kpi
 
 log = logging.getLogger(__name__)
@@ -143,10 +143,14 @@ def replace_demo_data(session: Session) -> int:
     """
     if get_meta(session, DATA_ORIGIN_KEY) != DATA_ORIGIN_DEMO:
         return 0
-    removed = session.scalar(select(func.count()).select_from(Observation)) or 0
-    session.execute(delete(Observation.__table__))
-    session.execute(delete(Kpi.__table__))
-    session.execute(delete(Area.__table__))
+    kolada = Observation.source == SOURCE_KOLADA
+    removed = session.scalar(select(func.count()).select_from(Observation).where(kolada)) or 0
+    # Imported own statistics stay, with their indicators and areas.
+    session.execute(delete(Observation.__table__).where(kolada))
+    session.execute(delete(Kpi.__table__).where(Kpi.id.not_in(select(OwnIndicator.kpi_id))))
+    session.execute(
+        delete(Area.__table__).where(Area.id.not_in(select(Observation.area_id).distinct()))
+    )
     log.info("Replacing the demo data (%d observations)", removed)
     return removed
 
@@ -161,14 +165,16 @@ def mark_kolada_origin(session: Session, refreshed_at: dt.datetime | None = None
 def stored_observations(
     session: Session, kpi_ids: Collection[str], area_ids: Collection[str]
 ) -> dict[ObservationKey, StoredValue]:
-    """The stored observations of these KPIs × areas, by key."""
+    """The stored observations from Kolada of these KPIs × areas, by key (values of other
+    sources, imported own statistics, are never compared, replaced or deleted by a refresh)."""
     table = Observation.__table__
     areas = set(area_ids)
     stored: dict[ObservationKey, StoredValue] = {}
     kpis = sorted(set(kpi_ids))
     for start in range(0, len(kpis), _QUERY_CHUNK):
         stmt = select(*(table.c[name] for name in _KEY_COLUMNS + _VALUE_COLUMNS)).where(
-            table.c.kpi_id.in_(kpis[start : start + _QUERY_CHUNK])
+            table.c.kpi_id.in_(kpis[start : start + _QUERY_CHUNK]),
+            table.c.source == SOURCE_KOLADA,
         )
         if len(areas) <= _QUERY_CHUNK:
             stmt = stmt.where(table.c.area_id.in_(sorted(areas)))

@@ -5,6 +5,13 @@ the KPI, a short Swedish label, Kolada's own title, the Sustainable Development 
 target) it serves, its dimension of sustainability, the desired direction of change, the unit
 and how to show it. Loading validates every row; a bad row raises :class:`CatalogueError`
 naming the file, the line and the field.
+
+The effective catalogue (:func:`load_catalogue` without a path, :func:`catalogue_by_id`) is the
+shipped catalogue followed by the own indicators stored by imports of own statistics (``python
+-m etl import-csv``): indicators Kolada does not carry, whose ids begin with ``EGEN_`` and whose
+metadata file is validated here as well (:func:`own_indicator`). The dashboard's service reads
+them from the database and sets them with :func:`use_own_indicators` whenever the data
+changes; everything that asks the catalogue then sees them.
 """
 
 from __future__ import annotations
@@ -13,9 +20,11 @@ import csv
 import functools
 import logging
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from data.models import SOURCE_KOLADA, OwnIndicator
 from indicators.sdg import DIMENSIONS
 
 log = logging.getLogger(__name__)
@@ -46,6 +55,33 @@ MUNICIPALITY_TYPES: tuple[str, ...] = ("K", "L", "A")
 #: Where an entry comes from: Kolada's group "Agenda 2030 - Kommun" or Region Dalarna's
 #: follow-up of its regional development strategy.
 SOURCE_GROUPS: tuple[str, ...] = ("agenda2030", "region_dalarna")
+#: The source group of own indicators (imported from a file, not from Kolada).
+OWN_SOURCE_GROUP = "egen"
+#: How an own indicator's id begins; the rest is capital letters, digits and ``_``.
+OWN_PREFIX = "EGEN_"
+OWN_ID_FORM = "EGEN_ följt av 1–11 versaler (A–Z), siffror eller _, t.ex. EGEN_UTSLAPP"
+#: The columns a metadata file of own indicators must have, and those it may have.
+OWN_REQUIRED_COLUMNS: tuple[str, ...] = (
+    "kpi_id",
+    "label",
+    "unit",
+    "sdg_goal",
+    "dimension",
+    "direction",
+    "source_name",
+    "source_url",
+)
+OWN_COLUMNS: tuple[str, ...] = (*COLUMNS, "source_name", "source_url")
+#: What the optional columns of an own indicator are when left out or empty.
+OWN_DEFAULTS: dict[str, str] = {
+    "sdg_target": "",
+    "decimals": "1",
+    "natural_limit": "",
+    "is_divided_by_gender": "false",
+    "municipality_type": "A",
+    "source_group": OWN_SOURCE_GROUP,
+}
+MAX_SOURCE_NAME_LENGTH = 200
 MAX_LABEL_LENGTH = 60
 MAX_DECIMALS = 3
 
@@ -54,6 +90,7 @@ MAX_DECIMALS = 3
 SIZE_INDEPENDENT_UNITS: frozenset[str] = frozenset({"andel (%)", "procent", "index", "kvot", "år"})
 
 _KPI_ID = re.compile(r"[NU]\d{5}")
+_OWN_ID = re.compile(r"EGEN_[A-Z0-9_]{1,11}")
 _SDG_TARGET = re.compile(r"(\d{1,2})\.(\d{1,2}|[a-z])")
 _BOOLEANS = {"true": True, "false": False}
 
@@ -91,6 +128,20 @@ class Indicator:
     is_divided_by_gender: bool
     municipality_type: str
     source_group: str
+    #: Where the values come from: Kolada for the shipped catalogue, the source named in the
+    #: metadata file for an own indicator (e.g. "SMHI, Nationella emissionsdatabasen").
+    source_name: str = SOURCE_KOLADA
+    source_url: str = ""
+
+    @property
+    def is_own(self) -> bool:
+        """Whether the indicator is an own one (imported from a file, not from Kolada)."""
+        return self.source_group == OWN_SOURCE_GROUP
+
+    @property
+    def source_text(self) -> str:
+        """ "Källa: Kolada", "Källa: SMHI, Nationella emissionsdatabasen", …"""
+        return f"Källa: {self.source_name}"
 
     @property
     def is_total(self) -> bool:
@@ -101,19 +152,93 @@ class Indicator:
 
 
 def load_catalogue(path: Path | None = None) -> tuple[Indicator, ...]:
-    """The catalogue's entries in file order; the shipped catalogue when ``path`` is ``None``.
+    """The catalogue's entries in file order; when ``path`` is ``None`` the effective
+    catalogue: the shipped one followed by the own indicators (:func:`use_own_indicators`).
 
     The shipped catalogue is read once and cached. Raises :class:`CatalogueError` for a file
     that is missing, has unknown or missing columns, or has a bad row.
     """
     if path is None:
-        return _default_catalogue()
+        return _default_catalogue() + _own_indicators
     return _read_catalogue(Path(path))
 
 
+def shipped_catalogue() -> tuple[Indicator, ...]:
+    """The shipped catalogue alone (``indicators/catalogue.csv``), without own indicators."""
+    return _default_catalogue()
+
+
 def catalogue_by_id() -> dict[str, Indicator]:
-    """The shipped catalogue keyed by KPI id."""
+    """The effective catalogue keyed by KPI id."""
     return {indicator.kpi_id: indicator for indicator in load_catalogue()}
+
+
+#: The stored own indicators, in id order (set by :func:`use_own_indicators`).
+_own_indicators: tuple[Indicator, ...] = ()
+
+
+def use_own_indicators(indicators: Iterable[Indicator]) -> None:
+    """Make the effective catalogue the shipped one followed by ``indicators`` (own ones whose
+    ids the shipped catalogue does not use; others are left out)."""
+    global _own_indicators
+    shipped = {indicator.kpi_id for indicator in _default_catalogue()}
+    _own_indicators = tuple(
+        indicator
+        for indicator in indicators
+        if indicator.is_own and indicator.kpi_id not in shipped
+    )
+
+
+def own_indicator_of(record: OwnIndicator) -> Indicator:
+    """The catalogue entry of a stored own indicator."""
+    return Indicator(
+        kpi_id=record.kpi_id,
+        label=record.label,
+        kolada_title=record.title,
+        sdg_goal=record.sdg_goal,
+        sdg_target=record.sdg_target,
+        dimension=record.dimension,
+        direction=record.direction,
+        unit=record.unit,
+        decimals=record.decimals,
+        natural_limit=record.natural_limit,
+        is_divided_by_gender=record.is_divided_by_gender,
+        municipality_type=record.municipality_type,
+        source_group=OWN_SOURCE_GROUP,
+        source_name=record.source_name,
+        source_url=record.source_url,
+    )
+
+
+def own_indicator(path: Path, line: int, row: dict[str, str]) -> Indicator:
+    """One row of a metadata file of own indicators, checked like a catalogue row (and its
+    source); ``row`` holds at least :data:`OWN_REQUIRED_COLUMNS`. ``kolada_title`` (the long
+    title) defaults to the label, the other optional columns to :data:`OWN_DEFAULTS`. Raises
+    :class:`CatalogueError` naming file, line and field."""
+    full = {name: (row.get(name) or "").strip() for name in OWN_COLUMNS}
+    for name, default in OWN_DEFAULTS.items():
+        full[name] = full[name] or default
+    full["kolada_title"] = full["kolada_title"] or full["label"]
+    if full["source_group"] != OWN_SOURCE_GROUP:
+        raise CatalogueError(path, line, "source_group", f"expected empty or {OWN_SOURCE_GROUP!r}")
+    indicator = _indicator(path, line, full, own=True)
+    source_name, source_url = full["source_name"], full["source_url"]
+    if not source_name or len(source_name) > MAX_SOURCE_NAME_LENGTH:
+        raise CatalogueError(
+            path,
+            line,
+            "source_name",
+            f"expected the source's name, at most {MAX_SOURCE_NAME_LENGTH} characters, "
+            "e.g. 'SMHI, Nationella emissionsdatabasen'",
+        )
+    if source_url and not source_url.startswith(("https://", "http://")):
+        raise CatalogueError(
+            path,
+            line,
+            "source_url",
+            f"expected empty or an address beginning with https://, got {source_url!r}",
+        )
+    return replace(indicator, source_name=source_name, source_url=source_url)
 
 
 @functools.cache
@@ -187,12 +312,14 @@ def _check_header(path: Path, header: list[str]) -> None:
         raise CatalogueError(path, 1, missing[0], f"missing column (missing: {', '.join(missing)})")
 
 
-def _indicator(path: Path, line: int, row: dict[str, str]) -> Indicator:  # noqa: C901 - one check per column, in column order
+def _indicator(path: Path, line: int, row: dict[str, str], *, own: bool = False) -> Indicator:  # noqa: C901 - one check per column, in column order
     def fail(field: str, expected: str) -> CatalogueError:
         return CatalogueError(path, line, field, f"expected {expected}, got {row[field]!r}")
 
     kpi_id = row["kpi_id"]
-    if not _KPI_ID.fullmatch(kpi_id):
+    if own and not _OWN_ID.fullmatch(kpi_id):
+        raise fail("kpi_id", OWN_ID_FORM)
+    if not own and not _KPI_ID.fullmatch(kpi_id):
         raise fail("kpi_id", "a Kolada KPI id: N or U followed by five digits, e.g. N00401")
 
     label = row["label"]
@@ -246,7 +373,7 @@ def _indicator(path: Path, line: int, row: dict[str, str]) -> Indicator:  # noqa
 
     if row["municipality_type"] not in MUNICIPALITY_TYPES:
         raise fail("municipality_type", "K (municipalities), L (regions) or A (both)")
-    if row["source_group"] not in SOURCE_GROUPS:
+    if row["source_group"] not in ((OWN_SOURCE_GROUP,) if own else SOURCE_GROUPS):
         raise fail("source_group", f"one of {', '.join(SOURCE_GROUPS)}")
 
     return Indicator(

@@ -1,22 +1,35 @@
 """Exports: exactly the selected observations with their goals and progress status, as CSV.
 
-:func:`export_table` builds one row per (area, indicator, gender, year) of a selection;
-:func:`to_csv_bytes` writes it in one of two formats:
+Two files, each in two formats:
+
+* **the time series** – :func:`export_table`: one row per (area, indicator, gender, year) of a
+  selection, with the goal and its path per level and, on the row of the latest year, the
+  status with everything behind it;
+* **the latest status** ("Senaste status") – :func:`latest_status_table`: one row per (area,
+  indicator, gender, level) with the latest value, the goal's target, the status, its
+  robustness and the annual changes, ready to paste into a report.
+
+:func:`to_csv_bytes` writes a table in one of two formats:
 
 * ``csv`` – UTF-8 without byte-order mark, comma-separated, decimal point, ``\\n`` line endings;
 * ``excel-sv`` – "Excel (svensk)": UTF-8 with byte-order mark, semicolon-separated, decimal
   comma, ``\\r\\n`` line endings, as Excel with Swedish settings opens without an import dialog.
 
-These two define the file, one cell at a time; :func:`indicators.export_stream.csv_chunks`
-writes the same bytes in pieces, without the whole table, for the download route.
+These two define the files, one cell at a time; :func:`indicators.export_stream.csv_chunks`
+writes the same bytes of the time series in pieces, without the whole table, and
+:func:`indicators.export_stream.table_chunks` any table, for the download route.
 
-Numbers are written without thousands separators and in full precision (never in exponent
-form); a missing value is an empty cell. A cell holding the separator, a double quote or a line
-break is quoted (RFC 4180). A text cell that a spreadsheet would run as a formula
-(starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a leading apostrophe;
-numbers stay numbers, so a negative value is written as a number.
+Numbers are written without thousands separators and never in exponent form; a missing value
+is an empty cell. Kolada's values are written as Kolada gives them; what the dashboard computes
+is rounded to what a reader can use: annual changes in per cent with one decimal (``-3.8``
+for −3,8 % a year) or, measured linearly, in the unit a year with one decimal more than the
+indicator's values; targets and goal paths with one decimal more than the indicator's values;
+ratios and scores with two decimals. A cell holding the separator, a double quote or a line
+break is quoted (RFC 4180). A text cell that a spreadsheet would run as a formula (starting
+with ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a leading apostrophe; numbers stay
+numbers, so a negative value is written as a number.
 
-Columns (Swedish headers), in order:
+The time series' columns (Swedish headers), in order:
 
 ==============================  =============================================================
 ``område_id``                   Kolada's area id (``2062``, ``0020``, ``0000``)
@@ -35,24 +48,36 @@ Then, for each chosen goal level (``lokal``, ``regional``, ``nationell``, ``glob
 They describe the goal the area's series is judged against at that level (see
 :func:`indicators.follow_up.primary_goal`) and are empty where no goal of that level applies;
 ``trend`` judges the series without a goal. The judgement uses the whole series, whatever years
-the selection shows.
+the selection shows. The first five are on every row of the series; the judgement (from
+``status`` on) only on the row of its latest year (``senaste_år``), so that a status is not
+repeated on every year – a selection that ends before the latest year has no status rows (the
+"Senaste status" file has them all).
 
 ==================================  ==========================================================
 ``mål_id``                          the goal's id (empty for ``trend``)
-``målvärde``                        the goal line's value for the row's year where the line
-                                    reaches that year, else the goal's target value (for a
-                                    relative goal: the area's own target)
-``målår``                           the year the goal is to be reached
+``mål``                             the goal in words (``högst 0 ton CO2e år 2045``)
+``mål_målvärde``                    the goal's own target value – for a relative goal the
+                                    area's own target; empty for band and direction goals
+``mål_målår``                       the year the goal is to be reached
+``målbana_värde``                   the goal path's value for the row's year: the straight line
+                                    from the base value to the target (empty where the path
+                                    does not reach the year) – not the target itself
 ``status``                          the progress status (``i fas``, ``kan inte bedömas`` …)
+``status_trendlinje``               the status with a least-squares line through every value
+                                    from the base year on
+``robusthet``                       ``stabil`` or ``osäker`` (see ``robusthet_motivering``)
 ``poäng``                           the score, −5 … +5
 ``basår``, ``basvärde``             the base year and value used
-``senaste_år``, ``senaste_värde``   the newest year with a value and that value
-``målvärde_område``                 the target resolved for the area
-``krävd_årlig_förändring``          the annual change needed to reach it (0.05 = +5 % a year)
-``observerad_årlig_förändring``     the observed annual change from base to latest
-``kvot``                            ``R`` (observed / required) with a target, ``P`` without
+``krävd_förändring_per_år``         the annual change needed to reach the target
+``faktisk_förändring_per_år``       the observed annual change from base to latest
+``förändring_enhet``                what the two changes are in: ``% per år`` or, measured
+                                    linearly (targets of 0, band goals), the unit a year
+                                    (``ton CO2e per år``, ``procentenheter per år``)
+``kvot``                            ``R``, the observed change divided by the required (with a
+                                    target)
 ``metod``                           ``mål`` (judged against a target) or ``trend``
 ``motivering``                      the reason, in Swedish
+``robusthet_motivering``            why the status is stable or uncertain
 ==================================  ==========================================================
 
 Then the officials' qualitative assessments (see :mod:`indicators.assessments`): the newest
@@ -77,6 +102,9 @@ last successful data run, ISO ``YYYY-MM-DD``; for demo data the date it was buil
 
 Rows are sorted by area (in the order of ``area_titles``), indicator (catalogue order), gender
 (T, K, M) and year.
+
+The latest status's columns are :data:`LATEST_COLUMNS` (see :func:`latest_status_table`); file
+names say what a file holds and for which areas (:func:`export_filename`).
 """
 
 from __future__ import annotations
@@ -84,6 +112,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import re
+import unicodedata
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Number
@@ -93,11 +123,19 @@ import numpy as np
 import pandas as pd
 
 from data.db import DATA_ORIGIN_DEMO
+from indicators.catalogue import Indicator
 from indicators.follow_up import goal_line_table
 from indicators.formatting import format_csv_number
-from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
+from indicators.goal_text import PROFILE, goal_in_words
+from indicators.progress import (
+    DEFAULT_THRESHOLD_SET,
+    METHOD_TARGET,
+    PACE_LINEAR,
+    THRESHOLD_SETS,
+    pace_unit,
+)
 from indicators.spreadsheet import neutralise
-from indicators.vocabulary import ALL_LEVELS, GENDER_LABELS, GENDERS, TREND
+from indicators.vocabulary import ABSOLUTE, ALL_LEVELS, GENDER_LABELS, GENDERS, LEVEL_LABELS, TREND
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +147,15 @@ FORMAT_LABELS: dict[str, str] = {
     FORMAT_CSV: "CSV (komma, decimalpunkt)",
     FORMAT_EXCEL_SV: "Excel (svensk: semikolon, decimalkomma)",
 }
+
+#: The two files: the time series and the latest status (as the download route names them).
+FILE_SERIES = "tidsserier"
+FILE_LATEST = "senaste-status"
+FILES: tuple[str, ...] = (FILE_SERIES, FILE_LATEST)
+#: How a file's name starts.
+FILE_PREFIXES: dict[str, str] = {FILE_SERIES: "hallbarhet", FILE_LATEST: "senaste-status"}
+#: A file for more areas than this is named for Dalarna rather than for each area.
+MAX_NAMED_AREAS = 3
 
 SOURCE_KOLADA = "Källa: Kolada"
 SOURCE_DEMO = "Demodata – genererade värden, inte Kolada"
@@ -124,25 +171,34 @@ BASE_COLUMNS: tuple[str, ...] = (
     "värde",
     "värde_status",
 )
-#: Per-level fields and the :func:`indicators.follow_up.status_table` column each comes from
-#: (``målvärde`` is computed from the goal line).
-LEVEL_FIELDS: dict[str, str | None] = {
-    "mål_id": "goal_id",
-    "målvärde": None,
-    "målår": "target_year",
-    "status": "status",
-    "poäng": "score",
-    "basår": "base_year",
-    "basvärde": "base_value",
-    "senaste_år": "latest_year",
-    "senaste_värde": "latest_value",
-    "målvärde_område": "target_value",
-    "krävd_årlig_förändring": "required_annual_change",
-    "observerad_årlig_förändring": "observed_annual_change",
-    "kvot": "ratio",
-    "metod": "method",
-    "motivering": "reason",
-}
+#: The per-level fields of the time series, in order (see the module documentation); the
+#: values of all but ``målbana_värde`` come from :func:`level_values`.
+LEVEL_FIELDS: tuple[str, ...] = (
+    "mål_id",
+    "mål",
+    "mål_målvärde",
+    "mål_målår",
+    "målbana_värde",
+    "status",
+    "status_trendlinje",
+    "robusthet",
+    "poäng",
+    "basår",
+    "basvärde",
+    "krävd_förändring_per_år",
+    "faktisk_förändring_per_år",
+    "förändring_enhet",
+    "kvot",
+    "metod",
+    "motivering",
+    "robusthet_motivering",
+)
+#: The goal path's value for the row's year (computed per row, not per series).
+PATH_FIELD = "målbana_värde"
+#: The fields on every row of a series; the others only on the row of its latest year.
+EVERY_ROW_FIELDS: tuple[str, ...] = ("mål_id", "mål", "mål_målvärde", "mål_målår", PATH_FIELD)
+#: The fields written as whole years.
+YEAR_FIELDS: tuple[str, ...] = ("mål_målår", "basår", "senaste_år")
 #: The assessment fields: column suffix → :func:`indicators.assessments.assessments_for_export`
 #: column.
 ASSESSMENT_FIELDS: dict[str, str] = {
@@ -159,7 +215,40 @@ ASSESSMENT_COLUMNS: tuple[str, ...] = tuple(
     for suffix in ASSESSMENT_FIELDS
 )
 TAIL_COLUMNS: tuple[str, ...] = ("tröskelvärden", "datakälla", "hämtad")
-YEAR_FIELDS = ("målår", "basår", "senaste_år")
+
+#: The columns of the latest status ("Senaste status"), one row per area, indicator, gender
+#: and level (see :func:`latest_status_table`).
+LATEST_COLUMNS: tuple[str, ...] = (
+    "område_id",
+    "område",
+    "nyckeltal",
+    "indikator",
+    "enhet",
+    "kön",
+    "nivå",
+    "mål_id",
+    "mål",
+    "senaste_år",
+    "senaste_värde",
+    "mål_målvärde",
+    "mål_målår",
+    "status",
+    "robusthet",
+    "status_trendlinje",
+    "krävd_förändring_per_år",
+    "faktisk_förändring_per_år",
+    "förändring_enhet",
+    "kvot",
+    "metod",
+    "basår",
+    "basvärde",
+    "motivering",
+    "robusthet_motivering",
+    "målets_källa",
+    "tröskelvärden",
+    "datakälla",
+    "hämtad",
+)
 
 BOM = "\ufeff"
 
@@ -184,8 +273,37 @@ def export_columns(levels: Sequence[str]) -> list[str]:
     return columns
 
 
-def source_text(data_origin: str | None) -> str:
-    """The ``datakälla`` cell: the demo notice for demo data, else ``Källa: Kolada``."""
+# --- file names -------------------------------------------------------------------------------
+
+_SLUG_LETTERS = str.maketrans({"å": "a", "ä": "a", "ö": "o", "Å": "a", "Ä": "a", "Ö": "o"})
+
+
+def file_slug(text: str) -> str:
+    """A name as a file name holds it: lower case, å/ä/ö as a/a/o, other accents dropped, every
+    other run of characters a hyphen: ``Region Dalarna`` → ``region-dalarna``, ``Älvdalen`` →
+    ``alvdalen``."""
+    plain = unicodedata.normalize("NFKD", text.translate(_SLUG_LETTERS))
+    ascii_text = plain.encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+
+
+def export_filename(day: dt.date, area_titles: Sequence[str] = (), kind: str = FILE_SERIES) -> str:
+    """The name of an export file, saying what it holds: ``hallbarhet-falun-2026-12-02.csv``
+    (the time series of Falun), ``senaste-status-dalarna-2026-12-02.csv`` (the latest status
+    of more than :data:`MAX_NAMED_AREAS` areas, or of none). ``area_titles``: the names of
+    the selection's areas."""
+    if kind not in FILE_PREFIXES:
+        raise ValueError(f"unknown export file {kind!r}; expected one of: {', '.join(FILES)}")
+    slugs = [slug for slug in (file_slug(title) for title in area_titles) if slug]
+    place = "-".join(slugs) if 0 < len(slugs) <= MAX_NAMED_AREAS else "dalarna"
+    return f"{FILE_PREFIXES[kind]}-{place}-{day.isoformat()}.csv"
+
+
+def source_text(data_origin: str | None, indicator: Indicator | None = None) -> str:
+    """The ``datakälla`` cell: an own indicator's source ("Källa: SMHI, …"), else the demo
+    notice for demo data, else ``Källa: Kolada``."""
+    if indicator is not None and indicator.is_own:
+        return indicator.source_text
     return SOURCE_DEMO if data_origin == DATA_ORIGIN_DEMO else SOURCE_KOLADA
 
 
@@ -467,6 +585,163 @@ def _assessment_cells(record: Mapping[Hashable, Any] | None, prefix: str) -> dic
     return cells
 
 
+def rounded(values: Any, decimals: Any) -> np.ndarray:
+    """``values`` rounded to ``decimals`` places (each value its own, or one for all), as
+    floats with NaN for a missing value and no negative zero. Both writers of a file round
+    with this, so that they write the same digits."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        numbers = values.astype(np.float64)
+    else:
+        numbers = np.asarray(
+            pd.to_numeric(pd.Series(values, dtype=object), errors="coerce"), np.float64
+        )
+    places = np.broadcast_to(np.asarray(decimals, dtype=np.int64), numbers.shape)
+    result = numbers.copy()
+    for place in np.unique(places).tolist():
+        chosen = places == place
+        result[chosen] = np.round(numbers[chosen], place)
+    return result + 0.0  # −0.0 → 0.0
+
+
+def _column(rows: pd.DataFrame, name: str) -> list:
+    """A column's values as a list (all ``None`` where the table lacks the column)."""
+    if name in rows.columns:
+        return [_plain(value) for value in rows[name].tolist()]
+    return [None] * len(rows)
+
+
+def _goal_words(goal: Any, indicator: Any) -> str | None:
+    if goal is None:
+        return None
+    if indicator is None:
+        return goal_in_words(goal, PROFILE)
+    return goal_in_words(
+        goal,
+        PROFILE,
+        unit=indicator.unit,
+        decimals=indicator.decimals,
+        direction=indicator.direction,
+    )
+
+
+def level_values(
+    rows: pd.DataFrame, indicators: Mapping[str, Any], goals: Mapping[str, Any]
+) -> pd.DataFrame:
+    """Per status-table row (:func:`indicators.follow_up.status_table`), the values the exports
+    write for it: every field of :data:`LEVEL_FIELDS` but ``målbana_värde``, and
+    ``senaste_år``, ``senaste_värde`` and ``decimals`` (the places of the goal path's values).
+
+    Numbers are rounded as the module documentation says (:func:`rounded`) and float (NaN for
+    none), years too; texts are ``str`` or ``None``. ``indicators``: the catalogue by KPI id;
+    ``goals``: the goal records by id (for their words and target values)."""
+    n = len(rows)
+    kpis = _column(rows, "kpi_id")
+    known = [indicators.get(k) for k in kpis]
+    value_places = np.array([i.decimals + 1 if i is not None else 2 for i in known], np.int64)
+    paces = _column(rows, "pace")
+    linear = np.array([pace == PACE_LINEAR for pace in paces], dtype=bool)
+    goal_ids = [
+        None if level == TREND else goal
+        for goal, level in zip(_column(rows, "goal_id"), _column(rows, "level"), strict=True)
+    ]
+    goal_records = [goals.get(goal_id) if goal_id is not None else None for goal_id in goal_ids]
+    methods = _column(rows, "method")
+    targets = rounded(_floats(rows, "target_value"), value_places)
+    own_target = np.array(
+        [
+            record is not None and method == METHOD_TARGET and record.kind != "band"
+            for record, method in zip(goal_records, methods, strict=True)
+        ],
+        dtype=bool,
+    )
+    absolute = [record is not None and record.kind == ABSOLUTE for record in goal_records]
+    goal_target = rounded(
+        [
+            r.target_value if r is not None and a else None
+            for r, a in zip(goal_records, absolute, strict=True)
+        ],
+        value_places,
+    )
+    targets = np.where(np.array(absolute, dtype=bool), goal_target, targets)
+    change_places = np.where(linear, value_places, 1)
+    change_scale = np.where(linear, 1.0, 100.0)
+    changes = {
+        name: rounded(
+            _floats(rows, source) * change_scale,
+            change_places,
+        )
+        for name, source in (
+            ("krävd_förändring_per_år", "required_annual_change"),
+            ("faktisk_förändring_per_år", "observed_annual_change"),
+        )
+    }
+    has_change = ~np.isnan(changes["krävd_förändring_per_år"]) | ~np.isnan(
+        changes["faktisk_förändring_per_år"]
+    )
+    units = [
+        pace_unit(pace, indicator.unit if indicator is not None else "") if changed else None
+        for pace, indicator, changed in zip(paces, known, has_change.tolist(), strict=True)
+    ]
+    ratios = np.where(np.array([m == METHOD_TARGET for m in methods], dtype=bool), 1.0, np.nan)
+    words: dict[tuple[Any, Any], str | None] = {}
+    goal_texts = []
+    for goal_id, record, kpi_id, indicator in zip(goal_ids, goal_records, kpis, known, strict=True):
+        key = (goal_id, kpi_id)
+        if key not in words:
+            words[key] = _goal_words(record, indicator)
+        goal_texts.append(words[key])
+    return pd.DataFrame(
+        {
+            "mål_id": pd.Series(goal_ids, dtype=object),
+            "mål": pd.Series(goal_texts, dtype=object),
+            "mål_målvärde": np.where(own_target, targets, np.nan),
+            "mål_målår": _years_of(rows, "target_year"),
+            "status": pd.Series(_column(rows, "status"), dtype=object),
+            "status_trendlinje": pd.Series(_column(rows, "least_squares_status"), dtype=object),
+            "robusthet": pd.Series(_column(rows, "robustness"), dtype=object),
+            "poäng": rounded(_floats(rows, "score"), 2),
+            "basår": _years_of(rows, "base_year"),
+            "basvärde": _floats(rows, "base_value"),
+            **changes,
+            "förändring_enhet": pd.Series(units, dtype=object),
+            "kvot": rounded(_floats(rows, "ratio"), 2) * ratios,
+            "metod": pd.Series(methods, dtype=object),
+            "motivering": pd.Series(_column(rows, "reason"), dtype=object),
+            "robusthet_motivering": pd.Series(
+                [text or None for text in _column(rows, "robustness_reason")], dtype=object
+            ),
+            "senaste_år": _years_of(rows, "latest_year"),
+            "senaste_värde": _floats(rows, "latest_value"),
+            "decimals": value_places,
+        },
+        index=pd.RangeIndex(n),
+    )
+
+
+def _floats(rows: pd.DataFrame, name: str) -> np.ndarray:
+    """A numeric column as floats (NaN for a missing value or a missing column)."""
+    if name not in rows.columns:
+        return np.full(len(rows), np.nan)
+    column = pd.to_numeric(rows[name].astype(object), errors="coerce")
+    return np.asarray(column, dtype=np.float64)
+
+
+def _years_of(rows: pd.DataFrame, name: str) -> np.ndarray:
+    """A year column as floats (NaN for none), whole: as ``int()`` reads them."""
+    return np.trunc(_floats(rows, name)) + 0.0
+
+
+def _cell_value(value: Any, name: str) -> Any:
+    """A :func:`level_values` value as the time series table holds it: years as ``int``,
+    missing as ``None``."""
+    value = _plain(value)
+    if value is None:
+        return None
+    if name in YEAR_FIELDS:
+        return int(value)
+    return value
+
+
 def export_table(
     observations: pd.DataFrame,
     status_table: pd.DataFrame,
@@ -486,13 +761,13 @@ def export_table(
     ``observations`` holds exactly the selected rows (kpi_id, area_id, year, gender, value,
     status); ``status_table`` is :func:`indicators.follow_up.status_table` (judged on whole
     series); ``goal_lines`` is :func:`goal_lines` (with a ``gender`` column); ``catalogue``
-    gives label, unit and global goal; ``goals`` the goal records (for their target values);
-    ``assessments`` the qualitative assessments
+    gives label, unit, decimals and global goal; ``goals`` the goal records (for their words and
+    target values); ``assessments`` the qualitative assessments
     (:func:`indicators.assessments.assessments_for_export`; ``None``: none). Columns as in the
     module documentation; missing cells are ``None``, years are ``int``.
     """
     indicators = {indicator.kpi_id: indicator for indicator in catalogue}
-    goal_targets = {goal.id: goal.target_value for goal in goals}
+    goals_by_id = {goal.id: goal for goal in goals}
     obs = sort_observations(observations, list(area_titles), list(indicators))
     frame = pd.DataFrame(
         {
@@ -515,8 +790,60 @@ def export_table(
         "värde": [_plain(v) for v in frame["value"]],
         "värde_status": [_plain(s) for s in frame["value_status"]],
     }
+    line_values = path_values(goal_lines)
+    for level in levels:
+        rows = status_table[status_table["level"] == level].drop_duplicates(_KEYS)
+        values = level_values(rows, indicators, goals_by_id)
+        position = {
+            tuple(key): i for i, key in enumerate(rows[_KEYS].itertuples(index=False, name=None))
+        }
+        found = [
+            position.get(key, -1)
+            for key in zip(frame["area_id"], frame["kpi_id"], frame["gender"], strict=True)
+        ]
+        records = values.to_dict("records")
+        latest_years = [_year(records[i]["senaste_år"]) if i >= 0 else None for i in found]
+        on_path = [
+            line_values.get((a, records[i]["mål_id"], g, int(y))) if i >= 0 else None
+            for a, g, y, i in zip(
+                frame["area_id"], frame["gender"], frame["year"], found, strict=True
+            )
+        ]
+        path_places = [records[i]["decimals"] if i >= 0 else 0 for i in found]
+        paths = rounded(on_path, path_places)
+        for name in LEVEL_FIELDS:
+            cells: list = []
+            for row, (i, year, latest) in enumerate(
+                zip(found, frame["year"], latest_years, strict=True)
+            ):
+                if i < 0 or (name not in EVERY_ROW_FIELDS and int(year) != latest):
+                    cells.append(None)
+                elif name == PATH_FIELD:
+                    cells.append(_cell_value(paths[row], name))
+                else:
+                    cells.append(_cell_value(records[i][name], name))
+            result[f"{level}_{name}"] = cells
+    by_indicator, by_goal = newest_assessments(assessments)
+    assessment_cells: dict[str, list] = {name: [] for name in ASSESSMENT_COLUMNS}
+    for area_id, kpi_id in zip(frame["area_id"], frame["kpi_id"], strict=True):
+        cells_of_row = assessment_values(area_id, kpi_id, indicators, by_indicator, by_goal)
+        for name, value in cells_of_row.items():
+            assessment_cells[name].append(value)
+    result.update(assessment_cells)
+    n = len(frame)
+    result["tröskelvärden"] = [threshold_set] * n
+    result["datakälla"] = [source_text(data_origin, indicators.get(k)) for k in frame["kpi_id"]]
+    retrieved_text = _iso_date(retrieved)
+    result["hämtad"] = [retrieved_text] * n
+    table = pd.DataFrame(result, columns=export_columns(levels), dtype=object)
+    return table
+
+
+def path_values(goal_lines: pd.DataFrame) -> dict[tuple[str, str, str, int], float]:
+    """The goal paths' values by (area, goal, gender, year) (the line ``mål`` of
+    :func:`goal_lines`; a key given twice keeps its last value)."""
     lines = goal_lines[goal_lines["line"] == "mål"]
-    line_values = {
+    return {
         (a, g, s, int(y)): float(v)
         for a, g, s, y, v in zip(
             lines["area_id"],
@@ -527,89 +854,71 @@ def export_table(
             strict=True,
         )
     }
-    for level in levels:
-        rows = status_table[status_table["level"] == level].drop_duplicates(_KEYS)
-        by_key = {
-            tuple(key): record
-            for key, record in zip(
-                rows[_KEYS].itertuples(index=False, name=None),
-                rows.to_dict("records"),
-                strict=True,
-            )
-        }
-        cells: dict[str, list] = {name: [] for name in LEVEL_FIELDS}
-        for area_id, kpi_id, gender, year in zip(
-            frame["area_id"], frame["kpi_id"], frame["gender"], frame["year"], strict=True
-        ):
-            record = by_key.get((area_id, kpi_id, gender))
-            for name, source in LEVEL_FIELDS.items():
-                if record is None:
-                    cells[name].append(None)
-                elif source is None:
-                    cells[name].append(
-                        _goal_value(record, level, int(year), line_values, goal_targets)
-                    )
-                else:
-                    cells[name].append(level_field_value(record, name, source))
-        for name, values in cells.items():
-            result[f"{level}_{name}"] = values
-    by_indicator, by_goal = newest_assessments(assessments)
-    assessment_cells: dict[str, list] = {name: [] for name in ASSESSMENT_COLUMNS}
-    for area_id, kpi_id in zip(frame["area_id"], frame["kpi_id"], strict=True):
-        cells_of_row = assessment_values(area_id, kpi_id, indicators, by_indicator, by_goal)
-        for name, value in cells_of_row.items():
-            assessment_cells[name].append(value)
-    result.update(assessment_cells)
-    n = len(frame)
-    result["tröskelvärden"] = [threshold_set] * n
-    result["datakälla"] = [source_text(data_origin)] * n
-    retrieved_text = _iso_date(retrieved)
-    result["hämtad"] = [retrieved_text] * n
-    table = pd.DataFrame(result, columns=export_columns(levels), dtype=object)
-    return table
 
 
-def level_field_value(record: Mapping[Hashable, Any], name: str, source: str) -> Any:
-    """The cell of a level field (:data:`LEVEL_FIELDS`, all but ``målvärde``) from a status
-    record: years as ``int``, missing as ``None``."""
-    if name in YEAR_FIELDS:
-        return _year(record.get(source))
-    return _plain(record.get(source))
+def latest_status_table(
+    status_table: pd.DataFrame,
+    catalogue: Sequence,
+    goals: Iterable,
+    *,
+    area_titles: Mapping[str, str],
+    levels: Sequence[str],
+    data_origin: str | None,
+    retrieved: dt.date | dt.datetime | None,
+    threshold_set: str,
+) -> pd.DataFrame:
+    """The latest status ("Senaste status"): one row per row of ``status_table`` (area,
+    indicator, gender and level) of the chosen ``levels``, with the latest value and year, the
+    goal's own target and year (not the path towards it), the status, its robustness, the
+    required and observed annual change and what they are in, the goal's source and the data
+    source (:data:`LATEST_COLUMNS`).
 
+    Rows are sorted by area (in the order of ``area_titles``), indicator (catalogue order),
+    gender (T, K, M) and level (local to global, then the trend); numbers as in the time
+    series; missing cells ``None``, years ``int``."""
+    indicators = {indicator.kpi_id: indicator for indicator in catalogue}
+    goals_by_id = {goal.id: goal for goal in goals}
+    rows = status_table[status_table["level"].isin(levels)].drop_duplicates([*_KEYS, "level"])
+    keys = pd.DataFrame(
+        {
+            "area": _ranks(rows["area_id"], list(area_titles)),
+            "area_id": rows["area_id"],
+            "kpi": _ranks(rows["kpi_id"], list(indicators)),
+            "kpi_id": rows["kpi_id"],
+            "gender": _ranks(rows["gender"], GENDERS),
+            "level": _ranks(rows["level"], ALL_LEVELS),
+        },
+        index=rows.index,
+    )
+    rows = rows.loc[keys.sort_values(list(keys.columns), kind="stable").index]
+    values = level_values(rows, indicators, goals_by_id)
+    area_ids, kpi_ids = rows["area_id"].tolist(), rows["kpi_id"].tolist()
 
-def row_goal(record: Mapping[Hashable, Any], level: str) -> str | None:
-    """The goal whose line gives a row's ``målvärde`` at this level (``None``: the cell is
-    empty: a trend, or no goal)."""
-    goal_id = _plain(record.get("goal_id"))
-    return None if level == TREND or goal_id is None else goal_id
+    def of_indicator(attribute: str) -> list:
+        return [getattr(indicators[k], attribute) if k in indicators else None for k in kpi_ids]
 
+    def goal_source(goal_id: Any) -> str | None:
+        record = goals_by_id.get(goal_id) if goal_id is not None else None
+        return record.source_document or None if record is not None else None
 
-def goal_target(
-    record: Mapping[Hashable, Any], goal_id: str, goal_targets: Mapping[str, float | None]
-) -> float | None:
-    """A row's ``målvärde`` where the goal line does not reach its year: the goal's target,
-    else the target resolved for the area."""
-    target = goal_targets.get(goal_id)
-    if target is not None:
-        return float(target)
-    return _plain(record.get("target_value"))
-
-
-def _goal_value(
-    record: Mapping[Hashable, Any],
-    level: str,
-    year: int,
-    line_values: Mapping[tuple, float],
-    goal_targets: Mapping[str, float | None],
-) -> float | None:
-    """The ``målvärde`` of one row: the goal line at the year, else the goal's target."""
-    goal_id = row_goal(record, level)
-    if goal_id is None:
-        return None
-    on_line = line_values.get((record["area_id"], goal_id, record["gender"], year))
-    if on_line is not None:
-        return on_line
-    return goal_target(record, goal_id, goal_targets)
+    n = len(rows)
+    table = {
+        "område_id": area_ids,
+        "område": [area_titles.get(a, a) for a in area_ids],
+        "nyckeltal": kpi_ids,
+        "indikator": of_indicator("label"),
+        "enhet": of_indicator("unit"),
+        "kön": [GENDER_LABELS.get(g, g) for g in rows["gender"]],
+        "nivå": [LEVEL_LABELS.get(level, level) for level in rows["level"]],
+        "målets_källa": [goal_source(goal_id) for goal_id in values["mål_id"]],
+        "tröskelvärden": [threshold_set] * n,
+        "datakälla": [source_text(data_origin, indicators.get(k)) for k in kpi_ids],
+        "hämtad": [_iso_date(retrieved)] * n,
+    }
+    for name in LATEST_COLUMNS:
+        if name not in table:
+            table[name] = [_cell_value(value, name) for value in values[name].tolist()]
+    return pd.DataFrame(table, columns=list(LATEST_COLUMNS), dtype=object)
 
 
 def _iso_date(value: dt.date | dt.datetime | None) -> str | None:
@@ -687,19 +996,28 @@ def _csv_line(cells: Sequence[str], delimiter: str) -> str:
     return delimiter.join(quote_cell(cell, delimiter) for cell in cells)
 
 
-def to_csv_bytes(frame: pd.DataFrame, fmt: str = FORMAT_CSV) -> bytes:
-    """The table as CSV bytes in format ``csv`` or ``excel-sv`` (see the module documentation).
-
-    One cell at a time (:func:`format_cell`): the definition of the file. An export streamed
-    from the server is written in pieces by :func:`indicators.export_stream.csv_chunks`, to
-    the same bytes."""
-    delimiter, decimal, newline, prefix = csv_dialect(fmt)
-    header = header_cells(frame.columns)
+def row_lines(frame: pd.DataFrame, dialect: CsvDialect) -> str:
+    """The rows of a table as CSV lines, each ending with the dialect's line ending, one cell
+    at a time (:func:`format_cell`)."""
+    delimiter, decimal, newline, _ = dialect
     columns = [
         [format_cell(value, decimal) for value in frame[column].tolist()]
         for column in frame.columns
     ]
-    lines = [_csv_line(header, delimiter)]
-    lines.extend(_csv_line(row, delimiter) for row in zip(*columns, strict=True))
-    text = "".join(line + newline for line in lines)
-    return (prefix + text).encode("utf-8")
+    return "".join(_csv_line(row, delimiter) + newline for row in zip(*columns, strict=True))
+
+
+def header_line(columns: Iterable[Any], dialect: CsvDialect) -> str:
+    """What comes first in a file: the byte-order mark (``excel-sv``) and the header line."""
+    delimiter, _, newline, prefix = dialect
+    return prefix + _csv_line(header_cells(columns), delimiter) + newline
+
+
+def to_csv_bytes(frame: pd.DataFrame, fmt: str = FORMAT_CSV) -> bytes:
+    """The table as CSV bytes in format ``csv`` or ``excel-sv`` (see the module documentation).
+
+    One cell at a time (:func:`format_cell`): the definition of the file. An export streamed
+    from the server is written in pieces by :func:`indicators.export_stream.csv_chunks` (the
+    time series) and :func:`indicators.export_stream.table_chunks`, to the same bytes."""
+    dialect = csv_dialect(fmt)
+    return (header_line(frame.columns, dialect) + row_lines(frame, dialect)).encode("utf-8")

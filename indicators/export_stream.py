@@ -1,5 +1,6 @@
 """An export written in pieces: the bytes of ``to_csv_bytes(export_table(...), fmt)`` without
-holding the whole table or file.
+holding the whole table or file; and any table (the latest status) in pieces
+(:func:`table_chunks`).
 
 :func:`csv_chunks` takes what :func:`indicators.export.export_table` takes and returns the file
 as an iterator of byte strings: the byte-order mark (``excel-sv``) and the header first, then
@@ -11,14 +12,17 @@ Each piece is written column by column (see :mod:`indicators.export` for the col
 rules, which this module does not repeat):
 
 * cells that repeat over rows – an area's name, an indicator's label and unit, a gender, a
-  year, a value's status, a series' status at each level, an assessment – are written once per
-  distinct value with :func:`indicators.export.format_cell` and :func:`quote_cell`, and taken
-  for every row that holds that value;
-* numbers that change from row to row (the value, the goal line's value for the year) are
-  written for the whole column at once: Python's shortest round-trip digits (``repr``, the
-  digits :func:`indicators.formatting.format_csv_number` writes), positional, without a
-  trailing ``.0``; the rare number that ``repr`` writes in exponent form (below 0.0001, from
-  10¹⁶) goes through :func:`~indicators.formatting.format_csv_number` itself.
+  year, a value's status, a series' goal and status at each level
+  (:func:`indicators.export.level_values`, written once per series), an assessment – are
+  written once per distinct value with :func:`indicators.export.format_cell` and
+  :func:`quote_cell`, and taken for every row that holds that value; a series' judgement only
+  on the row of its latest year;
+* numbers that change from row to row (the value, the goal path's value for the year, rounded
+  by :func:`indicators.export.rounded`) are written for the whole column at once: Python's
+  shortest round-trip digits (``repr``, the digits
+  :func:`indicators.formatting.format_csv_number` writes), positional, without a trailing
+  ``.0``; the rare number that ``repr`` writes in exponent form (below 0.0001, from 10¹⁶) goes
+  through :func:`~indicators.formatting.format_csv_number` itself.
 
 Tests hold the two writers byte for byte equal (``tests/unit/test_export_stream.py``,
 ``tests/web/test_export_route.py``).
@@ -27,7 +31,7 @@ Tests hold the two writers byte for byte equal (``tests/unit/test_export_stream.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,20 +41,21 @@ from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from indicators.export import (
     ASSESSMENT_COLUMNS,
+    EVERY_ROW_FIELDS,
     FORMAT_CSV,
     LEVEL_FIELDS,
-    YEAR_FIELDS,
+    PATH_FIELD,
     CsvDialect,
     assessment_values,
     csv_dialect,
     export_columns,
     format_cell,
-    goal_target,
-    header_cells,
-    level_field_value,
+    header_line,
+    level_values,
     newest_assessments,
     quote_cell,
-    row_goal,
+    rounded,
+    row_lines,
     sort_observations,
     source_text,
 )
@@ -115,12 +120,14 @@ class _Level:
 
     #: Per distinct series (area, indicator, gender) of the export: its record's position, or -1.
     records: np.ndarray
-    #: Per field but ``målvärde``: the written cell of each record, and "" at the end.
+    #: Per field but ``målbana_värde``: the written cell of each record, and "" at the end.
     cells: dict[str, np.ndarray]
-    #: The goal whose line gives the ``målvärde`` of each record (None: empty), and None.
+    #: The goal whose path gives the ``målbana_värde`` of each record (None: empty), and None.
     goals: np.ndarray
-    #: The written ``målvärde`` of each record where the line does not reach the year.
-    targets: np.ndarray
+    #: The latest year of each record's series (-1: none), and -1.
+    latest: np.ndarray
+    #: The decimals of each record's goal path values, and 0.
+    decimals: np.ndarray
 
 
 class _Writer:
@@ -151,8 +158,8 @@ class _Writer:
         # Each row's series (area, indicator, gender): the status records are looked up once
         # per series, not per row.
         self.series_codes, series = _keys(self.rows, _KEYS).factorize()
-        goal_targets = {goal.id: goal.target_value for goal in goals}
-        self.levels = [self._level(status_table, level, goal_targets, series) for level in levels]
+        goals_by_id = {goal.id: goal for goal in goals}
+        self.levels = [self._level(status_table, level, goals_by_id, series) for level in levels]
         lines = goal_lines[goal_lines["line"] == "mål"]
         lines = lines.assign(year=lines["year"].astype("int64")).drop_duplicates(
             _LINE_KEYS, keep="last"
@@ -162,6 +169,7 @@ class _Writer:
         self.by_indicator, self.by_goal = newest_assessments(assessments)
         if isinstance(retrieved, dt.datetime):
             retrieved = retrieved.date()
+        self.data_origin = data_origin
         self.tail = [
             self.cell(threshold_set),
             self.cell(source_text(data_origin)),
@@ -176,53 +184,35 @@ class _Writer:
         self,
         status_table: pd.DataFrame,
         level: str,
-        goal_targets: Mapping[str, float | None],
+        goals: Mapping[str, Any],
         series: Any,
     ) -> _Level:
         rows = status_table[status_table["level"] == level].drop_duplicates(_KEYS)
+        values = level_values(rows, self.indicators, goals)
         cells = {
-            name: self._record_cells(rows, name, source)
-            for name, source in LEVEL_FIELDS.items()
-            if source is not None
+            name: self._record_cells(values[name]) for name in LEVEL_FIELDS if name != PATH_FIELD
         }
-        records: list[dict[Hashable, Any]] = rows[
-            [c for c in ("goal_id", "target_value") if c in rows.columns]
-        ].to_dict("records")
-        goals = [row_goal(record, level) for record in records]
-        targets = [
-            "" if goal is None else self.cell(goal_target(record, goal, goal_targets))
-            for record, goal in zip(records, goals, strict=True)
-        ]
+        latest = values["senaste_år"].to_numpy(dtype=np.float64)
         return _Level(
             records=_keys(rows, _KEYS).get_indexer(series),
             cells=cells,
-            goals=np.array([*goals, None], dtype=object),
-            targets=_with_empty(targets),
+            goals=np.array([*values["mål_id"].tolist(), None], dtype=object),
+            latest=np.append(np.where(np.isnan(latest), -1, latest).astype(np.int64), -1),
+            decimals=np.append(values["decimals"].to_numpy(dtype=np.int64), 0),
         )
 
-    def _record_cells(self, rows: pd.DataFrame, name: str, source: str) -> np.ndarray:
+    def _record_cells(self, column: pd.Series) -> np.ndarray:
         """One level field written for every status record, and "" at the end: numbers for
         the whole column at once, other values once per distinct value."""
-        if source not in rows.columns:
-            return np.full(len(rows) + 1, "", dtype=object)
-        column = rows[source]
         if is_numeric_dtype(column) and not is_bool_dtype(column):
             numbers = column.to_numpy(dtype=np.float64, na_value=np.nan)
-            if name in YEAR_FIELDS:
-                numbers = np.trunc(numbers) + 0.0  # as int(): toward zero, no "-0"
             return _with_empty(number_cells(numbers, self.dialect.decimal))
-
-        def record_cell(value: Any) -> str:
-            return self.cell(level_field_value({source: value}, name, source))
-
-        return _with_empty(_Distinct(column).cells(record_cell))
+        return _with_empty(_Distinct(column).cells(self.cell))
 
     # --- one piece ---------------------------------------------------------------------------
 
     def header(self) -> bytes:
-        delimiter, _, newline, prefix = self.dialect
-        cells = [quote_cell(cell, delimiter) for cell in header_cells(self.columns)]
-        return (prefix + delimiter.join(cells) + newline).encode("utf-8")
+        return header_line(self.columns, self.dialect).encode("utf-8")
 
     def piece(self, start: int, stop: int) -> bytes:
         """The CSV lines of the rows from ``start`` to ``stop`` (in export order)."""
@@ -257,27 +247,37 @@ class _Writer:
         for level in self.levels:
             columns.extend(self._level_columns(level, level.records[series], part, years))
         columns.extend(self._assessment_columns(areas, kpis))
-        columns.extend(np.full(len(part), cell, dtype=object) for cell in self.tail)
+        threshold, _source, retrieved = self.tail
+        columns.append(np.full(len(part), threshold, dtype=object))
+        # The source of each row's value: its indicator's (Kolada, or an own source).
+        columns.append(
+            kpis.cells(lambda k: self.cell(source_text(self.data_origin, indicators.get(k))))
+        )
+        columns.append(np.full(len(part), retrieved, dtype=object))
         return columns
 
     def _level_columns(
         self, level: _Level, positions: np.ndarray, part: pd.DataFrame, years: np.ndarray
     ) -> list[np.ndarray]:
-        """The level's columns for these rows (``positions``: each row's record, or -1)."""
+        """The level's columns for these rows (``positions``: each row's record, or -1); the
+        judgement only on the row of the series' latest year."""
+        latest_row = years.astype(np.int64) == level.latest[positions]
         columns = []
-        for name, source in LEVEL_FIELDS.items():
-            if source is None:
+        for name in LEVEL_FIELDS:
+            if name == PATH_FIELD:
                 columns.append(self._goal_values(level, positions, part, years))
-            else:
+            elif name in EVERY_ROW_FIELDS:
                 columns.append(level.cells[name][positions])
+            else:
+                columns.append(np.where(latest_row, level.cells[name][positions], ""))
         return columns
 
     def _goal_values(
         self, level: _Level, positions: np.ndarray, part: pd.DataFrame, years: np.ndarray
     ) -> np.ndarray:
-        """The ``målvärde`` column: the goal line's value at the row's year where the line
-        reaches it, else the goal's target (written per record)."""
-        cells = level.targets[positions]
+        """The ``målbana_värde`` column: the goal path's value at the row's year where the path
+        reaches it, else empty."""
+        cells = np.full(len(positions), "", dtype=object)
         goals = level.goals[positions]
         judged = np.flatnonzero(pd.notna(goals))
         if judged.size == 0 or len(self.line_keys) == 0:
@@ -293,7 +293,8 @@ class _Writer:
         found = self.line_keys.get_indexer(keys)
         on_line = found >= 0
         if on_line.any():
-            values = self.line_values[found[on_line]]
+            places = level.decimals[positions[judged[on_line]]]
+            values = rounded(self.line_values[found[on_line]], places)
             cells[judged[on_line]] = number_cells(values, self.dialect.decimal)
         return cells
 
@@ -367,4 +368,25 @@ def _pieces(writer: _Writer, chunk_rows: int) -> Iterator[bytes]:
         yield writer.piece(start, min(start + chunk_rows, total))
 
 
-__all__ = ["CHUNK_CELLS", "csv_chunks", "number_cells"]
+def table_chunks(
+    frame: pd.DataFrame, fmt: str = FORMAT_CSV, *, chunk_rows: int | None = None
+) -> Iterator[bytes]:
+    """A table's bytes in pieces: ``b"".join(table_chunks(frame, fmt))`` equals
+    ``to_csv_bytes(frame, fmt)``; the header first, then ``chunk_rows`` rows at a time (default:
+    :data:`CHUNK_CELLS` cells). A bad ``fmt`` raises :class:`ValueError` before the first
+    piece."""
+    if chunk_rows is not None and chunk_rows < 1:
+        raise ValueError(f"chunk_rows must be at least 1, got {chunk_rows}")
+    dialect = csv_dialect(fmt)
+    if chunk_rows is None:
+        chunk_rows = max(1, CHUNK_CELLS // max(len(frame.columns), 1))
+    return _table_pieces(frame, dialect, chunk_rows)
+
+
+def _table_pieces(frame: pd.DataFrame, dialect: CsvDialect, chunk_rows: int) -> Iterator[bytes]:
+    yield header_line(frame.columns, dialect).encode("utf-8")
+    for start in range(0, len(frame), chunk_rows):
+        yield row_lines(frame.iloc[start : start + chunk_rows], dialect).encode("utf-8")
+
+
+__all__ = ["CHUNK_CELLS", "csv_chunks", "number_cells", "table_chunks"]

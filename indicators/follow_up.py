@@ -181,6 +181,7 @@ def assess_series(
         thresholds=thresholds,
         natural_limit=indicator.natural_limit,
         default_base_year=DEFAULT_BASE_YEAR,
+        unit=indicator.unit,
     )
 
 
@@ -188,8 +189,9 @@ def _from_year_before(points: Points, base_year: int) -> Points:
     """The points (sorted by year) from the last one before ``base_year`` on (all of them if
     none is before).
 
-    An assessment uses only the base point (the first at or after the base year), the latest
-    point and whether the series has two points; earlier points beyond the one kept here do
+    An assessment uses the base point (the first at or after the base year), the points from
+    it to the latest (the least-squares line), whether the series has two points, and for its
+    robustness the base a year earlier (which this keeps) and a year later; earlier points do
     not change it, so :func:`status_table` passes this shorter series.
     """
     first = bisect_left(points, base_year, key=_year_of)
@@ -221,7 +223,14 @@ def status_table(
     only where a goal of that level applies. Columns (:data:`STATUS_COLUMNS`): area_id, kpi_id,
     gender, level, goal_id, sdg_goal, dimension, and every field of :meth:`Assessment.as_dict`
     (status, score, reason, base/latest year and value, target, required and observed annual
-    change, ratio, method, threshold_set …).
+    change, ratio, method, threshold_set …). How the annual changes are measured is in
+    ``pace`` (``procent``: fractions a year; ``linjär``: the indicator's unit a year).
+
+    Robustness, beside every status (None where it cannot be assessed): ``robustness`` is
+    ``osäker`` or ``stabil``, ``robustness_reason`` says why in Swedish,
+    ``least_squares_status`` is the status judged from a least-squares line through every
+    value from the base year on (``least_squares_change``, measured as ``pace``), and
+    ``n_points`` counts those values.
 
     ``observations`` is a tidy table or, already grouped, the points per (KPI, area, gender) as
     :func:`data.queries.series_points` reads them.
@@ -265,6 +274,7 @@ def status_table(
                         thresholds=thresholds,
                         natural_limit=indicator.natural_limit,
                         default_base_year=DEFAULT_BASE_YEAR,
+                        unit=indicator.unit,
                     )
                     cell = (
                         area_id,

@@ -72,6 +72,7 @@ COLUMNS: tuple[str, ...] = (
     "wording_sv",
     "source_document",
     "source_url",
+    "secondary_source_url",
     "adopted_year",
     VERSION_COLUMN,
 )
@@ -216,6 +217,7 @@ def _parse_row(
         wording_sv=raw["wording_sv"],
         source_document=raw["source_document"],
         source_url=raw["source_url"],
+        secondary_source_url=raw["secondary_source_url"],
         adopted_year=years["adopted_year"],
         version=version,
     )

@@ -23,10 +23,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from indicators.formatting import MINUS, MISSING, format_number
 from indicators.vocabulary import ABSOLUTE, BAND, DIRECTIONS, DOWN, OPERATORS, RELATIVE
 
+#: How the source of an EU target begins (EU targets are listed among the national goals).
+EU_GOAL_MARK = "EU-mål:"
 #: Units written as "%" after a number.
 PERCENT_UNITS: tuple[str, ...] = ("andel (%)", "procent", "%")
 #: Said of a direction goal whose direction is missing.
@@ -177,3 +180,11 @@ def goal_in_words(
         word = known.change if known is not None else UNKNOWN_DIRECTION
         return f"{word} till {year}" if year is not None else word
     return f"{text} {form.year_word} {year}" if year is not None else text
+
+
+def source_site(url: str) -> str:
+    """The site a source address is on, as a link to it is named: ``"aftonbladet.se"`` for
+    ``https://www.aftonbladet.se/…``; the address itself when it names no site."""
+    host = urlsplit(url).hostname or ""
+    host = host.removeprefix("www.")
+    return host or url

@@ -15,6 +15,12 @@ municipality. Every rule broken is reported at once, as a :class:`GoalProblem` n
 goal CSV (:mod:`indicators.goal_csv`) checks its rows with the same rules, so a form, a file and
 a single goal are told the same.
 
+A valid goal may still go against its indicator's desired direction
+(:func:`against_direction`: "högst" on an indicator that is better the higher it is, or a level
+already passed by the area's newest value). That is not a problem of the goal but a question
+for the editor: the goal form saves such a goal only when its editor has confirmed the reason,
+and an import saves it and lists it with the reason.
+
 Every free-text field has a longest length (:data:`TEXT_LIMITS`; the id :data:`MAX_ID_LENGTH`,
 a change's note :data:`MAX_NOTE_LENGTH`), a problem quotes at most :data:`MAX_QUOTED_LENGTH`
 characters of a value, and messages list the first :data:`MAX_SHOWN_PROBLEMS` problems and count
@@ -27,18 +33,22 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from data.areas import DEFAULT_AREAS
+from data.areas import DEFAULT_AREAS, REGION_DALARNA
 from data.goals import GOAL_FIELDS, GoalError, GoalRecord
-from indicators.catalogue import catalogue_by_id
-from indicators.formatting import format_csv_number
+from indicators.catalogue import Indicator, catalogue_by_id
+from indicators.formatting import format_csv_number, format_number
+from indicators.goal_text import PROFILE, display_unit, goal_in_words, goal_number
 from indicators.vocabulary import (
+    ABSOLUTE,
     AT_LEAST,
+    DIRECTION,
     DIRECTIONS,
     DOWN,
     GOAL_KINDS,
     GOAL_LEVELS,
     LOKAL,
     OPERATORS,
+    RELATIVE,
     UP,
     USER_LEVELS,
 )
@@ -55,6 +65,7 @@ TEXT_LIMITS: dict[str, int] = {
     "wording_sv": MAX_WORDING_LENGTH,
     "source_document": MAX_SOURCE_DOCUMENT_LENGTH,
     "source_url": MAX_SOURCE_URL_LENGTH,
+    "secondary_source_url": MAX_SOURCE_URL_LENGTH,
 }
 #: The longest note a change to a goal may be logged with.
 MAX_NOTE_LENGTH = 500
@@ -315,12 +326,16 @@ def _check_texts(goal: GoalRecord, report: GoalReport) -> None:
         report.add("wording_sv", "en text: målets lydelse på svenska")
     if not goal.source_document.strip():
         report.add("source_document", "en text som anger källan (dokument eller beslut)")
-    if (
-        goal.source_url
-        and "source_url" not in too_long
-        and not _URL_PATTERN.fullmatch(goal.source_url)
-    ):
-        report.add("source_url", "tomt eller en webbadress som börjar med http:// eller https://")
+    for name in ("source_url", "secondary_source_url"):
+        url = getattr(goal, name)
+        if url and name not in too_long and not _URL_PATTERN.fullmatch(url):
+            report.add(name, "tomt eller en webbadress som börjar med http:// eller https://")
+    if goal.secondary_source_url and not goal.source_url:
+        report.add(
+            "source_url",
+            "en webbadress till huvudkällan (beslutet eller dokumentet) när "
+            "secondary_source_url är ifylld; den andra adressen är en extra referens",
+        )
 
 
 def check_goal(
@@ -388,6 +403,122 @@ def require_user_goal(
         )
 
 
+# --------------------------------------------------------------------------- against the direction
+
+
+@dataclass(frozen=True)
+class LatestValue:
+    """An area's newest value of a goal's indicator: the area's name, the year, the value."""
+
+    area_name: str
+    year: int
+    value: float
+
+
+#: "Indikatorn är bättre ju ___ den är", by the indicator's desired direction.
+_BETTER_THE = {UP: "högre", DOWN: "lägre"}
+
+
+def goal_way(goal: GoalRecord) -> str | None:
+    """The way a goal wants its indicator to move (``up``/``down``), or ``None`` when it says
+    none: ``minst`` (≥) is up and ``högst`` (≤) down, a positive change up and a negative one
+    down, a direction goal its direction; a change of 0 %, an interval and an incomplete goal
+    say none."""
+    if goal.kind == ABSOLUTE:
+        operator = OPERATORS.get(goal.operator or "")
+        return operator.direction if operator is not None else None
+    if goal.kind == RELATIVE and goal.relative_change:
+        return UP if goal.relative_change > 0 else DOWN
+    if goal.kind == DIRECTION and goal.direction in _BETTER_THE:
+        return goal.direction
+    return None
+
+
+def _stated(goal: GoalRecord, indicator: Indicator) -> str:
+    """What the goal says, for the reason: "högst 80 %", "en minskning med 10 %", "att den
+    ska minska"."""
+    if goal.kind == RELATIVE and goal.relative_change:
+        change = "en ökning" if goal.relative_change > 0 else "en minskning"
+        return f"{change} med {goal_number(abs(goal.relative_change) * 100)} %"
+    if goal.kind == DIRECTION and goal.direction in DIRECTIONS:
+        return f"att den {DIRECTIONS[goal.direction].change}"
+    return goal_in_words(
+        goal, PROFILE, unit=indicator.unit, decimals=indicator.decimals, with_year=False
+    )
+
+
+def operator_for(direction: str | None) -> str | None:
+    """The comparison a level goal for an indicator with this desired direction starts with:
+    ``>=`` (minst) for ``up``, ``<=`` (högst) for ``down``, none for ``none`` (the editor
+    chooses)."""
+    return next((key for key, op in OPERATORS.items() if op.direction == direction), None)
+
+
+def operator_hint(direction: str | None) -> str:
+    """What the goal form says under its comparison for an indicator with this desired
+    direction (``None``: no indicator chosen yet)."""
+    if direction is None:
+        return "Förväljs efter indikatorns önskade riktning när du har valt indikator."
+    operator = OPERATORS.get(operator_for(direction) or "")
+    if operator is None:
+        return "Indikatorn har ingen önskad riktning: välj själv högst eller minst."
+    return (
+        f"Indikatorn är bättre ju {_BETTER_THE[direction]} den är, så ”{operator.word} "
+        f"({operator.sign})” är förvalt."
+    )
+
+
+def latest_value_area(goal: GoalRecord) -> str | None:
+    """The area whose newest value tells whether a level goal is already met: the one area a
+    goal names (a municipality's own goal), else Region Dalarna when the goal names it (the
+    county as a whole); ``None`` for a goal of every area or of several municipalities."""
+    if goal.areas is None:
+        return None
+    if len(goal.areas) == 1:
+        return goal.areas[0]
+    return REGION_DALARNA if REGION_DALARNA in goal.areas else None
+
+
+def against_direction(
+    goal: GoalRecord, indicator: Indicator | None, latest: LatestValue | None = None
+) -> str | None:
+    """Why ``goal`` goes against its indicator's desired direction, in Swedish, or ``None``
+    when it does not. Two rules, for an indicator with a desired direction (up or down):
+
+    1. The goal wants the other way (:func:`goal_way`): ``högst`` on an indicator that is
+       better the higher it is, ``minst`` on one better the lower, a change or a direction the
+       other way. "Indikatorn är bättre ju högre den är, men målet säger högst 80 %."
+    2. A level goal the right way round whose target is already passed by ``latest`` (the
+       area's newest value, :func:`latest_value_area`): "minst 80 %" where the value is 97 %
+       lets the value get worse and still be met. A target equal to the newest value (hold the
+       level) is not against the direction.
+
+    An indicator without a desired direction (``none``) and an interval goal are never
+    against it.
+    """
+    if indicator is None or indicator.direction not in _BETTER_THE:
+        return None
+    wanted = indicator.direction
+    way = goal_way(goal)
+    if way is not None and way != wanted:
+        return (
+            f"Indikatorn är bättre ju {_BETTER_THE[wanted]} den är, men målet säger "
+            f"{_stated(goal, indicator)}."
+        )
+    if goal.kind != ABSOLUTE or way is None or latest is None or goal.target_value is None:
+        return None
+    passed = goal.target_value < latest.value if wanted == UP else goal.target_value > latest.value
+    if not passed:
+        return None
+    unit = display_unit(indicator.unit)
+    value = format_number(latest.value, indicator.decimals) + (f" {unit}" if unit else "")
+    return (
+        f"Målet {_stated(goal, indicator)} är redan uppnått i {latest.area_name}: senaste "
+        f"värdet är {value} ({latest.year}). Ett mål som är sämre än nuläget tillåter att "
+        "värdet blir sämre."
+    )
+
+
 __all__ = [
     "AREA_SEPARATOR",
     "MAX_ID_LENGTH",
@@ -407,10 +538,16 @@ __all__ = [
     "GoalProblem",
     "GoalReport",
     "InvalidGoalError",
+    "LatestValue",
+    "against_direction",
     "check_goal",
     "field_text",
     "goal_texts",
+    "goal_way",
     "known_ids",
+    "latest_value_area",
+    "operator_for",
+    "operator_hint",
     "problem_lines",
     "quoted",
     "require_note",

@@ -8,6 +8,10 @@ at the levels in :data:`indicators.vocabulary.USER_LEVELS` (``lokal`` and ``regi
 their municipality's and their region's goals are theirs to record, while global and national
 goals come only from the sourced catalogue. Every change to a user goal is logged.
 
+Goals that go against their indicator's desired direction are found by
+:func:`direction_questions` (with each area's newest stored value); an import saves them and
+returns one warning line per goal, also logged, so that the command line shows it too.
+
 Every goal is checked (:mod:`indicators.goal_validation`) before it is stored through
 :mod:`data.goals`; files are read and written by :mod:`indicators.goal_csv`. Reads are here too
 (:func:`list_goals` orders by level, :func:`get_goal`, :func:`goal_changes`), so callers have one
@@ -17,12 +21,15 @@ import point for goal operations; records and storage errors are defined in :mod
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy import Engine
 
+from data import queries
+from data.areas import DEFAULT_AREAS
 from data.goals import (
     CATALOGUE_PATH,
     GOAL_FIELDS,
@@ -40,11 +47,14 @@ from data.goals import (
     select_goals,
     update_user_goal,
 )
-from indicators.catalogue import load_catalogue
+from indicators.catalogue import catalogue_by_id, load_catalogue
 from indicators.goal_csv import VERSION_COLUMN, read_goal_csv, read_numbered_goals, write_goal_csv
 from indicators.goal_validation import (
     GoalFileError,
     GoalProblem,
+    LatestValue,
+    against_direction,
+    latest_value_area,
     require_note,
     require_user_goal,
 )
@@ -89,6 +99,55 @@ def find_goals(
         if needle and (needle in indicator.label.lower() or needle in indicator.kpi_id.lower())
     ]
     return search_goals(engine, origin=origin, text=needle, kpi_ids=kpi_ids, limit=limit)
+
+
+# --------------------------------------------------------------------------- against the direction
+
+
+def _latest_values(
+    engine: Engine, goals: Iterable[GoalRecord]
+) -> dict[tuple[str, str], LatestValue]:
+    """The newest value (total, not by gender) of each goal's indicator in the area that
+    tells whether it is already met (:func:`~indicators.goal_validation.latest_value_area`)."""
+    wanted = {
+        (goal.kpi_id, area) for goal in goals if (area := latest_value_area(goal)) is not None
+    }
+    if not wanted:
+        return {}
+    table = queries.latest_values(
+        engine,
+        kpi_ids=sorted({kpi for kpi, _ in wanted}),
+        area_ids=sorted({area for _, area in wanted}),
+    )
+    titles = {**{a: t for a, (t, _kind) in DEFAULT_AREAS.items()}, **queries.area_titles(engine)}
+    return {
+        (kpi, area): LatestValue(titles.get(area, area), int(year), float(value))
+        for kpi, area, year, value in table.itertuples(index=False)
+        if (kpi, area) in wanted
+    }
+
+
+def direction_questions(engine: Engine, goals: Iterable[GoalRecord]) -> dict[str, str]:
+    """The goals (by id) that go against their indicator's desired direction, each with the
+    reason in Swedish (:func:`~indicators.goal_validation.against_direction`, with the area's
+    newest stored value)."""
+    goals = list(goals)
+    indicators = catalogue_by_id()
+    latest = _latest_values(engine, goals)
+    questions: dict[str, str] = {}
+    for goal in goals:
+        area = latest_value_area(goal)
+        known = latest.get((goal.kpi_id, area)) if area is not None else None
+        reason = against_direction(goal, indicators.get(goal.kpi_id), known)
+        if reason is not None:
+            questions[goal.id] = reason
+    return questions
+
+
+def direction_question(engine: Engine, goal: GoalRecord) -> str | None:
+    """Why ``goal`` goes against its indicator's desired direction, or ``None``
+    (:func:`direction_questions` of one goal)."""
+    return direction_questions(engine, [goal]).get(goal.id)
 
 
 # --------------------------------------------------------------------------- the catalogue
@@ -301,6 +360,15 @@ def import_goals_csv(
     if problems:
         raise GoalFileError(problems)
     result = save_user_goals(engine, (goal for _, goal in numbered), note, changed_by=changed_by)
+    saved = {*result.added, *result.changed}
+    questions = direction_questions(engine, (goal for _, goal in numbered if goal.id in saved))
+    warnings = tuple(
+        f"{name} rad {line} ({goal.id}): {questions[goal.id]} Målet sparades; kontrollera det."
+        for line, goal in numbered
+        if goal.id in questions
+    )
+    for warning in warnings:
+        log.warning("%s", warning)
     log.info(
         "Goals imported from %s: %d added, %d changed, %d unchanged",
         name,
@@ -308,7 +376,7 @@ def import_goals_csv(
         len(result.changed),
         len(result.unchanged),
     )
-    return result
+    return replace(result, warnings=warnings)
 
 
 def export_goals_csv(
@@ -328,6 +396,8 @@ def export_goals_csv(
 
 __all__ = [
     "add_goal",
+    "direction_question",
+    "direction_questions",
     "export_goals_csv",
     "find_goals",
     "get_goal",

@@ -1,5 +1,6 @@
 """The overview's rules: which assessment each cell of the status matrix shows, an SDG goal's
-status per area over the shown indicators, and how many cells have each status.
+status per area over the shown indicators, how many cells have each status, and which goal
+level the overview opens at.
 
 A cell (area × indicator, total series) shows its assessment against the chosen goal level;
 where no goal of that level applies, the trend stands in and the cell is marked as a
@@ -17,7 +18,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from indicators.follow_up import summarise
-from indicators.vocabulary import ALL_LEVELS, STATUS_ORDER, TREND, Status
+from indicators.vocabulary import ALL_LEVELS, GOAL_LEVELS, STATUS_ORDER, TREND, Status
 
 
 def effective_status(status: pd.DataFrame, level: str) -> pd.DataFrame:
@@ -76,3 +77,21 @@ def fallback_count(effective: pd.DataFrame) -> int:
 def sdg_fallback_count(aggregates: pd.DataFrame, level: str) -> int:
     """How many SDG goal cells of :func:`sdg_aggregates` rest on the trend alone."""
     return sum(rests_on_trend(record, level) for record in aggregates.to_dict("records"))
+
+
+def goal_coverage(status: pd.DataFrame) -> dict[str, int]:
+    """Per goal level (local to global), how many cells (area × indicator, total series) have a
+    goal of that level – the cells that show a goal's status rather than the trend."""
+    total = status[status["gender"] == "T"] if "gender" in status.columns else status
+    cells = total[["area_id", "kpi_id", "level"]].drop_duplicates()
+    counts = cells["level"].value_counts()
+    return {level: int(counts.get(level, 0)) for level in GOAL_LEVELS}
+
+
+def default_level(status: pd.DataFrame, fallback: str) -> str:
+    """The goal level the overview opens at: the one with a goal for the most cells (the
+    first in level order on a tie), so that as few cells as possible show the trend instead;
+    ``fallback`` when no level has a goal for any cell."""
+    coverage = goal_coverage(status)
+    best = max(GOAL_LEVELS, key=lambda level: (coverage[level], -GOAL_LEVELS.index(level)))
+    return best if coverage[best] > 0 else fallback

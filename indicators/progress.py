@@ -16,17 +16,20 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from indicators.formatting import format_short
+from indicators.formatting import format_annual_change, format_short, format_signed
+from indicators.goal_text import PERCENT_UNITS
 from indicators.vocabulary import (
     AT_LEAST,
     AT_MOST,
     GOAL_KINDS,
     OPERATORS,
+    ROBUST,
     STATUS_STYLE,
+    UNCERTAIN,
     Status,
     StatusStyle,
 )
@@ -36,7 +39,8 @@ logger = logging.getLogger(__name__)
 GOAL_DIRECTIONS: tuple[str, ...] = ("up", "down")
 INDICATOR_DIRECTIONS: tuple[str, ...] = ("up", "down", "none")
 
-#: A zero base or target value is replaced by this (with the sign of the series), as in Open SDG.
+#: Without a target, a zero base value is replaced by this (with the sign of the series), as in
+#: Open SDG. Judged against a target, a zero is never replaced: the pace is measured linearly.
 ZERO_REPLACEMENT = 0.001
 #: Exponent of the natural-limit coefficient ``C = 1 - (base/limit) ** 4.44``.
 NATURAL_LIMIT_EXPONENT = 4.44
@@ -46,6 +50,15 @@ BOUNDARY_SCORE = 2.5
 
 METHOD_TARGET = "mål"
 METHOD_TREND = "trend"
+
+#: How an annual change is measured (:attr:`Assessment.pace`): compound, as a fraction a year
+#: (CAGR; 0.012 = +1.2 % a year), or linear, in the indicator's unit a year. A target of 0, a
+#: base value of 0, values that change sign and band goals are judged linearly.
+PACE_PERCENT = "procent"
+PACE_LINEAR = "linjär"
+PACES: tuple[str, ...] = (PACE_PERCENT, PACE_LINEAR)
+#: A status from fewer values than this (from the base year to the latest) is marked uncertain.
+MIN_ROBUST_POINTS = 4
 
 
 @dataclass(frozen=True)
@@ -160,8 +173,17 @@ class GoalSpec:
 class Assessment:
     """The judgement of one series (one area, one gender) against one goal or trend.
 
-    Annual changes are fractions (0.012 = +1.2 % a year) and positive when the value rises,
-    also for negative series. ``ratio`` is ``R`` with a target and ``P`` without.
+    Annual changes are positive when the value rises, also for negative series; ``pace`` says
+    how they are measured: :data:`PACE_PERCENT`, fractions (0.012 = +1.2 % a year), or
+    :data:`PACE_LINEAR`, the indicator's unit a year. ``ratio`` is ``R`` with a target and ``P``
+    without.
+
+    Robustness: ``least_squares_status`` is the status with the observed change taken from a
+    least-squares line through every value from the base year on (``least_squares_change``,
+    measured as ``pace``); ``robustness`` is ``"osäker"`` when that status differs, when fewer
+    than :data:`MIN_ROBUST_POINTS` values exist from the base year on, or when moving the base
+    year by one year changes the status, else ``"stabil"`` (None when the series cannot be
+    assessed); ``robustness_reason`` says why, in Swedish.
     """
 
     status: Status
@@ -181,6 +203,12 @@ class Assessment:
     goal_kind: str | None = None
     deadline_passed: bool = False
     natural_limit_factor: float | None = None
+    pace: str = PACE_PERCENT
+    n_points: int = 0
+    least_squares_change: float | None = None
+    least_squares_status: Status | None = None
+    robustness: str | None = None
+    robustness_reason: str = ""
 
     @property
     def style(self) -> StatusStyle:
@@ -209,6 +237,14 @@ class Assessment:
             "goal_kind": self.goal_kind,
             "deadline_passed": self.deadline_passed,
             "natural_limit_factor": self.natural_limit_factor,
+            "pace": self.pace,
+            "n_points": self.n_points,
+            "least_squares_change": self.least_squares_change,
+            "least_squares_status": (
+                str(self.least_squares_status) if self.least_squares_status is not None else None
+            ),
+            "robustness": self.robustness,
+            "robustness_reason": self.robustness_reason,
         }
 
 
@@ -246,6 +282,50 @@ def format_percent(fraction: float, *, signed: bool = True) -> str:
 
 def _direction_word(sign: int) -> str:
     return "uppåt" if sign > 0 else "nedåt"
+
+
+def pace_unit(pace: str | None, unit: str | None = "") -> str:
+    """What an annual change is measured in: ``% per år`` for a compound rate; for a linear
+    one the indicator's unit a year – ``ton CO2e per år``, ``procentenheter per år`` for a
+    share, ``per år`` for a count."""
+    if pace != PACE_LINEAR:
+        return "% per år"
+    unit = (unit or "").strip()
+    if unit in PERCENT_UNITS:
+        return "procentenheter per år"
+    if unit in ("", "antal"):
+        return "per år"
+    return f"{unit} per år"
+
+
+def change_text(
+    value: float | None, pace: str | None, unit: str | None = "", decimals: int = 1
+) -> str:
+    """An annual change as a page shows it ("Krävd förändring", "Faktisk förändring"): a
+    compound rate as ``−3,8 % per år`` (one decimal), a linear one in the unit a year,
+    ``−12 500 ton CO2e per år`` (``decimals`` decimals, more when those would show 0);
+    missing → ``–``. ``pace`` is the assessment's (:data:`PACE_PERCENT` when missing)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return format_annual_change(None)
+    if pace != PACE_LINEAR:
+        return format_annual_change(value)
+    number = format_signed(value, decimals)
+    if value != 0 and round(abs(value), decimals) == 0:
+        number = _signed_short(value)
+    return f"{number} {pace_unit(pace, unit)}"
+
+
+def _signed_short(value: float) -> str:
+    """:func:`format_short` with a plus sign on a rise (running text)."""
+    text = format_short(value)
+    return "+" + text if value > 0 and any(ch in "123456789" for ch in text) else text
+
+
+def _pace_text(value: float, pace: str, unit: str) -> str:
+    """An annual change in running text: ``−2,0 % per år`` or ``−1 667 ton CO2e per år``."""
+    if pace == PACE_LINEAR:
+        return f"{_signed_short(value)} {pace_unit(pace, unit)}"
+    return f"{format_percent(value)} per år"
 
 
 # --- scores and statuses ----------------------------------------------------------------------
@@ -411,6 +491,74 @@ def _nonzero(value: float, like: float) -> float:
     return math.copysign(ZERO_REPLACEMENT, like) if like != 0 else ZERO_REPLACEMENT
 
 
+# --- robustness: least squares and band distance ---------------------------------------------
+
+
+def least_squares_slope(points: Sequence[tuple[int, float]]) -> float | None:
+    """The slope (value per year) of the ordinary least-squares line through the points; None
+    with fewer than two different years."""
+    n = len(points)
+    if n < 2:
+        return None
+    mean_year = math.fsum(year for year, _ in points) / n
+    mean_value = math.fsum(value for _, value in points) / n
+    spread = math.fsum((year - mean_year) ** 2 for year, _ in points)
+    if spread == 0:
+        return None
+    return math.fsum((year - mean_year) * (value - mean_value) for year, value in points) / spread
+
+
+def least_squares_change(points: Sequence[tuple[int, float]], pace: str) -> float | None:
+    """The annual change of the least-squares line through ``points``, measured as ``pace``:
+    linear, its slope in the unit a year; compound, ``e^b − 1`` for the slope ``b`` of the line
+    through the logarithms of the values (positive when the value rises, also for negative
+    values). None with fewer than two years, or, compound, when the values are not all non-zero
+    with one sign."""
+    if pace == PACE_LINEAR:
+        return least_squares_slope(points)
+    if any(value == 0 for _, value in points) or len({value > 0 for _, value in points}) > 1:
+        return None
+    slope = least_squares_slope([(year, math.log(abs(value))) for year, value in points])
+    if slope is None:
+        return None
+    sign = 1.0 if points[0][1] > 0 else -1.0
+    return sign * math.expm1(slope)
+
+
+def band_distance(value: float, low: float, high: float) -> float:
+    """How far a value lies outside a band: 0 inside it (bounds included), else the distance to
+    the nearest bound."""
+    return max(low - value, value - high, 0.0)
+
+
+def uses_linear_pace(base: float, latest: float, target: float) -> bool:
+    """Whether a target's pace is measured linearly: a target or base value of 0, or values of
+    different signs, where a compound rate would need a stand-in for 0 or is not defined."""
+    return target == 0 or base == 0 or base * latest < 0 or base * target < 0
+
+
+def _linear_cause(base: float, target: float) -> str:
+    if target == 0:
+        return "målvärdet är 0"
+    if base == 0:
+        return "basvärdet är 0"
+    return "värdena har olika tecken"
+
+
+def _pace_status(
+    progress: float, needed: float, bounds: tuple[float, float, float]
+) -> tuple[Status, float, float | None]:
+    """Status, score and ratio of ``progress`` towards a target a year against the ``needed``
+    progress a year (both positive towards the target). Nothing needed (the target is the base
+    value) and no progress: moving away."""
+    if needed == 0:
+        if progress > 0:
+            return Status.I_FAS, MAX_SCORE, None
+        return Status.FEL_HALL, -MAX_SCORE, None
+    ratio = progress / abs(needed)
+    return classify(ratio, bounds), progress_score(ratio, bounds), ratio
+
+
 # --- assessment -------------------------------------------------------------------------------
 
 
@@ -421,13 +569,18 @@ class _Context:
     thresholds: ThresholdSet
     goal_kind: str | None
     method: str
+    unit: str = ""
     target_year: int | None = None
     notes: list[str] = field(default_factory=list)
     base: tuple[int, float] | None = None
     latest: tuple[int, float] | None = None
     target_value: float | None = None
+    pace: str = PACE_PERCENT
+    n_points: int = 0
+    least_squares: tuple[float | None, Status | None] = (None, None)
 
     def result(self, status: Status, score: float | None, reason: str, **extra: Any) -> Assessment:
+        least_change, least_status = self.least_squares
         return Assessment(
             status=status,
             score=score,
@@ -441,8 +594,17 @@ class _Context:
             method=self.method,
             threshold_set=self.thresholds.name,
             goal_kind=self.goal_kind,
+            pace=self.pace,
+            n_points=self.n_points,
+            least_squares_change=least_change if status != Status.EJ_BEDOMBAR else None,
+            least_squares_status=least_status if status != Status.EJ_BEDOMBAR else None,
             **extra,
         )
+
+    def since_base(self, points: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """The points from the base year to the latest (the base must be set)."""
+        assert self.base is not None
+        return [point for point in points if point[0] >= self.base[0]]
 
 
 def assess(
@@ -454,22 +616,111 @@ def assess(
     natural_limit: float | None = None,
     default_base_year: int = 2015,
     default_target_year: int = 2030,
+    unit: str = "",
+    robustness: bool = True,
 ) -> Assessment:
     """Judge one series against a goal (or, without a numeric goal, its trend).
 
     ``series`` maps year → value (``None`` ignored) or is an iterable of (year, value) pairs;
     ``direction`` is the indicator's desired direction ("up", "down" or "none"). A gender
     breakdown is just another series: assess women and men separately. ``natural_limit`` (e.g.
-    100 for a percentage) only affects the assessment without a numeric target.
+    100 for a percentage) only affects the assessment without a numeric target; ``unit`` (the
+    indicator's) is named in the reason where a change is measured linearly.
+
+    ``robustness``: also judge the status's robustness (:attr:`Assessment.robustness`), which
+    assesses the series again with the base year a year earlier and a year later.
     """
     _check_direction(direction)
     points = series_points(series)
+
+    def judged(base_year: int | None = None) -> Assessment:
+        chosen, default_base = goal, default_base_year
+        if base_year is not None:
+            if goal is not None:
+                chosen = replace(goal, base_year=base_year)
+            default_base = base_year
+        return _assess_points(
+            points,
+            direction,
+            chosen,
+            thresholds=thresholds,
+            natural_limit=natural_limit,
+            default_base_year=default_base,
+            default_target_year=default_target_year,
+            unit=unit,
+        )
+
+    result = judged()
+    if not robustness or result.status == Status.EJ_BEDOMBAR:
+        return result
+    return _with_robustness(result, judged)
+
+
+def _status_word(status: Status) -> str:
+    return f"”{STATUS_STYLE[status].label_sv.lower()}”"
+
+
+def _with_robustness(result: Assessment, judged: Any) -> Assessment:
+    """``result`` with its robustness: uncertain when the least-squares status differs, when
+    fewer than :data:`MIN_ROBUST_POINTS` values exist from the base year on, or when the base
+    year a year earlier or later gives another status (``judged(base_year)`` assesses again)."""
+    reasons: list[str] = []
+    n = result.n_points
+    period = f"{result.base_year}–{result.latest_year}" if result.base_year is not None else ""
+    least = result.least_squares_status
+    if least is None:
+        reasons.append(
+            "Trendlinjen (minsta kvadrat) kan inte beräknas: för få värden, eller värden som är 0 "
+            "eller har olika tecken."
+        )
+    elif least != result.status:
+        reasons.append(
+            f"Trendlinjen (minsta kvadrat) genom {n} värden {period} ger {_status_word(least)}."
+        )
+    if n < MIN_ROBUST_POINTS:
+        word = "värde" if n == 1 else "värden"
+        reasons.append(
+            f"Bara {n} {word} från basåret och framåt; minst {MIN_ROBUST_POINTS} behövs för en "
+            "stabil bedömning."
+        )
+    if result.base_year is not None:
+        for year in (result.base_year - 1, result.base_year + 1):
+            other = judged(year)
+            if other.status not in (Status.EJ_BEDOMBAR, result.status):
+                reasons.append(
+                    f"Med basåret {other.base_year} blir statusen {_status_word(other.status)}."
+                )
+    if reasons:
+        return replace(result, robustness=UNCERTAIN, robustness_reason=" ".join(reasons))
+    return replace(
+        result,
+        robustness=ROBUST,
+        robustness_reason=(
+            f"Trendlinjen (minsta kvadrat) genom {n} värden {period} ger samma status, och "
+            "statusen står sig när basåret flyttas ett år."
+        ),
+    )
+
+
+def _assess_points(
+    points: list[tuple[int, float]],
+    direction: str,
+    goal: GoalSpec | None,
+    *,
+    thresholds: ThresholdSet,
+    natural_limit: float | None,
+    default_base_year: int,
+    default_target_year: int,
+    unit: str,
+) -> Assessment:
+    """:func:`assess` of sorted points, without robustness."""
     kind = goal.kind if goal is not None else None
     with_target = goal is not None and kind != "direction"
     ctx = _Context(
         thresholds=thresholds,
         goal_kind=kind,
         method=METHOD_TARGET if with_target else METHOD_TREND,
+        unit=unit,
         target_year=(goal.target_year or default_target_year) if goal and with_target else None,
     )
     if not points:
@@ -494,6 +745,7 @@ def _take_base(points: list[tuple[int, float]], requested: int, ctx: _Context) -
             f"{latest_year})."
         )
     ctx.base = base
+    ctx.n_points = len(ctx.since_base(points))
     if base[0] != requested:
         ctx.notes.append(
             f"Basåret {requested} saknar värde; första året därefter med värde ({base[0]}) "
@@ -509,8 +761,9 @@ def _take_base(points: list[tuple[int, float]], requested: int, ctx: _Context) -
 def _goal_sign(goal: GoalSpec, direction: str, latest_value: float) -> int | None:
     """+1 when the goal wants the value to rise, −1 to fall, None when nothing says which.
 
-    A band goal points from the latest value towards the band; otherwise the operator decides,
-    then the sign of a relative change, then the goal's and finally the indicator's direction.
+    A band goal points from the latest value towards the band, whatever the indicator's
+    direction; otherwise the operator decides, then the sign of a relative change, then the
+    goal's and finally the indicator's direction.
     """
     if goal.kind == "band":
         return 1 if latest_value < (goal.band_low or 0.0) else -1
@@ -527,19 +780,37 @@ def _is_met(latest: float, target: float, sign: int) -> bool:
 
 
 def _achieved(
-    ctx: _Context, points: list[tuple[int, float]], requested: int, text: str
+    ctx: _Context, points: list[tuple[int, float]], requested: int, text: str, goal: GoalSpec
 ) -> Assessment:
-    """An *uppnått* result; the base is shown when there is one, without further notes."""
+    """An *uppnått* result; the base and the observed change are shown when there is a base,
+    without further notes. The change is measured as the pace would be (linear for a band goal
+    or where :func:`uses_linear_pace`)."""
     ctx.base = resolve_base(points, requested)
     ctx.notes = []
-    observed = None
-    if ctx.base is not None and ctx.latest is not None and ctx.base[0] < ctx.latest[0]:
-        observed = _observed_change(ctx.base[1], ctx.latest[1], ctx.latest[0] - ctx.base[0])
+    observed = least = None
+    if ctx.base is not None and ctx.latest is not None:
+        (base_year, base_value), (latest_year, latest_value) = ctx.base, ctx.latest
+        since = ctx.since_base(points)
+        ctx.n_points = len(since)
+        if goal.kind == "band" or (
+            ctx.target_value is not None
+            and uses_linear_pace(base_value, latest_value, ctx.target_value)
+        ):
+            ctx.pace = PACE_LINEAR
+        if base_year < latest_year:
+            years = latest_year - base_year
+            if ctx.pace == PACE_LINEAR:
+                observed = (latest_value - base_value) / years
+            else:
+                observed = annual_change(base_value, latest_value, years)
+            least = least_squares_change(since, ctx.pace)
+    ctx.least_squares = (least, Status.UPPNATT)
     return ctx.result(Status.UPPNATT, MAX_SCORE, text, observed_annual_change=observed)
 
 
 def _observed_change(base: float, latest: float, years: int) -> float | None:
-    """The annual change, with zeros handled as in the assessment; None with a sign change."""
+    """The annual change without a target, zeros handled as in the assessment; None with a
+    sign change."""
     if base * latest < 0:
         return None
     if base == 0 and latest == 0:
@@ -547,17 +818,17 @@ def _observed_change(base: float, latest: float, years: int) -> float | None:
     return annual_change(_nonzero(base, latest), latest, years)
 
 
-def _assess_with_target(  # noqa: C901 - the ratio method's steps, each documented in turn
+def _assess_with_target(
     points: list[tuple[int, float]],
     goal: GoalSpec,
     direction: str,
     requested_base: int,
     ctx: _Context,
 ) -> Assessment:
+    """Question 1 (is the goal met?), then question 2 (is the pace enough?), as documented."""
     if ctx.latest is None or ctx.target_year is None:
         raise ValueError("internal: latest point and target year must be set")
     latest_year, latest_value = ctx.latest
-    target_year = ctx.target_year
     sign = _goal_sign(goal, direction, latest_value)
     if sign is None:
         return ctx.result(
@@ -566,35 +837,9 @@ def _assess_with_target(  # noqa: C901 - the ratio method's steps, each document
             "Målet anger inte om värdet ska öka eller minska och indikatorn saknar önskad "
             "riktning.",
         )
-    at_most_least = OPERATORS[AT_LEAST if sign > 0 else AT_MOST].word
-    latest_text = f"senaste värdet {format_short(latest_value)} ({latest_year})"
-
-    # Question 1: is the goal met? Absolute and band goals need only the latest value.
-    if goal.kind == "band":
-        low, high = goal.band_low, goal.band_high
-        if low is None or high is None:
-            raise ValueError("internal: band goal without band_low/band_high")
-        if low <= latest_value <= high:
-            return _achieved(
-                ctx,
-                points,
-                requested_base,
-                f"Målet är uppnått: {latest_text} ligger inom intervallet "
-                f"{format_short(low)}–{format_short(high)}.",
-            )
-        ctx.target_value = low if sign > 0 else high
-    elif goal.kind == "absolute":
-        if goal.target_value is None:
-            raise ValueError("internal: absolute goal without target_value")
-        ctx.target_value = goal.target_value
-        if _is_met(latest_value, goal.target_value, sign):
-            return _achieved(
-                ctx,
-                points,
-                requested_base,
-                f"Målet är uppnått: {latest_text} är {at_most_least} "
-                f"{format_short(goal.target_value)}.",
-            )
+    met = _met_text(goal, sign, ctx)
+    if met is not None:
+        return _achieved(ctx, points, requested_base, met, goal)
 
     problem = _take_base(points, requested_base, ctx)
     if problem is not None:
@@ -610,70 +855,164 @@ def _assess_with_target(  # noqa: C901 - the ratio method's steps, each document
                 ctx,
                 points,
                 requested_base,
-                f"Målet är uppnått: {latest_text} är {at_most_least} "
+                f"Målet är uppnått: {_latest_text(ctx)} är {_at_most_least(sign)} "
                 f"{format_short(ctx.target_value)} ({format_percent(change)} från "
                 f"{format_short(base_value)} år {base_year}).",
+                goal,
             )
-    target_value = ctx.target_value
-    assert target_value is not None
 
-    deadline_passed = latest_year >= target_year
+    deadline_passed = latest_year >= ctx.target_year
     if deadline_passed:
-        ctx.notes.append(f"Målet skulle ha nåtts senast {target_year} men har inte nåtts.")
+        ctx.notes.append(f"Målet skulle ha nåtts senast {ctx.target_year} men har inte nåtts.")
+    if ctx.target_year <= base_year:
+        return ctx.result(
+            Status.EJ_BEDOMBAR,
+            None,
+            f"Målåret {ctx.target_year} ligger inte efter basåret {base_year}.",
+            deadline_passed=deadline_passed,
+        )
+    if goal.kind == "band":
+        return _band_pace(points, goal, ctx, deadline_passed)
+    return _target_pace(points, sign, ctx, deadline_passed)
 
-    # Question 2: is the pace enough?
-    if base_value * latest_value < 0:
-        problem = "Bas- och senaste värde har olika tecken."
-    elif base_value * target_value < 0:
-        problem = "Bas- och målvärde har olika tecken."
-    elif target_year <= base_year:
-        problem = f"Målåret {target_year} ligger inte efter basåret {base_year}."
-    if problem is not None:
-        return ctx.result(Status.EJ_BEDOMBAR, None, problem, deadline_passed=deadline_passed)
 
-    base_used = _nonzero(base_value, latest_value or target_value)
-    target_used = _nonzero(target_value, base_used)
-    latest_used = _nonzero(latest_value, base_used) if base_value == 0 else latest_value
-    if base_used != base_value:
-        ctx.notes.append("Basvärdet 0 har ersatts med 0,001 i beräkningen.")
-    if target_used != target_value:
-        ctx.notes.append("Målvärdet 0 har ersatts med 0,001 i beräkningen.")
-    observed = annual_change(base_used, latest_used, latest_year - base_year)
-    required = annual_change(base_used, target_used, target_year - base_year)
-    summary = (
-        f"Förändringen {base_year}–{latest_year} är {format_percent(observed)} per år; för att nå "
-        f"{format_short(target_value)} till {target_year} behövs {format_percent(required)} "
-        "per år"
+def _latest_text(ctx: _Context) -> str:
+    assert ctx.latest is not None
+    return f"senaste värdet {format_short(ctx.latest[1])} ({ctx.latest[0]})"
+
+
+def _at_most_least(sign: int) -> str:
+    return OPERATORS[AT_LEAST if sign > 0 else AT_MOST].word
+
+
+def _met_text(goal: GoalSpec, sign: int, ctx: _Context) -> str | None:
+    """Question 1 for band and absolute goals, which need only the latest value: why the goal
+    is met, or None (a band goal's target is then the bound the latest value is to reach)."""
+    latest_value = ctx.latest[1] if ctx.latest else 0.0
+    if goal.kind == "band":
+        low, high = goal.band_low, goal.band_high
+        if low is None or high is None:
+            raise ValueError("internal: band goal without band_low/band_high")
+        if low <= latest_value <= high:
+            return (
+                f"Målet är uppnått: {_latest_text(ctx)} ligger inom intervallet "
+                f"{format_short(low)}–{format_short(high)}."
+            )
+        ctx.target_value = low if sign > 0 else high
+    elif goal.kind == "absolute":
+        if goal.target_value is None:
+            raise ValueError("internal: absolute goal without target_value")
+        ctx.target_value = goal.target_value
+        if _is_met(latest_value, goal.target_value, sign):
+            return (
+                f"Målet är uppnått: {_latest_text(ctx)} är {_at_most_least(sign)} "
+                f"{format_short(goal.target_value)}."
+            )
+    return None
+
+
+def _target_pace(
+    points: list[tuple[int, float]], sign: int, ctx: _Context, deadline_passed: bool
+) -> Assessment:
+    """Question 2 for an absolute or relative target: the observed against the required annual
+    change, compound (CAGR) or, where :func:`uses_linear_pace`, linear."""
+    assert ctx.base is not None and ctx.latest is not None and ctx.target_year is not None
+    assert ctx.target_value is not None
+    (base_year, base_value), (latest_year, latest_value) = ctx.base, ctx.latest
+    target_value, target_year = ctx.target_value, ctx.target_year
+    years, span = latest_year - base_year, target_year - base_year
+    if uses_linear_pace(base_value, latest_value, target_value):
+        ctx.pace = PACE_LINEAR
+        observed = (latest_value - base_value) / years
+        required = (target_value - base_value) / span
+        ctx.notes.append(
+            f"Takten mäts linjärt, i {pace_unit(PACE_LINEAR, ctx.unit)}, eftersom "
+            f"{_linear_cause(base_value, target_value)}."
+        )
+    else:
+        observed = annual_change(base_value, latest_value, years)
+        required = annual_change(base_value, target_value, span)
+    bounds = ctx.thresholds.with_target
+    least = least_squares_change(ctx.since_base(points), ctx.pace)
+    ctx.least_squares = (
+        least,
+        None if least is None else _pace_status(sign * least, sign * required, bounds)[0],
     )
     extra: dict[str, Any] = {
         "observed_annual_change": observed,
         "required_annual_change": required,
         "deadline_passed": deadline_passed,
     }
+    observed_text = _pace_text(observed, ctx.pace, ctx.unit)
+    summary = (
+        f"Förändringen {base_year}–{latest_year} är {observed_text}; för att nå "
+        f"{format_short(target_value)} till {target_year} behövs "
+        f"{_pace_text(required, ctx.pace, ctx.unit)}"
+    )
+    status, score, ratio = _pace_status(sign * observed, sign * required, bounds)
     if required == 0:
         # The target is the base value itself (e.g. "no increase") and it is not met.
-        return ctx.result(
-            Status.FEL_HALL,
-            -MAX_SCORE,
-            f"{summary}: målet är att inte passera basvärdet, men värdet har gått åt fel håll.",
-            **extra,
-        )
-    bounds = ctx.thresholds.with_target
-    ratio = sign * observed / abs(required)
-    if sign * required < 0:
+        reason = f"{summary}: målet är att inte passera basvärdet, men värdet har gått åt fel håll."
+    elif sign * required < 0:
         # The base value already met the target; the latest does not, so it moved away.
         reason = (
             f"Basvärdet {format_short(base_value)} ({base_year}) uppfyllde målet "
-            f"{format_short(target_value)}, men {latest_text} gör det inte: förändringen är "
-            f"{format_percent(observed)} per år, åt fel håll (kvot {format_short(ratio, 2)})."
+            f"{format_short(target_value)}, men {_latest_text(ctx)} gör det inte: förändringen "
+            f"är {observed_text}, åt fel håll (kvot {format_short(ratio or 0.0, 2)})."
         )
     else:
         reason = (
-            f"{summary} (kvot {format_short(ratio, 2)}; i fas från {format_short(bounds[0], 2)})."
+            f"{summary} (kvot {format_short(ratio or 0.0, 2)}; i fas från "
+            f"{format_short(bounds[0], 2)})."
         )
-    return ctx.result(
-        classify(ratio, bounds), progress_score(ratio, bounds), reason, ratio=ratio, **extra
+    return ctx.result(status, score, reason, ratio=ratio, **extra)
+
+
+def _band_pace(
+    points: list[tuple[int, float]], goal: GoalSpec, ctx: _Context, deadline_passed: bool
+) -> Assessment:
+    """Question 2 for a band goal: the distance to the band, which is to be 0 by the target
+    year, closed linearly – whatever the indicator's desired direction."""
+    assert ctx.base is not None and ctx.latest is not None and ctx.target_year is not None
+    assert goal.band_low is not None and goal.band_high is not None
+    low, high = goal.band_low, goal.band_high
+    (base_year, base_value), (latest_year, latest_value) = ctx.base, ctx.latest
+    years, span = latest_year - base_year, ctx.target_year - base_year
+    ctx.pace = PACE_LINEAR
+    base_distance = band_distance(base_value, low, high)
+    latest_distance = band_distance(latest_value, low, high)
+    needed = base_distance / span  # distance to close a year
+    progress = (base_distance - latest_distance) / years  # distance closed a year
+    towards = 0 if base_distance == 0 else (1 if base_value < low else -1)
+    bounds = ctx.thresholds.with_target
+    since = ctx.since_base(points)
+    distance_slope = least_squares_slope([(y, band_distance(v, low, high)) for y, v in since])
+    ctx.least_squares = (
+        least_squares_slope(since),
+        None if distance_slope is None else _pace_status(-distance_slope, needed, bounds)[0],
     )
+    extra: dict[str, Any] = {
+        "observed_annual_change": (latest_value - base_value) / years,
+        "required_annual_change": towards * needed,
+        "deadline_passed": deadline_passed,
+    }
+    band = f"{format_short(low)}–{format_short(high)}"
+    status, score, ratio = _pace_status(progress, needed, bounds)
+    if base_distance == 0:
+        reason = (
+            f"Basvärdet {format_short(base_value)} ({base_year}) låg inom intervallet {band}, "
+            f"men {_latest_text(ctx)} ligger {format_short(latest_distance)} utanför: åt fel håll."
+        )
+    else:
+        per_year = pace_unit(PACE_LINEAR, ctx.unit)
+        reason = (
+            f"Avståndet till intervallet {band} var {format_short(base_distance)} år "
+            f"{base_year} och är {format_short(latest_distance)} år {latest_year}: det ändras "
+            f"med {_signed_short(-progress)} {per_year}, och {_signed_short(-needed)} "
+            f"{per_year} behövs för att vara inom intervallet {ctx.target_year} (kvot "
+            f"{format_short(ratio or 0.0, 2)}; i fas från {format_short(bounds[0], 2)})."
+        )
+    return ctx.result(status, score, reason, ratio=ratio, **extra)
 
 
 def _assess_trend(
@@ -714,6 +1053,8 @@ def _assess_trend(
                 f"C = {format_short(factor, 3)}."
             )
     bounds = (on_track, acceleration, limited)
+    least = least_squares_change(ctx.since_base(points), PACE_PERCENT)
+    ctx.least_squares = (least, None if least is None else classify(sign * least, bounds))
     return ctx.result(
         classify(progress, bounds),
         progress_score(progress, bounds, below_width=below_width),
@@ -763,8 +1104,12 @@ def goal_line(
     """The straight path from (base year, base value) to (target year, target value), per year.
 
     The base is the area's own value in the goal's base year (or the first later year with a
-    value); a relative goal's target is computed from it. Band goals are drawn with
-    :func:`band_lines`; direction goals have no line (``[]``), nor has a series without a base.
+    value); a relative goal's target is computed from it. A level goal without a base year
+    starts from ``default_base_year`` unless that would mislead (:func:`_level_line_start`):
+    when the latest value already meets the target the line is the target level from the
+    latest year, and when the line from the default base would point away from the goal's
+    direction it starts at the latest value. Band goals are drawn with :func:`band_lines`;
+    direction goals have no line (``[]``), nor has a series without a base.
     """
     if goal.kind not in ("absolute", "relative"):
         return []
@@ -772,21 +1117,53 @@ def goal_line(
     base = resolve_base(points, goal.base_year or default_base_year)
     if base is None:
         return []
-    base_year, base_value = base
     target_year = goal.target_year or default_target_year
-    if target_year <= base_year:
-        return []
     if goal.kind == "relative":
         assert goal.relative_change is not None
-        target_value = base_value * (1.0 + goal.relative_change)
+        target_value = base[1] * (1.0 + goal.relative_change)
     else:
         assert goal.target_value is not None
         target_value = goal.target_value
+        if goal.base_year is None:
+            base = _level_line_start(goal, base, points[-1], target_value, target_year)
+    base_year, base_value = base
+    if target_year <= base_year:
+        return []
     span = target_year - base_year
     return [
         (year, base_value + (target_value - base_value) * (year - base_year) / span)
         for year in range(base_year, target_year + 1)
     ]
+
+
+def _level_line_start(
+    goal: GoalSpec,
+    base: tuple[int, float],
+    latest: tuple[int, float],
+    target_value: float,
+    target_year: int,
+) -> tuple[int, float]:
+    """Where the line of a level goal without a base year starts (:func:`goal_line`).
+
+    With the goal's direction (its operator's, else its own) known: when the latest value
+    meets the target, the line starts at the target itself in the latest year (a flat line: the
+    level to stay on the right side of); when the line from ``base`` would point away from the
+    goal's direction (the base already met the target, the latest value does not), it starts at
+    the latest value. A target year not after the latest year keeps the base year. Otherwise
+    the line starts at ``base``.
+    """
+    operator = OPERATORS.get(goal.operator or "")
+    sign = _sign_of(operator.direction if operator is not None else goal.direction)
+    if sign is None:
+        return base
+    latest_met = (latest[1] - target_value) * sign >= 0
+    wrong_way = (target_value - base[1]) * sign < 0
+    if not (latest_met or wrong_way):
+        return base
+    from_latest = latest[0] < target_year
+    start_year = latest[0] if from_latest else base[0]
+    start_value = latest[1] if from_latest and not latest_met else target_value
+    return start_year, start_value
 
 
 def band_lines(

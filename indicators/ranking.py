@@ -9,6 +9,12 @@ lowest for "down"); equal values share the lower (better) rank, so ranks go 1, 2
 ("competition ranking"). Areas without a value get no rank. With no desired direction the
 areas are ordered by value, highest first, but not placed in thirds.
 
+Only comparable measures are ranked: shares, rates and values per inhabitant. A total for the
+whole area (tonnes, MWh, kg, a count: :attr:`indicators.catalogue.Indicator.is_total`) grows
+with the population, so its thirds would mostly rank the areas by size: its areas are listed in
+the same order, but get no rank and no third (``rangordnas inte``), and the ranking says why
+(:data:`NOT_RANKED_REASON`).
+
 Thirds: of ``n`` areas with a value, the upper and the lower third each hold
 ``(n + 1) // 3`` positions (n/3 rounded to the nearest whole number) and the middle third the
 rest, so the split is symmetric and a reversed direction swaps upper and lower:
@@ -32,6 +38,7 @@ from indicators.vocabulary import (
     MIDDLE_THIRD,
     NO_DIRECTION,
     NO_VALUE,
+    NOT_RANKED,
     THIRD_STYLE,
     UPPER_THIRD,
     ThirdStyle,
@@ -46,13 +53,17 @@ RELATIVE_POSITION_NOTE = (
 
 RANKING_DIRECTIONS: tuple[str, ...] = ("up", "down", "none")
 
+#: Why a total is listed without ranks (shown with its ranking).
+NOT_RANKED_REASON = "Rangordnas inte: totalvärde som beror på folkmängd."
+
 
 @dataclass(frozen=True)
 class RankedArea:
     """One area's place among the areas compared.
 
     ``third`` is one of the three third labels, "saknar värde" without a value, or None when
-    the KPI has no desired direction; ``label`` is always a text to show.
+    the KPI has no desired direction or is not ranked; ``rank`` is None without a value or when
+    not ranked; ``label`` is always a text to show ("rangordnas inte" when not ranked).
     """
 
     area_id: str
@@ -97,10 +108,14 @@ def _clean(area_id: str, value: float | None) -> float | None:
     return None if math.isnan(number) else number
 
 
-def rank_areas(values: Mapping[str, float | None], direction: str) -> list[RankedArea]:
+def rank_areas(
+    values: Mapping[str, float | None], direction: str, *, ranked: bool = True
+) -> list[RankedArea]:
     """Rank areas by value given the desired direction ("up", "down" or "none").
 
     Returns every area, ranked ones first (by rank, then area id), then those without a value.
+    ``ranked=False`` (a total, which is not comparable): the same order, but no rank and no
+    third, labelled "rangordnas inte".
     """
     if direction not in RANKING_DIRECTIONS:
         raise ValueError(f"direction must be 'up', 'down' or 'none', got {direction!r}")
@@ -111,22 +126,21 @@ def rank_areas(values: Mapping[str, float | None], direction: str) -> list[Ranke
     present.sort(key=lambda item: (-item[1] if best_first else item[1], item[0]))
     n = len(present)
 
-    ranked: list[RankedArea] = []
+    places: list[RankedArea] = []
     start = 0
     while start < n:
         end = start
         while end + 1 < n and present[end + 1][1] == present[start][1]:
             end += 1
-        rank = start + 1
+        rank = start + 1 if ranked else None
         midpoint = (start + 1 + end + 1) / 2
-        third = third_of(midpoint, n) if direction != "none" else None
+        third = third_of(midpoint, n) if direction != "none" and ranked else None
+        label = third or (NO_DIRECTION if ranked else NOT_RANKED)
         for area_id, value in present[start : end + 1]:
-            ranked.append(
-                RankedArea(area_id, value, rank, n, third, third if third else NO_DIRECTION)
-            )
+            places.append(RankedArea(area_id, value, rank, n, third, label))
         start = end + 1
-    ranked.extend(RankedArea(a, None, None, n, NO_VALUE, NO_VALUE) for a in missing)
-    return ranked
+    places.extend(RankedArea(a, None, None, n, NO_VALUE, NO_VALUE) for a in missing)
+    return places
 
 
 # --- an indicator's ranking in one year ---------------------------------------------------------
@@ -139,11 +153,13 @@ RANK_COLUMNS: tuple[str, ...] = ("area_id", "value", "rank", "n", "third", "labe
 RANKING_COLUMNS = ["kpi_id", "year", "gender", "direction", "area_id", "title", *RANK_COLUMNS[1:]]
 
 
-def rank_table(values: Mapping[str, float | None], direction: str) -> pd.DataFrame:
+def rank_table(
+    values: Mapping[str, float | None], direction: str, *, ranked: bool = True
+) -> pd.DataFrame:
     """:func:`rank_areas` as a table (:data:`RANK_COLUMNS`), best first."""
-    ranked = rank_areas(values, direction)
+    ranked_areas = rank_areas(values, direction, ranked=ranked)
     return pd.DataFrame(
-        [(r.area_id, r.value, r.rank, r.n, r.third, r.label) for r in ranked],
+        [(r.area_id, r.value, r.rank, r.n, r.third, r.label) for r in ranked_areas],
         columns=list(RANK_COLUMNS),
     )
 
@@ -156,6 +172,7 @@ class Ranking:
     per area its title, value, rank, n – the areas with a value –, third and label); it is empty,
     and ``year`` None, when none of the compared areas has a value. ``references`` holds each
     reference area's value in ``year`` (None without one), and nothing without a year.
+    ``not_ranked`` says why the areas are listed without ranks and thirds (a total), else None.
     """
 
     kpi_id: str
@@ -164,6 +181,30 @@ class Ranking:
     direction: str
     ranks: pd.DataFrame
     references: dict[str, float | None]
+    not_ranked: str | None = None
+
+    @property
+    def is_ranked(self) -> bool:
+        return self.not_ranked is None
+
+
+def is_comparable(kpi_id: str) -> bool:
+    """Whether an indicator's values can be ranked: not a total for the whole area
+    (:attr:`~indicators.catalogue.Indicator.is_total`); a KPI outside the catalogue is."""
+    indicator = catalogue_by_id().get(kpi_id)
+    return indicator is None or not indicator.is_total
+
+
+def ranking_heading(ranking: Ranking, areas: str = "Dalarnas kommuner") -> str:
+    """The heading of a ranking: ``Rangordning av Dalarnas kommuner 2024``; for a total
+    ``Dalarnas kommuner 2024 – rangordnas inte: totalvärde som beror på folkmängd``; without a
+    value ``Rangordning av Dalarnas kommuner – inga värden``."""
+    if ranking.year is None:
+        return f"Rangordning av {areas} – inga värden"
+    if ranking.not_ranked is not None:
+        reason = ranking.not_ranked.rstrip(".")
+        return f"{areas} {ranking.year} – {reason[:1].lower()}{reason[1:]}"
+    return f"Rangordning av {areas} {ranking.year}"
 
 
 def _ranking_direction(kpi_id: str, direction: str | None) -> str:
@@ -212,6 +253,7 @@ def ranking(
     direction: str | None = None,
     references: Sequence[str] = (),
     titles: Mapping[str, str] | None = None,
+    comparable: bool | None = None,
 ) -> Ranking:
     """Relative position of areas by one KPI in one year, best first (Kolada-style thirds), from
     a tidy observation table (kpi_id, area_id, year, gender, value).
@@ -230,8 +272,15 @@ def ranking(
     outside the catalogue: ordered by value, no thirds). ``references`` are areas whose values
     in that year are returned beside the ranking (e.g. the county and Sweden). An area's title is
     ``titles``' (e.g. the stored one), else the known default area's, else its id.
+
+    ``comparable`` defaults to :func:`is_comparable`: a total is listed in the same order but
+    without ranks and thirds, and ``not_ranked`` says why; its references are left out too (the
+    county's or Sweden's total is not comparable with a municipality's either).
     """
     direction = _ranking_direction(kpi_id, direction)
+    if comparable is None:
+        comparable = is_comparable(kpi_id)
+    reason = None if comparable else NOT_RANKED_REASON
     kind = _ranking_area_type(kpi_id, area_type)
     wanted = list(area_ids) if area_ids is not None else None
     series = observations[(observations["gender"] == gender) & observations["value"].notna()]
@@ -243,7 +292,7 @@ def ranking(
         compared = series.loc[[is_of_type(a, kind) for a in series["area_id"]]]
     if year is None:
         if compared.empty:
-            return Ranking(kpi_id, None, gender, direction, _no_ranks(), {})
+            return Ranking(kpi_id, None, gender, direction, _no_ranks(), {}, reason)
         year = int(compared["year"].max())
     in_year = compared[compared["year"] == year]
     values: dict[str, float | None] = dict(
@@ -253,16 +302,16 @@ def ranking(
         values.setdefault(area_id, None)
     everywhere = series[series["year"] == year]
     known = dict(zip(everywhere["area_id"].tolist(), everywhere["value"].tolist(), strict=True))
-    shown = {area_id: known.get(area_id) for area_id in references}
+    shown = {area_id: known.get(area_id) for area_id in references if comparable}
     if not values:
-        return Ranking(kpi_id, int(year), gender, direction, _no_ranks(), shown)
-    table = rank_table(values, direction)
+        return Ranking(kpi_id, int(year), gender, direction, _no_ranks(), shown, reason)
+    table = rank_table(values, direction, ranked=comparable)
     table.insert(1, "title", [_title(titles or {}, a) for a in table["area_id"]])
     table.insert(0, "kpi_id", kpi_id)
     table.insert(1, "year", int(year))
     table.insert(2, "gender", gender)
     table.insert(3, "direction", direction)
-    return Ranking(kpi_id, int(year), gender, direction, table[RANKING_COLUMNS], shown)
+    return Ranking(kpi_id, int(year), gender, direction, table[RANKING_COLUMNS], shown, reason)
 
 
 def _no_ranks() -> pd.DataFrame:
@@ -280,10 +329,11 @@ def dalarna_ranking(
     year: int | None = None,
     gender: str = "T",
     direction: str | None = None,
+    comparable: bool | None = None,
 ) -> Ranking:
     """:func:`ranking` among Dalarna's 15 municipalities (all listed, with or without a value),
     by default in the newest year in which any of them has a value, with Region Dalarna's and
-    Riket's values that year as references."""
+    Riket's values that year as references (a total is listed but not ranked)."""
     return ranking(
         observations,
         kpi_id,
@@ -292,4 +342,5 @@ def dalarna_ranking(
         area_ids=list(DALARNA_MUNICIPALITIES),
         direction=direction,
         references=(REGION_DALARNA, RIKET),
+        comparable=comparable,
     )

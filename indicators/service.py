@@ -19,9 +19,15 @@ from sqlalchemy import Engine
 from data import queries
 from data.areas import DALARNA_MUNICIPALITIES, DEFAULT_AREAS, REGION_DALARNA, RIKET
 from data.goals import GoalRecord
-from indicators.catalogue import Indicator, catalogue_by_id, load_catalogue
+from indicators.catalogue import (
+    Indicator,
+    load_catalogue,
+    own_indicator_of,
+    use_own_indicators,
+)
 from indicators.follow_up import status_table
 from indicators.goals import list_goals
+from indicators.per_inhabitant import POPULATION_KPI, Population, population_by_area_year
 from indicators.progress import DEFAULT_THRESHOLD_SET, THRESHOLD_SETS
 from indicators.vocabulary import ALL_LEVELS
 
@@ -45,6 +51,9 @@ def set_engine(engine: Engine, *, read_only: bool = False) -> None:
     _cached_observations.cache_clear()
     _cached_status.cache_clear()
     _cached_observations_by_kpi.cache_clear()
+    _cached_population.cache_clear()
+    _cached_own_indicators.cache_clear()
+    use_own_indicators(())
 
 
 def engine() -> Engine:
@@ -58,12 +67,30 @@ def read_only() -> bool:
     return _read_only
 
 
+@functools.lru_cache(maxsize=4)
+def _cached_own_indicators(_version: tuple) -> tuple[Indicator, ...]:
+    return tuple(own_indicator_of(record) for record in queries.own_indicators(engine()))
+
+
 def catalogue() -> tuple[Indicator, ...]:
+    """The effective catalogue: the shipped one and the stored own indicators (read again
+    when the data version changes, and set for every reader of the catalogue)."""
+    use_own_indicators(_cached_own_indicators(version()))
     return load_catalogue()
+
+
+def catalogue_by_id() -> dict[str, Indicator]:
+    """The effective catalogue keyed by id (as :func:`catalogue`)."""
+    return {indicator.kpi_id: indicator for indicator in catalogue()}
 
 
 def indicator(kpi_id: str) -> Indicator | None:
     return catalogue_by_id().get(kpi_id)
+
+
+def sources() -> list[queries.SourceSummary]:
+    """Every source of stored values with its last import (Kolada first)."""
+    return queries.sources(engine())
 
 
 def area_title(area_id: str) -> str:
@@ -142,6 +169,24 @@ def kpi_observations(kpi_id: str, genders: tuple[str, ...] = ("T", "K", "M")) ->
         return groups[kpi_id]
     frame = observations(genders)
     return frame.iloc[0:0]
+
+
+@functools.lru_cache(maxsize=2)
+def _cached_population(_version: tuple) -> Population:
+    frame = queries.observations(
+        engine(),
+        kpi_ids=[POPULATION_KPI],
+        area_ids=list(AREA_ORDER),
+        genders=("T",),
+        with_values_only=True,
+    )
+    return population_by_area_year(frame)
+
+
+def population() -> Population:
+    """The 17 areas' population by (area, year): Kolada's "Invånare totalt", a supporting
+    series for values per inhabitant (a cached mapping; do not change it)."""
+    return _cached_population(version())
 
 
 @functools.lru_cache(maxsize=8)

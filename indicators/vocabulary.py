@@ -336,14 +336,25 @@ MIDDLE_THIRD = "mellersta tredjedelen"
 LOWER_THIRD = "nedre tredjedelen"
 NO_VALUE = "saknar värde"
 NO_DIRECTION = "ingen riktning"
+#: A total (tonnes, MWh, a count) grows with the population, so it is shown but not ranked.
+NOT_RANKED = "rangordnas inte"
 
 THIRD_STYLE: dict[str, ThirdStyle] = {
     UPPER_THIRD: ThirdStyle("▲", "Övre tredjedelen", "Top third", "#004488", "#FFFFFF", 1),
     MIDDLE_THIRD: ThirdStyle("◆", "Mellersta tredjedelen", "Middle third", "#DDAA33", "#000000", 2),
     LOWER_THIRD: ThirdStyle("▼", "Nedre tredjedelen", "Bottom third", "#BB5566", "#000000", 3),
     NO_DIRECTION: ThirdStyle("○", "Ingen riktning", "No direction", "#DDDDDD", "#000000", 4),
-    NO_VALUE: ThirdStyle("–", "Saknar värde", "No value", "#BBBBBB", "#000000", 5),
+    NOT_RANKED: ThirdStyle("◇", "Rangordnas inte", "Not ranked", "#CCCCCC", "#000000", 5),
+    NO_VALUE: ThirdStyle("–", "Saknar värde", "No value", "#BBBBBB", "#000000", 6),
 }
+
+# --- Robustness of a status ----------------------------------------------------------------
+
+#: A status that a least-squares trend, four or more values and a base year moved by one year
+#: all agree with; else it is marked uncertain (see ``docs/progress-method.md``).
+ROBUST = "stabil"
+UNCERTAIN = "osäker"
+ROBUSTNESS_LABELS: dict[str, str] = {ROBUST: "Stabil", UNCERTAIN: "Osäker"}
 
 
 def css_custom_properties() -> dict[str, str]:

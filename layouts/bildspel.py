@@ -46,10 +46,10 @@ from data.slideshows import (
 from indicators import service
 from indicators.formatting import format_datetime
 from indicators.sdg import SDG_GOALS, sdg_name
-from layouts.parts.components import upload_name
+from layouts.parts.components import DROPDOWN_PLACEHOLDER, dropdown_labels, upload_name
 from layouts.parts.confirmation import NOT_CONFIRMED, confirmed_version, removal_token
 from layouts.parts.editor import current_editor, edit_notice, refusal, refused
-from layouts.parts.presentation import app_routes, page_name, step_url
+from layouts.parts.presentation import app_routes, page_name, print_view_url, step_url
 from layouts.parts.upload_limit import limited_upload_label, too_large_text, upload_limit_message
 from layouts.parts.url_state import Integer, read_path_id, read_query, url_notes
 
@@ -118,28 +118,43 @@ def indicator_view(kpi_id: str, area_ids: Sequence[str] = ()) -> str:
 
 
 def describe_view(view: str) -> str:
-    """A Swedish description of a view, e.g. "Översikt – mål 3 Hälsa och välbefinnande"."""
+    """A Swedish description of a view, e.g. "Översikt – mål 3 Hälsa och välbefinnande",
+    "Jämför – Mora, Falun" or "Målkonflikter – A mot B"."""
     parts = urlsplit(view)
     path = parts.path or "/"
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     segments = [segment for segment in path.split("/") if segment]
     if path == "/":
-        goals = [g for g in query.get("mal", "").split(",") if g.isdigit() and 1 <= int(g) <= 17]
-        if len(goals) == 1:
-            return f"Översikt – mål {goals[0]} {sdg_name(int(goals[0]))}"
-        if goals:
-            return f"Översikt – mål {', '.join(goals)}"
-        return "Översikt"
+        return _overview_text(query)
     if len(segments) == 2 and segments[0] == "kommun":
         return f"Kommunprofil – {service.area_title(segments[1])}"
     if len(segments) == 2 and segments[0] == "indikator":
         indicator = service.indicator(segments[1])
         text = f"Indikator – {indicator.label if indicator else segments[1]}"
-        areas = [a for a in query.get("omraden", "").split(",") if a]
-        if areas:
-            text += " (" + ", ".join(service.area_title(a) for a in areas) + ")"
-        return text
-    return page_name(path) or path
+        names = _area_names(query.get("omraden", ""))
+        return f"{text} ({', '.join(names)})" if names else text
+    name = page_name(path) or path
+    if segments == ["jamfor"]:
+        names = _area_names(query.get("omraden", ""))
+        return f"{name} – {', '.join(names)}" if names else name
+    if segments == ["malkonflikter"]:
+        x, y = service.indicator(query.get("x", "")), service.indicator(query.get("y", ""))
+        return f"{name} – {x.label} mot {y.label}" if x and y else name
+    return name
+
+
+def _overview_text(query: dict[str, str]) -> str:
+    goals = [g for g in query.get("mal", "").split(",") if g.isdigit() and 1 <= int(g) <= 17]
+    if len(goals) == 1:
+        return f"Översikt – mål {goals[0]} {sdg_name(int(goals[0]))}"
+    if goals:
+        return f"Översikt – mål {', '.join(goals)}"
+    return "Översikt"
+
+
+def _area_names(ids: str) -> list[str]:
+    """The names of the areas in a comma-separated list of ids (ids of no area left out)."""
+    return [service.area_title(a) for a in ids.split(",") if a in service.AREA_ORDER]
 
 
 def view_from_text(text: str, host: str | None) -> str:
@@ -490,6 +505,7 @@ def _builder() -> html.Section:
                                     ],
                                     value=SDG_GOALS[0].goal,
                                     clearable=False,
+                                    labels=dropdown_labels(),
                                 ),
                             ),
                             html.Button("Lägg till översikten", id=ADD_SDG_ID, type="button"),
@@ -507,6 +523,7 @@ def _builder() -> html.Section:
                                     options=all_areas,
                                     value=service.AREA_ORDER[0],
                                     clearable=False,
+                                    labels=dropdown_labels(),
                                 ),
                             ),
                             html.Button("Lägg till profilen", id=ADD_AREA_ID, type="button"),
@@ -526,13 +543,19 @@ def _builder() -> html.Section:
                                     ],
                                     value=indicators[0].kpi_id if indicators else None,
                                     clearable=False,
+                                    labels=dropdown_labels(),
                                 ),
                             ),
                             _field(
                                 "Kommuner att jämföra (valfritt)",
                                 KPI_AREAS_ID,
                                 dcc.Dropdown(
-                                    id=KPI_AREAS_ID, options=municipalities, value=[], multi=True
+                                    id=KPI_AREAS_ID,
+                                    options=municipalities,
+                                    value=[],
+                                    multi=True,
+                                    placeholder=DROPDOWN_PLACEHOLDER,
+                                    labels=dropdown_labels(),
                                 ),
                             ),
                             html.Button("Lägg till indikatorn", id=ADD_KPI_ID, type="button"),
@@ -553,7 +576,9 @@ def _builder() -> html.Section:
                                 ),
                             ),
                             html.P(
-                                "Kopiera adressen från webbläsaren när en vy ser ut som du vill.",
+                                "Kopiera adressen från webbläsaren när en vy ser ut som du vill, "
+                                "t.ex. Jämför med dina kommuner eller ett par i Målkonflikter: "
+                                "allt du har valt följer med.",
                                 className="note",
                             ),
                             html.Button("Lägg till adresserna", id=ADD_PASTE_ID, type="button"),
@@ -706,7 +731,18 @@ def slideshow_page(slideshow_id: str | None = None, **query: Any) -> html.Div:
                 f"{len(show.views)} vyer, senast ändrat {format_datetime(show.updated_at)}. "
                 "Välj en vy för att börja där.",
             ),
-            html.P(start_link(show, "Starta bildspelet")),
+            html.P(
+                [
+                    start_link(show, "Starta bildspelet"),
+                    " ",
+                    dcc.Link(
+                        "Skriv ut hela bildspelet",
+                        href=print_path(show.id),
+                        className="button",
+                        title=f"Alla vyer i {show.name} på var sin liggande A4-sida",
+                    ),
+                ]
+            ),
             html.Ol(
                 [
                     html.Li(dcc.Link(describe_view(view), href=step_url(view, show.id, number)))
@@ -725,6 +761,72 @@ dash.register_page(
     title=_detail_title,
     name="Bildspel",
     layout=slideshow_page,
+)
+
+
+def print_path(slideshow_id: int) -> str:
+    """The address where a whole slideshow prints: every view on a landscape A4 page."""
+    return f"{INDEX_PATH}/{slideshow_id}/utskrift"
+
+
+def slideshow_print_page(slideshow_id: str | None = None, **query: Any) -> html.Div:
+    """Every view of a slideshow, in order, each in a frame the size of a landscape A4 page
+    (``print-slide``: assets/print.css prints each on a page of its own). Each frame shows the
+    view's own page in presentation mode, so the paper shows what the projector shows."""
+    key = _slideshow_key(slideshow_id)
+    notes = url_notes(read_query(query, {}).notes)
+    show = get_slideshow(service.engine(), key) if key is not None else None
+    if show is None:
+        return slideshow_page(slideshow_id, **query)
+    count = len(show.views)
+    slides = [
+        html.Section(
+            [
+                html.H2(f"Bild {number} av {count}: {describe_view(view)}"),
+                html.Div(
+                    html.Iframe(
+                        src=print_view_url(view),
+                        title=f"Bild {number}: {describe_view(view)}",
+                        className="print-slide-frame",
+                    ),
+                    className="print-slide-scroll",
+                ),
+            ],
+            className="print-slide",
+        )
+        for number, view in enumerate(show.views, start=1)
+    ]
+    return html.Div(
+        [
+            html.P(
+                dcc.Link(f"← {show.name}", href=f"{INDEX_PATH}/{show.id}"),
+                className="breadcrumb",
+            ),
+            html.H1(f"Skriv ut: {show.name}"),
+            notes,
+            html.Div(
+                [
+                    html.P(
+                        f"{count} vyer, var och en på en liggande A4-sida som i "
+                        "presentationsläget. Vänta tills alla vyer syns, välj sedan Skriv ut "
+                        "(eller Spara som PDF) i webbläsaren.",
+                    ),
+                    html.Button("Skriv ut", type="button", className="print-now"),
+                ],
+                className="controls print-instructions",
+            ),
+            *slides,
+        ],
+        className="bildspel-page print-slides",
+    )
+
+
+dash.register_page(
+    f"{__name__}.utskrift",
+    path_template=f"{INDEX_PATH}/<slideshow_id>/utskrift",
+    title=lambda slideshow_id=None, **_ignored: "Utskrift – " + _detail_title(slideshow_id),
+    name="Bildspel",
+    layout=slideshow_print_page,
 )
 
 

@@ -1,5 +1,6 @@
 """Export: choose areas, indicators, years, genders, goal levels and threshold set, preview the
-first rows and download them as CSV (standard or Excel with Swedish settings).
+first rows of both files – the time series and the latest status – and download them as CSV
+(standard or Excel with Swedish settings).
 
 The selections live in the address bar: ``omraden``, ``indikatorer``, ``fran``, ``till``,
 ``kon``, ``niva`` and ``metod``.
@@ -22,7 +23,13 @@ from indicators.export import Selection, parse_selection
 from indicators.formatting import format_number
 from indicators.progress import THRESHOLD_SETS
 from indicators.sdg import DIMENSIONS, sdg_name
-from indicators.vocabulary import ALL_LEVELS, GENDER_LABELS, LEVEL_LABELS, Status
+from indicators.vocabulary import (
+    ALL_LEVELS,
+    GENDER_LABELS,
+    LEVEL_LABELS,
+    ROBUSTNESS_LABELS,
+    Status,
+)
 from layouts.parts.components import (
     METHOD_PARAM,
     data_table,
@@ -31,7 +38,12 @@ from layouts.parts.components import (
     status_badge,
     sync_url,
 )
-from layouts.parts.download import download_panel, selection_store, selection_table
+from layouts.parts.download import (
+    download_panel,
+    latest_table,
+    selection_store,
+    selection_table,
+)
 from layouts.parts.url_state import Choices, Integer, Kind, read_query, url_notes
 
 log = logging.getLogger(__name__)
@@ -158,10 +170,86 @@ def row_count_text(n: int) -> str:
     return f"{format_number(n, 0)} {'rad' if n == 1 else 'rader'}"
 
 
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
+
+
 def _status_cell(value: object) -> object:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if _is_missing(value):
         return "–"
     return status_badge(Status(str(value)))
+
+
+def _change_text(value: object, unit: object, decimals: int) -> str:
+    """A rounded annual change of the latest status with what it is in: ``−3,8 % per år``,
+    ``−10 000 ton CO2e per år`` (``decimals``: the indicator's values')."""
+    if _is_missing(value):
+        return "–"
+    places = 1 if unit == "% per år" else decimals + 1
+    return f"{format_number(float(str(value)), places)} {unit or ''}".strip()
+
+
+def latest_preview_table(table: pd.DataFrame) -> html.Div:
+    """The first rows of the latest status as an accessible table."""
+    decimals = {i.kpi_id: i.decimals for i in service.catalogue()}
+    kpis = table["nyckeltal"].tolist()
+    display = pd.DataFrame(
+        {
+            "område": table["område"],
+            "indikator": table["indikator"],
+            "kön": table["kön"],
+            "nivå": table["nivå"],
+            "senaste": [
+                "–" if _is_missing(v) else f"{format_number(v, decimals.get(k, 1))} ({y})"
+                for v, y, k in zip(table["senaste_värde"], table["senaste_år"], kpis, strict=True)
+            ],
+            "mål": table["mål"],
+            "status": table["status"],
+            "robusthet": [
+                ROBUSTNESS_LABELS.get(str(v), "–") if not _is_missing(v) else "–"
+                for v in table["robusthet"]
+            ],
+            "krävd": [
+                _change_text(v, u, decimals.get(k, 1))
+                for v, u, k in zip(
+                    table["krävd_förändring_per_år"], table["förändring_enhet"], kpis, strict=True
+                )
+            ],
+            "faktisk": [
+                _change_text(v, u, decimals.get(k, 1))
+                for v, u, k in zip(
+                    table["faktisk_förändring_per_år"],
+                    table["förändring_enhet"],
+                    kpis,
+                    strict=True,
+                )
+            ],
+        }
+    )
+    columns: list = [
+        ("område", "Område", None),
+        ("indikator", "Indikator", None),
+        ("kön", "Kön", None),
+        ("nivå", "Nivå", None),
+        ("senaste", "Senaste värde (år)", None),
+        ("mål", "Mål", None),
+        ("status", "Status", _status_cell),
+        ("robusthet", "Säkerhet", None),
+        ("krävd", "Krävd förändring", None),
+        ("faktisk", "Faktisk förändring", None),
+    ]
+    return html.Div(
+        data_table(
+            display,
+            columns,
+            caption=f"Förhandsvisning: de första {len(display)} raderna av senaste status",
+            id="export-latest-preview-table",
+        ),
+        className="table-scroll",
+        tabIndex=0,
+        role="region",
+        **{"aria-label": "Förhandsvisning av senaste status (rulla i sidled)"},
+    )
 
 
 def preview_table(table: pd.DataFrame, levels: Sequence[str]) -> html.Div:
@@ -243,9 +331,11 @@ def layout(**query: Any) -> html.Div:
         [
             html.H1("Export"),
             html.P(
-                "Välj vad du vill ladda ner. Filen innehåller en rad per område, indikator, kön "
-                "och år med värdet, målen på varje vald nivå, status och underlaget bakom den, "
-                "metod och gränsvärden samt datakälla och hämtningsdatum.",
+                "Välj vad du vill ladda ner. Tidsserierna har en rad per område, indikator, kön "
+                "och år med värdet och målbanan på varje vald nivå; status och underlaget bakom "
+                "den står på det senaste årets rad. Senaste status har en rad per område, "
+                "indikator och målnivå med senaste värde, målvärde, status, säkerhet och årlig "
+                "förändring. Båda har metod, gränsvärden, datakälla och hämtningsdatum.",
                 className="lead",
             ),
             dcc.Store(id="export-url"),
@@ -307,6 +397,7 @@ def layout(**query: Any) -> html.Div:
                                             id="export-sdg",
                                             options=sdg_options(catalogue),
                                             placeholder="Välj mål …",
+                                            labels=dropdown_labels(),
                                         ),
                                         label_for="export-sdg",
                                     ),
@@ -319,6 +410,7 @@ def layout(**query: Any) -> html.Div:
                                                 for value, label in DIMENSIONS.items()
                                             ],
                                             placeholder="Välj dimension …",
+                                            labels=dropdown_labels(),
                                         ),
                                         label_for="export-dimension",
                                     ),
@@ -348,6 +440,7 @@ def layout(**query: Any) -> html.Div:
                                                     options=year_options,
                                                     value=first,
                                                     placeholder="Första året",
+                                                    labels=dropdown_labels(),
                                                 ),
                                                 label_for="export-from",
                                             ),
@@ -358,6 +451,7 @@ def layout(**query: Any) -> html.Div:
                                                     options=year_options,
                                                     value=last,
                                                     placeholder="Senaste året",
+                                                    labels=dropdown_labels(),
                                                 ),
                                                 label_for="export-to",
                                             ),
@@ -415,6 +509,8 @@ def layout(**query: Any) -> html.Div:
             html.P(id="export-count", className="row-count", **{"aria-live": "polite"}),
             source_credit(status),
             html.Div(id="export-preview"),
+            html.H2("Förhandsvisning: senaste status"),
+            html.Div(id="export-latest-preview"),
             html.H2("Ladda ner"),
             download_panel(PAGE),
         ],
@@ -462,6 +558,7 @@ def add_indicators(
     Output({"type": "export-selection", "page": PAGE}, "data"),
     Output("export-count", "children"),
     Output("export-preview", "children"),
+    Output("export-latest-preview", "children"),
     Input("export-areas", "value"),
     Input("export-kpis", "value"),
     Input("export-from", "value"),
@@ -478,8 +575,9 @@ def update_preview(
     genders: list[str] | None,
     levels: list[str] | None,
     threshold: str | None,
-) -> tuple[dict, str, object]:
-    """Keep the export selection in step with the controls and preview its first rows."""
+) -> tuple[dict, str, object, object]:
+    """Keep the export selection in step with the controls and preview the first rows of
+    both files."""
     selection = selection_from_controls(
         areas, kpis, first, last, genders, levels, threshold, year_range()
     )
@@ -494,13 +592,19 @@ def update_preview(
     ]
     if missing:
         hint = "Välj minst " + " och ".join(missing) + " för att få rader i exporten."
-        return selection.as_dict(), row_count_text(0), html.P(hint, className="note")
+        note = html.P(hint, className="note")
+        return selection.as_dict(), row_count_text(0), note, note
     table, total = selection_table(selection, limit=PREVIEW_ROWS)
     if total == 0:
         preview = html.P("Urvalet har inga värden.", className="note")
     else:
         preview = preview_table(table, selection.levels)
-    return selection.as_dict(), row_count_text(total), preview
+    latest = latest_table(selection)
+    if latest.empty:
+        latest_preview: object = html.P("Urvalet har ingen status att visa.", className="note")
+    else:
+        latest_preview = latest_preview_table(latest.head(PREVIEW_ROWS))
+    return selection.as_dict(), row_count_text(total), preview, latest_preview
 
 
 sync_url(

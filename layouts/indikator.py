@@ -24,6 +24,7 @@ from indicators.formatting import format_date
 from indicators.ranking import RELATIVE_POSITION_NOTE
 from indicators.sdg import dimension_label, sdg_name
 from indicators.vocabulary import DESCRIPTIVE_TEXT, DIRECTIONS, GOAL_LEVELS, LEVELS
+from layouts.parts import area_map
 from layouts.parts.answer_cache import cached_answer
 from layouts.parts.components import (
     METHOD_PARAM,
@@ -121,7 +122,7 @@ def header(indicator: Indicator, kpi_row: Mapping | None, status) -> html.Div:
     known = published is not None and not pd.isna(published)
     published_text = format_date(published) if known else "uppgift saknas"
     facts = [
-        *_fact("Nyckeltal i Kolada", indicator.kpi_id),
+        *_fact("Eget nyckeltal" if indicator.is_own else "Nyckeltal i Kolada", indicator.kpi_id),
         *_fact("Globalt mål", sdg),
         *_fact("Dimension", dimension_label(indicator.dimension)),
         *_fact("Enhet", indicator.unit),
@@ -143,7 +144,7 @@ def header(indicator: Indicator, kpi_row: Mapping | None, status) -> html.Div:
                 [html.H2("Definition", className="visually-hidden"), html.P(description)],
                 className="definition",
             ),
-            source_credit(status),
+            source_credit(status, indicator.source_name),
         ],
         className="indikator-header",
     )
@@ -266,6 +267,7 @@ def layout(kpi_id: str | None = None, **query) -> html.Div:
     if indicator is None:
         return not_found(asked)
     goals = service.goals()
+    map_query, query = area_map.split_query(query, area_map.INDICATOR_PARAM_NAMES)
     selection, notes = read_url_selection(indicator, goals, query)
     kpi_rows = queries.kpis(service.engine(), [indicator.kpi_id]).to_dict("records")
     status = service.data_status()
@@ -294,10 +296,13 @@ def layout(kpi_id: str | None = None, **query) -> html.Div:
                         config=GRAPH_CONFIG,
                     ),
                     table_alternative(SERIES_DETAILS, SERIES_TABLES),
-                    source_credit(status),
+                    source_credit(status, indicator.source_name),
                 ],
                 className="indikator-section",
                 **{"aria-labelledby": "indikator-series-heading"},
+            ),
+            area_map.indicator_section(
+                indicator, map_query, selection.gender, selection.threshold_set
             ),
             html.Section(
                 [
@@ -326,7 +331,7 @@ def layout(kpi_id: str | None = None, **query) -> html.Div:
                     ),
                     html.P(RELATIVE_POSITION_NOTE, className="note relative-note"),
                     table_alternative(RANKING_DETAILS, RANKING_TABLE),
-                    source_credit(status),
+                    source_credit(status, indicator.source_name),
                 ],
                 className="indikator-section",
             ),
@@ -458,4 +463,8 @@ sync_url(
         ("indikator-levels", "niva"),
         ("indikator-metod", "metod"),
     ],
+)
+
+area_map.indicator_map_callbacks(
+    kpi="indikator-kpi", gender="indikator-gender", method="indikator-metod"
 )

@@ -1,5 +1,7 @@
 """Indikatorer: every catalogue indicator, grouped by Sustainable Development Goal, each linking
-to its own page; filterable by dimension of sustainability (``dimension`` in the address bar)."""
+to its own page; filterable by dimension of sustainability (``dimension`` in the address bar) and
+found by a search field that takes Swedish words with or without their accents ("utslapp" finds
+"Utsläpp"; :func:`indicators.search.search_indicators`)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from indicators import service
 from indicators.follow_up import goal_levels_by_indicator
 from indicators.progress import DEFAULT_THRESHOLD_SET
 from indicators.sdg import DIMENSIONS, sdg_colour, sdg_name
+from indicators.search import MAX_QUERY, search_indicators
 from indicators.vocabulary import ALL_LEVELS, DIRECTIONS, LEVELS, NO_DIRECTION_TEXT
 from layouts.parts.components import sync_url, url_store
 from layouts.parts.download import download_panel, selection_store
@@ -31,6 +34,7 @@ dash.register_page(
 
 PAGE = "indikatorer"
 ALL_DIMENSIONS = ""
+SEARCH_ID = "indikatorer-sok"
 
 
 def _luminance(colour: str) -> float:
@@ -85,12 +89,20 @@ def _entry(indicator, levels: Sequence[str]) -> html.Li:
     )
 
 
+def _shown_query(query: object) -> str:
+    return query.strip()[:MAX_QUERY] if isinstance(query, str) else ""
+
+
 def indicator_index(
-    catalogue: Sequence, dimension: str, levels_by_kpi: Mapping[str, Sequence[str]]
+    catalogue: Sequence,
+    dimension: str,
+    levels_by_kpi: Mapping[str, Sequence[str]],
+    query: object = "",
 ) -> list:
-    """The indicators of one dimension (all for ""), as one section per SDG goal in goal order,
-    preceded by a count."""
-    chosen = [i for i in catalogue if not dimension or i.dimension == dimension]
+    """The indicators of one dimension (all for "") that ``query`` finds (all for none), as
+    one section per SDG goal in goal order, preceded by a count."""
+    in_dimension = [i for i in catalogue if not dimension or i.dimension == dimension]
+    chosen = search_indicators(in_dimension, query)
     sections = []
     for goal in sorted({i.sdg_goal for i in chosen}):
         entries = [i for i in chosen if i.sdg_goal == goal]
@@ -124,12 +136,19 @@ def indicator_index(
             )
         )
     where = f" i dimensionen {DIMENSIONS[dimension].lower()}" if dimension else ""
-    count = html.P(
-        f"{len(chosen)} av {len(catalogue)} indikatorer{where}, fördelade på "
-        f"{len(sections)} av de globala målen.",
-        className="note",
-        role="status",
-    )
+    asked = _shown_query(query)
+    found = f" som matchar ”{asked}”" if asked and chosen else ""
+    if asked and not chosen:
+        text = (
+            f"Ingen indikator{where} matchar ”{asked}”. Prova ett annat ord eller en del av "
+            "ett ord, med eller utan å, ä och ö."
+        )
+    else:
+        text = (
+            f"{len(chosen)} av {len(catalogue)} indikatorer{where}{found}, fördelade på "
+            f"{len(sections)} av de globala målen."
+        )
+    count = html.P(text, className="note", role="status")
     return [count, *sections]
 
 
@@ -160,6 +179,27 @@ def layout(**query: Any) -> html.Div:
                 "olika nivåer och hur kommunerna står sig.",
             ),
             url_notes(state.notes),
+            html.Div(
+                [
+                    html.Label("Sök indikator", htmlFor=SEARCH_ID),
+                    dcc.Input(
+                        id=SEARCH_ID,
+                        type="search",
+                        value="",
+                        placeholder="t.ex. utsläpp, skola eller N00401",
+                        debounce=0.3,
+                        maxLength=MAX_QUERY,
+                        autoComplete="off",
+                        spellCheck=False,
+                    ),
+                    html.Span(
+                        "Med eller utan å, ä och ö; flera ord hittar indikatorer med alla orden.",
+                        className="note",
+                    ),
+                ],
+                className="indikatorer-search",
+                role="search",
+            ),
             html.Div(
                 html.Fieldset(
                     [
@@ -192,14 +232,19 @@ def layout(**query: Any) -> html.Div:
     Output("indikatorer-list", "children"),
     Output({"type": "export-selection", "page": PAGE}, "data"),
     Input("indikatorer-dimension", "value"),
+    Input(SEARCH_ID, "value"),
     prevent_initial_call=True,
 )
-def filter_indicators(dimension):
-    """Show the indicators of the chosen dimension (and offer them for download)."""
+def filter_indicators(dimension, query=""):
+    """Show the indicators of the chosen dimension that the search finds (and offer the
+    dimension's for download)."""
     choice = dimension_choice(dimension)
     levels = goal_levels_by_indicator(service.goals())
     catalogue = service.catalogue()
-    return indicator_index(catalogue, choice, levels), selection_record(catalogue, choice)
+    return (
+        indicator_index(catalogue, choice, levels, query),
+        selection_record(catalogue, choice),
+    )
 
 
 sync_url("indikatorer-url", [("indikatorer-dimension", "dimension")])

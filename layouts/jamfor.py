@@ -5,14 +5,20 @@ Two views: one panel per indicator with every chosen area on the panel's y axis,
 skala": one row per indicator with a panel per municipality on a shared y axis. Every panel
 spans the same years, shows each area's status at the chosen level and has a table alternative.
 
+Totals (tonnes, MWh, kg, counts) are shown per inhabitant by default, every area on one
+scale (:mod:`indicators.per_inhabitant`); shown as totals, Region Dalarna and Riket get small
+panels of their own below the municipalities, each on its own scale. Every area is drawn in
+its own style, the same as on the other pages (:mod:`indicators.area_colours`).
+
 The selections live in the address bar: ``omraden`` (municipality ids), ``indikatorer`` (KPI
-ids), ``vy`` (indikator | kommun), ``niva`` (the level whose status is shown) and ``metod``
-(threshold set).
+ids), ``vy`` (indikator | kommun), ``varden`` (per-invanare | totalt: how totals are shown),
+``niva`` (the level whose status is shown) and ``metod`` (threshold set).
 """
 
 # No ``from __future__ import annotations`` here: Dash Pages executes page modules before they
 # are in ``sys.modules``, where dataclasses cannot resolve string annotations.
 
+import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,12 +30,19 @@ from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback
 
 from indicators import service
 from indicators.catalogue import Indicator
+from indicators.per_inhabitant import (
+    DEFAULT_MEASURE,
+    MEASURES,
+    POPULATION_KPI,
+    POPULATION_TITLE,
+    ShownValues,
+    shown_values,
+)
 from indicators.sdg import sdg_name
+from indicators.status_facts import status_facts
 from indicators.vocabulary import ALL_LEVELS, DIRECTIONS, LEVEL_LABELS, NO_DIRECTION_TEXT, TREND
 from layouts.parts.answer_cache import cached_answer
 from layouts.parts.comparison_figures import (
-    FACET_HEIGHT,
-    PANEL_HEIGHT,
     facet_figure,
     indicator_figure,
     series_rows,
@@ -40,12 +53,12 @@ from layouts.parts.comparison_figures import (
 from layouts.parts.components import (
     METHOD_PARAM,
     data_table,
+    dropdown,
     dropdown_labels,
     level_param,
     method_control,
     municipality_picker,
     source_credit,
-    status_badge,
     status_legend,
     sync_url,
     url_store,
@@ -53,6 +66,7 @@ from layouts.parts.components import (
 from layouts.parts.download import download_panel, selection_store
 from layouts.parts.table_alternative import table_alternative, table_when_opened
 from layouts.parts.url_state import Choice, Choices, Kind, read_query, url_notes
+from layouts.parts.why import why_markup
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +108,7 @@ class Selection:
     view: str
     level: str
     threshold_set: str
+    measure: str = DEFAULT_MEASURE
 
     @property
     def shown_areas(self) -> tuple[str, ...]:
@@ -133,6 +148,9 @@ def selection_params() -> dict[str, Kind]:
             when_empty="empty",
         ),
         "vy": Choice(tuple(VIEWS), VIEW_INDICATOR, what="Visningen", labels=VIEWS),
+        "varden": Choice(
+            tuple(MEASURES), DEFAULT_MEASURE, what="Totalernas visning", labels=MEASURES
+        ),
         "niva": level_param(ALL_LEVELS, TREND),
         "metod": METHOD_PARAM,
     }
@@ -150,15 +168,18 @@ def read_url_selection(query: Mapping[str, Any]) -> tuple[Selection, tuple[str, 
         view=state["vy"],
         level=state["niva"],
         threshold_set=state["metod"],
+        measure=state["varden"],
     )
     return selection, state.notes
 
 
-def read_selection(omraden=None, indikatorer=None, vy=None, niva=None, metod=None) -> Selection:
+def read_selection(
+    omraden=None, indikatorer=None, vy=None, niva=None, metod=None, varden=None
+) -> Selection:
     """The selection from query-string texts or control values (see
     :func:`read_url_selection`)."""
     query = {"omraden": omraden, "indikatorer": indikatorer, "vy": vy, "niva": niva}
-    return read_url_selection({**query, "metod": metod})[0]
+    return read_url_selection({**query, "metod": metod, "varden": varden})[0]
 
 
 # --- panels -----------------------------------------------------------------------------------
@@ -170,37 +191,51 @@ def _direction_text(direction: str) -> str:
     return wanted.values_wanted if wanted is not None else NO_DIRECTION_TEXT
 
 
-#: Per area, its status and the reason for it.
-AreaStatuses = Mapping[str, tuple[str, Any]]
+#: Per area, its row of the status table (status, reason and the numbers behind them).
+AreaStatuses = Mapping[str, Mapping[str, Any]]
 
 
 def statuses_by_indicator(
     status: pd.DataFrame, kpi_ids: Sequence[str], level: str
-) -> dict[str, dict[str, tuple[str, Any]]]:
+) -> dict[str, dict[str, Mapping[str, Any]]]:
     """The total's status at ``level`` of each of ``kpi_ids``, per area, from
     :func:`indicators.service.status`'s table (read once for every panel)."""
     rows = status[
         (status["level"] == level) & (status["gender"] == "T") & status["kpi_id"].isin(kpi_ids)
     ]
-    result: dict[str, dict[str, tuple[str, Any]]] = {kpi_id: {} for kpi_id in kpi_ids}
-    for kpi_id, area_id, code, reason in zip(
-        rows["kpi_id"], rows["area_id"], rows["status"], rows["reason"], strict=True
-    ):
-        result[kpi_id][area_id] = (code, reason)
+    result: dict[str, dict[str, Mapping[str, Any]]] = {kpi_id: {} for kpi_id in kpi_ids}
+    for record in rows.to_dict("records"):
+        result[record["kpi_id"]][record["area_id"]] = record
     return result
 
 
 def status_list(
     statuses: AreaStatuses, indicator: Indicator, area_ids: Sequence[str], level: str
 ) -> html.Ul:
-    """Each area's status for one indicator at one level (icon + text), or why there is none;
-    ``statuses`` is the indicator's entry of :func:`statuses_by_indicator`."""
+    """Each area's status for one indicator at one level (icon + text, opening the facts
+    behind it: "Varför?"), or why there is none; ``statuses`` is the indicator's entry of
+    :func:`statuses_by_indicator`."""
     items = []
+    judged = service.indicator(indicator.kpi_id) or indicator  # the unit the status was judged in
+    goals = {goal.id: goal for goal in service.goals() if goal.kpi_id == indicator.kpi_id}
     for area_id in area_ids:
         name = service.area_title(area_id)
         if area_id in statuses:
-            code, reason = statuses[area_id]
-            badge = status_badge(code, title=reason or None)
+            record = statuses[area_id]
+            goal_id = record.get("goal_id")
+            badge = dcc.Markdown(
+                why_markup(
+                    status_facts(
+                        record,
+                        indicator=judged,
+                        goal=goals.get(goal_id) if isinstance(goal_id, str) else None,
+                    ),
+                    title=f"{name} – {judged.label}, {LEVEL_LABELS[level].lower()}",
+                    cue=False,
+                ),
+                dangerously_allow_html=True,
+                className="why-markup",
+            )
         else:
             badge = html.Span(f"inget {LEVEL_LABELS[level].lower()}", className="note")
         items.append(html.Li([html.Span(f"{name}: ", className="status-area"), badge]))
@@ -212,32 +247,73 @@ def status_list(
 
 
 def series_data_table(indicator: Indicator, table: pd.DataFrame, selection: Selection):
-    """A panel's table alternative: the values per year and area."""
+    """A panel's table alternative: the values per year and area, as the chart shows them
+    (``indicator`` carries the unit and decimals shown: :func:`shown_indicator`)."""
     titles = {area: service.area_title(area) for area in selection.shown_areas}
     rows, columns = series_rows(table, indicator, titles)
     return data_table(rows, columns, caption=f"{with_unit(indicator)} per år och område")
 
 
+def shown_indicator(indicator: Indicator, shown: ShownValues) -> Indicator:
+    """The indicator with the unit and decimals its values are shown in (per inhabitant)."""
+    return dataclasses.replace(indicator, unit=shown.unit, decimals=shown.decimals)
+
+
+def measure_note(shown: ShownValues) -> html.P | None:
+    """What a total's chart shows: per inhabitant (and where the population is missing), or
+    the totals with the references on scales of their own; nothing for other indicators."""
+    if shown.per_inhabitant:
+        text = (
+            "Per invånare: varje års total delad med folkmängden samma år (Kolada "
+            f"{POPULATION_KPI}, {POPULATION_TITLE.lower()}); alla områden på samma skala. "
+            "Statusen gäller totalen."
+        )
+        if shown.without_population and shown.values.isna().all().all():
+            text += (
+                " Folkmängden är inte hämtad än: uppdatera från Kolada (python -m etl "
+                "refresh) eller välj ”Totalt”."
+            )
+        elif shown.without_population:
+            names = ", ".join(service.area_title(a) for a in shown.without_population)
+            text += f" Folkmängd saknas för {names} något år – där visas inget värde."
+        return html.P(text, className="note jamfor-measure-note")
+    if shown.own_scale:
+        names = " och ".join(service.area_title(a) for a in shown.own_scale)
+        return html.P(
+            f"Totaler: {names} visas under kommunerna, var och en på en egen skala – deras "
+            "totaler är många gånger större än kommunernas. Välj ”Per invånare” för att "
+            "jämföra alla på samma skala.",
+            className="note jamfor-measure-note",
+        )
+    return None
+
+
 def panel(
     indicator: Indicator,
-    table: pd.DataFrame,
+    shown: ShownValues,
     selection: Selection,
     statuses: AreaStatuses,
     span: tuple[int, int] | None,
     *,
     table_open: bool = False,
 ) -> html.Section:
-    """One indicator: heading, figure, statuses and the table alternative (built here only
-    when it is open)."""
+    """One indicator: heading, figure (its values as ``shown``), statuses and the table
+    alternative (built here only when it is open)."""
     titles = {area: service.area_title(area) for area in selection.shown_areas}
+    table, values = shown.values, shown_indicator(indicator, shown)
     if selection.view == VIEW_MUNICIPALITY:
         figure = facet_figure(
-            table, indicator, selection.areas, service.REFERENCE_AREAS, titles, span=span
+            table,
+            values,
+            selection.areas,
+            service.REFERENCE_AREAS,
+            titles,
+            span=span,
+            own_scale=bool(shown.own_scale),
         )
-        height = FACET_HEIGHT
     else:
-        figure = indicator_figure(table, indicator, titles, span=span)
-        height = PANEL_HEIGHT
+        figure = indicator_figure(table, values, titles, span=span, own_scale=shown.own_scale)
+    height = figure["layout"]["height"]
     heading_id = f"jamfor-heading-{indicator.kpi_id}"
     return html.Section(
         [
@@ -250,6 +326,7 @@ def panel(
                 ],
                 className="note",
             ),
+            measure_note(shown),
             dcc.Graph(
                 figure=figure,
                 config=GRAPH_CONFIG,
@@ -262,7 +339,7 @@ def panel(
             table_alternative(
                 {"type": TABLE_DETAILS, "kpi": indicator.kpi_id},
                 {"type": TABLE_BODY, "kpi": indicator.kpi_id},
-                series_data_table(indicator, table, selection) if table_open else None,
+                series_data_table(values, table, selection) if table_open else None,
                 is_open=table_open,
                 body_class="table-scroll",
             ),
@@ -279,6 +356,18 @@ def _indicator_table(indicator: Indicator, selection: Selection) -> pd.DataFrame
     )
 
 
+def shown_table(indicator: Indicator, selection: Selection) -> ShownValues:
+    """One indicator's values of the selection as the page shows them (totals per inhabitant
+    or with the references on scales of their own)."""
+    return shown_values(
+        indicator,
+        _indicator_table(indicator, selection),
+        service.population(),
+        selection.measure,
+        service.REFERENCE_AREAS,
+    )
+
+
 def panels(selection: Selection, open_tables: Sequence[str] = ()) -> list:
     """Every chosen indicator's panel, all on the same years; a note when nothing is chosen.
     The indicators in ``open_tables`` keep their table alternative open (and built)."""
@@ -292,28 +381,28 @@ def panels(selection: Selection, open_tables: Sequence[str] = ()) -> list:
         [i.kpi_id for i in indicators],
         selection.level,
     )
-    tables = [_indicator_table(i, selection) for i in indicators]
-    span = year_span(tables)
+    tables = [shown_table(i, selection) for i in indicators]
+    span = year_span([shown.values for shown in tables])
     children = []
     if len(selection.areas) > MANY_AREAS:
         children.append(
             html.P(
-                f"Du har valt {len(selection.areas)} kommuner: färgerna upprepas efter "
-                f"{MANY_AREAS}, men varje kommun har sin egen markör. Färre kommuner blir "
-                "lättare att läsa.",
+                f"Du har valt {len(selection.areas)} kommuner: några delar färg, men varje "
+                "kommun har sin egen markör (samma färg och markör på alla sidor). Färre "
+                "kommuner blir lättare att läsa.",
                 className="note",
             )
         )
     children.extend(
         panel(
             indicator,
-            table,
+            shown,
             selection,
             statuses[indicator.kpi_id],
             span,
             table_open=indicator.kpi_id in open_tables,
         )
-        for indicator, table in zip(indicators, tables, strict=True)
+        for indicator, shown in zip(indicators, tables, strict=True)
     )
     return children
 
@@ -350,13 +439,14 @@ def controls(selection: Selection) -> html.Div:
                     html.Label(
                         "Indikatorer", htmlFor="jamfor-indikatorer", className="control-label"
                     ),
-                    dcc.Dropdown(
-                        id="jamfor-indikatorer",
-                        options=kpi_options,
-                        value=list(selection.kpis),
+                    dropdown(
+                        "jamfor-indikatorer",
+                        kpi_options,
+                        list(selection.kpis),
                         multi=True,
                         placeholder="Välj indikatorer …",
-                        labels=DROPDOWN_LABELS,
+                        search="Sök indikator",
+                        no_match="Ingen indikator matchar",
                     ),
                 ],
                 className="control control-wide",
@@ -372,13 +462,24 @@ def controls(selection: Selection) -> html.Div:
                 ],
                 className="control",
             ),
+            html.Fieldset(
+                [
+                    html.Legend("Totaler (ton, MWh, kg, antal)", className="control-label"),
+                    dcc.RadioItems(
+                        id="jamfor-varden",
+                        options=[{"label": v, "value": k} for k, v in MEASURES.items()],
+                        value=selection.measure,
+                    ),
+                ],
+                className="control",
+            ),
             html.Div(
                 [
                     html.Label("Status mot", htmlFor="jamfor-niva", className="control-label"),
-                    dcc.Dropdown(
-                        id="jamfor-niva",
-                        options=[{"label": LEVEL_LABELS[lv], "value": lv} for lv in ALL_LEVELS],
-                        value=selection.level,
+                    dropdown(
+                        "jamfor-niva",
+                        [{"label": LEVEL_LABELS[lv], "value": lv} for lv in ALL_LEVELS],
+                        selection.level,
                         clearable=False,
                         searchable=False,
                     ),
@@ -405,9 +506,11 @@ def layout(**query) -> html.Div:
             html.H1("Jämför kommuner"),
             html.P(
                 "Välj kommuner och indikatorer. Varje indikator får en egen panel med samma "
-                "årsaxel; inom en panel delar alla områden samma skala. Region Dalarna (svart, "
-                "streckad) och Riket (grå, prickad) är referenser. Luckor i linjerna betyder att "
-                "värde saknas.",
+                "årsaxel; inom en panel delar alla områden samma skala. Totaler (som ton "
+                "växthusgaser) visas per invånare, eller som totaler med Region Dalarna och "
+                "Riket på egna skalor. Region Dalarna (svart, tjock linje, fyrkanter) och Riket "
+                "(mörkgrå, tjock linje, romber) är referenser; varje kommun har samma färg och "
+                "markör på alla sidor. Luckor i linjerna betyder att värde saknas.",
                 className="intro",
             ),
             url_notes(notes),
@@ -431,15 +534,21 @@ def layout(**query) -> html.Div:
     Input("jamfor-vy", "value"),
     Input("jamfor-niva", "value"),
     Input("jamfor-metod", "value"),
+    Input("jamfor-varden", "value"),
     State(OPEN_TABLES, "data"),
     prevent_initial_call=True,
 )
 @cached_answer
-def update_jamfor(omraden, indikatorer, vy, niva, metod, open_tables=None):
+def update_jamfor(omraden, indikatorer, vy, niva, metod, varden=None, open_tables=None):
     """Redraw the panels and the export selection for the controls' values (the table
     alternatives that were open stay open)."""
     selection = read_selection(
-        omraden=omraden or [], indikatorer=indikatorer or [], vy=vy, niva=niva, metod=metod
+        omraden=omraden or [],
+        indikatorer=indikatorer or [],
+        vy=vy,
+        niva=niva,
+        metod=metod,
+        varden=varden,
     )
     opened = [k for k in open_tables or [] if isinstance(k, str)]
     return panels(selection, opened), panels_class(selection.view), selection.export()
@@ -450,19 +559,22 @@ def update_jamfor(omraden, indikatorer, vy, niva, metod, open_tables=None):
     Input({"type": TABLE_DETAILS, "kpi": MATCH}, "open"),
     State({"type": TABLE_DETAILS, "kpi": MATCH}, "id"),
     State("jamfor-omraden", "value"),
+    State("jamfor-varden", "value"),
     prevent_initial_call=True,
 )
-def open_table(is_open, details_id, omraden):
-    """A panel's table alternative, when it is opened."""
+def open_table(is_open, details_id, omraden, varden=None):
+    """A panel's table alternative, when it is opened (values as the chart shows them)."""
     kpi_id = details_id.get("kpi") if isinstance(details_id, dict) else None
     indicator = service.indicator(kpi_id) if isinstance(kpi_id, str) else None
     if indicator is None:
         raise dash.exceptions.PreventUpdate
-    selection = read_selection(omraden=omraden or [], indikatorer=[indicator.kpi_id])
-    return table_when_opened(
-        is_open,
-        lambda: series_data_table(indicator, _indicator_table(indicator, selection), selection),
-    )
+    selection = read_selection(omraden=omraden or [], indikatorer=[indicator.kpi_id], varden=varden)
+
+    def build():
+        shown = shown_table(indicator, selection)
+        return series_data_table(shown_indicator(indicator, shown), shown.values, selection)
+
+    return table_when_opened(is_open, build)
 
 
 # Which panels' table alternatives are open, for the redraw to keep them open.
@@ -485,6 +597,7 @@ sync_url(
         ("jamfor-omraden", "omraden"),
         ("jamfor-indikatorer", "indikatorer"),
         ("jamfor-vy", "vy"),
+        ("jamfor-varden", "varden"),
         ("jamfor-niva", "niva"),
         ("jamfor-metod", "metod"),
     ],

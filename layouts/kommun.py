@@ -41,6 +41,7 @@ from layouts.parts.components import (
     url_store,
 )
 from layouts.parts.download import download_panel, selection_store
+from layouts.parts.mal_goals import add_goal_link
 from layouts.parts.notes import newest_notes, notes_overview, notes_section
 from layouts.parts.profile import (
     INDEX_PATH,
@@ -280,8 +281,8 @@ def profile_content(area_id: str, selection: ProfileSelection) -> tuple[list, di
         )
         + ". Linjen visar utvecklingen (luckor = värde saknas, punkten = senaste värdet). Trend "
         "är den genomsnittliga årliga förändringen från basåret; kolumnerna Lokalt–Globalt visar "
-        "status mot målet på varje nivå, – där inget mål gäller. Håll muspekaren över en symbol "
-        "för att se motiveringen."
+        "status mot målet på varje nivå, – där inget mål gäller. Välj en symbol (klicka, tryck "
+        "eller Enter) för att se varför den har sin status."
     )
 
     own_goals = local_goals(goals, area_id)
@@ -322,6 +323,7 @@ def profile_content(area_id: str, selection: ProfileSelection) -> tuple[list, di
                             by_id,
                             goals_by_id,
                             area_id=area_id,
+                            area_name=area_name,
                             caption=f"Starkast: högst poäng mot {level_text}",
                             id="kommun-strongest",
                             empty_text="Inga indikatorer kunde bedömas på den här nivån.",
@@ -331,6 +333,7 @@ def profile_content(area_id: str, selection: ProfileSelection) -> tuple[list, di
                             by_id,
                             goals_by_id,
                             area_id=area_id,
+                            area_name=area_name,
                             caption=f"Svagast: lägst poäng mot {level_text}",
                             id="kommun-weakest",
                             empty_text="För få bedömda indikatorer för en lista över de svagaste.",
@@ -352,6 +355,7 @@ def profile_content(area_id: str, selection: ProfileSelection) -> tuple[list, di
                     area_name=area_name,
                     total=len(own_goals),
                 ),
+                add_goal_link(area_id, area_name),
             ],
             className="kommun-section",
             **{"aria-labelledby": "kommun-local-heading"},
@@ -362,7 +366,15 @@ def profile_content(area_id: str, selection: ProfileSelection) -> tuple[list, di
                 html.H2(list_heading, id=LIST_ANCHOR, tabIndex="-1"),
                 html.P([list_intro, " ", show_all] if show_all else list_intro, className="note"),
                 status_legend(),
-                indicator_list(status, series, listed, area_id=area_id, years=year_span(series)),
+                indicator_list(
+                    status,
+                    series,
+                    listed,
+                    area_id=area_id,
+                    years=year_span(series),
+                    area_name=area_name,
+                    goals=goals_by_id,
+                ),
                 source_credit(service.data_status()),
                 *(
                     [

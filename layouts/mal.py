@@ -3,7 +3,13 @@ a form to add, change and remove the municipalities' own goals, checked with the
 and messages as the goal CSV import; import and export of the goal CSV; the change log; and
 the qualitative assessments of a chosen area.
 
-Filters live in the address bar: ``niva`` (levels) and ``omraden`` (area ids).
+Filters live in the address bar: ``niva`` (levels) and ``omraden`` (area ids); ``omrade``
+chooses the area of a new goal in the form, as the link "Lägg till eget mål" on a
+municipality's page sets it (``/mal?omrade=2080#nytt-mal``).
+
+A goal against its indicator's desired direction is saved only after the editor answers the
+question about it with "Spara ändå" (:func:`save_goal_anyway`); the server checks the answer
+(:func:`layouts.parts.mal_form.save_form`).
 """
 
 from __future__ import annotations
@@ -22,9 +28,11 @@ from indicators.assessments import list_assessments
 from indicators.goal_csv import COLUMNS, MAX_GOAL_FILE_BYTES, MAX_GOAL_ROWS
 from indicators.goal_validation import (
     MAX_NOTE_LENGTH,
+    MAX_SHOWN_PROBLEMS,
     MAX_SOURCE_DOCUMENT_LENGTH,
     MAX_SOURCE_URL_LENGTH,
     MAX_WORDING_LENGTH,
+    operator_hint,
     problem_lines,
 )
 from indicators.goals import get_goal, goal_changes, list_goals
@@ -55,6 +63,7 @@ from layouts.parts.mal_form import (
     form_values,
     goals_csv,
     import_upload,
+    indicator_defaults,
     remove_from_form,
     save_form,
     text_value,
@@ -62,6 +71,7 @@ from layouts.parts.mal_form import (
 )
 from layouts.parts.mal_goals import (
     FIELD_LABELS,
+    GOAL_FORM_ANCHOR,
     GOAL_LIST_PARAMS,
     PAGE_NEXT,
     PAGE_PREVIOUS,
@@ -76,7 +86,7 @@ from layouts.parts.mal_goals import (
 )
 from layouts.parts.notes import notes_section
 from layouts.parts.upload_limit import limited_upload_label, too_large_text, upload_limit_message
-from layouts.parts.url_state import read_query, url_notes
+from layouts.parts.url_state import Choice, read_query, url_notes
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +110,19 @@ KIND_CHOICES: dict[str, str] = {key: f"{kind.choice} ({key})" for key, kind in K
 
 #: Swedish texts of the dropdowns' own controls.
 DROPDOWN_LABELS = dropdown_labels()
+
+#: The anchor of the goal form, where "Lägg till eget mål" leads.
+FORM_ANCHOR = GOAL_FORM_ANCHOR
+#: The page's parameters: the goal list's filters and the area of a new goal in the form.
+PAGE_PARAMS = {
+    **GOAL_LIST_PARAMS,
+    "omrade": Choice(
+        lambda _values: [option["value"] for option in area_options()],
+        None,
+        what="Området för ett nytt mål",
+        labels=service.area_title,
+    ),
+}
 
 
 # --------------------------------------------------------------------------- layout pieces
@@ -213,14 +236,23 @@ def goal_form(values: Mapping[str, Any]) -> html.Div:
                     styled(
                         _group(
                             "operator",
-                            dcc.RadioItems(
-                                id="mal-form-operator",
-                                options=[
-                                    {"label": _operator_choice(key), "value": key}
-                                    for key in (AT_MOST, AT_LEAST)
-                                ],
-                                value=values.get("operator"),
-                                inline=True,
+                            html.Div(
+                                [
+                                    dcc.RadioItems(
+                                        id="mal-form-operator",
+                                        options=[
+                                            {"label": _operator_choice(key), "value": key}
+                                            for key in (AT_MOST, AT_LEAST)
+                                        ],
+                                        value=values.get("operator"),
+                                        inline=True,
+                                    ),
+                                    html.Span(
+                                        operator_hint(None),
+                                        id="mal-form-operator-hint",
+                                        className="note",
+                                    ),
+                                ]
                             ),
                         ),
                         "operator",
@@ -301,6 +333,17 @@ def goal_form(values: Mapping[str, Any]) -> html.Div:
                             className="wide",
                             maxLength=MAX_SOURCE_URL_LENGTH,
                         ),
+                        "Beslutet eller dokumentet där målet står.",
+                    ),
+                    _field(
+                        "secondary_source_url",
+                        _input(
+                            "secondary_source_url",
+                            placeholder="https://",
+                            className="wide",
+                            maxLength=MAX_SOURCE_URL_LENGTH,
+                        ),
+                        "Frivilligt: en annan källa, t.ex. en nyhet om beslutet.",
                     ),
                     _field("adopted_year", _input("adopted_year", inputMode="numeric", size="6")),
                 ],
@@ -382,8 +425,39 @@ def mal_notes(area_id: str, subject: str | None):
     )
 
 
-def goal_form_controls(engine) -> list:
-    """The editor's controls: the goal to change, the form, save and remove."""
+def direction_question_box() -> html.Div:
+    """The question asked before a goal against its indicator's desired direction is saved:
+    the reason, "Spara ändå" and "Ändra målet" (hidden until the server asks)."""
+    return html.Div(
+        [
+            html.P(id="mal-question-text", className="form-error-title"),
+            html.P("Målet sparas bara om du svarar Spara ändå.", className="note"),
+            html.Div(
+                [
+                    html.Button("Spara ändå", id="mal-question-save", n_clicks=0, type="button"),
+                    html.Button(
+                        "Ändra målet",
+                        id="mal-question-cancel",
+                        n_clicks=0,
+                        type="button",
+                        className="secondary",
+                    ),
+                ],
+                className="form-actions",
+            ),
+            # The reason the server asked about; "Spara ändå" sends it back.
+            dcc.Store(id="mal-question-asked", data=None),
+        ],
+        id="mal-question",
+        className="form-question",
+        role="alert",
+        hidden=True,
+    )
+
+
+def goal_form_controls(engine, values: Mapping[str, Any] | None = None) -> list:
+    """The editor's controls: the goal to change, the form (with ``values``, else empty),
+    save and remove."""
     return [
         html.Div(
             [
@@ -413,7 +487,7 @@ def goal_form_controls(engine) -> list:
             className="controls",
         ),
         html.P("Nytt eget mål", id="mal-form-mode", className="form-mode"),
-        goal_form(form_values(None)),
+        goal_form(values if values is not None else form_values(None)),
         html.Div(
             [
                 html.Button("Spara målet", id="mal-form-save", n_clicks=0, type="button"),
@@ -436,6 +510,7 @@ def goal_form_controls(engine) -> list:
             ],
             className="form-actions",
         ),
+        direction_question_box(),
         # The version of the goal the form was opened with, sent with every save and removal.
         dcc.Store(id="mal-form-version", data=None),
         # The server's signed confirmation of a removal asked for (layouts/parts/confirmation).
@@ -445,11 +520,11 @@ def goal_form_controls(engine) -> list:
     ]
 
 
-def goal_form_section(engine, editor: str | None) -> html.Section:
-    """Adding, changing and removing own goals; a participant (``editor`` ``None``) is told
-    how to sign in instead."""
+def goal_form_section(engine, editor: str | None, area: str | None = None) -> html.Section:
+    """Adding, changing and removing own goals (a new goal for ``area`` when given); a
+    participant (``editor`` ``None``) is told how to sign in instead."""
     controls = (
-        goal_form_controls(engine)
+        goal_form_controls(engine, form_values(None, area=area))
         if editor is not None
         else [edit_notice("lägga till, ändra och ta bort egna mål")]
     )
@@ -465,11 +540,30 @@ def goal_form_section(engine, editor: str | None) -> html.Section:
                 "skulle ändå försvinna. Vill du följa upp en annan tolkning, lägg till "
                 "ett eget mål med ett eget id."
             ),
+            html.P(
+                "Jämförelsen (högst eller minst) förväljs efter indikatorns önskade riktning. "
+                "Ett mål som går emot den – till exempel högst ett värde för en indikator som "
+                "är bättre ju högre den är, eller minst ett värde som redan är passerat – "
+                "sparas först när du har bekräftat det.",
+                className="note",
+            ),
             *controls,
         ],
+        id=FORM_ANCHOR,
         className="goal-form presentation-hidden",
         **{"aria-labelledby": "mal-form-heading"},
     )
+
+
+def add_goal_link(editor: str | None) -> html.P:
+    """ "Lägg till eget mål" at the top of the page, to the form; a participant is told that
+    it takes signing in."""
+    children: list = [
+        html.A("Lägg till eget mål", href=f"#{FORM_ANCHOR}", className="add-goal-link")
+    ]
+    if editor is None:
+        children.append(" (kräver inloggning som redaktör)")
+    return html.P(children, className="add-goal presentation-hidden", id="mal-add-goal")
 
 
 def goal_import_controls() -> list:
@@ -553,8 +647,9 @@ def goal_csv_section(editor: str | None) -> html.Section:
 def layout(**query) -> html.Div:
     engine = service.engine()
     editor = current_editor()
-    state = read_query(query, GOAL_LIST_PARAMS)
+    state = read_query(query, PAGE_PARAMS)
     levels, areas = list(state["niva"]), list(state["omraden"])
+    form_area = state["omrade"]
     shown = filter_goals(service.goals(), levels, areas)
     notes_area = areas[0] if areas else service.MUNICIPALITY_IDS[0]
     first_subject = default_subject(engine, notes_area, shown)
@@ -567,9 +662,10 @@ def layout(**query) -> html.Div:
             html.P(
                 "Målen som indikatorerna följs upp mot, på fyra nivåer: lokala (kommunernas "
                 "egna), regionala (Region Dalarnas och länets), nationella (riksdagens och "
-                "regeringens) och globala (FN:s Agenda 2030 och andra internationella åtaganden). "
-                "Varje mål visas med lydelse och källa."
+                "regeringens, och EU:s mål för medlemsländerna) och globala (FN:s Agenda 2030 "
+                "och andra internationella åtaganden). Varje mål visas med lydelse och källa."
             ),
+            add_goal_link(editor),
             url_notes(state.notes),
             html.Div(
                 [
@@ -609,7 +705,7 @@ def layout(**query) -> html.Div:
             ),
             html.H2("Alla mål efter nivå"),
             html.Div(goal_list(shown, levels), id="mal-goals"),
-            goal_form_section(engine, editor),
+            goal_form_section(engine, editor, form_area),
             goal_csv_section(editor),
             html.Section(
                 [
@@ -948,7 +1044,13 @@ def new_goal(n_clicks, shown_errors=None):
 
 def _message(outcome: FormOutcome) -> html.Div:
     if outcome.ok:
-        return html.Div(html.P(outcome.message), className="form-success")
+        children_ok: list = [html.P(outcome.message)]
+        if outcome.warnings:
+            shown = list(outcome.warnings[:MAX_SHOWN_PROBLEMS])
+            if len(outcome.warnings) > MAX_SHOWN_PROBLEMS:
+                shown.append(f"… och {len(outcome.warnings) - MAX_SHOWN_PROBLEMS} mål till")
+            children_ok.append(html.Ul([html.Li(line) for line in shown]))
+        return html.Div(children_ok, className="form-success")
     children: list = [html.P(outcome.message, className="form-error-title")]
     lines = problem_lines(outcome.problems)  # the first 50, then "… och N fel till"
     if not lines:
@@ -992,33 +1094,88 @@ def difference_table(differences: Sequence[tuple[str, str, str]]) -> html.Table:
     )
 
 
+#: What a save answers besides the message and the error boxes: the redrawn lists, the goal
+#: being edited, the note, the version, "Ladda om" and the question about the direction.
+SAVE_OUTPUTS = {
+    "message": Output("mal-form-message", "children", allow_duplicate=True),
+    "refresh": REFRESH_OUTPUTS,
+    "editing": Output("mal-edit", "value", allow_duplicate=True),
+    "note": Output("mal-form-note", "value", allow_duplicate=True),
+    "version": Output("mal-form-version", "data", allow_duplicate=True),
+    "reload_hidden": Output("mal-form-reload", "hidden", allow_duplicate=True),
+    "question_hidden": Output("mal-question", "hidden", allow_duplicate=True),
+    "question": Output("mal-question-text", "children", allow_duplicate=True),
+    "asked": Output("mal-question-asked", "data", allow_duplicate=True),
+}
+#: What a save reads: the form, the goal being edited and its version, the note, the list's
+#: filters and the error boxes shown.
+SAVE_STATES = {
+    "values": {name: State(f"mal-form-{name}", "value") for name in FORM_FIELDS},
+    "editing_id": State("mal-edit", "value"),
+    "version": State("mal-form-version", "data"),
+    "note": State("mal-form-note", "value"),
+    "filters": FILTER_STATES,
+    "shown_errors": SHOWN_ERRORS,
+}
+
+
 @callback(
-    output={
-        "message": Output("mal-form-message", "children", allow_duplicate=True),
-        "errors": ERROR_OUTPUTS,
-        "refresh": REFRESH_OUTPUTS,
-        "editing": Output("mal-edit", "value", allow_duplicate=True),
-        "note": Output("mal-form-note", "value", allow_duplicate=True),
-        "version": Output("mal-form-version", "data", allow_duplicate=True),
-        "reload_hidden": Output("mal-form-reload", "hidden", allow_duplicate=True),
-    },
+    output={**SAVE_OUTPUTS, "errors": ERROR_OUTPUTS},
     inputs={"n_clicks": Input("mal-form-save", "n_clicks")},
-    state={
-        "values": {name: State(f"mal-form-{name}", "value") for name in FORM_FIELDS},
-        "editing_id": State("mal-edit", "value"),
-        "version": State("mal-form-version", "data"),
-        "note": State("mal-form-note", "value"),
-        "filters": FILTER_STATES,
-        "shown_errors": SHOWN_ERRORS,
-    },
+    state=SAVE_STATES,
     prevent_initial_call=True,
 )
 def save_goal(n_clicks, values, editing_id, note, filters=None, shown_errors=None, version=None):
     """Save the form: add a goal, or change the one being edited if nobody else has changed it
-    since the form was opened; otherwise list the problems. Only a signed-in editor may;
-    anyone else is refused and nothing changes."""
+    since the form was opened; otherwise list the problems. A goal against its indicator's
+    desired direction is not saved: the answer asks about it (:func:`save_goal_anyway`). Only a
+    signed-in editor may; anyone else is refused and nothing changes."""
     if not n_clicks:
         raise PreventUpdate
+    return _save(values, editing_id, note, filters, shown_errors, version, confirmed=None)
+
+
+@callback(
+    output={
+        **SAVE_OUTPUTS,
+        "errors": {
+            name: Output(f"mal-error-{name}", "children", allow_duplicate=True)
+            for name in FORM_FIELDS
+        },
+    },
+    inputs={"n_clicks": Input("mal-question-save", "n_clicks")},
+    state={**SAVE_STATES, "asked": State("mal-question-asked", "data")},
+    prevent_initial_call=True,
+)
+def save_goal_anyway(
+    n_clicks, values, editing_id, note, filters=None, shown_errors=None, version=None, asked=None
+):
+    """ "Spara ändå": save the form's goal although it goes against its indicator's desired
+    direction. ``asked`` is the reason the server asked about; the server saves only when the
+    goal still gives that very reason (a goal changed since is asked about again)."""
+    if not n_clicks:
+        raise PreventUpdate
+    confirmed = asked if isinstance(asked, str) else None
+    return _save(values, editing_id, note, filters, shown_errors, version, confirmed=confirmed)
+
+
+@callback(
+    Output("mal-question", "hidden", allow_duplicate=True),
+    Output("mal-question-asked", "data", allow_duplicate=True),
+    Output("mal-form-message", "children", allow_duplicate=True),
+    Input("mal-question-cancel", "n_clicks"),
+    prevent_initial_call=True,
+)
+def cancel_question(n_clicks):
+    """ "Ändra målet": close the question; nothing was saved."""
+    if not n_clicks:
+        raise PreventUpdate
+    return True, None, html.P("Målet sparades inte. Ändra det och spara igen.", className="note")
+
+
+def _save(values, editing_id, note, filters, shown_errors, version, *, confirmed):
+    """Save the form as the signed-in editor (``confirmed``: the answered question about the
+    goal's direction, if any) and say how it went."""
     editor = current_editor()
     if editor is None:
         refused("saving a goal")
@@ -1031,7 +1188,16 @@ def save_goal(n_clicks, values, editing_id, note, filters=None, shown_errors=Non
         text_value(note),
         expected_version=form_version(version),
         changed_by=editor,
+        confirmed=confirmed,
     )
+    if outcome.question is not None:
+        return {
+            **_not_saved(None),
+            "errors": error_updates(_no_errors(), shown_errors),
+            "question_hidden": False,
+            "question": f"{outcome.question} Spara ändå?",
+            "asked": outcome.question,
+        }
     if not outcome.ok:
         return {
             **_not_saved(_message(outcome)),
@@ -1039,6 +1205,7 @@ def save_goal(n_clicks, values, editing_id, note, filters=None, shown_errors=Non
             "reload_hidden": False if outcome.stale else no_update,
         }
     return {
+        **QUESTION_CLOSED,
         "message": _message(outcome),
         "errors": error_updates(_no_errors(), shown_errors),
         "refresh": refreshed(engine, filters, selected=outcome.goal.id),
@@ -1049,8 +1216,13 @@ def save_goal(n_clicks, values, editing_id, note, filters=None, shown_errors=Non
     }
 
 
+#: The question about a goal's direction closed and forgotten.
+QUESTION_CLOSED = {"question_hidden": True, "question": None, "asked": None}
+
+
 def _not_saved(message: Any) -> dict[str, Any]:
     return {
+        **QUESTION_CLOSED,
         "message": message,
         "errors": dict.fromkeys(FORM_FIELDS, no_update),
         "refresh": unchanged(),
@@ -1059,6 +1231,28 @@ def _not_saved(message: Any) -> dict[str, Any]:
         "version": no_update,
         "reload_hidden": no_update,
     }
+
+
+@callback(
+    Output("mal-form-operator", "value", allow_duplicate=True),
+    Output("mal-form-direction", "value", allow_duplicate=True),
+    Output("mal-form-operator-hint", "children"),
+    Input("mal-form-kpi_id", "value"),
+    State("mal-edit", "value"),
+    prevent_initial_call=True,
+)
+def follow_indicator(kpi_id, editing_id):
+    """The comparison (and a direction goal's direction) follow the indicator chosen: "minst"
+    for an indicator that is better the higher it is, "högst" for one better the lower, none
+    for one without a desired direction. A stored goal loaded into the form keeps its own."""
+    kpi_id = kpi_id if isinstance(kpi_id, str) else None
+    indicator = service.indicator(kpi_id) if kpi_id else None
+    hint = operator_hint(indicator.direction if indicator is not None else None)
+    stored = _user_goal(editing_id) if isinstance(editing_id, str) else None
+    if kpi_id is None or (stored is not None and stored.kpi_id == kpi_id):
+        return no_update, no_update, hint
+    operator, direction = indicator_defaults(kpi_id)
+    return operator, direction, hint
 
 
 def form_version(value: Any) -> int | None:

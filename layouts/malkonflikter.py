@@ -47,7 +47,7 @@ from layouts.parts.comparison_figures import (
     scatter_figure,
     with_unit,
 )
-from layouts.parts.components import data_table, source_credit, sync_url, url_store
+from layouts.parts.components import data_table, dropdown, source_credit, sync_url, url_store
 from layouts.parts.download import download_panel, selection_store
 from layouts.parts.table_alternative import body_when_open, table_alternative, table_when_opened
 from layouts.parts.url_state import Choice, Integer, Kind, read_query, url_notes
@@ -468,8 +468,13 @@ def controls(selection: Selection) -> html.Div:
                     html.Label(
                         "Indikator på x-axeln", htmlFor="malkonflikter-x", className="control-label"
                     ),
-                    dcc.Dropdown(
-                        id="malkonflikter-x", options=options, value=selection.x, clearable=False
+                    dropdown(
+                        "malkonflikter-x",
+                        options,
+                        selection.x,
+                        clearable=False,
+                        search="Sök indikator",
+                        no_match="Ingen indikator matchar",
                     ),
                 ],
                 className="control control-wide",
@@ -479,8 +484,13 @@ def controls(selection: Selection) -> html.Div:
                     html.Label(
                         "Indikator på y-axeln", htmlFor="malkonflikter-y", className="control-label"
                     ),
-                    dcc.Dropdown(
-                        id="malkonflikter-y", options=options, value=selection.y, clearable=False
+                    dropdown(
+                        "malkonflikter-y",
+                        options,
+                        selection.y,
+                        clearable=False,
+                        search="Sök indikator",
+                        no_match="Ingen indikator matchar",
                     ),
                 ],
                 className="control control-wide",
@@ -499,10 +509,10 @@ def controls(selection: Selection) -> html.Div:
             html.Div(
                 [
                     html.Label("Från år", htmlFor="malkonflikter-fran", className="control-label"),
-                    dcc.Dropdown(
-                        id="malkonflikter-fran",
-                        options=_year_options(selection.years),
-                        value=_text(selection.first_year),
+                    dropdown(
+                        "malkonflikter-fran",
+                        _year_options(selection.years),
+                        _text(selection.first_year),
                         clearable=False,
                         searchable=False,
                     ),
@@ -519,10 +529,10 @@ def controls(selection: Selection) -> html.Div:
                         className="control-label",
                         id="malkonflikter-till-label",
                     ),
-                    dcc.Dropdown(
-                        id="malkonflikter-till",
-                        options=_year_options(selection.years),
-                        value=_text(selection.year),
+                    dropdown(
+                        "malkonflikter-till",
+                        _year_options(selection.years),
+                        _text(selection.year),
                         clearable=False,
                         searchable=False,
                     ),

@@ -38,6 +38,7 @@ from indicators.progress import (
     assess,
 )
 from indicators.ranking import RELATIVE_POSITION_NOTE
+from indicators.sources import source_table
 from indicators.vocabulary import DIRECTIONS, DOWN, STATUS_STYLE, UP, Status
 from layouts.parts.answer_cache import cached_answer
 from layouts.parts.components import (
@@ -64,6 +65,7 @@ RUN_KINDS_SV = {
 SOURCE_GROUP_TEXT = {
     "agenda2030": "ur Koladas nyckeltalsgrupp Agenda 2030 – Kommun",
     "region_dalarna": "ur Region Dalarnas uppföljning av Dalastrategin",
+    "egen": "egna, inlästa ur filer (källan står vid varje värde)",
 }
 
 dash.register_page(__name__, path="/om", title=f"Om data – {SITE}", name="Om data", order=8)
@@ -400,7 +402,41 @@ def _date_text(value: dt.datetime | None) -> str:
 # --- layout ------------------------------------------------------------------------------------
 
 
-def _sources_section(catalogue: Sequence[Indicator], goals: Sequence) -> html.Section:
+def _source_link(url: str, name: str):
+    return html.A(name, href=url) if url else name
+
+
+def _source_list(sources: pd.DataFrame) -> html.Table:
+    """Every source of stored values with its last import."""
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(text, scope="col")
+                for text in ("Källa", "Värden", "Nyckeltal", "Senast inläst")
+            ]
+        )
+    )
+    rows = [
+        html.Tr(
+            [
+                html.Td(_source_link(row.url, row.source)),
+                html.Td(row.values),
+                html.Td(row.indicators),
+                html.Td(row.last_import),
+            ]
+        )
+        for row in sources.itertuples()
+    ]
+    return html.Table(
+        [html.Caption("Källor och senaste inläsning"), header, html.Tbody(rows)],
+        className="data-table",
+        id="om-sources",
+    )
+
+
+def _sources_section(
+    catalogue: Sequence[Indicator], goals: Sequence, sources: pd.DataFrame
+) -> html.Section:
     groups = source_group_counts(catalogue)
     counts = goal_counts(goals)
     return html.Section(
@@ -429,11 +465,21 @@ def _sources_section(catalogue: Sequence[Indicator], goals: Sequence) -> html.Se
             ),
             html.P(
                 [
+                    "Statistik som Kolada inte har (egna enkäter, SMHI:s utsläpp per sektor, "
+                    "energibalanser) läses in ur CSV-filer med ",
+                    html.Code("python -m etl import-csv"),
+                    "; varje värde har sin källa, och en uppdatering från Kolada ändrar aldrig "
+                    "dem.",
+                ]
+            ),
+            _source_list(sources),
+            html.P(
+                [
                     f"Målkatalogen har {int(counts['catalogue'].sum())} mål med källa (beslut, "
                     "strategi eller avtal som målet kommer från); egna lokala och regionala mål "
-                    "läggs till med ",
-                    html.Code("python -m etl goals import"),
-                    ".",
+                    "läggs till av inloggade redaktörer på sidan ",
+                    dcc.Link("Mål", href="/mal#nytt-mal"),
+                    ", i formuläret eller som en målfil (CSV).",
                 ]
             ),
             data_table(
@@ -465,7 +511,8 @@ def _licence_section() -> html.Section:
                 ]
             ),
             html.P(
-                "Varje export har källan på varje rad (”Källa: Kolada” eller demodata) och datum "
+                "Varje export har källan på varje rad (”Källa: Kolada”, en egen källa eller "
+                "demodata) och datum "
                 "då data hämtades.",
                 className="note",
             ),
@@ -511,7 +558,10 @@ def _refresh_section(status: queries.DataStatus, runs: pd.DataFrame) -> html.Sec
             if not runs.empty
             else html.P("Inga lyckade körningar.", className="note"),
             html.H3("Så uppdateras data"),
-            html.P("Hämta nya värden från Kolada (behöver internet) med:"),
+            html.P(
+                "Värdena hämtas från Kolada av den som sköter servern (det behöver internet och "
+                "görs inte i instrumentpanelen), med kommandot:"
+            ),
             html.Pre(html.Code(REFRESH_COMMAND)),
             html.P(
                 [
@@ -649,7 +699,11 @@ def layout(**query) -> html.Div:
                 className="om-contents",
                 **{"aria-label": "Innehåll på sidan"},
             ),
-            _sources_section(catalogue, service.goals()),
+            _sources_section(
+                catalogue,
+                service.goals(),
+                source_table(service.sources(), catalogue, demo=status.is_demo),
+            ),
             _licence_section(),
             _refresh_section(status, successful_runs(engine)),
             _coverage_section(coverage, status),

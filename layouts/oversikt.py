@@ -1,10 +1,16 @@
-"""Översikt: the status matrix – the 17 areas × the indicators grouped by SDG goal.
+"""Översikt: the status matrix – the 17 areas × the SDG goals (or × the indicators grouped by
+SDG goal).
 
-Each cell is an area's progress status for one indicator at the chosen goal level (the trend
-where no goal of that level exists, marked as such). Choosing a cell shows the facts behind it
-("Varför?") below the matrix, with a link to the indicator page: ``assets/oversikt.js`` puts the
-cell's key in the store ``oversikt-cell`` and :func:`show_facts` answers with the panel. The
-selections (level, SDG goals, dimensions, per-goal view, threshold set) live in the URL.
+The first screen leads: a "Börja här" line offers the two ways in – one's own municipality
+(its page opens) or a global goal (the matrix shows its indicators) – and the matrix opens at
+the goal level that has goals for the most cells (:func:`indicators.overview.default_level`),
+one column per SDG goal, saying how many cells show the trend for want of a goal.
+
+Each cell is an area's progress status at the chosen goal level (the trend where no goal of
+that level exists, marked as such). Choosing a cell shows the facts behind it ("Varför?"), with
+a link onwards: ``assets/oversikt.js`` puts the cell's key in the store ``oversikt-cell`` and
+:func:`show_facts` answers with the panel. The selections (level, SDG goals, dimensions, view,
+threshold set) live in the URL; a level in the address wins over the default.
 """
 
 from __future__ import annotations
@@ -15,22 +21,25 @@ from typing import Any
 
 import dash
 import pandas as pd
-from dash import Input, Output, callback, dcc, html
+from dash import ClientsideFunction, Input, Output, callback, clientside_callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from indicators import service
 from indicators.overview import (
+    default_level,
     effective_status,
     fallback_count,
     sdg_aggregates,
     sdg_fallback_count,
     status_counts,
 )
+from indicators.progress import DEFAULT_THRESHOLD_SET
 from indicators.sdg import DIMENSIONS, SDG_GOALS
 from indicators.vocabulary import ALL_LEVELS, LEVEL_LABELS, TREND
+from layouts.parts import area_map
 from layouts.parts.answer_cache import cached_answer
 from layouts.parts.components import (
-    dropdown_labels,
+    dropdown,
     method_control,
     source_credit,
     sync_url,
@@ -38,12 +47,16 @@ from layouts.parts.components import (
 )
 from layouts.parts.download import download_panel, selection_store
 from layouts.parts.matrix import (
+    DEFAULT_LEVEL,
+    PER_INDICATOR,
     PER_SDG,
+    VIEWS,
     CellFacts,
     CellKey,
     CellText,
     MatrixSelection,
     RawJsx,
+    arrow_note,
     cell_markup,
     cell_texts,
     counts_summary,
@@ -84,9 +97,11 @@ LEGEND_ID = "oversikt-fallback-legend"
 #: The chosen cell's key (set by assets/oversikt.js) and the panel with its facts.
 CELL_ID = "oversikt-cell"
 WHY_ID = "oversikt-why"
+#: "Börja här": the choice of one's own area, and where choosing it leads.
+AREA_PICK_ID = "oversikt-kommun"
+GO_ID = "oversikt-go"
+START_LABEL_ID = "oversikt-start-label"
 EXPORT_ID = {"type": "export-selection", "page": PAGE_ID}
-
-DROPDOWN_LABELS = dropdown_labels(no_match="Inga träffar")
 
 
 def export_selection(selection: MatrixSelection, kpi_ids: list[str]) -> dict[str, Any]:
@@ -120,11 +135,21 @@ def _areas() -> list[tuple[str, str]]:
     return [(area_id, service.area_title(area_id)) for area_id in service.AREA_ORDER]
 
 
+@functools.lru_cache(maxsize=4)
+def _cached_default_level(_version: tuple) -> str:
+    return default_level(service.status(DEFAULT_THRESHOLD_SET.name), DEFAULT_LEVEL)
+
+
+def opening_level() -> str:
+    """The level the overview opens at for the stored data (goals for the most cells)."""
+    return _cached_default_level(service.version())
+
+
 def build_view(selection: MatrixSelection) -> tuple[html.Div, html.Div, html.P, dict]:
     """(counts summary, matrix, fallback legend, export selection) for a selection."""
     indicators = filter_indicators(service.catalogue(), selection.sdgs, selection.dimensions)
     kpi_ids = [i.kpi_id for i in indicators]
-    legend = fallback_legend(selection.level)
+    legend = fallback_legend(selection.level, uncertain_mark=not selection.per_sdg)
     export = export_selection(selection, kpi_ids)
     if not indicators:
         message = html.P(
@@ -148,7 +173,8 @@ def build_view(selection: MatrixSelection) -> tuple[html.Div, html.Div, html.P, 
             status_counts(aggregates["status"]),
             n_fallback=sdg_fallback_count(aggregates, selection.level),
             level=selection.level,
-            unit="målrutor",
+            unit="rutor",
+            behind=(fallback_count(effective), len(effective)),
         )
     else:
         table = indicator_matrix(
@@ -211,14 +237,59 @@ def cell_facts_for(key: Any, selection: MatrixSelection) -> CellFacts | None:
     if indicator is None or not rows:
         return None
     goal_id = rows[0].get("goal_id")
-    wordings = {g.id: g.wording_sv for g in service.goals() if g.id == goal_id}
     return indicator_cell_facts(
         rows[0],
         area_title=title,
         indicator=indicator,
         level=selection.level,
         threshold_set=selection.threshold_set,
-        goal_wordings=wordings,
+        goals={g.id: g for g in service.goals() if g.id == goal_id},
+    )
+
+
+def start_here(selection: MatrixSelection) -> html.Div:
+    """ "Börja här": one's own area (its page opens when chosen) or one or more global goals
+    (the matrix shows them)."""
+    areas = [*service.MUNICIPALITY_IDS, *service.REFERENCE_AREAS]
+    return html.Div(
+        [
+            html.Strong("Börja här:", id=START_LABEL_ID, className="ov-start-label"),
+            html.Div(
+                [
+                    html.Label("välj din kommun (dess sida öppnas)", htmlFor=AREA_PICK_ID),
+                    dropdown(
+                        AREA_PICK_ID,
+                        [{"label": service.area_title(a), "value": a} for a in areas],
+                        None,
+                        placeholder="Välj kommun …",
+                        search="Sök kommun",
+                        no_match="Ingen kommun matchar",
+                        clearable=False,
+                    ),
+                ],
+                className="ov-start-choice",
+            ),
+            html.Span("eller", className="ov-start-or"),
+            html.Div(
+                [
+                    html.Label("ett globalt mål", htmlFor=SDG_ID),
+                    dropdown(
+                        SDG_ID,
+                        [{"label": f"{s.goal} {s.name}", "value": str(s.goal)} for s in SDG_GOALS],
+                        [str(g) for g in selection.sdgs],
+                        multi=True,
+                        placeholder="Alla 17 mål",
+                        search="Sök mål",
+                        no_match="Inget mål matchar",
+                        search_order="original",
+                    ),
+                ],
+                className="ov-start-choice ov-sdg-control",
+            ),
+        ],
+        className="ov-start",
+        role="group",
+        **{"aria-labelledby": START_LABEL_ID},
     )
 
 
@@ -238,52 +309,33 @@ def _controls(selection: MatrixSelection) -> html.Div:
                 ],
                 className="control",
             ),
-            html.Div(
+            html.Fieldset(
                 [
-                    html.Label("Globala mål (SDG)", htmlFor=SDG_ID),
-                    dcc.Dropdown(
-                        id=SDG_ID,
-                        options=[
-                            {"label": f"{s.goal} {s.name}", "value": str(s.goal)} for s in SDG_GOALS
-                        ],
-                        value=[str(g) for g in selection.sdgs],
-                        multi=True,
-                        placeholder="Alla 17 mål",
-                        labels=DROPDOWN_LABELS,
-                        search_order="original",
+                    html.Legend("Visning", className="control-label"),
+                    dcc.RadioItems(
+                        id=VIEW_ID,
+                        options=[{"label": label, "value": v} for v, label in VIEWS.items()],
+                        value=PER_SDG if selection.per_sdg else PER_INDICATOR,
+                        inline=True,
                     ),
                 ],
-                className="control ov-sdg-control",
+                className="control",
             ),
             html.Div(
                 [
                     html.Label("Dimension", htmlFor=DIMENSION_ID),
-                    dcc.Dropdown(
-                        id=DIMENSION_ID,
-                        options=[{"label": label, "value": v} for v, label in DIMENSIONS.items()],
-                        value=list(selection.dimensions),
+                    dropdown(
+                        DIMENSION_ID,
+                        [{"label": label, "value": v} for v, label in DIMENSIONS.items()],
+                        list(selection.dimensions),
                         multi=True,
                         placeholder="Alla dimensioner",
-                        labels=DROPDOWN_LABELS,
                         searchable=False,
                     ),
                 ],
                 className="control",
             ),
-            method_control(
-                METHOD_ID, selection.threshold_set, legend="Gränsvärden (metod)", inline=False
-            ),
-            html.Fieldset(
-                [
-                    html.Legend("Visning", className="control-label"),
-                    dcc.Checklist(
-                        id=VIEW_ID,
-                        options=[{"label": "Visa per mål (en kolumn per SDG)", "value": PER_SDG}],
-                        value=[PER_SDG] if selection.per_sdg else [],
-                    ),
-                ],
-                className="control",
-            ),
+            method_control(METHOD_ID, selection.threshold_set, legend="Gränsvärden (metod)"),
         ],
         className="controls oversikt-controls",
         role="group",
@@ -293,34 +345,23 @@ def _controls(selection: MatrixSelection) -> html.Div:
 
 @cached_answer
 def layout(**query: Any) -> html.Div:
-    selection, notes = read_selection(query)
+    map_query, query = area_map.split_query(query, area_map.OVERVIEW_PARAM_NAMES)
+    selection, notes = read_selection(query, opening_level())
     summary, matrix, legend, export = build_view(selection)
     return html.Div(
         [
-            html.H1("Översikt: status per område och indikator"),
-            html.P(
-                "Hur utvecklingen går mot målen i Dalarnas 15 kommuner, Region Dalarna och riket. "
-                "Välj målnivå: rutan visar status mot målet på den nivån, eller trenden där "
-                "sådant mål saknas. Välj en ruta för att se varför den har sin status.",
-                className="ov-intro",
-            ),
+            html.H1("Översikt: status per område och mål"),
+            start_here(selection),
             url_notes(notes),
             _controls(selection),
             url_store(URL_ID),
+            dcc.Location(id=GO_ID, refresh="callback-nav"),
             html.Div(summary, id=SUMMARY_ID, **{"aria-live": "polite"}),
             html.Div(
                 [
                     html.H2("Förklaring", className="visually-hidden"),
+                    arrow_note(),
                     html.Div(legend, id=LEGEND_ID),
-                    html.P(
-                        [
-                            "Symbolen visar hur snabbt utvecklingen går mot målet. Läs mer om "
-                            "metoden under ",
-                            dcc.Link("Om data", href="/om"),
-                            ".",
-                        ],
-                        className="note",
-                    ),
                 ],
                 className="ov-legend",
             ),
@@ -328,6 +369,16 @@ def layout(**query: Any) -> html.Div:
             dcc.Store(id=CELL_ID),
             html.Div(facts_panel(None), id=WHY_ID, className="ov-why-area"),
             html.Div(id="oversikt-after-matrix", tabIndex="-1"),
+            area_map.overview_section(selection, map_query),
+            html.P(
+                [
+                    "Statusen räknas med Statistics Canadas metod (eller Eurostats gränsvärden). "
+                    "Läs mer under ",
+                    dcc.Link("Om data", href="/om"),
+                    ".",
+                ],
+                className="note",
+            ),
             source_credit(service.data_status()),
             selection_store(PAGE_ID, export),
             download_panel(PAGE_ID),
@@ -383,4 +434,16 @@ sync_url(
         (VIEW_ID, "vy"),
         (METHOD_ID, "metod"),
     ],
+)
+
+area_map.overview_map_callbacks(
+    level=LEVEL_ID, sdgs=SDG_ID, dimensions=DIMENSION_ID, method=METHOD_ID
+)
+
+# "Börja här": choosing an area opens its page (assets/oversikt.js).
+clientside_callback(
+    ClientsideFunction(namespace="oversikt", function_name="openArea"),
+    Output(GO_ID, "href"),
+    Input(AREA_PICK_ID, "value"),
+    prevent_initial_call=True,
 )

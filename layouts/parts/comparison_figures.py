@@ -3,8 +3,8 @@
 Pure builders: tidy DataFrames and catalogue entries in, a figure (a plain dict, see
 :mod:`layouts.parts.figures`) or a DataFrame out; nothing here reads the database. Every figure
 sets Swedish number formatting (``layout.separators``), preformatted hover texts, shows gaps as
-gaps and tells areas apart by marker symbol and dash as well as by colour (Okabe–Ito, safe for
-colour blindness).
+gaps and draws every area in its own style, the same on every page
+(:mod:`indicators.area_colours`: a colour safe for colour blindness and a marker of its own).
 """
 
 from __future__ import annotations
@@ -13,24 +13,22 @@ import html
 import math
 import textwrap
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from data.areas import REGION_DALARNA, RIKET
+from indicators.area_colours import AreaStyle, area_style, is_reference
 from indicators.catalogue import Indicator
 from indicators.conflicts import CorrelationResult, format_coefficient, in_sentence
 from indicators.formatting import MISSING, format_number, format_signed
 from indicators.vocabulary import DIRECTIONS, DOWN, NO_DIRECTION_TEXT, UP
 from layouts.parts.figures import (
-    AREA_COLOURS,
-    AREA_SYMBOLS,
-    AXIS,
     GRID,
     INK,
+    REFERENCE_STYLES,
     Figure,
     annotate,
+    area_styles,
     base_layout,
     no_data_note,
     number,
@@ -40,48 +38,20 @@ from layouts.parts.figures import (
 
 FIT_COLOUR = "#555555"
 TITLE_WIDTH = 120
-PANEL_TITLE_WIDTH = 60
+PANEL_TITLE_WIDTH = 44
 AXIS_TITLE_WIDTH = 55
 #: Figure heights in pixels (the page gives each graph the same height).
 PANEL_HEIGHT = 420
 FACET_HEIGHT = 400
 SCATTER_HEIGHT = 640
-
-
-@dataclass(frozen=True)
-class AreaStyle:
-    """How one area is drawn: colour, marker, dash, line width and whether it is a reference."""
-
-    colour: str
-    symbol: str
-    dash: str
-    width: float
-    reference: bool = False
-
-
-#: Region Dalarna and Riket: black and grey, dashed, with their own marker shapes.
-REFERENCE_STYLES: dict[str, AreaStyle] = {
-    REGION_DALARNA: AreaStyle("#000000", "square", "dash", 2.5, True),
-    RIKET: AreaStyle(AXIS, "diamond", "dot", 2.5, True),
-}
-
-
-def area_styles(area_ids: Sequence[str]) -> dict[str, AreaStyle]:
-    """Styles in display order: references get theirs, municipalities are numbered in order."""
-    styles: dict[str, AreaStyle] = {}
-    index = 0
-    for area_id in area_ids:
-        if area_id in REFERENCE_STYLES:
-            styles[area_id] = REFERENCE_STYLES[area_id]
-            continue
-        styles[area_id] = AreaStyle(
-            AREA_COLOURS[index % len(AREA_COLOURS)],
-            AREA_SYMBOLS[index % len(AREA_SYMBOLS)],
-            "solid",
-            2.0,
-        )
-        index += 1
-    return styles
+#: With areas on scales of their own (the references, for totals): a row of small panels below
+#: the others. The rows' y domains (shares of the plot's height) and the figures' heights.
+SHARED_ROW = [0.5, 1.0]
+OWN_SCALE_ROW = [0.0, 0.28]
+OWN_SCALE_PANEL_HEIGHT = 620
+OWN_SCALE_FACET_HEIGHT = 600
+#: What the small panels' titles add to an area's name.
+OWN_SCALE_TEXT = "egen skala"
 
 
 def _wrap(text: str, width: int) -> str:
@@ -222,16 +192,64 @@ def _is_empty(table: pd.DataFrame) -> bool:
     return table.empty or bool(np.isnan(table.to_numpy(dtype=float)).all())
 
 
+def _own_scale_panels(
+    figure: Figure,
+    table: pd.DataFrame,
+    indicator: Indicator,
+    areas: Sequence[str],
+    area_titles: Mapping[str, str],
+    *,
+    span: tuple[int, int] | None,
+    first_axis: int,
+) -> None:
+    """Each of ``areas`` in a small panel of its own below the others (axes ``first_axis``
+    on), on a y axis of its own, titled with the area's name and "egen skala"."""
+    layout = figure["layout"]
+    x_options = _year_axis(span)
+    if span is not None and span[1] - span[0] > 6:
+        x_options["dtick"] = 5
+    for index, (area_id, domain) in enumerate(
+        zip(areas, facet_domains(len(areas), 0.14), strict=False)
+    ):
+        number_ = first_axis + index
+        title = area_titles.get(area_id, area_id)
+        layout[f"xaxis{number_}"] = x_axis(anchor=f"y{number_}", domain=domain, **x_options)
+        layout[f"yaxis{number_}"] = y_axis(
+            anchor=f"x{number_}",
+            domain=OWN_SCALE_ROW,
+            rangemode=_range_mode(table[[area_id]] if area_id in table.columns else table),
+        )
+        trace = _line(table, area_id, title, area_style(area_id), indicator, marker_size=5)
+        trace.update(xaxis=f"x{number_}", yaxis=f"y{number_}")
+        figure["data"].append(trace)
+        annotate(
+            figure,
+            font={"size": 12},
+            showarrow=False,
+            text=f"{html.escape(title)}<br>{OWN_SCALE_TEXT}",
+            x=(domain[0] + domain[1]) / 2,
+            xanchor="center",
+            xref="paper",
+            y=OWN_SCALE_ROW[1],
+            yanchor="bottom",
+            yref="paper",
+        )
+
+
 def indicator_figure(
     table: pd.DataFrame,
     indicator: Indicator,
     area_titles: Mapping[str, str],
     *,
     span: tuple[int, int] | None = None,
+    own_scale: Sequence[str] = (),
 ) -> Figure:
-    """One panel: every area's series of one indicator on one y axis (municipalities solid,
-    references dashed). ``span`` fixes the x axis so that panels side by side line up."""
-    areas = list(table.columns)
+    """One panel: the areas' series of one indicator on one y axis, each area in its own style
+    (references thicker, in black and dark grey). ``span`` fixes the x axis so that panels side
+    by side line up. The areas in ``own_scale`` (the references, for totals) are drawn below,
+    each in a small panel on a scale of its own."""
+    apart = [area_id for area_id in own_scale if area_id in table.columns]
+    areas = [area_id for area_id in table.columns if area_id not in apart]
     styles = area_styles(areas)
     figure, title_lines = _new_figure(indicator_title(indicator, table), PANEL_TITLE_WIDTH)
     figure["data"] = [
@@ -240,11 +258,18 @@ def indicator_figure(
     ]
     layout = figure["layout"]
     layout["xaxis"].update(_year_axis(span))
-    layout["yaxis"].update(title={"text": _wrap(indicator.unit, 40)}, rangemode=_range_mode(table))
+    layout["yaxis"].update(
+        title={"text": _wrap(indicator.unit, 40)}, rangemode=_range_mode(table[areas])
+    )
+    height = PANEL_HEIGHT
+    if apart:
+        layout["yaxis"]["domain"] = SHARED_ROW
+        _own_scale_panels(figure, table, indicator, apart, area_titles, span=span, first_axis=2)
+        height = OWN_SCALE_PANEL_HEIGHT
     layout.update(
         legend={"orientation": "h", "y": -0.1, "yanchor": "top", "x": 0, "font": {"size": 12}},
         margin={"l": 70, "r": 20, "t": _top_margin(title_lines), "b": 30},
-        height=PANEL_HEIGHT,
+        height=height,
     )
     if _is_empty(table):
         no_data_note(figure, "Inga värden för de valda områdena")
@@ -272,7 +297,8 @@ def facet_domains(columns: int, spacing: float) -> list[list[float]]:
     domains = []
     start = 0.0
     for _ in range(columns):
-        domains.append([start, start + width])
+        # rounded: added up, the floats may end a hair beyond 1, which Plotly refuses
+        domains.append([round(start, 9), min(round(start + width, 9), 1.0)])
         start += width + spacing
     return domains
 
@@ -281,7 +307,13 @@ def _axis_suffix(column: int) -> str:
     return "" if column == 1 else str(column)
 
 
-def _facet_axes(layout: dict, columns: int, span: tuple[int, int] | None, range_mode: str) -> None:
+def _facet_axes(
+    layout: dict,
+    columns: int,
+    span: tuple[int, int] | None,
+    range_mode: str,
+    y_domain: Sequence[float] = (0.0, 1.0),
+) -> None:
     """One x and y axis per facet, the y axes sharing the first one's scale."""
     x_options = _year_axis(span)
     if span is not None and span[1] - span[0] > 6:
@@ -290,7 +322,7 @@ def _facet_axes(layout: dict, columns: int, span: tuple[int, int] | None, range_
     for column, domain in enumerate(domains, start=1):
         suffix = _axis_suffix(column)
         layout[f"xaxis{suffix}"] = x_axis(anchor=f"y{suffix}", domain=domain, **x_options)
-        y_options = {"anchor": f"x{suffix}", "domain": [0.0, 1.0], "rangemode": range_mode}
+        y_options = {"anchor": f"x{suffix}", "domain": list(y_domain), "rangemode": range_mode}
         if column > 1:
             y_options.update(matches="y", showticklabels=False)
         layout[f"yaxis{suffix}"] = y_axis(**y_options)
@@ -304,13 +336,17 @@ def facet_figure(
     area_titles: Mapping[str, str],
     *,
     span: tuple[int, int] | None = None,
+    own_scale: bool = False,
 ) -> Figure:
     """One indicator, one facet per municipality side by side on a shared y axis, each with
-    the references drawn for comparison."""
+    the references drawn for comparison; with ``own_scale`` (for totals) the references are
+    drawn below instead, each in a small panel on a scale of its own."""
     columns = max(len(municipalities), 1)
     figure, title_lines = _new_figure(indicator_title(indicator, table))
     layout = figure["layout"]
-    _facet_axes(layout, columns, span, _range_mode(table))
+    shared = [a for a in municipalities if a in table.columns] if own_scale else list(table.columns)
+    y_domain = SHARED_ROW if own_scale else [0.0, 1.0]
+    _facet_axes(layout, columns, span, _range_mode(table[shared]), y_domain)
     layout["yaxis"]["title"] = {"text": _wrap(indicator.unit, 30)}
     domains = facet_domains(columns, 0.02 if columns > 4 else 0.03)
     for area_id, (low, high) in zip(municipalities, domains, strict=False):
@@ -327,9 +363,10 @@ def facet_figure(
             yref="paper",
         )
     styles = area_styles([*municipalities, *references])
+    drawn_with = () if own_scale else tuple(references)
     for column, area_id in enumerate(municipalities, start=1):
         suffix = _axis_suffix(column)
-        for shown in (area_id, *references):
+        for shown in (area_id, *drawn_with):
             trace = _line(
                 table,
                 shown,
@@ -341,10 +378,15 @@ def facet_figure(
             )
             trace.update(xaxis=f"x{suffix}", yaxis=f"y{suffix}")
             figure["data"].append(trace)
+    apart = [area_id for area_id in references if area_id in table.columns] if own_scale else []
+    if apart:
+        _own_scale_panels(
+            figure, table, indicator, apart, area_titles, span=span, first_axis=columns + 1
+        )
     layout.update(
         legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0, "font": {"size": 12}},
         margin={"l": 70, "r": 20, "t": _top_margin(title_lines, 24), "b": 30},
-        height=FACET_HEIGHT,
+        height=OWN_SCALE_FACET_HEIGHT if apart else FACET_HEIGHT,
     )
     if not municipalities or _is_empty(table):
         no_data_note(figure, "Inga värden för de valda områdena")
@@ -582,7 +624,7 @@ def scatter_figure(
     title = scatter_title(x, y, year=year, base_year=base_year, result=result)
     figure, title_lines = _new_figure(title)
     chosen = points.dropna(subset=["x", "y"])
-    municipal = chosen[~chosen["area_id"].isin(list(REFERENCE_STYLES))]
+    municipal = chosen[np.array([not is_reference(a) for a in chosen["area_id"]], dtype=bool)]
     if fit is not None and not municipal.empty:
         figure["data"].append(_fit_trace(municipal, fit))
     positions = dict(
@@ -596,16 +638,16 @@ def scatter_figure(
             strict=True,
         )
     )
-    groups = [("Kommuner", municipal, AreaStyle(AREA_COLOURS[0], "circle", "solid", 0))]
-    for area_id, style in REFERENCE_STYLES.items():
+    groups = [("Kommuner", municipal)]
+    for area_id in REFERENCE_STYLES:
         rows = chosen[chosen["area_id"] == area_id]
-        groups.append(
-            (f"{area_titles.get(area_id, area_id)} (referens, ingår inte i r)", rows, style)
-        )
-    for name, rows, style in groups:
+        groups.append((f"{area_titles.get(area_id, area_id)} (referens, ingår inte i r)", rows))
+    for name, rows in groups:
         if rows.empty:
             continue
         labels = [area_titles.get(a, a) for a in rows["area_id"]]
+        styles = [area_style(a) for a in rows["area_id"]]
+        reference = styles[0].reference
         figure["data"].append(
             {
                 "type": "scatter",
@@ -617,9 +659,10 @@ def scatter_figure(
                 "textposition": [positions[a] for a in rows["area_id"]],
                 "textfont": {"size": 11, "color": INK},
                 "marker": {
-                    "symbol": style.symbol,
-                    "size": 14 if style.reference else 11,
-                    "color": style.colour,
+                    # a reference is one area: its style; the municipalities: each its own
+                    "symbol": styles[0].symbol if reference else [st.symbol for st in styles],
+                    "size": 14 if reference else 11,
+                    "color": styles[0].colour if reference else [st.colour for st in styles],
                     "line": {"width": 1, "color": "#ffffff"},
                 },
                 "hovertext": [
@@ -722,7 +765,7 @@ def point_rows(
         area_id = record["area_id"]
         row = {
             "area": area_titles.get(area_id, area_id),
-            "role": "referens" if area_id in REFERENCE_STYLES else "kommun",
+            "role": "referens" if is_reference(area_id) else "kommun",
             "x": _format(record["x"], x, change),
             "y": _format(record["y"], y, change),
         }

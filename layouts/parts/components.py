@@ -24,7 +24,6 @@ from layouts.parts.url_state import Choice
 
 KOLADA_CREDIT = "Källa: Kolada"
 DEMO_TEXT = "Värdena är genererade exempel, inte Koladas statistik."
-REFRESH_COMMAND = "python -m etl refresh"
 #: The longest uploaded file name a message shows.
 MAX_UPLOAD_NAME = 80
 
@@ -51,8 +50,8 @@ def demo_banner(status: DataStatus) -> html.Div | None:
         [
             html.Strong("Demodata. "),
             DEMO_TEXT,
-            " Hämta riktiga värden med ",
-            html.Code(REFRESH_COMMAND),
+            " Den som sköter servern byter till Koladas värden; ",
+            dcc.Link("se Om data", href="/om#uppdatering"),
             ".",
         ],
         className="demo-banner",
@@ -61,8 +60,11 @@ def demo_banner(status: DataStatus) -> html.Div | None:
     )
 
 
-def source_credit(status: DataStatus) -> html.P:
-    """ "Källa: Kolada" with the refresh date, or the demo notice."""
+def source_credit(status: DataStatus, source_name: str | None = None) -> html.P:
+    """ "Källa: Kolada" with the refresh date, or the demo notice; for values of another
+    source (``source_name``, an own indicator's) "Källa: <that source>"."""
+    if source_name and source_name != KOLADA_CREDIT.removeprefix("Källa: "):
+        return html.P(f"Källa: {source_name}.", className="source-credit")
     if status.is_demo:
         text = "Demodata (genererade värden, inte från Kolada)."
     elif status.last_success is not None:
@@ -129,6 +131,30 @@ def dropdown_labels(search: str = "Sök", no_match: str = "Inget matchar") -> di
     }
 
 
+#: What an empty dropdown says when its page gives nothing better.
+DROPDOWN_PLACEHOLDER = "Välj …"
+
+
+def dropdown(
+    component_id,
+    options: Sequence,
+    value=None,
+    *,
+    search: str = "Sök",
+    no_match: str = "Inget matchar",
+    placeholder: str = DROPDOWN_PLACEHOLDER,
+    **kwargs,
+) -> dcc.Dropdown:
+    """A ``dcc.Dropdown`` whose every text is Swedish: its placeholder, and the texts Dash
+    writes itself (``labels``: the search field, "Markera alla", "Avmarkera alla", the
+    clear buttons, the no-match line; :func:`dropdown_labels`). Every page's dropdown is made
+    here; other ``dcc.Dropdown`` keywords pass through."""
+    kwargs.setdefault("labels", dropdown_labels(search, no_match))
+    return dcc.Dropdown(
+        id=component_id, options=list(options), value=value, placeholder=placeholder, **kwargs
+    )
+
+
 def municipality_picker(
     component_id: str,
     options: Sequence[dict],
@@ -143,10 +169,10 @@ def municipality_picker(
     return html.Div(
         [
             html.Label("Kommuner", htmlFor=component_id, className="control-label"),
-            dcc.Dropdown(
-                id=component_id,
-                options=list(options),
-                value=list(value),
+            dropdown(
+                component_id,
+                options,
+                list(value),
                 multi=True,
                 placeholder=placeholder,
                 labels=labels or dropdown_labels("Sök kommun", "Ingen kommun matchar"),

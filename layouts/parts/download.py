@@ -3,11 +3,15 @@
 A page puts :func:`selection_store` and :func:`download_panel` in its layout and keeps the
 store's ``data`` equal to its current selection (a dict with the keys ``areas``, ``kpis``,
 ``genders``, ``years`` ([first, last] or null), ``levels`` and ``threshold_set``; see
-:func:`indicators.export.parse_selection` for the defaults). The panel's "Ladda ner CSV" is a
-link to the download route (``layouts/parts/export_route.py``, :data:`ROUTE`); one clientside
-callback keeps its address equal to the store's selection and the chosen format, so the browser
-fetches the file itself, streamed as it is written (:func:`selection_csv`), without a callback
-in between.
+:func:`indicators.export.parse_selection` for the defaults). The panel offers two files: "Ladda
+ner CSV", the time series (a row per area, indicator, gender and year), and "Ladda ner senaste
+status", a row per area, indicator and level with the latest value, the goal, the status and
+its robustness (:func:`indicators.export.latest_status_table`). Both are links to the download
+route (``layouts/parts/export_route.py``, :data:`ROUTE`; the second with ``fil=senaste-status``);
+one clientside callback keeps their addresses equal to the store's selection and the chosen
+format, so the browser fetches the file itself, streamed as it is written
+(:func:`selection_csv`), without a callback in between. The route names the file for what it
+holds (:func:`export_filename`).
 """
 
 from __future__ import annotations
@@ -25,22 +29,26 @@ from dash import MATCH, Input, Output, State, clientside_callback, dcc, html
 from indicators import service
 from indicators.assessments import assessments_for_export
 from indicators.export import (
+    FILE_LATEST,
+    FILE_SERIES,
     FORMAT_CSV,
     FORMAT_LABELS,
     Selection,
     export_table,
     goal_lines,
+    latest_status_table,
     parse_selection,
     select_observations,
     sort_observations,
 )
-from indicators.export_stream import csv_chunks
+from indicators.export import export_filename as _export_filename
+from indicators.export_stream import csv_chunks, table_chunks
 from indicators.formatting import local_time, swedish_today
 
 log = logging.getLogger(__name__)
 
-FILENAME_PREFIX = "hallbarhet-dalarna"
 BUTTON_TEXT = "Ladda ner CSV"
+LATEST_BUTTON_TEXT = "Ladda ner senaste status"
 #: The download route (``layouts/parts/export_route.py``), below the app's path prefix.
 ROUTE = "/ladda-ner"
 #: The route's query parameters: the selection's keys by their names in the address (the
@@ -54,6 +62,8 @@ PARAMS: dict[str, str] = {
 }
 YEAR_PARAMS = ("fran", "till")
 FORMAT_PARAM = "format"
+#: Which file: the time series (the default, left out of the address) or the latest status.
+FILE_PARAM = "fil"
 
 
 def _id(kind: str, page_id: Any) -> dict[str, Any]:
@@ -94,16 +104,32 @@ def download_panel(page_id: str) -> html.Div:
                 ],
                 className="export-format-group",
             ),
-            html.A(
-                BUTTON_TEXT,
-                id=_id("export-link", page_id),
-                href=dash.get_relative_path(ROUTE),
-                download=export_filename(today()),
-                className="button export-button",
+            html.Div(
+                [
+                    html.A(
+                        BUTTON_TEXT,
+                        id=_id("export-link", page_id),
+                        href=dash.get_relative_path(ROUTE),
+                        download=export_filename(today()),
+                        className="button export-button",
+                    ),
+                    html.A(
+                        LATEST_BUTTON_TEXT,
+                        id=_id("export-latest-link", page_id),
+                        href=dash.get_relative_path(f"{ROUTE}?{FILE_PARAM}={FILE_LATEST}"),
+                        download=export_filename(today(), kind=FILE_LATEST),
+                        className="button export-button",
+                    ),
+                ],
+                className="button-row export-links",
             ),
             html.P(
-                "Filen innehåller exakt urvalet: värden, mål per nivå, status med underlag, "
-                "metod, den senaste kvalitativa bedömningen och datakälla.",
+                "Tidsserierna (Ladda ner CSV): exakt urvalet, en rad per område, indikator, kön "
+                "och år med värdet, målet och målbanan per nivå, och på det senaste årets rad "
+                "status med underlag, den senaste kvalitativa bedömningen och datakälla. "
+                "Senaste status: en rad per område, indikator och målnivå med senaste värde, "
+                "målvärde och målår, status, säkerhet och årlig förändring – att klistra in i "
+                "en rapport.",
                 className="note",
             ),
         ],
@@ -111,13 +137,13 @@ def download_panel(page_id: str) -> html.Div:
     )
 
 
-#: The link's address follows the selection store and the format in the browser, without
+#: The links' addresses follow the selection store and the format in the browser, without
 #: asking the server: the route's query with lists joined by commas (an empty list as an empty
 #: value: nothing), missing keys left out (the route's defaults), the years as ``fran`` and
-#: ``till``, then the format.
+#: ``till``, then the format; the latest status's link adds ``fil=senaste-status``.
 clientside_callback(
     f"""
-    function(selection, fmt, href) {{
+    function(selection, fmt, href, latestHref) {{
         const names = {json.dumps(PARAMS)};
         const years = {json.dumps(YEAR_PARAMS)};
         const code = (value) => encodeURIComponent(String(value));
@@ -136,13 +162,20 @@ clientside_callback(
             pairs.push(years[1] + '=' + code(chosen.years[1]));
         }}
         pairs.push({json.dumps(FORMAT_PARAM)} + '=' + code(fmt || {json.dumps(FORMAT_CSV)}));
-        return (href || '').split('?')[0] + '?' + pairs.join('&');
+        const query = pairs.join('&');
+        return [
+            (href || '').split('?')[0] + '?' + query,
+            (latestHref || '').split('?')[0] + '?' + query + '&' +
+                {json.dumps(f"{FILE_PARAM}={FILE_LATEST}")},
+        ];
     }}
     """,
     Output(_id("export-link", MATCH), "href"),
+    Output(_id("export-latest-link", MATCH), "href"),
     Input(_id("export-selection", MATCH), "data"),
     Input(_id("export-format", MATCH), "value"),
     State(_id("export-link", MATCH), "href"),
+    State(_id("export-latest-link", MATCH), "href"),
 )
 
 
@@ -158,9 +191,14 @@ def retrieval_date(finished_at: dt.datetime | None) -> dt.date | None:
     return local_time(finished_at).date()
 
 
-def export_filename(day: dt.date) -> str:
-    """``hallbarhet-dalarna-2026-11-27.csv``."""
-    return f"{FILENAME_PREFIX}-{day.isoformat()}.csv"
+def export_filename(
+    day: dt.date, selection: Selection | None = None, kind: str = FILE_SERIES
+) -> str:
+    """The file's name for a selection (:func:`indicators.export.export_filename` with the
+    areas' names): ``hallbarhet-falun-2026-12-02.csv``, ``senaste-status-dalarna-2026-12-02.csv``
+    (more than three areas, or no selection)."""
+    areas = selection.areas if selection is not None else ()
+    return _export_filename(day, [service.area_title(area) for area in areas], kind)
 
 
 def parse(data: dict[str, Any] | None) -> Selection:
@@ -217,10 +255,39 @@ def selection_table(selection: Selection, *, limit: int | None = None) -> tuple[
     return table, total
 
 
-def selection_csv(selection: Selection, fmt: str) -> tuple[Iterator[bytes], int]:
-    """The selection's export in format ``fmt`` as pieces of bytes (the same bytes as
-    ``to_csv_bytes(selection_table(selection)[0], fmt)``) and its row count. Everything the
-    file needs is read before this returns; the rows are written as the pieces are read."""
+def latest_table(selection: Selection) -> pd.DataFrame:
+    """The selection's latest status (:func:`indicators.export.latest_status_table`): every
+    area, indicator, gender and level of the selection, judged on the whole series (the
+    selection's years do not apply)."""
+    status = service.status(selection.threshold_set, selection.genders)
+    status = status[
+        status["area_id"].isin(selection.areas)
+        & status["kpi_id"].isin(selection.kpis)
+        & status["level"].isin(selection.levels)
+    ]
+    data_status = service.data_status()
+    return latest_status_table(
+        status,
+        service.catalogue(),
+        [goal for goal in service.goals() if goal.kpi_id in selection.kpis],
+        area_titles={area: service.area_title(area) for area in service.AREA_ORDER},
+        levels=selection.levels,
+        data_origin=data_status.origin,
+        retrieved=retrieval_date(data_status.last_success),
+        threshold_set=selection.threshold_set,
+    )
+
+
+def selection_csv(
+    selection: Selection, fmt: str, kind: str = FILE_SERIES
+) -> tuple[Iterator[bytes], int]:
+    """The selection's file ``kind`` (the time series or the latest status) in format ``fmt``
+    as pieces of bytes (the same bytes as ``to_csv_bytes(selection_table(selection)[0], fmt)``,
+    or ``to_csv_bytes(latest_table(selection), fmt)``) and its row count. Everything the file
+    needs is read before this returns; the rows are written as the pieces are read."""
+    if kind == FILE_LATEST:
+        table = latest_table(selection)
+        return table_chunks(table, fmt), len(table)
     observations = service.observations(selection.genders)
     chosen = select_observations(observations, selection)
     inputs = _export_inputs(selection, observations, selection.areas, selection.kpis)

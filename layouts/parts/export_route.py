@@ -1,9 +1,12 @@
 """The CSV download as a plain Flask route: ``GET /ladda-ner?omraden=…&format=excel-sv``.
 
-Every page's "Ladda ner CSV" is a link here (``layouts/parts/download.py`` keeps its address
-equal to the page's selection). The answer is streamed: the file is written in pieces as it is
-sent (:func:`layouts.parts.download.selection_csv`), so neither the table nor the file is held
-whole, and the browser saves it as ``hallbarhet-dalarna-<date>.csv``.
+Every page's "Ladda ner CSV" and "Ladda ner senaste status" are links here
+(``layouts/parts/download.py`` keeps their addresses equal to the page's selection). The answer
+is streamed: the file is written in pieces as it is sent
+(:func:`layouts.parts.download.selection_csv`), so neither the time series' table nor the file
+is held whole, and the browser saves it under a name that says what it holds and for which
+areas: ``hallbarhet-falun-<date>.csv``, ``senaste-status-dalarna-<date>.csv``
+(:func:`indicators.export.export_filename`).
 
 The query names the selection as the Export page's address does (every key optional; the
 defaults of :func:`indicators.export.parse_selection`):
@@ -17,6 +20,8 @@ defaults of :func:`indicators.export.parse_selection`):
                           ``trend``)
 ``metod``                 the threshold set
 ``format``                ``csv`` (default) or ``excel-sv``
+``fil``                   ``tidsserier`` (default: the time series) or ``senaste-status``
+                          (the latest status, whatever the years)
 ========================  =======================================================================
 
 The values are read strictly (``parse_selection(..., strict=True)``): an unknown value, a
@@ -36,9 +41,16 @@ from dash import Dash
 from werkzeug.datastructures import MultiDict
 
 from indicators import service
-from indicators.export import FORMATS, Selection, SelectionError, parse_selection
+from indicators.export import (
+    FILE_SERIES,
+    FILES,
+    FORMATS,
+    Selection,
+    SelectionError,
+    parse_selection,
+)
 from layouts.parts import download
-from layouts.parts.download import FORMAT_PARAM, PARAMS, ROUTE, YEAR_PARAMS
+from layouts.parts.download import FILE_PARAM, FORMAT_PARAM, PARAMS, ROUTE, YEAR_PARAMS
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +78,21 @@ def _list(text: str) -> list[str]:
     return [] if text == "" else text.split(",")
 
 
+def read_file_kind(args: MultiDict[str, str]) -> str:
+    """Which file a download query names (``fil``); :class:`BadQuery` for an unknown one."""
+    kind = args.get(FILE_PARAM, FILE_SERIES)
+    if kind not in FILES:
+        raise BadQuery(
+            f"Felaktig parameter {FILE_PARAM}: okänd fil {kind[:40]!r}; "
+            f"välj {' eller '.join(FILES)}."
+        )
+    return kind
+
+
 def read_query(args: MultiDict[str, str]) -> tuple[Selection, str]:
     """The selection and format a download query names; :class:`BadQuery` for one that is
     refused (see the module documentation)."""
-    known = {*PARAMS.values(), *YEAR_PARAMS, FORMAT_PARAM}
+    known = {*PARAMS.values(), *YEAR_PARAMS, FORMAT_PARAM, FILE_PARAM}
     unknown = sorted(name for name in args if name not in known)
     if unknown:
         raise BadQuery(f"Okänd parameter: {unknown[0][:40]}. Tillåtna: {', '.join(sorted(known))}.")
@@ -137,12 +160,13 @@ def download_csv() -> flask.Response:
         )
     try:
         selection, fmt = read_query(request.args)
+        kind = read_file_kind(request.args)
     except BadQuery as error:
         log.info("Refused a download: %s", error)
         return _refusal(str(error))
-    chunks, rows = download.selection_csv(selection, fmt)
+    chunks, rows = download.selection_csv(selection, fmt, kind)
     response = flask.Response(_logged(chunks, rows, fmt), content_type=CONTENT_TYPE)
-    filename = download.export_filename(download.today())
+    filename = download.export_filename(download.today(), selection, kind)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -154,4 +178,11 @@ def install_export_route(app: Dash) -> None:
     app.server.add_url_rule(prefix + ROUTE, ENDPOINT, download_csv, methods=["GET"])
 
 
-__all__ = ["MAX_QUERY_BYTES", "BadQuery", "download_csv", "install_export_route", "read_query"]
+__all__ = [
+    "MAX_QUERY_BYTES",
+    "BadQuery",
+    "download_csv",
+    "install_export_route",
+    "read_file_kind",
+    "read_query",
+]

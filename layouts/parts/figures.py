@@ -16,11 +16,11 @@ import html
 import math
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 import pandas as pd
 
 from data.areas import REGION_DALARNA, RIKET
+from indicators.area_colours import AreaStyle, area_colour, area_style
 from indicators.formatting import PLOTLY_SEPARATORS, format_number
 from indicators.goal_text import CHART, goal_in_words
 from indicators.vocabulary import (
@@ -40,50 +40,9 @@ from indicators.vocabulary import (
 #: A figure as ``dcc.Graph`` takes it: ``{"data": [trace, …], "layout": {…}}``.
 Figure = dict
 
-#: Okabe–Ito colours for the chosen municipalities (black is kept for Region Dalarna, and
-#: yellow is left out: too pale for a line on white).
-AREA_COLOURS: tuple[str, ...] = (
-    "#0072B2",
-    "#D55E00",
-    "#009E73",
-    "#CC79A7",
-    "#E69F00",
-    "#56B4E9",
-)
-#: Marker symbols for the municipalities, so lines differ by shape as well as by colour.
-#: "square" and "diamond" are kept for the reference areas.
-AREA_SYMBOLS: tuple[str, ...] = (
-    "circle",
-    "triangle-up",
-    "x",
-    "star",
-    "triangle-down",
-    "pentagon",
-    "cross",
-    "hexagon",
-    "triangle-left",
-    "hourglass",
-    "triangle-right",
-    "star-triangle-up",
-    "bowtie",
-    "hexagram",
-    "star-diamond",
-)
-
-
-@dataclass(frozen=True)
-class LineStyle:
-    """How one area's series is drawn."""
-
-    colour: str
-    symbol: str
-    width: float
-
-
-#: Region Dalarna and Riket: black and grey, thicker, with their own marker shapes.
-REFERENCE_STYLES: dict[str, LineStyle] = {
-    REGION_DALARNA: LineStyle("#000000", "square", 3.0),
-    RIKET: LineStyle("#767676", "diamond", 3.0),
+#: Region Dalarna and Riket: black and dark grey, thicker, with their own marker shapes.
+REFERENCE_STYLES: dict[str, AreaStyle] = {
+    area: area_style(area) for area in (REGION_DALARNA, RIKET)
 }
 #: One dash style per goal level (the vocabulary's); area series are always solid.
 LEVEL_DASH: dict[str, str] = {level: LEVELS[level].line_dash for level in GOAL_LEVELS}
@@ -189,25 +148,10 @@ def no_data_note(figure: Figure, text: str) -> None:
     )
 
 
-def area_style(area_id: str, index: int) -> LineStyle:
-    """The style of an area's line: the reference style for Region Dalarna and Riket, else the
-    ``index``-th municipality colour and marker."""
-    if area_id in REFERENCE_STYLES:
-        return REFERENCE_STYLES[area_id]
-    return LineStyle(
-        AREA_COLOURS[index % len(AREA_COLOURS)], AREA_SYMBOLS[index % len(AREA_SYMBOLS)], 2.0
-    )
-
-
-def area_styles(area_ids: Sequence[str]) -> dict[str, LineStyle]:
-    """Styles for the areas in display order (municipalities numbered in that order)."""
-    styles: dict[str, LineStyle] = {}
-    index = 0
-    for area_id in area_ids:
-        styles[area_id] = area_style(area_id, index)
-        if area_id not in REFERENCE_STYLES:
-            index += 1
-    return styles
+def area_styles(area_ids: Sequence[str]) -> dict[str, AreaStyle]:
+    """Each area's own style (:func:`indicators.area_colours.area_style`), whichever areas are
+    shown beside it."""
+    return {area_id: area_style(area_id) for area_id in area_ids}
 
 
 def series_name(area_title: str, gender: str, genders: Sequence[str]) -> str:
@@ -259,7 +203,7 @@ def _series_trace(
     rows: pd.DataFrame,
     years: Sequence[int],
     name: str,
-    style: LineStyle,
+    style: AreaStyle,
     *,
     open_marker: bool,
     decimals: int,
@@ -273,7 +217,7 @@ def _series_trace(
         "name": name,
         "mode": "lines+markers",
         "connectgaps": False,
-        "line": {"color": style.colour, "width": style.width, "dash": "solid"},
+        "line": {"color": style.colour, "width": style.width, "dash": style.dash},
         "marker": {
             "symbol": style.symbol + ("-open" if open_marker else ""),
             "size": 8,
@@ -434,7 +378,7 @@ def _add_goal_lines(
     figure: Figure,
     lines: pd.DataFrame,
     goals: Mapping[str, object],
-    styles: Mapping[str, LineStyle],
+    styles: Mapping[str, AreaStyle],
     area_titles: Mapping[str, str],
     decimals: int,
     unit: str,
@@ -476,8 +420,8 @@ def _goal_hover(goal, level: str, summary: str, unit: str) -> str:
 
 #: How the reference areas are marked in the ranking chart.
 REFERENCE_RULES: dict[str, tuple[str, str]] = {
-    REGION_DALARNA: ("#000000", "dash"),
-    RIKET: ("#595959", "dot"),
+    REGION_DALARNA: (area_colour(REGION_DALARNA), "dash"),
+    RIKET: (area_colour(RIKET), "dot"),
 }
 
 #: How the ranking is ordered, per desired direction ("högst värde först (högre är bättre)").

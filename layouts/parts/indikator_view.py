@@ -19,7 +19,8 @@ from indicators import service
 from indicators.catalogue import Indicator
 from indicators.follow_up import goal_levels_of, goal_line_table
 from indicators.formatting import MISSING, format_number
-from indicators.ranking import Ranking, dalarna_ranking
+from indicators.ranking import Ranking, dalarna_ranking, ranking_heading
+from indicators.status_facts import status_facts
 from indicators.vocabulary import (
     ALL_LEVELS,
     GENDER_LABELS,
@@ -27,11 +28,9 @@ from indicators.vocabulary import (
     GOAL_LEVELS,
     LEVEL_LABELS,
     NO_VALUE,
-    STATUS_STYLE,
     THIRD_STYLE,
-    Status,
 )
-from layouts.parts.components import METHOD_PARAM, data_table, status_badge
+from layouts.parts.components import METHOD_PARAM, data_table
 from layouts.parts.figures import (
     DIRECTION_RANK_TEXT,
     Figure,
@@ -41,6 +40,7 @@ from layouts.parts.figures import (
     series_name,
 )
 from layouts.parts.url_state import Choices, Kind, read_query, read_value
+from layouts.parts.why import why_details
 
 #: The gender choices: radio value → label. "K,M" shows women and men side by side.
 GENDER_CHOICES: dict[str, str] = {
@@ -297,33 +297,26 @@ RANKING_TABLE_COLUMNS = [
 ]
 
 
-def status_tooltip(row: Mapping, goal, decimals: int) -> str:
-    """The numbers behind a status badge, in words."""
-    label = STATUS_STYLE[Status(row["status"])].label_sv
-    parts = [f"{LEVEL_LABELS[row['level']]}: {label}."]
-    if goal is not None:
-        parts.append(f"Mål: {goal_summary(goal, decimals)} ({goal.source_document}).")
-    if not pd.isna(row.get("latest_year")):
-        parts.append(
-            f"Senaste värde {int(row['latest_year'])}: "
-            f"{format_number(row['latest_value'], decimals)}."
-        )
-    if row.get("reason"):
-        parts.append(str(row["reason"]))
-    return " ".join(parts)
+def status_cell(record: Mapping, goal, indicator: Indicator, *, name: str) -> html.Details:
+    """One status of the table: its badge opens the facts behind it ("Varför?")."""
+    level = LEVEL_LABELS[record["level"]].lower()
+    return why_details(
+        status_facts(record, indicator=indicator, goal=goal),
+        title=f"{name} – {indicator.label}, {level}",
+    )
 
 
 def status_matrix(
     status: pd.DataFrame,
     goals: Mapping[str, object],
     *,
+    indicator: Indicator,
     area_ids: Sequence[str],
     area_titles: Mapping[str, str],
     genders: Sequence[str],
-    decimals: int,
 ) -> html.Table:
-    """A table area (× gender) × level with a status badge per cell; "Inget mål" where no goal
-    of the level applies."""
+    """A table area (× gender) × level with a status badge per cell, each opening the facts
+    behind it; "Inget mål" where no goal of the level applies."""
     header = html.Thead(
         html.Tr(
             [html.Th("Område", scope="col")]
@@ -342,15 +335,13 @@ def status_matrix(
                     row.append(html.Td(html.Span("Inget mål", className="no-goal")))
                     continue
                 goal = goals.get(record["goal_id"]) if record["goal_id"] else None
-                row.append(
-                    html.Td(
-                        status_badge(record["status"], title=status_tooltip(record, goal, decimals))
-                    )
-                )
+                row.append(html.Td(status_cell(record, goal, indicator, name=name)))
             body.append(html.Tr(row))
     return html.Table(
         [
-            html.Caption("Status per område och nivå (håll muspekaren över för siffrorna)"),
+            html.Caption(
+                "Status per område och nivå – välj en status för att se varför den är som den är"
+            ),
             header,
             html.Tbody(body),
         ],
@@ -448,16 +439,13 @@ def build_view(indicator: Indicator, selection: Selection) -> IndicatorView:
     matrix = status_matrix(
         status,
         data.goals_by_id,
+        indicator=indicator,
         area_ids=area_ids,
         area_titles=data.titles,
         genders=genders,
-        decimals=indicator.decimals,
     )
     ranking, rank_title = _ranking(indicator, selection, data.observations)
-    if ranking.year is None:
-        heading = "Rangordning av Dalarnas kommuner – inga värden"
-    else:
-        heading = f"Rangordning av Dalarnas kommuner {ranking.year}"
+    heading = ranking_heading(ranking)
     rank_figure = ranking_figure(
         ranking.ranks,
         title=rank_title,

@@ -1,6 +1,12 @@
 """The Mål page's goal form and file actions: form values ↔ goal CSV rows, checked by the goal
 CSV's own rules (:func:`indicators.goal_csv.parse_goal_rows`, so the form and the import say the
 same), adding, changing and removing users' goals, and importing and exporting the goal CSV.
+
+A goal that goes against its indicator's desired direction
+(:func:`indicators.goal_validation.against_direction`) is not saved from the form until the
+editor has confirmed it: :func:`save_form` answers with the reason as a question, and saves
+only when it is given that same reason back as ``confirmed``. An import saves such goals and
+lists each with the same reason (:func:`indicators.goals.import_goals_csv`).
 """
 
 from __future__ import annotations
@@ -38,9 +44,11 @@ from indicators.goal_validation import (
     GoalNoteError,
     GoalProblem,
     InvalidGoalError,
+    operator_for,
 )
 from indicators.goals import (
     add_goal,
+    direction_question,
     export_goals_csv,
     find_goals,
     get_goal,
@@ -79,6 +87,7 @@ FORM_FIELDS: tuple[str, ...] = (
     "wording_sv",
     "source_document",
     "source_url",
+    "secondary_source_url",
     "adopted_year",
 )
 #: The form field that shows a problem in a CSV column.
@@ -181,6 +190,7 @@ def form_row(values: Mapping[str, Any]) -> dict[str, str]:
     for name in ("kpi_id", "level", "target_year", "wording_sv", "source_document"):
         row[name] = text_value(values.get(name))
     row["source_url"] = text_value(values.get("source_url"))
+    row["secondary_source_url"] = text_value(values.get("secondary_source_url"))
     row["adopted_year"] = text_value(values.get("adopted_year"))
     row["kind"] = kind
     row["areas"] = areas_of_choice(text_value(values.get("area")) or None)
@@ -202,12 +212,25 @@ def form_row(values: Mapping[str, Any]) -> dict[str, str]:
     return row
 
 
-def form_values(goal: GoalRecord | None) -> dict[str, Any]:
-    """A stored goal as the form's values (an empty form for ``None``)."""
+def level_of_area(area: str | None) -> str:
+    """The level a goal for an area choice has: regional for Region Dalarna (alone or with
+    the municipalities), else local."""
+    return "regional" if area in (REGION_DALARNA, REGION_AND_MUNICIPALITIES) else "lokal"
+
+
+def form_values(goal: GoalRecord | None, *, area: str | None = None) -> dict[str, Any]:
+    """A stored goal as the form's values (an empty form for ``None``, for ``area`` when
+    given). The comparison of a new goal is left unchosen: it follows the indicator chosen
+    (:func:`indicator_defaults`)."""
     if goal is None:
         empty: dict[str, Any] = dict.fromkeys(FORM_FIELDS, "")
         empty.update(
-            area=None, kpi_id=None, level="lokal", kind="absolute", operator="<=", direction=None
+            area=area,
+            kpi_id=None,
+            level=level_of_area(area),
+            kind="absolute",
+            operator=None,
+            direction=None,
         )
         return empty
     values: dict[str, Any] = {}
@@ -223,10 +246,22 @@ def form_values(goal: GoalRecord | None) -> dict[str, Any]:
             value = getattr(goal, name)
             values[name] = "" if value is None else value
     if values["operator"] == "":
-        values["operator"] = "<="
+        values["operator"] = None
     if values["direction"] == "":
         values["direction"] = None
     return values
+
+
+def indicator_defaults(kpi_id: str | None) -> tuple[str | None, str | None]:
+    """The comparison and the direction a new goal for ``kpi_id`` starts with: "minst" and
+    "ska öka" for an indicator that is better the higher it is, "högst" and "ska minska" for
+    one better the lower, neither for an indicator without a desired direction (the editor
+    chooses)."""
+    indicator = service.indicator(kpi_id) if kpi_id else None
+    if indicator is None:
+        return None, None
+    operator = operator_for(indicator.direction)
+    return operator, indicator.direction if operator is not None else None
 
 
 def check_form(values: Mapping[str, Any]) -> tuple[GoalRecord | None, tuple[GoalProblem, ...]]:
@@ -253,6 +288,12 @@ class FormOutcome:
     #: (field, the form's value, the stored value); the form should be loaded again.
     stale: bool = False
     differences: tuple[tuple[str, str, str], ...] = ()
+    #: The goal goes against its indicator's desired direction and was not saved: the reason,
+    #: for the editor to confirm (sent back as ``confirmed``) or to change the goal.
+    question: str | None = None
+    #: Saved, but worth a look: one line per goal (an import's goals against their
+    #: indicator's direction).
+    warnings: tuple[str, ...] = ()
 
 
 def _errors_by_field(problems: Sequence[GoalProblem]) -> dict[str, list[str]]:
@@ -265,6 +306,26 @@ def _errors_by_field(problems: Sequence[GoalProblem]) -> dict[str, list[str]]:
     return errors
 
 
+#: The message beside the question about a goal against its indicator's direction.
+NOT_SAVED_YET = "Målet är inte sparat."
+
+
+def needs_confirmation(
+    engine, goal: GoalRecord, editing_id: str | None, confirmed: str | None
+) -> str | None:
+    """The question to ask before saving ``goal`` (why it goes against its indicator's desired
+    direction), or ``None`` to save: the goal does not, or ``confirmed`` is that very reason
+    (the editor answered "Spara ändå"), or the goal being changed said the same when it was
+    stored (it was confirmed then)."""
+    reason = direction_question(engine, goal)
+    if reason is None or reason == confirmed:
+        return None
+    stored = get_goal(engine, editing_id) if editing_id else None
+    if stored is not None and direction_question(engine, stored) == reason:
+        return None
+    return reason
+
+
 def save_form(
     engine,
     values: Mapping[str, Any],
@@ -273,11 +334,14 @@ def save_form(
     *,
     expected_version: int | None = None,
     changed_by: str | None = None,
+    confirmed: str | None = None,
 ) -> FormOutcome:
     """Add the form's goal, or change the goal being edited; invalid input is never saved.
     ``expected_version`` is the version of the goal being edited when the form was opened: a
     goal changed since is not saved (the outcome lists what differs). ``changed_by``, the
-    signed-in editor, goes to the change log."""
+    signed-in editor, goes to the change log. A goal against its indicator's desired direction
+    is saved only when ``confirmed`` is the reason asked about (:func:`needs_confirmation`);
+    otherwise the outcome carries the question and nothing is stored."""
     if editing_id:
         values = {**values, "id": editing_id}
     goal, problems = check_form(values)
@@ -288,6 +352,10 @@ def save_form(
             problems=problems,
             field_errors=_errors_by_field(problems),
         )
+    question = needs_confirmation(engine, goal, editing_id, confirmed)
+    if question is not None:
+        log.info("Goal against its indicator's direction, asked before saving: %s", goal.id)
+        return FormOutcome(ok=False, message=NOT_SAVED_YET, question=question)
     try:
         if editing_id:
             before = get_goal(engine, editing_id)
@@ -442,8 +510,14 @@ def import_upload(
         f"{name} är importerad: {len(result.added)} tillagda, {len(result.changed)} ändrade, "
         f"{len(result.unchanged)} oförändrade mål."
     )
+    if result.warnings:
+        count = len(result.warnings)
+        summary += (
+            f" {count} av målen går emot indikatorns önskade riktning; kontrollera "
+            f"{'det' if count == 1 else 'dem'}:"
+        )
     log.info("Goal CSV imported from the page: %s", name)
-    return FormOutcome(ok=True, message=summary)
+    return FormOutcome(ok=True, message=summary, warnings=result.warnings)
 
 
 def goals_csv(engine, origin: str | None) -> str:

@@ -22,7 +22,14 @@ from data.goals import (
 from indicators import service
 from indicators.formatting import format_datetime, format_number
 from indicators.goal_csv import COLUMNS
-from indicators.goal_text import CATALOGUE, goal_in_words, goal_number, percent_change
+from indicators.goal_text import (
+    CATALOGUE,
+    EU_GOAL_MARK,
+    goal_in_words,
+    goal_number,
+    percent_change,
+    source_site,
+)
 from indicators.progress import DEFAULT_THRESHOLD_SET
 from indicators.vocabulary import (
     ALL_LEVELS,
@@ -31,12 +38,18 @@ from indicators.vocabulary import (
     KINDS,
     LEVEL_LABELS,
     LEVELS,
+    NATIONELL,
     OPERATORS,
     ORIGINS,
 )
 from layouts.parts.url_state import Choices, Kind, read_value
 
 ACTION_LABELS: dict[str, str] = {"add": "Tillagt", "change": "Ändrat", "remove": "Borttaget"}
+#: Where the EU's targets are listed, said under the national goals' heading.
+EU_LEVEL_NOTE = (
+    "EU:s mål för medlemsländerna står bland de nationella målen, eftersom Sverige har åtagit "
+    f"sig dem som medlemsstat; deras källa börjar med ”{EU_GOAL_MARK}”."
+)
 
 #: Swedish names of the goal fields (CSV columns; ``area`` is the form's one area choice).
 FIELD_LABELS: dict[str, str] = {
@@ -57,6 +70,7 @@ FIELD_LABELS: dict[str, str] = {
     "wording_sv": "Målets lydelse",
     "source_document": "Källa (dokument eller beslut)",
     "source_url": "Webbadress till källan",
+    "secondary_source_url": "Webbadress till en annan källa",
     "adopted_year": "Antaget år",
 }
 
@@ -119,6 +133,33 @@ def goal_title(goal: GoalRecord) -> str:
     )
 
 
+# --------------------------------------------------------------------------- to the goal form
+
+#: The anchor of the goal form on the Mål page.
+GOAL_FORM_ANCHOR = "nytt-mal"
+
+
+def add_goal_href(area_id: str) -> str:
+    """The Mål page's goal form with a new goal for ``area_id`` chosen."""
+    return f"/mal?omrade={area_id}#{GOAL_FORM_ANCHOR}"
+
+
+def add_goal_link(area_id: str, area_name: str) -> html.P | None:
+    """ "Lägg till eget mål" for a municipality or Region Dalarna (the areas own goals are
+    added for), to the Mål page's form with the area chosen; ``None`` for other areas. The
+    same for everyone: the form itself is shown to signed-in editors."""
+    if area_id not in (*service.MUNICIPALITY_IDS, REGION_DALARNA):
+        return None
+    return html.P(
+        [
+            dcc.Link(f"Lägg till eget mål för {area_name}", href=add_goal_href(area_id)),
+            " – i formuläret på sidan Mål; att spara mål kräver inloggning som redaktör.",
+        ],
+        className="add-goal presentation-hidden",
+        id="kommun-add-goal",
+    )
+
+
 # --------------------------------------------------------------------------- the goal list
 
 
@@ -160,9 +201,13 @@ def filter_goals(
 
 
 def _source_cell(goal: GoalRecord) -> html.Td:
-    if goal.source_url:
-        return html.Td(html.A(goal.source_document, href=goal.source_url))
-    return html.Td(goal.source_document)
+    """The source document (linked to it), and a second reference by its site's name."""
+    main = html.A(goal.source_document, href=goal.source_url) if goal.source_url else None
+    children: list = [main if main is not None else goal.source_document]
+    if goal.secondary_source_url:
+        second = html.A(source_site(goal.secondary_source_url), href=goal.secondary_source_url)
+        children.append(html.Span(["Även: ", second], className="goal-source-second"))
+    return html.Td(children)
 
 
 def goal_row(goal: GoalRecord) -> html.Tr:
@@ -320,6 +365,8 @@ def goal_list(goals: Sequence[GoalRecord], levels: Sequence[str]) -> list:
                 body.append(goal_pager(level, first))
         else:
             body = [html.P("Inga mål på den här nivån i urvalet.", className="note")]
+        if level == NATIONELL:
+            body.insert(0, html.P(EU_LEVEL_NOTE, className="note"))
         sections.append(
             html.Section(
                 [html.H3(f"{LEVELS[level].plural} ({len(chosen)})", id=heading_id), *body],
@@ -350,6 +397,10 @@ def _record_of(values: Mapping[str, Any] | None) -> GoalRecord | None:
     if not values:
         return None
     fields = {name: values.get(name) for name in COLUMNS}
+    # Entries logged before a field existed leave it out: it was empty then.
+    for name in ("source_url", "secondary_source_url"):
+        if fields.get(name) is None:
+            fields[name] = ""
     fields["areas"] = tuple(fields["areas"]) if fields["areas"] is not None else None
     try:
         return GoalRecord(**fields)

@@ -16,9 +16,6 @@ as one Markdown component, so that the cells draw fast.
 
 from __future__ import annotations
 
-import html as html_text
-import json
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,27 +24,35 @@ from urllib.parse import urlencode
 import pandas as pd
 from dash import dcc, html
 
+from data.goals import GoalRecord
 from indicators.catalogue import Indicator
-from indicators.formatting import format_annual_change, format_number
+from indicators.formatting import format_number
 from indicators.overview import rests_on_trend
-from indicators.progress import DEFAULT_THRESHOLD_SET, METHOD_TARGET, THRESHOLD_SETS
+from indicators.progress import DEFAULT_THRESHOLD_SET
 from indicators.sdg import DIMENSIONS, SDG_GOALS, sdg_colour, sdg_name
+from indicators.status_facts import (
+    ARROW_EXAMPLE,
+    ARROW_INTRO,
+    Fact,
+    StatusFacts,
+    aggregate_facts,
+    arrow_legend,
+    status_facts,
+)
 from indicators.vocabulary import (
     ALL_LEVELS,
-    DIRECTIONS,
     LEVEL_LABELS,
     LEVELS,
-    STATUS_ORDER,
     STATUS_STYLE,
     TREND,
+    UNCERTAIN,
     Status,
 )
 from layouts.parts.components import METHOD_PARAM, level_param, status_badge
-from layouts.parts.url_state import Choices, Kind, read_query
+from layouts.parts.jsx import RawJsx, to_jsx
+from layouts.parts.url_state import Choice, Choices, Kind, read_query
+from layouts.parts.why import why_body
 
-METHOD_LABELS: dict[str, str] = {METHOD_TARGET: "mot målvärde", TREND: "trend"}
-PERCENT_UNITS = ("andel (%)", "procent", "%")
-MAX_GOAL_TEXT = 90
 #: Where an SDG cell in the per-goal view leads.
 AREA_PAGE = "/kommun"
 INDICATOR_PAGE = "/indikator"
@@ -63,9 +68,15 @@ Area = tuple[str, str]  # (area_id, title)
 
 # --- the selection -----------------------------------------------------------------------------
 
+#: The level when the data names none better (see :func:`indicators.overview.default_level`).
 DEFAULT_LEVEL = "nationell"
-#: The value of the per-goal view toggle (``vy=mal`` in the URL).
+#: The views: one column per SDG goal (``vy=mal``, the default) or per indicator.
 PER_SDG = "mal"
+PER_INDICATOR = "indikator"
+VIEWS: dict[str, str] = {
+    PER_SDG: "En ruta per mål (SDG)",
+    PER_INDICATOR: "En ruta per indikator",
+}
 SDG_VALUES: tuple[str, ...] = tuple(str(s.goal) for s in SDG_GOALS)
 
 
@@ -76,37 +87,49 @@ class MatrixSelection:
     level: str = DEFAULT_LEVEL
     sdgs: tuple[int, ...] = ()
     dimensions: tuple[str, ...] = ()
-    per_sdg: bool = False
+    per_sdg: bool = True
     threshold_set: str = DEFAULT_THRESHOLD_SET.name
 
 
-#: The overview's parameters, by their names in the address.
-PARAMS: dict[str, Kind] = {
-    "niva": level_param(ALL_LEVELS, DEFAULT_LEVEL),
-    "mal": Choices(
-        SDG_VALUES, what="Målet", what_plural="Målen", order="choices", labels=lambda g: f"mål {g}"
-    ),
-    "dimension": Choices(
-        tuple(DIMENSIONS),
-        what="Dimensionen",
-        what_plural="Dimensionerna",
-        order="choices",
-        labels=DIMENSIONS,
-    ),
-    "vy": Choices((PER_SDG,), what="Visningen", what_plural="Visningarna"),
-    "metod": METHOD_PARAM,
-}
+def selection_params(default_level: str = DEFAULT_LEVEL) -> dict[str, Kind]:
+    """The overview's parameters, by their names in the address; ``default_level`` stands where
+    the address names no level (or an unknown one)."""
+    return {
+        "niva": level_param(ALL_LEVELS, default_level),
+        "mal": Choices(
+            SDG_VALUES,
+            what="Målet",
+            what_plural="Målen",
+            order="choices",
+            labels=lambda g: f"mål {g}",
+        ),
+        "dimension": Choices(
+            tuple(DIMENSIONS),
+            what="Dimensionen",
+            what_plural="Dimensionerna",
+            order="choices",
+            labels=DIMENSIONS,
+        ),
+        "vy": Choice(tuple(VIEWS), PER_SDG, what="Visningen", labels=VIEWS),
+        "metod": METHOD_PARAM,
+    }
 
 
-def read_selection(query: Mapping[str, Any]) -> tuple[MatrixSelection, tuple[str, ...]]:
+#: The overview's parameters with the fixed default level.
+PARAMS: dict[str, Kind] = selection_params()
+
+
+def read_selection(
+    query: Mapping[str, Any], default_level: str = DEFAULT_LEVEL
+) -> tuple[MatrixSelection, tuple[str, ...]]:
     """The selection an address (or the controls) asks for, and the notes on what in it was
-    not used; anything unknown falls back to the default."""
-    state = read_query(query, PARAMS)
+    not used; anything unknown falls back to the default (the level to ``default_level``)."""
+    state = read_query(query, selection_params(default_level))
     selection = MatrixSelection(
         level=state["niva"],
         sdgs=tuple(int(goal) for goal in state["mal"]),
         dimensions=state["dimension"],
-        per_sdg=PER_SDG in state["vy"],
+        per_sdg=state["vy"] == PER_SDG,
         threshold_set=state["metod"],
     )
     return selection, state.notes
@@ -148,36 +171,6 @@ def filter_indicators(
 # --- text ---------------------------------------------------------------------------------------
 
 
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _year(value) -> str:
-    return str(int(value))
-
-
-def format_value(value, indicator: Indicator) -> str:
-    """A value with the indicator's decimals and unit ("12,3 %", "4 560 ton CO2e")."""
-    number = format_number(value, indicator.decimals)
-    if indicator.unit in PERCENT_UNITS:
-        return f"{number} %"
-    return f"{number} {indicator.unit}" if indicator.unit else number
-
-
-def short_goal_text(wording: str, limit: int = MAX_GOAL_TEXT) -> str:
-    """The goal's wording up to its interpretation note, cut to ``limit`` characters."""
-    text = wording.split(" Tolkning:")[0].strip()
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rstrip(" ,;.") + "…"
-
-
-def threshold_name(name: str) -> str:
-    """The threshold set's short name ("Statistics Canada", "Eurostat")."""
-    known = THRESHOLD_SETS.get(name)
-    return known.label_sv.split(":")[0].split(" (")[0] if known else name
-
-
 def status_label(status: str) -> str:
     return STATUS_STYLE[Status(status)].label_sv
 
@@ -186,67 +179,6 @@ def fallback_note(level: str) -> str:
     """ "trend – inget nationellt mål" """
     adjective = LEVELS[level].adjective if level in LEVELS else level
     return f"trend – inget {adjective} mål"
-
-
-Fact = tuple[str, str]  # (term, description): "Basår 2015", "12,3 %"
-
-
-def cell_facts(
-    row: Mapping,
-    *,
-    indicator: Indicator,
-    goal_wordings: Mapping[str, str],
-) -> list[Fact]:
-    """The numbers behind one indicator cell, as (term, description): the goal (or the desired
-    direction), base year and value, latest value, target, required and observed annual
-    change, the method, and why a cell cannot be assessed."""
-    facts: list[Fact] = []
-    goal_id = row.get("goal_id")
-    if not _missing(goal_id) and goal_id:
-        wording = goal_wordings.get(goal_id)
-        text = short_goal_text(wording) if wording else goal_id
-        facts.append((LEVEL_LABELS[row["level"]], f"{text} ({goal_id})"))
-    elif indicator.direction in DIRECTIONS:
-        facts.append(("Önskad riktning", DIRECTIONS[indicator.direction].better))
-    if not _missing(row.get("base_year")):
-        facts.append(
-            (f"Basår {_year(row['base_year'])}", format_value(row["base_value"], indicator))
-        )
-    if not _missing(row.get("latest_year")):
-        facts.append(
-            (
-                f"Senaste år {_year(row['latest_year'])}",
-                format_value(row["latest_value"], indicator),
-            )
-        )
-    if not _missing(row.get("target_value")):
-        when = "" if _missing(row.get("target_year")) else f" {_year(row['target_year'])}"
-        facts.append((f"Målvärde{when}", format_value(row["target_value"], indicator)))
-    if not _missing(row.get("required_annual_change")):
-        facts.append(("Krävd förändring", format_annual_change(row["required_annual_change"])))
-    if not _missing(row.get("observed_annual_change")):
-        facts.append(("Faktisk förändring", format_annual_change(row["observed_annual_change"])))
-    method = METHOD_LABELS.get(row.get("method"), row.get("method"))
-    facts.append(("Metod", f"{method} (gränsvärden: {threshold_name(row.get('threshold_set'))})"))
-    if row["status"] == Status.EJ_BEDOMBAR and row.get("reason"):
-        facts.append(("Skäl", row["reason"]))
-    return facts
-
-
-def sdg_facts(row: Mapping, *, level: str) -> list[Fact]:
-    """The counts behind one SDG cell of the per-goal view, as (term, description)."""
-    facts: list[Fact] = []
-    if not _missing(row.get("mean_score")):
-        facts.append(("Medelpoäng", f"{format_number(row['mean_score'], 1)} (skala −5 till +5)"))
-    facts.append(("Indikatorer", f"{row['n_total']}, varav {row['n_assessed']} bedömda"))
-    for status in STATUS_ORDER:
-        count = int(row.get(f"n_{status.value}", 0))
-        if count:
-            facts.append((STATUS_STYLE[status].label_sv, str(count)))
-    n_fallback = int(row.get("n_fallback", 0) or 0)
-    if level != TREND and n_fallback:
-        facts.append(("Trend i stället för mål", f"{n_fallback} av {row['n_total']}"))
-    return facts
 
 
 # --- links --------------------------------------------------------------------------------------
@@ -304,14 +236,17 @@ def status_class(status: Status | str) -> str:
     return f"ov-st{STATUS_STYLE[Status(status)].order}"
 
 
-def short_status(status: str, *, fallback: bool = False) -> str:
+def short_status(status: str, *, fallback: bool = False, uncertain: bool = False) -> str:
     """A cell's status in words: "I fas", or "I fas, trend" where the trend stands in for a
-    missing goal."""
+    missing goal, with ", osäker" where the status is not robust."""
     label = status_label(status)
-    return f"{label}, trend" if fallback else label
+    label = f"{label}, trend" if fallback else label
+    return f"{label}, {UNCERTAIN}" if uncertain else label
 
 
-def status_cell(status: str, *, key: str, fallback: bool = False) -> html.Td:
+def status_cell(
+    status: str, *, key: str, fallback: bool = False, uncertain: bool = False
+) -> html.Td:
     """A matrix cell: a button shown as a compact status badge – the icon on the status colour
     (a round, dashed badge where the trend stands in), named by the status in words
     (``aria-label``, which screen readers read instead of the icon). Its ``value`` is the
@@ -323,13 +258,17 @@ def status_cell(status: str, *, key: str, fallback: bool = False) -> html.Td:
     from the table's headers. No ``type="button"``: the matrix is in no form.
     """
     style = STATUS_STYLE[Status(status)]
-    classes = f"ov-cell {status_class(status)}" + (" ov-trend" if fallback else "")
+    classes = (
+        f"ov-cell {status_class(status)}"
+        + (" ov-trend" if fallback else "")
+        + (" ov-uncertain" if uncertain else "")
+    )
     return html.Td(
         html.Button(
             style.icon,
             value=key,
             className=classes,
-            **{"aria-label": short_status(status, fallback=fallback)},
+            **{"aria-label": short_status(status, fallback=fallback, uncertain=uncertain)},
         )
     )
 
@@ -374,10 +313,12 @@ def _sdg_header(goal: int, span: int, scope: str) -> html.Th:
 
 @dataclass(frozen=True)
 class CellText:
-    """What one indicator cell shows: its status and whether the trend stands in for a goal."""
+    """What one indicator cell shows: its status, whether the trend stands in for a goal, and
+    whether the status is uncertain (``robustness`` "osäker" in the status table)."""
 
     status: str
     fallback: bool
+    uncertain: bool = False
 
 
 CellKey = tuple[str, str]  # (area_id, kpi_id)
@@ -391,10 +332,15 @@ def cell_texts(
     """What every cell with an assessment shows, for the shown areas and indicators."""
     area_ids = {area_id for area_id, _ in areas}
     kpi_ids = {i.kpi_id for i in indicators}
-    frame = effective[["area_id", "kpi_id", "status", "fallback"]]
+    robustness = effective["robustness"] if "robustness" in effective.columns else None
+    frame = effective[["area_id", "kpi_id", "status", "fallback"]].assign(
+        uncertain=(robustness == UNCERTAIN) if robustness is not None else False
+    )
     return {
-        (area_id, kpi_id): CellText(status=status, fallback=bool(fallback))
-        for area_id, kpi_id, status, fallback in frame.itertuples(index=False, name=None)
+        (area_id, kpi_id): CellText(
+            status=status, fallback=bool(fallback), uncertain=bool(uncertain)
+        )
+        for area_id, kpi_id, status, fallback, uncertain in frame.itertuples(index=False, name=None)
         if area_id in area_ids and kpi_id in kpi_ids
     }
 
@@ -410,7 +356,12 @@ def matrix_cell(
     if text is None:
         county_only = indicator.municipality_type == "L" and area_id not in set(references)
         return empty_cell(NOT_FOR_MUNICIPALITIES if county_only else NO_ASSESSMENT)
-    return status_cell(text.status, key=cell_key(area_id, indicator.kpi_id), fallback=text.fallback)
+    return status_cell(
+        text.status,
+        key=cell_key(area_id, indicator.kpi_id),
+        fallback=text.fallback,
+        uncertain=text.uncertain,
+    )
 
 
 def cell_markup(
@@ -552,8 +503,25 @@ def sdg_matrix(
     )
 
 
-def counts_summary(counts: Mapping[Status, int], *, n_fallback: int, level: str, unit: str):
-    """Per status how many cells, as badges with counts; and how many show the trend."""
+def fallback_text(n_fallback: int, total: int, *, level: str, unit: str) -> str:
+    """ "1 532 av 1 770 rutor saknar nationellt mål och visar trenden." """
+    return (
+        f"{format_number(n_fallback, 0)} av {format_number(total, 0)} {unit} saknar "
+        f"{LEVELS[level].adjective} mål och visar trenden."
+    )
+
+
+def counts_summary(
+    counts: Mapping[Status, int],
+    *,
+    n_fallback: int,
+    level: str,
+    unit: str,
+    behind: tuple[int, int] | None = None,
+):
+    """How many cells show the trend for want of a goal (first: it says how to read the rest),
+    then per status how many cells. ``behind`` is (cells without a goal, cells) of the
+    indicators an SDG goal's cells are made of."""
     total = sum(counts.values())
     items = [
         html.Li(
@@ -562,66 +530,81 @@ def counts_summary(counts: Mapping[Status, int], *, n_fallback: int, level: str,
         )
         for status, count in counts.items()
     ]
-    parts = [
+    parts: list = []
+    if level != TREND:
+        text = fallback_text(n_fallback, total, level=level, unit=unit)
+        if behind is not None:
+            text = text.removesuffix(".") + (
+                f" (räknat per område och indikator: {format_number(behind[0], 0)} av "
+                f"{format_number(behind[1], 0)})."
+            )
+        parts.append(html.P(text, className="ov-fallback-count"))
+    parts += [
         html.P(
-            f"Antal {unit} per status (totalt {format_number(total, 0)}):",
+            f"{unit.capitalize()} per status (totalt {format_number(total, 0)}):",
             className="ov-counts-intro",
         ),
         html.Ul(items, className="ov-status-counts", **{"aria-label": "Antal per status"}),
     ]
-    if level != TREND:
-        parts.append(
-            html.P(
-                f"{format_number(n_fallback, 0)} av {format_number(total, 0)} {unit} visar "
-                f"trenden eftersom inget {LEVELS[level].adjective} mål finns.",
-                className="note",
-            )
-        )
     return html.Div(parts, className="ov-counts")
 
 
-def _sample(status: Status, *, trend: bool, title: str) -> html.Span:
+def _sample(status: Status, *, trend: bool) -> html.Span:
     style = STATUS_STYLE[status]
     classes = f"ov-cell {status_class(status)} ov-sample"
     return html.Span(
         style.icon,
         className=classes + (" ov-trend" if trend else ""),
-        title=title,
         **{"aria-hidden": "true"},
     )
 
 
-#: What a dash in the matrix means (the cell's reason is its hidden text and tooltip).
-EMPTY_LEGEND = (
-    " Ett streck (–): ingen bedömning, för att värden saknas eller för att indikatorn bara "
-    "redovisas för län och riket."
+#: What a dash in the matrix means (the cell's reason is its hidden text).
+EMPTY_LEGEND = " Streck (–): ingen bedömning."
+#: The mark of an uncertain status (assets/oversikt.css draws it in the cell's corner).
+UNCERTAIN_LEGEND = (
+    " En prick i hörnet (•): osäker status – trendlinjen genom alla värden, för få värden eller "
+    "ett annat basår ger en annan status (se Varför?)."
 )
 
 
-def fallback_legend(level: str) -> html.P:
+def fallback_legend(level: str, *, uncertain_mark: bool = False) -> html.P:
     """What a square (judged against the level's goal), a round (trend) and an empty cell
-    mean."""
+    mean; with ``uncertain_mark`` (the indicator view), also the mark of an uncertain status."""
+    marks = [EMPTY_LEGEND, UNCERTAIN_LEGEND] if uncertain_mark else [EMPTY_LEGEND]
     if level == TREND:
         return html.P(
             [
                 "Alla rutor visar trenden: utvecklingen i indikatorns önskade riktning, utan mål.",
-                EMPTY_LEGEND,
+                *marks,
             ],
             className="ov-trend-legend",
         )
     adjective = LEVELS[level].adjective
     return html.P(
         [
-            _sample(Status.I_FAS, trend=False, title=f"Exempel: bedömd mot {adjective} mål"),
+            _sample(Status.I_FAS, trend=False),
             f" Fyrkantig ruta: bedömd mot {adjective} mål. ",
-            _sample(Status.I_FAS, trend=True, title="Exempel: trend"),
-            f" Rund, ljusare ruta med streckad kant: det finns inget {adjective} mål för "
-            "indikatorn i området, så rutan visar trenden i stället (utvecklingen i önskad "
-            "riktning); rutans förklaring säger då ”trend”.",
-            EMPTY_LEGEND,
+            _sample(Status.I_FAS, trend=True),
+            f" Rund, streckad ruta: inget {adjective} mål, så rutan visar trenden.",
+            *marks,
         ],
         className="ov-trend-legend",
     )
+
+
+def arrow_note() -> html.P:
+    """What each arrow says – the pace towards the goal, not whether a value rises or falls –
+    with the example of an indicator where lower is better."""
+    parts: list = [f"{ARROW_INTRO}: "]
+    for i, (status, words) in enumerate(arrow_legend()):
+        parts += [
+            " · " if i else "",
+            html.Strong(STATUS_STYLE[status].icon, className="ov-arrow"),
+            f" {words}",
+        ]
+    parts.append(f". {ARROW_EXAMPLE}")
+    return html.P(parts, className="ov-arrow-note")
 
 
 # --- the facts behind one cell ("Varför?") --------------------------------------------------------
@@ -643,9 +626,14 @@ class CellFacts:
     title: str  # "Mora – Hälsa"
     status: str
     note: str | None  # "trend – inget nationellt mål"
-    facts: list[Fact]
+    why: StatusFacts
     href: str
     link_text: str
+
+    @property
+    def facts(self) -> tuple[Fact, ...]:
+        """The numbers behind the cell, as (term, description)."""
+        return self.why.facts
 
 
 def indicator_cell_facts(
@@ -655,15 +643,23 @@ def indicator_cell_facts(
     indicator: Indicator,
     level: str,
     threshold_set: str,
-    goal_wordings: Mapping[str, str],
+    goals: Mapping[str, GoalRecord],
 ) -> CellFacts:
-    """The facts behind an indicator cell (a row of the effective status table)."""
+    """The facts behind an indicator cell (a row of the effective status table); ``goals``
+    holds (at least) the goal the cell was judged against, by id."""
+    goal_id = row.get("goal_id")
+    goal = goals.get(goal_id) if isinstance(goal_id, str) else None
     return CellFacts(
         key=cell_key(row["area_id"], indicator.kpi_id),
         title=f"{area_title} – {indicator.label}",
         status=row["status"],
         note=fallback_note(level) if row.get("fallback") else None,
-        facts=cell_facts(row, indicator=indicator, goal_wordings=goal_wordings),
+        why=status_facts(
+            row,
+            indicator=indicator,
+            goal=goal,
+            fallback_level=level if row.get("fallback") else None,
+        ),
         href=indicator_href(indicator.kpi_id, row["area_id"], level, threshold_set),
         link_text=f"Öppna indikatorn för {area_title}",
     )
@@ -677,7 +673,7 @@ def sdg_cell_facts(row: Mapping, *, area_title: str, level: str, threshold_set: 
         title=f"{area_title} – mål {goal}: {sdg_name(goal)}",
         status=row["status"],
         note=fallback_note(level) if rests_on_trend(row, level) else None,
-        facts=sdg_facts(row, level=level),
+        why=aggregate_facts(row, level=level),
         href=area_href(row["area_id"], goal, level, threshold_set),
         link_text=f"Öppna {area_title}s sida för mål {goal}",
     )
@@ -685,99 +681,30 @@ def sdg_cell_facts(row: Mapping, *, area_title: str, level: str, threshold_set: 
 
 def facts_panel(facts: CellFacts | None) -> html.Section | html.P:
     """The facts behind one cell: a heading (focused when it appears, see
-    ``assets/oversikt.js``), the status with icon and text, the facts as a definition list, the
-    link onwards and a close button; without a cell, the hint how to choose one."""
+    ``assets/oversikt.js``), the status with icon, text and meaning, the pace, the facts as a
+    definition list (:func:`layouts.parts.why.why_body`), the link onwards and a close
+    button; without a cell, the hint how to choose one."""
     if facts is None:
         return html.P(WHY_HINT, className="note ov-why-hint")
-    status = [status_badge(facts.status)]
+    body = why_body(facts.why, link=(facts.link_text, facts.href))
     if facts.note:
-        status.append(html.Span(f" ({facts.note})", className="ov-why-note"))
-    terms: list = []
-    for term, description in facts.facts:
-        terms += [html.Dt(term), html.Dd(description)]
+        body.insert(1, html.P(f"Rutan visar {facts.note}.", className="ov-why-note"))
     return html.Section(
         [
+            html.Button("Stäng", type="button", className=WHY_CLOSE_CLASS),
             html.H2(
                 ["Varför? ", html.Span(facts.title, className="ov-why-cell")],
                 id=WHY_TITLE_ID,
                 tabIndex="-1",
             ),
-            html.P(status, className="ov-why-status"),
-            html.Dl(terms, className="ov-why-facts"),
-            html.P(dcc.Link(facts.link_text, href=facts.href), className="ov-why-link"),
-            html.Button("Stäng", type="button", className=WHY_CLOSE_CLASS),
+            *body,
         ],
-        className="ov-why",
+        className="ov-why why-panel-static",
         **{"aria-labelledby": WHY_TITLE_ID, "data-cell": facts.key},
     )
 
 
 # --- rendering ------------------------------------------------------------------------------------
-
-#: Dash components the matrix uses that are not plain HTML elements, by their JSX tag.
-_JSX_COMPONENTS = {("dash_core_components", "Link"): "dccLink"}
-_HTML_NAMESPACE = "dash_html_components"
-_VOID_ELEMENTS = frozenset({"col", "br", "hr", "img", "input", "wbr"})
-
-
-class RawJsx(str):
-    """Markup that :func:`to_jsx` already produced (e.g. cached cells): emitted as it is."""
-
-
-def _jsx_escape(text: str, *, quote: bool) -> str:
-    """Text safe in JSX: HTML entities for markup characters, braces and line breaks (a blank
-    line would end the HTML block in Markdown)."""
-    escaped = html_text.escape(text, quote=quote)
-    return escaped.replace("{", "&#123;").replace("}", "&#125;").replace("\n", "&#10;")
-
-
-def _jsx_attribute(name: str, value: Any) -> str:
-    if name == "style":
-        if not isinstance(value, Mapping):
-            raise ValueError(f"style must be a mapping, got {value!r}")
-        pairs = ", ".join(f"{key}: {json.dumps(str(v))}" for key, v in value.items())
-        return f"style={{{{{pairs}}}}}"
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValueError(f"attribute {name}: expected text or a number, got {value!r}")
-    return f'{name}="{_jsx_escape(str(value), quote=True)}"'
-
-
-def to_jsx(node: Any) -> str:
-    """A tree of Dash HTML components (and ``dcc.Link``) as the JSX that ``dcc.Markdown`` renders
-    with ``dangerously_allow_html`` (``dcc.Link`` becomes ``<dccLink>``, a client-side link).
-
-    The matrix has some 1 800 linked cells: as Dash components each is a component the
-    renderer tracks one by one, which makes the page slow to draw; as one Markdown component
-    the browser draws them as plain elements. All text is escaped.
-    """
-    if node is None:
-        return ""
-    if isinstance(node, RawJsx):
-        return str(node)
-    if isinstance(node, str | int | float) and not isinstance(node, bool):
-        return _jsx_escape(str(node), quote=False)
-    if isinstance(node, list | tuple):
-        return "".join(to_jsx(child) for child in node)
-    if not hasattr(node, "to_plotly_json"):
-        raise ValueError(f"cannot render {node!r} as JSX")
-    spec = node.to_plotly_json()
-    key = (spec["namespace"], spec["type"])
-    if key in _JSX_COMPONENTS:
-        tag = _JSX_COMPONENTS[key]
-    elif spec["namespace"] == _HTML_NAMESPACE:
-        tag = spec["type"].lower()
-    else:
-        raise ValueError(f"cannot render {spec['namespace']}.{spec['type']} as JSX")
-    props = spec["props"]
-    attributes = "".join(
-        " " + _jsx_attribute(name, value)
-        for name, value in props.items()
-        if name != "children" and value is not None
-    )
-    children = props.get("children")
-    if tag in _VOID_ELEMENTS or children is None:
-        return f"<{tag}{attributes}/>"
-    return f"<{tag}{attributes}>{to_jsx(children)}</{tag}>"
 
 
 def rendered_table(table: html.Table, *, id: str | None = None) -> dcc.Markdown:

@@ -2,8 +2,19 @@
 
 Presentation mode is the query parameter ``visa=presentation`` on any page, or the toggle in the
 header; it sets the class ``presentation`` on the shell root (``assets/presentation.css`` hides
-the controls and enlarges the type; ``assets/presentation.js`` fits the charts to the screen and
-keeps ``visa`` in the address bar while pages rewrite their own query parameters).
+the controls, intros and help texts, enlarges the type and turns the demo notice into a small tag
+in the header's corner; ``assets/presentation.js`` fits the charts to the screen and keeps
+``visa`` in the address bar while pages rewrite their own query parameters).
+
+On a projector's or a computer's screen each page's main view – the overview's matrix, the
+indicator's chart, a profile's SDG tiles, Jämför's panels, Målkonflikter's scatter with its
+correlation, Mål's goal list – lies whole on the first screen: the script measures where the
+view starts and keeps the height left above the slideshow bar in ``--presentation-view-height``,
+which the style sheet sizes the view from (the matrix's and the tiles' type follow it, so that
+they fit). The overview's column labels lie flat; with more indicators than can be named over
+their columns, the goals' numbers head them and the names stay in the table's text. What
+follows the main view stays below it, reachable by scrolling. A slide is an address, so a view
+added to a slideshow keeps everything its page keeps in the address.
 
 A running slideshow adds ``bildspel=<id>&steg=<n>`` (1-based) to the view's own query string.
 The slideshow bar shows "Bild n av m" with Föregående / Nästa / Avsluta; the arrow keys and
@@ -76,6 +87,15 @@ def step_url(view: str, slideshow_id: int, step: int) -> str:
     parts = urlsplit(view)
     query = strip_presentation_params(parts.query)
     extra = f"{MODE_PARAM}={MODE_VALUE}&{SLIDESHOW_PARAM}={slideshow_id}&{STEP_PARAM}={step}"
+    return f"{parts.path or '/'}?{query + '&' if query else ''}{extra}"
+
+
+def print_view_url(view: str) -> str:
+    """The address a slideshow's view prints from: the view's own path and query in
+    presentation mode, without the slideshow bar (``visa=presentation`` only)."""
+    parts = urlsplit(view)
+    query = strip_presentation_params(parts.query)
+    extra = f"{MODE_PARAM}={MODE_VALUE}"
     return f"{parts.path or '/'}?{query + '&' if query else ''}{extra}"
 
 

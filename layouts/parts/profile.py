@@ -32,8 +32,10 @@ from indicators.goal_text import PROFILE, display_unit, goal_in_words
 from indicators.progress import (
     DEFAULT_THRESHOLD_SET,
     Assessment,
+    change_text,
 )
 from indicators.sdg import DIMENSIONS, SDG_GOALS, sdg_colour, sdg_name
+from indicators.status_facts import status_facts
 from indicators.vocabulary import (
     ALL_LEVELS,
     GOAL_LEVELS,
@@ -50,6 +52,7 @@ from indicators.vocabulary import (
 from layouts.parts.components import METHOD_PARAM, level_param, status_badge
 from layouts.parts.sparkline import Point, sparkline_html
 from layouts.parts.url_state import Choice, Choices, Kind, read_query
+from layouts.parts.why import why_details, why_markup
 
 #: The profile pages' path (the index; a profile is ``/kommun/<area id>``).
 INDEX_PATH = "/kommun"
@@ -391,8 +394,13 @@ def ranking_note(status: pd.DataFrame, level: str, dimension: str | None = None)
     return text
 
 
-def _change_cell(rate) -> str:
-    return MISSING if _missing(rate) else format_annual_change(float(rate))
+def _change_cell(rate, record: Mapping | None = None, indicator: Indicator | None = None) -> str:
+    """An annual change in the unit its assessment measures it in (``pace``)."""
+    if _missing(rate):
+        return MISSING
+    if record is None or indicator is None:
+        return format_annual_change(float(rate))
+    return change_text(float(rate), record.get("pace"), indicator.unit, indicator.decimals)
 
 
 def ranking_table(
@@ -404,9 +412,12 @@ def ranking_table(
     caption: str,
     id: str,
     empty_text: str,
+    area_name: str | None = None,
 ) -> html.Div:
     """Strongest or weakest indicators with the numbers behind the status: latest value,
-    target, required and observed annual change; labels link to the indicator page."""
+    target, required and observed annual change; labels link to the indicator page, and each
+    status opens the facts behind it ("Varför?")."""
+    area_name = area_name or area_id
     if rows.empty:
         return html.Div(html.P(empty_text, className="note"), id=id)
     header = html.Thead(
@@ -431,15 +442,26 @@ def ranking_table(
             html.Tr(
                 [
                     html.Th(indicator_link(indicator, area_id), scope="row"),
-                    html.Td(status_badge(record["status"], title=record["reason"])),
+                    html.Td(
+                        why_details(
+                            status_facts(record, indicator=indicator, goal=goal),
+                            title=_why_title(area_name, indicator, record["level"]),
+                        )
+                    ),
                     html.Td(f"{latest} ({year})" if year else latest, className="num"),
                     html.Td(
                         goal_target_text(goal, indicator, target_value=record["target_value"])
                         if goal is not None
                         else "Ingen målnivå (trend)"
                     ),
-                    html.Td(_change_cell(record["required_annual_change"]), className="num"),
-                    html.Td(_change_cell(record["observed_annual_change"]), className="num"),
+                    html.Td(
+                        _change_cell(record["required_annual_change"], record, indicator),
+                        className="num",
+                    ),
+                    html.Td(
+                        _change_cell(record["observed_annual_change"], record, indicator),
+                        className="num",
+                    ),
                 ],
                 **{"data-kpi": record["kpi_id"]},
             )
@@ -448,6 +470,11 @@ def ranking_table(
         [html.Caption(caption), header, html.Tbody(body)], className="data-table ranking-table"
     )
     return html.Div(table, className="table-scroll", id=id)
+
+
+def _why_title(area_name: str, indicator: Indicator, level: str) -> str:
+    """What a "Varför?" panel is about: "Falun – Utsläpp, nationellt mål"."""
+    return f"{area_name} – {indicator.label}, {LEVEL_LABELS[level].lower()}"
 
 
 def indicator_link(indicator: Indicator, area_id: str) -> dcc.Link:
@@ -510,14 +537,30 @@ def indicator_link_html(indicator: Indicator, area_id: str) -> str:
     )
 
 
-def _level_cell(row: Mapping | None, level: str) -> str:
+@dataclass(frozen=True)
+class WhyContext:
+    """What the list's "Varför?" panels need besides a row: the area's name and the goals by
+    id."""
+
+    area_name: str
+    goals: Mapping[str, GoalRecord]
+
+    def markup(self, row: Mapping, indicator: Indicator, *, compact: bool) -> str:
+        """The row's status as a badge that opens the facts behind it."""
+        goal_id = row.get("goal_id")
+        goal = self.goals.get(goal_id) if isinstance(goal_id, str) else None
+        return why_markup(
+            status_facts(row, indicator=indicator, goal=goal),
+            title=_why_title(self.area_name, indicator, row["level"]),
+            compact=compact,
+            cue=False,
+        )
+
+
+def _level_cell(row: Mapping | None, indicator: Indicator, why: WhyContext) -> str:
     if row is None:
         return _element("td", MISSING, class_="level-cell none")
-    title = f"{LEVEL_LABELS[level]}: {STATUS_STYLE[Status(row['status'])].label_sv}. "
-    title += row["reason"] or ""
-    return _element(
-        "td", status_badge_html(row["status"], title=title, compact=True), class_="level-cell"
-    )
+    return _element("td", why.markup(row, indicator, compact=True), class_="level-cell")
 
 
 @functools.lru_cache(maxsize=2048)
@@ -537,9 +580,12 @@ def indicator_row_html(
     *,
     area_id: str,
     years: tuple[int, int] | None,
+    why: WhyContext | None = None,
 ) -> str:
     """One indicator: label, sparkline, latest value and year, the trend (observed annual
-    change and trend status) and the status against each goal level (``–`` without a goal)."""
+    change and trend status) and the status against each goal level (``–`` without a goal);
+    each status opens the facts behind it (``why``: the area's name and the goals)."""
+    why = why or WhyContext(area_id, {})
     present = [(y, v) for y, v in points if v is not None]
     if present:
         year, value = present[-1]
@@ -555,7 +601,7 @@ def indicator_row_html(
         trend_cell = _element(
             "td",
             _element("span", _esc(_change_cell(trend["observed_annual_change"])), class_="change")
-            + status_badge_html(trend["status"], title=trend["reason"]),
+            + why.markup(trend, indicator, compact=False),
             class_="trend-cell",
         )
     else:
@@ -566,7 +612,7 @@ def indicator_row_html(
         _element("td", spark, class_="spark-cell"),
         latest,
         trend_cell,
-        *(_level_cell(rows_by_level.get(level), level) for level in GOAL_LEVELS),
+        *(_level_cell(rows_by_level.get(level), indicator, why) for level in GOAL_LEVELS),
     ]
     return _element("tr", "".join(cells), class_="indicator-row", data_kpi=indicator.kpi_id)
 
@@ -598,9 +644,13 @@ def indicator_list_html(
     *,
     area_id: str,
     years: tuple[int, int] | None = None,
+    area_name: str | None = None,
+    goals: Mapping[str, GoalRecord] | None = None,
 ) -> str:
     """Every indicator of ``indicators`` grouped by SDG goal, one table per goal with the same
-    columns (see :func:`indicator_row_html`), as markup. ``status`` holds the area's rows."""
+    columns (see :func:`indicator_row_html`), as markup. ``status`` holds the area's rows;
+    ``area_name`` and ``goals`` (by id) name the area and the goals in the "Varför?" panels."""
+    why = WhyContext(area_name or area_id, goals or {})
     by_cell: dict[tuple[str, str], Mapping] = {
         (r["kpi_id"], r["level"]): r for r in status.to_dict("records")
     }
@@ -621,6 +671,7 @@ def indicator_list_html(
                 },
                 area_id=area_id,
                 years=years,
+                why=why,
             )
             for indicator in members
         )
@@ -658,9 +709,19 @@ def indicator_list(
     *,
     area_id: str,
     years: tuple[int, int] | None = None,
+    area_name: str | None = None,
+    goals: Mapping[str, GoalRecord] | None = None,
 ) -> dcc.Markdown:
     """The indicator list (:func:`indicator_list_html`) as one Dash component."""
-    markup = indicator_list_html(status, series, indicators, area_id=area_id, years=years)
+    markup = indicator_list_html(
+        status,
+        series,
+        indicators,
+        area_id=area_id,
+        years=years,
+        area_name=area_name,
+        goals=goals,
+    )
     return dcc.Markdown(
         markup, dangerously_allow_html=True, id="kommun-indicators", className="indicator-list"
     )
@@ -705,8 +766,8 @@ def local_goal_table(
             )
         else:
             text = (
-                f"Inga lokala mål för {area_name} finns registrerade. Kommunens egna mål kan "
-                "läggas till i målkatalogen (kommandot goals import)."
+                f"Inga lokala mål för {area_name} finns registrerade. Kommunens egna mål "
+                "läggs till av en inloggad redaktör i formuläret på sidan Mål (länken nedan)."
             )
         return html.Div(html.P(text, className="note"), id="kommun-local-goals")
     header = html.Thead(

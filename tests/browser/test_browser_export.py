@@ -1,5 +1,6 @@
-"""Export in a real browser: the preview, downloading a CSV in both formats through the
-download link (its address follows the selection), /om renders."""
+"""Export in a real browser: the previews, downloading the time series and the latest status in
+both formats through the download links (their addresses follow the selection; the file names
+say what they hold), /om renders."""
 
 from __future__ import annotations
 
@@ -22,11 +23,21 @@ def _open(page, url: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def _download(page, fmt: str = "csv", *, keyboard: bool = False) -> bytes:
-    """Download the page's CSV with the link (clicked, or focused and Enter pressed), once its
-    address names the format."""
-    link = page.get_by_role("link", name="Ladda ner CSV")
-    expect(link).to_have_attribute("href", re.compile(rf"^/ladda-ner\?.*format={fmt}$"))
+def _download(
+    page,
+    fmt: str = "csv",
+    *,
+    keyboard: bool = False,
+    name: str = "hallbarhet-mora",
+    latest: bool = False,
+) -> bytes:
+    """Download the page's time series (or its latest status) with the link (clicked, or
+    focused and Enter pressed), once its address names the format; the file's name starts with
+    ``name``."""
+    text = "Ladda ner senaste status" if latest else "Ladda ner CSV"
+    link = page.get_by_role("link", name=text)
+    end = "&fil=senaste-status" if latest else ""
+    expect(link).to_have_attribute("href", re.compile(rf"^/ladda-ner\?.*format={fmt}{end}$"))
     with page.expect_download() as info:
         if keyboard:
             link.focus()
@@ -35,7 +46,8 @@ def _download(page, fmt: str = "csv", *, keyboard: bool = False) -> bytes:
             link.click()
     download = info.value
     assert download.failure() is None
-    assert re.fullmatch(r"hallbarhet-dalarna-\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename)
+    pattern = re.escape(name) + r"-\d{4}-\d{2}-\d{2}\.csv"
+    assert re.fullmatch(pattern, download.suggested_filename), download.suggested_filename
     return Path(download.path()).read_bytes()
 
 
@@ -68,6 +80,24 @@ def test_export_downloads_a_csv(page, live_server):
     page.console_log.assert_clean()
 
 
+def test_export_downloads_the_latest_status(page, live_server):
+    _open(page, live_server.url + "/export?omraden=2062,2080&indikatorer=N00401,N07702")
+    page.wait_for_selector("#export-latest-preview-table")
+    assert "Mora" in page.inner_text("#export-latest-preview-table")
+    payload = _download(page, latest=True, name="senaste-status-mora-falun")
+    rows = list(csv.DictReader(payload.decode("utf-8").splitlines()))
+    assert {r["område"] for r in rows} == {"Mora", "Falun"}
+    assert {r["nyckeltal"] for r in rows} == {"N00401", "N07702"}
+    assert all(r["robusthet"] in ("stabil", "osäker", "") for r in rows)
+    # The total's zero target is judged in tonnes a year, not in per cent.
+    climate = [r for r in rows if r["mål_id"] == "dalarna-klimatneutral-2045"]
+    assert climate and {r["förändring_enhet"] for r in climate} <= {"ton CO2-ekv per år", ""}
+    page.get_by_label("Excel (svensk: semikolon, decimalkomma)").check()
+    payload = _download(page, "excel-sv", latest=True, name="senaste-status-mora-falun")
+    assert payload.startswith(b"\xef\xbb\xbfomr\xc3\xa5de_id;")
+    page.console_log.assert_clean()
+
+
 def test_changing_the_selection_updates_address_and_preview(page, live_server):
     _open(page, live_server.url + "/export?omraden=2062&indikatorer=N00401")
     page.wait_for_selector("#export-preview-table")
@@ -80,7 +110,7 @@ def test_changing_the_selection_updates_address_and_preview(page, live_server):
     # the download link follows the selection without a request to the server
     link = page.get_by_role("link", name="Ladda ner CSV")
     expect(link).to_have_attribute("href", re.compile(r"omraden=2062,2080&indikatorer=N00401&"))
-    lines = _download(page).decode("utf-8").splitlines()
+    lines = _download(page, name="hallbarhet-mora-falun").decode("utf-8").splitlines()
     assert {row["område"] for row in csv.DictReader(lines)} == {"Mora", "Falun"}
     page.get_by_role("button", name="Avmarkera alla").click()
     page.wait_for_function(

@@ -241,3 +241,26 @@ def test_assessments_beside_the_numbers_follow_the_area_choice(page, live_server
         page.wait_for_timeout(300)  # time for a dialog, had anything run
         assert dialogs == []
         page.console_log.assert_clean()
+
+
+def test_the_index_search_finds_words_typed_without_accents(page, live_server):
+    page.goto(live_server.url + "/indikator")
+    page.wait_for_selector("#indikatorer-list a")
+    every = page.locator("#indikatorer-list .indicator-entry").count()
+    search = page.get_by_label("Sök indikator")
+    search.fill("utslapp")
+    page.wait_for_selector("#indikatorer-list [role=status]:has-text('utslapp')")
+    labels = page.locator("#indikatorer-list .indicator-entry a").all_inner_texts()
+    assert labels and len(labels) < every
+    assert all("utsläpp" in label.lower() for label in labels), labels
+    assert any(label.startswith("Utsläpp") for label in labels)
+    search.fill("vaxthus")
+    page.wait_for_selector("#indikatorer-list [role=status]:has-text('vaxthus')")
+    labels = page.locator("#indikatorer-list .indicator-entry a").all_inner_texts()
+    assert labels and all(label.startswith("Växthusgas") for label in labels), labels
+    page.screenshot(path=str(SCREENS / "indikatorer-sok.png"))
+    search.fill("")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('#indikatorer-list .indicator-entry').length === {every}"
+    )
+    page.console_log.assert_clean()

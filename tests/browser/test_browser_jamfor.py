@@ -111,7 +111,7 @@ def test_same_scale_view_draws_a_facet_per_municipality(page, live_server):
     assert titles[:2] == ["Vansbro", "Borlänge"]
     # the two facets share one y axis: only the first draws its tick labels
     assert page.locator(".jamfor-panel .yaxislayer-above .ytick").count() > 0
-    assert page.locator(".jamfor-panel .xy2 .yaxislayer-above .ytick").count() == 0
+    assert page.locator(".jamfor-panel .x2y2 .yaxislayer-above .ytick").count() == 0
     # the table alternative opens and holds the numbers with decimal comma
     page.get_by_text("Visa som tabell").first.click()
     table = page.locator(".jamfor-panel table.data-table").first
@@ -134,7 +134,7 @@ def test_table_alternative_is_built_when_opened_and_follows_the_selection(page, 
     open_page(page, live_server.url + "/jamfor?omraden=2080&indikatorer=N00401,N03702", 2)
     assert page.locator("table.data-table").count() == 0  # no table is built before it is opened
     # opened with the keyboard: Enter on the focused summary
-    page.locator('.jamfor-panel[data-kpi="N00401"] summary').focus()
+    page.locator('.jamfor-panel[data-kpi="N00401"] details.table-alternative > summary').focus()
     page.keyboard.press("Enter")
     panel_table(page, "N00401").wait_for(state="visible")
     assert table_headers(page, "N00401") == ["År", "Falun", "Region Dalarna", "Riket"]
@@ -149,18 +149,28 @@ def test_table_alternative_is_built_when_opened_and_follows_the_selection(page, 
         "'.jamfor-panel[data-kpi=\"N00401\"] table.data-table thead th')]"
         ".some(e => e.textContent === 'Mora')"
     )
-    assert page.locator('.jamfor-panel[data-kpi="N00401"] details').get_attribute("open") == ""
+    assert (
+        page.locator('.jamfor-panel[data-kpi="N00401"] details.table-alternative').get_attribute(
+            "open"
+        )
+        == ""
+    )
     assert table_headers(page, "N00401") == ["År", "Mora", "Falun", "Region Dalarna", "Riket"]
     assert panel_table(page, "N03702").count() == 0
     # closed with a click, it stays closed when the selection changes again
-    page.locator('.jamfor-panel[data-kpi="N00401"] summary').click()
+    page.locator('.jamfor-panel[data-kpi="N00401"] details.table-alternative > summary').click()
     assert not panel_table(page, "N00401").is_visible()
     choose(page, "jamfor-niva", "Regionalt mål")
     wait_for_query(page, "niva", "regional")
     page.wait_for_load_state("networkidle")
-    assert page.locator('.jamfor-panel[data-kpi="N00401"] details').get_attribute("open") is None
+    assert (
+        page.locator('.jamfor-panel[data-kpi="N00401"] details.table-alternative').get_attribute(
+            "open"
+        )
+        is None
+    )
     # opened with a click, the second panel's table comes
-    page.locator('.jamfor-panel[data-kpi="N03702"] summary').click()
+    page.locator('.jamfor-panel[data-kpi="N03702"] details.table-alternative > summary').click()
     panel_table(page, "N03702").wait_for(state="visible")
     assert table_headers(page, "N03702")[:3] == ["År", "Mora", "Falun"]
     page.console_log.assert_clean()
@@ -173,9 +183,86 @@ def test_table_alternative_opens_with_a_tap(browser, live_server):
         errors: list[str] = []
         touch.on("pageerror", lambda exc: errors.append(str(exc)))
         open_page(touch, live_server.url + "/jamfor?omraden=2080&indikatorer=N00401", 1)
-        touch.locator('.jamfor-panel[data-kpi="N00401"] summary').tap()
+        touch.locator('.jamfor-panel[data-kpi="N00401"] details.table-alternative > summary').tap()
         panel_table(touch, "N00401").wait_for(state="visible")
         assert "," in panel_table(touch, "N00401").inner_text()
         assert errors == []
     finally:
         context.close()
+
+
+# --- one style per area on every page; totals per inhabitant -----------------------------------
+
+#: Each area's trace of a Plotly graph (goal lines have no markers): name, line colour, marker
+#: symbol and y axis, read from the figure data Plotly keeps on the graph's element.
+TRACE_STYLES = """
+(graph) => graph.data.filter(t => t.marker)
+    .map(t => [t.name, t.line.color, t.marker.symbol, t.yaxis || 'y'])
+"""
+
+
+def trace_styles(page, selector: str) -> dict[str, tuple[str, str, str]]:
+    rows = page.eval_on_selector(f"{selector} .js-plotly-plot", TRACE_STYLES)
+    return {name: (colour, symbol, axis) for name, colour, symbol, axis in rows}
+
+
+def svg_text(page, selector: str) -> str:
+    return page.locator(selector).first.text_content() or ""
+
+
+def test_falun_has_the_same_colour_and_marker_on_the_indicator_page_and_in_jamfor(
+    page, live_server
+):
+    page.goto(live_server.url + "/indikator/N00401?omraden=2062,2080")
+    page.wait_for_selector("#indikator-series .js-plotly-plot .main-svg")
+    indicator = trace_styles(page, "#indikator-series")
+    open_page(page, live_server.url + "/jamfor?omraden=2080,2085&indikatorer=N00401", 1)
+    compared = trace_styles(page, '.jamfor-panel[data-kpi="N00401"]')
+    for area in ("Falun", "Region Dalarna", "Riket"):
+        assert indicator[area][:2] == compared[area][:2], area
+    assert compared["Falun"][:2] == ("#0072B2", "circle")
+    # Ludvika first in Jämför, Mora first on the indicator page: Falun keeps its style
+    assert compared["Ludvika"][:2] != compared["Falun"][:2]
+    page.console_log.assert_clean()
+
+
+def test_totals_per_inhabitant_or_with_the_references_on_their_own_scales(page, live_server):
+    open_page(page, live_server.url + "/jamfor?omraden=2080,2081&indikatorer=N07702", 1)
+    panel = '.jamfor-panel[data-kpi="N07702"]'
+    assert page.is_checked("#jamfor-varden input[value='per-invanare']")  # the default
+    styles = trace_styles(page, panel)
+    assert {axis for _, _, axis in styles.values()} == {"y"}  # one scale for all
+    title = page.eval_on_selector(
+        f"{panel} .js-plotly-plot", "(graph) => graph.layout.title.text.split('<br>').join(' ')"
+    )
+    assert "per invånare" in title
+    assert "invånare" in svg_text(page, f"{panel} .gtitle")  # drawn
+    # totals: the references move to panels of their own
+    page.get_by_role("radio", name="Totalt", exact=True).check()
+    wait_for_query(page, "varden", "totalt")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.jamfor-panel .subplot.x3y3').length === 1"
+    )
+    styles = trace_styles(page, panel)
+    assert styles["Falun"][2] == styles["Borlänge"][2] == "y"
+    assert len({styles["Riket"][2], styles["Region Dalarna"][2], "y"}) == 3
+    assert "egen skala" in page.inner_text(panel)
+    # the table alternative shows the totals, and per inhabitant again when chosen
+    page.locator(f"{panel} details.table-alternative > summary").click()
+    table = page.locator(f"{panel} table.data-table")
+    table.wait_for(state="visible")
+    assert "ton CO2-ekv)" in table.locator("caption").inner_text()
+    page.get_by_role("radio", name="Per invånare", exact=True).check()
+    wait_for_query(page, "varden", "per-invanare")
+    page.wait_for_function(
+        "() => (document.querySelector('.jamfor-panel table.data-table caption') || {})"
+        ".textContent.includes('per invånare')"
+    )
+    # the address restores the choice
+    open_page(page, page.url.replace("varden=per-invanare", "varden=totalt"), 1)
+    assert page.is_checked("#jamfor-varden input[value='totalt']")
+    violations = blocking_violations(page)
+    assert violations == [], describe(violations)
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / "jamfor-totaler.png"), full_page=True)
+    page.console_log.assert_clean()

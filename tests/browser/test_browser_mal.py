@@ -128,7 +128,8 @@ def test_a_goal_changed_by_someone_else_meanwhile_is_not_overwritten(
     assert page.is_hidden("#mal-form-reload")
     page.fill("#mal-form-wording_sv", "Min nya lydelse.")
     page.click("#mal-form-save")
-    page.wait_for_selector("#mal-form-message .form-success")
+    # The reload's message is a success too: wait for the save's own.
+    wait_for_text(page, "#mal-form-message .form-success", "har ändrats")
     stored = get_goal(own_data, "mora-delat-mal")
     assert (stored.target_value, stored.wording_sv, stored.version) == (1.0, "Min nya lydelse.", 3)
 
@@ -159,3 +160,112 @@ def get_goal_template():
         wording_sv="Utsläppen ska vara högst 1,2 ton per invånare 2035.",
         source_document="Mora kommun, klimatplan 2025",
     )
+
+
+# --------------------------------------------------------------------------- the direction
+
+ORSA_GOAL = "orsa-fornybar-el-2030"
+MY_SCREENS = SCREENS / "goalform"
+
+
+def wait_for_text(page, selector: str, text: str) -> None:
+    """Wait until the element shows ``text`` (a dropdown draws its value once its script has
+    loaded)."""
+    page.wait_for_function(
+        "([selector, text]) => { const e = document.querySelector(selector);"
+        " return e !== null && e.innerText.includes(text); }",
+        arg=[selector, text],
+    )
+
+
+def checked_operator(page) -> str | None:
+    return page.evaluate(
+        "() => { const c = document.querySelector('#mal-form-operator input:checked');"
+        " return c ? c.value : null; }"
+    )
+
+
+def wait_for_operator(page, value: str | None) -> None:
+    page.wait_for_function(
+        "(wanted) => { const c = document.querySelector('#mal-form-operator input:checked');"
+        " return (c ? c.value : null) === wanted; }",
+        arg=value,
+    )
+
+
+def test_the_comparison_follows_the_indicator_and_a_goal_against_it_waits_for_a_yes(
+    page, live_server, own_data, editor
+):
+    """Choosing an indicator chooses "minst" or "högst" by its desired direction; "högst 80 %"
+    on renewable electricity is asked about and stored only after "Spara ändå"."""
+    open_page(page, live_server.url + "/mal?omrade=2034")
+    wait_for_text(page, "#mal-field-area", "Orsa")
+    assert checked_operator(page) is None  # nothing chosen before the indicator
+    choose(page, "mal-form-kpi_id", "N45925", "Förnybar elproduktion (N45925)")
+    wait_for_operator(page, ">=")
+    assert "bättre ju högre" in page.inner_text("#mal-form-operator-hint")
+    choose(page, "mal-form-kpi_id", "N00401", "Växthusgasutsläpp per invånare (N00401)")
+    wait_for_operator(page, "<=")
+    choose(page, "mal-form-kpi_id", "N45925", "Förnybar elproduktion (N45925)")
+    wait_for_operator(page, ">=")
+
+    page.locator("#mal-form-operator label", has_text="högst").click()
+    wait_for_operator(page, "<=")
+    page.fill("#mal-form-target_value", "80")
+    page.fill("#mal-form-target_year", "2030")
+    page.fill("#mal-form-wording_sv", "Högst 80 procent av elen ska vara förnybar 2030.")
+    page.fill("#mal-form-source_document", "Orsa kommun, energiplan")
+    page.fill("#mal-form-id", ORSA_GOAL)
+    page.click("#mal-form-save")
+
+    question = page.wait_for_selector("#mal-question:not([hidden])")
+    assert (
+        "Indikatorn är bättre ju högre den är, men målet säger högst 80 %. Spara ändå?"
+        in question.inner_text()
+    )
+    assert get_goal(own_data, ORSA_GOAL) is None and goal_changes(own_data) == []
+    violations = blocking_violations(page)
+    assert violations == [], describe(violations)
+    MY_SCREENS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.locator("#mal-question").scroll_into_view_if_needed()
+    page.screenshot(path=str(MY_SCREENS / "mal-question-1366.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("#mal-question").scroll_into_view_if_needed()
+    page.screenshot(path=str(MY_SCREENS / "mal-question-390.png"))
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+    page.click("#mal-question-save")
+    success = page.wait_for_selector("#mal-form-message .form-success")
+    assert ORSA_GOAL in success.inner_text()
+    assert page.is_hidden("#mal-question")
+    stored = get_goal(own_data, ORSA_GOAL)
+    assert (stored.operator, stored.target_value, stored.areas) == ("<=", 80.0, ("2034",))
+    page.console_log.assert_clean()
+
+
+def test_the_link_on_a_municipality_page_opens_the_form_for_that_municipality(
+    page, live_server, own_data, editor
+):
+    page.goto(live_server.url + "/kommun/2080")
+    page.wait_for_selector("#kommun-add-goal a")
+    page.wait_for_load_state("networkidle")
+    link = page.get_by_role("link", name="Lägg till eget mål för Falun")
+    link.scroll_into_view_if_needed()
+    link.click()
+    # The app's own link: the address changes without a new page load (and the page then adds
+    # its own selections to it).
+    page.wait_for_function(
+        "() => location.pathname === '/mal'"
+        " && new URLSearchParams(location.search).get('omrade') === '2080'"
+    )
+    page.wait_for_selector("#mal-form-save")
+    wait_for_text(page, "#mal-field-area", "Falun")
+    assert page.is_checked("#mal-form-level input[value='lokal']")
+    # The form is scrolled to, and its heading has the focus.
+    page.wait_for_function(
+        "() => { const top = document.getElementById('nytt-mal').getBoundingClientRect().top;"
+        " return top > -10 && top < window.innerHeight / 2; }"
+    )
+    page.wait_for_function("() => document.activeElement.id === 'mal-form-heading'")
+    page.console_log.assert_clean()

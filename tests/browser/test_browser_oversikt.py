@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from indicators.catalogue import load_catalogue
-from indicators.vocabulary import STATUS_STYLE
+from indicators.overview import effective_status
+from indicators.vocabulary import LEVEL_LABELS, STATUS_STYLE
 from tests.support.axe import blocking_violations, describe
 
 pytestmark = pytest.mark.browser
@@ -56,7 +57,7 @@ def choose_sdg(page, label: str) -> None:
 
 
 def test_selection_lives_in_the_url_and_cells_lead_to_the_indicator(page, live_server):
-    open_overview(page, live_server.url + "/")
+    open_overview(page, live_server.url + "/?vy=indikator")
     page.wait_for_function("window.location.search.includes('niva=nationell')")
     assert "Nationellt mål" in caption(page)
     assert len(sdg_groups(page)) > 1
@@ -149,7 +150,7 @@ def test_download_holds_the_shown_indicators_and_levels(page, live_server):
 def test_per_goal_view_and_keyboard(page, live_server):
     open_overview(page, live_server.url + "/?niva=trend&vy=mal")
     assert page.get_by_label("Trend (utan mål)").is_checked()
-    assert page.get_by_label("Visa per mål (en kolumn per SDG)").is_checked()
+    assert page.get_by_label("En ruta per mål (SDG)").is_checked()
     page.wait_for_selector("table.ov-matrix.ov-per-sdg")
     rows = page.locator("table.ov-matrix tbody tr")
     assert rows.count() == 17
@@ -206,3 +207,48 @@ def test_facts_follow_the_selection_and_close_with_the_button(page, live_server)
     assert page.evaluate("document.activeElement.value") == key
     assert "Välj en ruta" in page.inner_text("#oversikt-why")
     page.console_log.assert_clean()
+
+
+def test_the_first_screen_leads_and_opens_at_the_level_with_most_goals(browser, live_server):
+    """At 1366 × 768 the first screen says where to start and the matrix begins on it; the
+    overview opens at the level with goals for most cells, one column per SDG goal, and says
+    how many cells show the trend instead; a level in the address wins."""
+    from indicators import service
+    from indicators.overview import default_level, sdg_aggregates, sdg_fallback_count
+
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="sv-SE")
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(live_server.url + "/")
+    page.wait_for_selector(MATRIX)
+    status = service.status("statistics_canada")
+    level = default_level(status, "nationell")
+    page.wait_for_url(re.compile(rf"niva={level}"))
+    start = page.locator(".ov-start")
+    assert start.inner_text().startswith("Börja här:")
+    box = start.bounding_box()
+    assert box["y"] + box["height"] <= 768
+    assert page.locator(MATRIX).bounding_box()["y"] < 768, "the matrix starts on the first screen"
+    assert page.locator("table.ov-matrix.ov-per-sdg").count() == 1
+    effective = effective_status(status, level)
+    aggregates = sdg_aggregates(effective, effective["kpi_id"].unique())
+    n = sdg_fallback_count(aggregates, level)
+    line = page.locator(".ov-fallback-count").inner_text()
+    total = len(aggregates)
+    assert line.startswith(f"{n:,} av {total:,} rutor saknar".replace(",", "\u00a0"))
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / "oversikt-forsta-skarmen.png"))
+    # choosing one's municipality opens its page
+    page.click("#oversikt-kommun")
+    page.locator(".dash-dropdown-content").get_by_text("Falun", exact=True).click()
+    page.wait_for_url(re.compile(r"/kommun/2080"))
+    page.wait_for_selector("#kommun-tiles")
+    # an explicit level in the address wins over the default
+    other = "global" if level != "global" else "regional"
+    page.goto(live_server.url + f"/?niva={other}")
+    page.wait_for_selector(MATRIX)
+    assert page.get_by_role("radio", name=LEVEL_LABELS[other], exact=True).is_checked()
+    assert f"niva={other}" in page.evaluate("window.location.search")
+    context.close()
+    assert errors == []

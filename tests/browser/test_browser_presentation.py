@@ -12,6 +12,7 @@ import pytest
 
 from data.slideshows import get_slideshow, save_slideshow
 from indicators import service
+from layouts.parts.matrix import PER_INDICATOR
 from layouts.parts.presentation import (
     CONTENT_ID,
     running_step,
@@ -328,6 +329,58 @@ def test_presentation_screenshots(page, live_server, width, height):
         if page.query_selector(".js-plotly-plot"):
             _charts_fitted(page, height)
         page.screenshot(path=str(SCREENS / f"presentation-{name}-{width}x{height}.png"))
+    page.console_log.assert_clean()
+
+
+#: How the overview's column labels and a profile's tiles look, and what presentation mode
+#: set on them (the main view's height, the matrix's and the tiles' type).
+LOOK = """
+() => {
+    const label = document.querySelector('.ov-indicator-label');
+    const tiles = document.getElementById('kommun-tiles');
+    const matrix = document.getElementById('oversikt-matrix');
+    const style = label ? getComputedStyle(label) : null;
+    return {
+        label: style ? [style.writingMode, style.transform, style.fontSize] : null,
+        tiles: tiles ? [getComputedStyle(tiles).fontSize, tiles.style.fontSize] : null,
+        matrix: matrix ? [matrix.className, matrix.getAttribute('style') || ''] : null,
+        view: document.documentElement.style.getPropertyValue('--presentation-view-height'),
+    };
+}
+"""
+
+
+@pytest.mark.parametrize("path", [f"/?mal=13&vy={PER_INDICATOR}", "/kommun/0000?niva=trend"])
+def test_leaving_presentation_mode_gives_the_main_view_its_own_look_back(page, live_server, path):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(live_server.url + path)
+    _settle(page)
+    own = page.evaluate(LOOK)
+    assert own["view"] == ""
+
+    page.locator("#presentation-toggle").click()
+    page.wait_for_function(
+        "document.documentElement.style.getPropertyValue('--presentation-view-height') !== ''"
+    )
+    page.wait_for_function(
+        "!document.querySelector('.ov-indicator-label') || getComputedStyle("
+        "document.querySelector('.ov-indicator-label')).writingMode === 'horizontal-tb'"
+    )
+    presenting = page.evaluate(LOOK)
+    assert presenting != own
+    if own["label"] is not None:  # the names lie flat over their columns, in larger type
+        assert presenting["label"][:2] == ["horizontal-tb", "none"]
+        assert float(presenting["label"][2][:-2]) > float(own["label"][2][:-2])
+
+    page.locator("#presentation-toggle").click()
+    page.wait_for_function(
+        "document.documentElement.style.getPropertyValue('--presentation-view-height') === ''"
+    )
+    page.wait_for_function(
+        "(own) => JSON.stringify(({LOOK})()) === JSON.stringify(own)".replace("{LOOK}", LOOK),
+        arg=own,
+    )
+    assert page.evaluate(LOOK) == own
     page.console_log.assert_clean()
 
 

@@ -74,7 +74,7 @@ def open_page(page, url: str):
 @pytest.mark.parametrize("path", PAGES)
 def test_page_runs_under_the_policy_without_violations(page, live_server, path):
     response = open_page(page, live_server.url + path)
-    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert "frame-ancestors 'self'" in response.headers["content-security-policy"]
     page.console_log.assert_clean()  # console errors and securitypolicyviolation events
 
 
@@ -107,13 +107,13 @@ def test_chart_downloads_as_png_under_the_policy(page, live_server):
     graph = page.locator(".js-plotly-plot").first
     graph.hover()
     with page.expect_download() as download:
-        graph.locator(".modebar-btn[data-title='Download plot as a PNG']").click()
+        graph.locator(".modebar-btn[data-title='Ladda ner diagrammet som PNG']").click()
     assert download.value.suggested_filename.endswith(".png")
     page.console_log.assert_clean()
 
 
 def test_another_site_cannot_frame_the_dashboard_by_default(page, live_server, framing_site):
-    refused = "frame-ancestors 'none'"
+    refused = "frame-ancestors 'self'"
     with page.expect_console_message(lambda message: refused in message.text):
         page.goto(framing_url(framing_site, live_server.url + "/om"))
     page.wait_for_load_state("load")

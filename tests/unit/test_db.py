@@ -104,7 +104,7 @@ def test_version_2_database_gets_clustered_observations_keeping_rows(db_url):
         ).scalar()
         rows = connection.execute(text("SELECT * FROM observations")).all()
     assert "WITHOUT ROWID" in sql
-    assert rows == [("N00401", "2062", "T", 2020, 3.5, "", 1)]
+    assert rows == [("N00401", "2062", "T", 2020, 3.5, "", 1, "Kolada")]  # source: 0006
 
 
 # --- Alembic: the revisions in data/migrations create and upgrade the schema ---------------
@@ -257,6 +257,9 @@ CHANGED_AFTER_FIRST = frozenset(
         "qualitative_assessments",
         "ix_qualitative_assessments_area_id",
         "ix_qualitative_assessments_kpi_id",
+        "observations",  # 0006: source
+        "ix_observations_area_kpi",
+        "ix_observations_kpi_year",
     }
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -20,15 +21,22 @@ from data.db import (
 )
 from data.models import Area, EtlRun, Kpi, Observation
 from etl.demo import (
+    COUNTY_MEAN_BY_LAND_AREA,
+    COUNTY_MEAN_BY_POPULATION,
+    COUNTY_MINIMUM,
+    COUNTY_SUM,
     DEMO_PROFILES,
+    LAND_AREA,
     MISSING_STATUS,
     SEED_META_KEY,
     DemoDataError,
     build_demo_data,
+    county_rule,
     demo_observations,
     ensure_demo_data,
 )
 from indicators.catalogue import load_catalogue
+from indicators.per_inhabitant import POPULATION_KPI, population_by_area_year
 
 GHG_SECTORS = ("N85532", "N85533", "N85535", "N85536", "N85537", "N85538", "N85540", "N85542")
 
@@ -125,9 +133,12 @@ def test_kpis_split_by_gender_have_women_men_and_total_the_others_only_total(
 
 
 def test_the_total_lies_between_women_and_men(rows: list[tuple]) -> None:
+    """For the catalogue's indicators (the population's total is women and men together)."""
+    catalogue = {indicator.kpi_id for indicator in load_catalogue()}
     cells: dict[tuple, dict[str, float | None]] = defaultdict(dict)
     for kpi_id, area_id, year, gender, value, *_ in rows:
-        cells[kpi_id, area_id, year][gender] = value
+        if kpi_id in catalogue:
+            cells[kpi_id, area_id, year][gender] = value
     checked = 0
     for key, values in cells.items():
         if "K" in values and values["T"] is not None:
@@ -140,6 +151,9 @@ def test_the_total_lies_between_women_and_men(rows: list[tuple]) -> None:
 def test_values_respect_natural_limits_and_shares_are_not_negative(rows: list[tuple]) -> None:
     catalogue = {indicator.kpi_id: indicator for indicator in load_catalogue()}
     for kpi_id, area_id, year, gender, value, *_ in rows:
+        if kpi_id == POPULATION_KPI:
+            assert value is not None and value > 0
+            continue
         limit = catalogue[kpi_id].natural_limit
         if value is not None and limit is not None:
             assert 0 <= value <= limit, (kpi_id, area_id, year, gender, value)
@@ -211,6 +225,67 @@ def test_county_and_national_totals_are_plausible_aggregates(rows: list[tuple]) 
         assert emissions[key] == pytest.approx(sum(s[key] for s in sectors), abs=1.0)
 
 
+def _complete_years(values: dict[tuple[str, int], float]) -> list[int]:
+    """The years in which every municipality and the county have a value."""
+    return [
+        year
+        for year in range(2010, 2025)
+        if all((area_id, year) in values for area_id in (*DALARNA_MUNICIPALITIES, REGION_DALARNA))
+    ]
+
+
+def test_county_figures_follow_each_indicator_s_definition(rows: list[tuple]) -> None:
+    """The county's lowest-turnout district is the municipalities' minimum; a share of the
+    inhabitants is their population-weighted mean (weights: the stored population of that
+    year); a share of the land is weighted by land area."""
+    lowest = _t_values(rows, "N05831")
+    years = _complete_years(lowest)
+    assert years
+    population = _t_values(rows, POPULATION_KPI)
+    for year in years:
+        municipal = [lowest[area_id, year] for area_id in DALARNA_MUNICIPALITIES]
+        assert lowest[REGION_DALARNA, year] == min(municipal)
+        weighted = sum(lowest[a, year] * population[a, year] for a in DALARNA_MUNICIPALITIES) / sum(
+            population[a, year] for a in DALARNA_MUNICIPALITIES
+        )
+        assert lowest[REGION_DALARNA, year] < weighted - 1  # not a mean
+
+    broadband = _t_values(rows, "N07900")  # a share of the households: by population
+    years = _complete_years(broadband)
+    assert years
+    for year in years:
+        weighted = sum(
+            broadband[a, year] * population[a, year] for a in DALARNA_MUNICIPALITIES
+        ) / sum(population[a, year] for a in DALARNA_MUNICIPALITIES)
+        assert broadband[REGION_DALARNA, year] == pytest.approx(weighted, abs=0.011)
+
+    protected = _t_values(rows, "N85054")  # a share of the area: by land area
+    years = _complete_years(protected)
+    assert years
+    for year in years:
+        weighted = sum(protected[a, year] * LAND_AREA[a] for a in DALARNA_MUNICIPALITIES) / sum(
+            LAND_AREA[a] for a in DALARNA_MUNICIPALITIES
+        )
+        assert protected[REGION_DALARNA, year] == pytest.approx(weighted, abs=0.011)
+
+
+def test_every_indicator_has_a_county_rule_by_its_definition() -> None:
+    catalogue = {indicator.kpi_id: indicator for indicator in load_catalogue()}
+    for kpi_id, profile in DEMO_PROFILES.items():
+        rule = county_rule(kpi_id, profile)
+        indicator = catalogue[kpi_id]
+        if indicator.is_total:
+            assert rule == COUNTY_SUM, kpi_id
+        elif "lägst" in indicator.kolada_title:
+            assert rule == COUNTY_MINIMUM, kpi_id
+        elif rule == COUNTY_MEAN_BY_LAND_AREA:
+            assert indicator.unit == "andel (%)", kpi_id
+        else:
+            assert rule == COUNTY_MEAN_BY_POPULATION, kpi_id
+    assert county_rule("N05831", DEMO_PROFILES["N05831"]) == COUNTY_MINIMUM
+    assert set(LAND_AREA) == set(DALARNA_MUNICIPALITIES)
+
+
 def test_magnitudes_are_realistic(rows: list[tuple]) -> None:
     per_inhabitant = _t_values(rows, "N00401")
     assert all(1.0 <= v <= 15.0 for v in per_inhabitant.values())
@@ -259,7 +334,9 @@ def test_metadata_areas_kpis_and_the_run_are_recorded(
         assert (areas[area_id].title, areas[area_id].type) == (title, kind)
         assert areas[area_id].county == county_of(area_id, kind)
 
-    assert set(kpis) == {indicator.kpi_id for indicator in catalogue}
+    assert set(kpis) == {indicator.kpi_id for indicator in catalogue} | {POPULATION_KPI}
+    assert kpis[POPULATION_KPI].title == "Invånare totalt, antal"
+    assert "demovärden" in kpis[POPULATION_KPI].description.lower()
     for indicator in catalogue:
         kpi = kpis[indicator.kpi_id]
         assert kpi.title == indicator.kolada_title
@@ -302,3 +379,48 @@ def test_ensure_demo_data_leaves_a_kolada_database_alone(engine: Engine) -> None
     assert ensure_demo_data(engine) is False
     assert observations(engine) == []
     assert data_origin(engine) == DATA_ORIGIN_KOLADA
+
+
+# --- the population (a supporting series) -------------------------------------------------
+
+
+def _population(rows: list[tuple]) -> dict[tuple[str, int], float]:
+    frame = pd.DataFrame(
+        [row[:5] for row in rows], columns=["kpi_id", "area_id", "year", "gender", "value"]
+    )
+    return population_by_area_year(frame)
+
+
+def test_every_area_has_a_plausible_population_every_year(rows: list[tuple]) -> None:
+    population = _population(rows)
+    years = range(2010, 2025)
+    assert set(population) == {(a, y) for a in DEFAULT_AREAS for y in years}
+    # about the real populations of 2023
+    for area_id, real in (("2080", 60_000), ("2081", 52_000), ("0020", 288_000)):
+        assert population[area_id, 2023] == pytest.approx(real, rel=0.03), area_id
+    assert population[RIKET, 2023] == pytest.approx(10_500_000, rel=0.02)
+    assert min(population[a, 2023] for a in DALARNA_MUNICIPALITIES) > 5_000
+    for year in years:
+        municipalities = sum(population[a, year] for a in DALARNA_MUNICIPALITIES)
+        assert population[REGION_DALARNA, year] == municipalities
+    # slow change: a few per cent over the years, Riket growing
+    for area_id in DEFAULT_AREAS:
+        assert population[area_id, 2024] / population[area_id, 2010] == pytest.approx(1, abs=0.15)
+    assert population[RIKET, 2024] > population[RIKET, 2010]
+    women = {(a, y): v for k, a, y, g, v, *_ in rows if k == POPULATION_KPI and g == "K"}
+    men = {(a, y): v for k, a, y, g, v, *_ in rows if k == POPULATION_KPI and g == "M"}
+    assert all(women[key] + men[key] == population[key] for key in population)
+
+
+def test_totals_per_inhabitant_match_the_per_inhabitant_indicator(rows: list[tuple]) -> None:
+    """Greenhouse-gas emissions in total divided by the population are the emissions per
+    inhabitant (N00401), as in Kolada, up to rounding."""
+    population = _population(rows)
+    totals = _t_values(rows, "N07702")
+    per_inhabitant = _t_values(rows, "N00401")
+    checked = 0
+    for key, total in totals.items():
+        if key in per_inhabitant and total > 0:
+            assert total / population[key] == pytest.approx(per_inhabitant[key], rel=2e-3), key
+            checked += 1
+    assert checked > 200

@@ -141,7 +141,7 @@ def test_load_replaces_the_demo_data(engine, tmp_path):
     load_files(engine, [values])
 
     stored = dump(engine)
-    assert stored["observations"] == [("N00401", "2080", "T", 2020, 4.5, "", 1)]
+    assert stored["observations"] == [("N00401", "2080", "T", 2020, 4.5, "", 1, "Kolada")]
     assert [row[0] for row in stored["kpis"]] == ["N00401"]
     assert [row[:2] for row in stored["areas"]] == [("2080", "Falun")]
     assert ("data_origin", "kolada") in stored["meta"]

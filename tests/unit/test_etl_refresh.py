@@ -6,6 +6,7 @@ import datetime as dt
 import types
 from collections.abc import Iterator
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
@@ -18,14 +19,16 @@ from etl.kolada import KoladaClient, KoladaError
 from etl.refresh import refresh
 from etl.store import LAST_REFRESH_KEY, Scope
 from etl.transform import KoladaFormatError
+from indicators.per_inhabitant import POPULATION_KPI, population_by_area_year
 from tests.support.kolada_server import KoladaServer, generate_dataset, kpi_item, value
 
 EMISSIONS = "N00401"
 EMISSIONS_TITLE = "Utsläpp till luft av växthusgaser totalt, ton CO2-ekv/inv"
-SATISFIED = "N01951"
+SATISFIED = "U00410"
 SATISFIED_TITLE = "Invånare i Älvdalen och Malung-Sälen som är nöjda med sin kommun, andel (%)"
 TURNOUT = "N05401"
 TURNOUT_TITLE = "Valdeltagande i senaste kommunalvalet, andel (%)"
+POPULATION_TITLE = "Invånare totalt, antal"
 
 
 @pytest.fixture
@@ -35,6 +38,7 @@ def server() -> Iterator[KoladaServer]:
             kpi_item(EMISSIONS, EMISSIONS_TITLE),
             kpi_item(SATISFIED, SATISFIED_TITLE, divided=True),
             kpi_item(TURNOUT, TURNOUT_TITLE),
+            kpi_item(POPULATION_KPI, POPULATION_TITLE, divided=True),
         ]
     ) as running:
         yield running
@@ -318,10 +322,49 @@ def test_default_scope_is_the_catalogue(engine, server, client, monkeypatch):
 
     refresh(engine, client)
 
+    # the catalogue's KPIs, then the population that values per inhabitant need
     assert server.data_requests()[0].path == (
-        f"/v3/data/kpi/{TURNOUT},{EMISSIONS}/municipality/{','.join(DEFAULT_AREAS)}"
+        f"/v3/data/kpi/{TURNOUT},{EMISSIONS},{POPULATION_KPI}"
+        f"/municipality/{','.join(DEFAULT_AREAS)}"
     )
-    assert last_run(engine).scope["kpis"] == sorted([TURNOUT, EMISSIONS])
+    assert last_run(engine).scope["kpis"] == sorted([TURNOUT, EMISSIONS, POPULATION_KPI])
+
+
+def test_the_default_scope_stores_the_population_beside_the_catalogue(
+    engine, server, client, monkeypatch
+):
+    entries = [types.SimpleNamespace(kpi_id=kpi) for kpi in (EMISSIONS,)]
+    monkeypatch.setattr("etl.refresh.load_catalogue", lambda: tuple(entries))
+    publish_emissions(server)
+    for area, people in (("2080", 59_686), ("0020", 288_387), ("0000", 10_551_707)):
+        server.put(
+            POPULATION_KPI,
+            area,
+            2023,
+            [value("T", people), value("K", people // 2), value("M", people - people // 2)],
+        )
+    server.put(POPULATION_KPI, "2081", 2023, [value("T", None, status="Missing", count=0)])
+
+    summary = refresh(engine, client)
+
+    assert summary.kpis == 2
+    with Session(engine) as session:
+        assert session.get(Kpi, POPULATION_KPI).title == POPULATION_TITLE
+    stored = [row for row in observations(engine) if row[0] == POPULATION_KPI]
+    assert len(stored) == 3 * 3 + 1
+    table = pd.DataFrame(
+        [row[:5] for row in stored], columns=["kpi_id", "area_id", "year", "gender", "value"]
+    )
+    assert population_by_area_year(table) == {
+        ("2080", 2023): 59_686.0,
+        ("0020", 2023): 288_387.0,
+        ("0000", 2023): 10_551_707.0,
+    }
+    # a second refresh asks only for what changed since: the scope with the population
+    # covers itself
+    server.requests.clear()
+    refresh(engine, client)
+    assert all(r.query.get("from_date") for r in server.data_requests())
 
 
 # --- demo data ---------------------------------------------------------------------------

@@ -18,10 +18,14 @@ from indicators.export import (
     Selection,
     SelectionError,
     export_columns,
+    export_filename,
     export_table,
+    file_slug,
     goal_lines,
+    latest_status_table,
     newest_assessments,
     parse_selection,
+    rounded,
     select_observations,
     to_csv_bytes,
 )
@@ -145,22 +149,20 @@ def test_unknown_format_is_refused():
 
 # --- export_table on literal inputs ------------------------------------------------------------
 
-ASSESSMENT_FIELDS = [
-    "status",
-    "score",
-    "reason",
-    "base_year",
-    "base_value",
-    "latest_year",
-    "latest_value",
-    "target_value",
-    "target_year",
-    "required_annual_change",
-    "observed_annual_change",
-    "ratio",
-    "method",
-    "threshold_set",
-]
+#: Mora's regional goal: climate neutrality, judged linearly (its target is 0).
+ZERO_GOAL = GoalRecord(
+    id="dalarna-klimatneutral",
+    kpi_id="N00401",
+    level="regional",
+    kind="absolute",
+    operator="<=",
+    target_value=0.0,
+    base_year=2015,
+    target_year=2045,
+    wording_sv="Klimatneutralt 2045.",
+    source_document="Dalarnas klimatstrategi",
+)
+FEW_VALUES = "Bara 2 värden från basåret och framåt; minst 4 behövs för en stabil bedömning."
 
 
 def literal_inputs():
@@ -172,49 +174,68 @@ def literal_inputs():
         ],
         columns=["kpi_id", "area_id", "year", "gender", "value", "status"],
     )
+    mora = {
+        "area_id": "2062",
+        "kpi_id": "N00401",
+        "gender": "T",
+        "base_year": 2015,
+        "base_value": 4.0,
+        "latest_year": 2020,
+        "latest_value": 3.5,
+        "threshold_set": "statistics_canada",
+        "n_points": 2,
+        "robustness": "osäker",
+        "robustness_reason": FEW_VALUES,
+    }
     status = pd.DataFrame(
         [
             {
-                "area_id": "2062",
-                "kpi_id": "N00401",
-                "gender": "T",
+                **mora,
                 "level": "lokal",
                 "goal_id": "-utslapp-mora",
                 "status": "otillräcklig",
-                "score": -1.25,
+                "score": -0.765625,
                 "reason": "Långsam minskning, kvot 0,3.",
-                "base_year": 2015,
-                "base_value": 4.0,
-                "latest_year": 2020,
-                "latest_value": 3.5,
                 "target_value": 1.5,
                 "target_year": 2030,
-                "required_annual_change": -0.0935,
-                "observed_annual_change": -0.026,
-                "ratio": 0.278,
+                "required_annual_change": -0.0632938,  # (1.5 / 4) ** (1 / 15) − 1
+                "observed_annual_change": -0.0263462,  # (3.5 / 4) ** (1 / 5) − 1
+                "ratio": 0.4163,
                 "method": "mål",
-                "threshold_set": "statistics_canada",
+                "pace": "procent",
+                "least_squares_status": "otillräcklig",
             },
             {
-                "area_id": "2062",
-                "kpi_id": "N00401",
-                "gender": "T",
+                **mora,
+                "level": "regional",
+                "goal_id": "dalarna-klimatneutral",
+                "status": "behöver accelereras",
+                "score": 1.4285714,
+                "reason": "Linjär takt mot 0.",
+                "target_value": 0.0,
+                "target_year": 2045,
+                "required_annual_change": -4.0 / 30,  # (0 − 4) / (2045 − 2015)
+                "observed_annual_change": -0.1,  # (3.5 − 4) / (2020 − 2015)
+                "ratio": 0.75,
+                "method": "mål",
+                "pace": "linjär",
+                "least_squares_status": "behöver accelereras",
+            },
+            {
+                **mora,
                 "level": "trend",
                 "goal_id": None,
                 "status": "otillräcklig",
                 "score": -0.5,
                 "reason": "Minskar långsamt.",
-                "base_year": 2015,
-                "base_value": 4.0,
-                "latest_year": 2020,
-                "latest_value": 3.5,
                 "target_value": None,
                 "target_year": None,
                 "required_annual_change": None,
-                "observed_annual_change": -0.026,
-                "ratio": 0.026,
+                "observed_annual_change": -0.0263462,
+                "ratio": 0.0263462,
                 "method": "trend",
-                "threshold_set": "statistics_canada",
+                "pace": "procent",
+                "least_squares_status": "otillräcklig",
             },
             {
                 "area_id": "2080",
@@ -236,11 +257,29 @@ def literal_inputs():
                 "ratio": None,
                 "method": "trend",
                 "threshold_set": "statistics_canada",
+                "pace": "procent",
+                "n_points": 1,
+                "least_squares_status": None,
+                "robustness": None,
+                "robustness_reason": "",
             },
         ]
     )
     lines = pd.DataFrame(
-        [("2062", "-utslapp-mora", "N00401", "lokal", "absolute", "mål", 2020, 3.25, "T")],
+        [  # the paths' values in 2020: 4 + (1.5 − 4) × 5/15 and 4 + (0 − 4) × 5/30
+            ("2062", "-utslapp-mora", "N00401", "lokal", "absolute", "mål", 2020, 19 / 6, "T"),
+            (
+                "2062",
+                "dalarna-klimatneutral",
+                "N00401",
+                "regional",
+                "absolute",
+                "mål",
+                2020,
+                10 / 3,
+                "T",
+            ),
+        ],
         columns=[
             "area_id",
             "goal_id",
@@ -278,6 +317,9 @@ def literal_assessments() -> pd.DataFrame:
     ).astype({"sdg_goal": "Int64"})
 
 
+LEVELS = ("lokal", "regional", "trend")
+
+
 def literal_export(origin: str) -> pd.DataFrame:
     observations, status, lines = literal_inputs()
     return export_table(
@@ -285,9 +327,9 @@ def literal_export(origin: str) -> pd.DataFrame:
         status,
         lines,
         [INDICATOR],
-        [GOAL],
+        [GOAL, ZERO_GOAL],
         area_titles={"2062": "Mora", "2080": "@Falun"},
-        levels=("lokal", "trend"),
+        levels=LEVELS,
         data_origin=origin,
         retrieved=dt.datetime(2026, 11, 3, 5, 0),
         threshold_set="statistics_canada",
@@ -295,6 +337,26 @@ def literal_export(origin: str) -> pd.DataFrame:
     )
 
 
+LEVEL_FIELD_NAMES = (
+    "mål_id",
+    "mål",
+    "mål_målvärde",
+    "mål_målår",
+    "målbana_värde",
+    "status",
+    "status_trendlinje",
+    "robusthet",
+    "poäng",
+    "basår",
+    "basvärde",
+    "krävd_förändring_per_år",
+    "faktisk_förändring_per_år",
+    "förändring_enhet",
+    "kvot",
+    "metod",
+    "motivering",
+    "robusthet_motivering",
+)
 HEADER = [
     "område_id",
     "område",
@@ -305,27 +367,7 @@ HEADER = [
     "år",
     "värde",
     "värde_status",
-    *(
-        f"{level}_{name}"
-        for level in ("lokal", "trend")
-        for name in (
-            "mål_id",
-            "målvärde",
-            "målår",
-            "status",
-            "poäng",
-            "basår",
-            "basvärde",
-            "senaste_år",
-            "senaste_värde",
-            "målvärde_område",
-            "krävd_årlig_förändring",
-            "observerad_årlig_förändring",
-            "kvot",
-            "metod",
-            "motivering",
-        )
-    ),
+    *(f"{level}_{name}" for level in LEVELS for name in LEVEL_FIELD_NAMES),
     "bedömning_datum",
     "bedömning",
     "bedömning_text",
@@ -341,18 +383,38 @@ HEADER = [
 
 
 def test_export_columns_are_the_documented_ones():
-    assert export_columns(("lokal", "trend")) == HEADER
+    assert export_columns(LEVELS) == HEADER
     assert list(literal_export("demo").columns) == HEADER
+    # The goal path's value and the goal's own target are different columns.
+    assert {"lokal_målbana_värde", "lokal_mål_målvärde"} <= set(HEADER)
+    assert "lokal_målvärde" not in HEADER and "lokal_målvärde_område" not in HEADER
+
+
+def _row(cells: list[str], delimiter: str) -> str:
+    return delimiter.join(cells)
 
 
 def test_export_table_standard_csv_payload():
-    lokal_mora = (
-        "'-utslapp-mora,{goal},2030,otillräcklig,-1.25,2015,4,2020,3.5,1.5,-0.0935,-0.026,"
-        '0.278,mål,"Långsam minskning, kvot 0,3."'
+    """Percentages in per cent with one decimal, linear changes in the unit a year (one decimal
+    more than the values), the path rounded likewise, ratio and score with two decimals; the
+    judgement only on the row of the latest year (2020), the goal on every row."""
+    lokal_goal = '\'-utslapp-mora,"högst 1,5 ton CO2-ekv/inv år 2030",1.5,2030'
+    lokal_2020 = (
+        f"{lokal_goal},3.167,otillräcklig,otillräcklig,osäker,-0.77,2015,4,-6.3,-2.6,"
+        f'% per år,0.42,mål,"Långsam minskning, kvot 0,3.",{FEW_VALUES}'
     )
-    trend_mora = ",,,otillräcklig,-0.5,2015,4,2020,3.5,,,-0.026,0.026,trend,Minskar långsamt."
-    trend_falun = ",,,kan inte bedömas,,2020,-0.25,2020,-0.25,,,,,trend,Färre än två värden."
-    no_goal = "," * 14
+    regional_goal = "dalarna-klimatneutral,högst 0 ton CO2-ekv/inv år 2045,0,2045"
+    regional_2020 = (
+        f"{regional_goal},3.333,behöver accelereras,behöver accelereras,osäker,1.43,2015,4,"
+        f"-0.133,-0.1,ton CO2-ekv/inv per år,0.75,mål,Linjär takt mot 0.,{FEW_VALUES}"
+    )
+    trend_mora = (
+        f",,,,,otillräcklig,otillräcklig,osäker,-0.5,2015,4,,-2.6,% per år,,trend,"
+        f"Minskar långsamt.,{FEW_VALUES}"
+    )
+    judgement_empty = "," * 12  # the 13 judgement cells of a row that is not the latest year
+    trend_falun = ",,,,,kan inte bedömas,,,,2020,-0.25,,,,,trend,Färre än två värden.,"
+    no_goal = "," * 17
     # the newest notes: neutralised, quoted (a quote inside), doubled quotes; no judgement: empty
     notes_mora = (
         '2026-05-01,bättre,"\'=SUMMA(A1;A2) ""ökar"" igen",Eva,2026-04-01,,\'+ på väg mot målet,'
@@ -360,14 +422,42 @@ def test_export_table_standard_csv_payload():
     notes_falun = ",,,,2025-01-01,sämre,Falun mål 13,Lena"
     tail = f'statistics_canada,"{DEMO}",2026-11-03'  # the notice holds a comma
     base = "N00401,Växthusgasutsläpp per invånare,ton CO2-ekv/inv,Totalt"
-    lokal_2020, lokal_2021 = lokal_mora.format(goal="3.25"), lokal_mora.format(goal="1.5")
+    mora_2021 = [
+        f"{lokal_goal},,{judgement_empty}",
+        f"{regional_goal},,{judgement_empty}",
+        f",,,,,{judgement_empty}",
+    ]
     expected = (
         "\n".join(
             [
                 ",".join(HEADER),
-                f"2062,Mora,{base},2020,3.5,,{lokal_2020},{trend_mora},{notes_mora},{tail}",
-                f"2062,Mora,{base},2021,,Missing,{lokal_2021},{trend_mora},{notes_mora},{tail}",
-                f"2080,'@Falun,{base},2020,-0.25,,{no_goal},{trend_falun},{notes_falun},{tail}",
+                _row(
+                    [
+                        "2062,Mora",
+                        base,
+                        "2020,3.5,",
+                        lokal_2020,
+                        regional_2020,
+                        trend_mora,
+                        notes_mora,
+                        tail,
+                    ],
+                    ",",
+                ),
+                _row(["2062,Mora", base, "2021,,Missing", *mora_2021, notes_mora, tail], ","),
+                _row(
+                    [
+                        "2080,'@Falun",
+                        base,
+                        "2020,-0.25,",
+                        no_goal,
+                        no_goal,
+                        trend_falun,
+                        notes_falun,
+                        tail,
+                    ],
+                    ",",
+                ),
             ]
         )
         + "\n"
@@ -376,27 +466,66 @@ def test_export_table_standard_csv_payload():
 
 
 def test_export_table_excel_swedish_payload():
-    lokal_mora = (
-        "'-utslapp-mora;{goal};2030;otillräcklig;-1,25;2015;4;2020;3,5;1,5;-0,0935;-0,026;"
-        "0,278;mål;Långsam minskning, kvot 0,3."
+    lokal_goal = "'-utslapp-mora;högst 1,5 ton CO2-ekv/inv år 2030;1,5;2030"
+    few_values = f'"{FEW_VALUES}"'  # it holds a semicolon
+    lokal_2020 = (
+        f"{lokal_goal};3,167;otillräcklig;otillräcklig;osäker;-0,77;2015;4;-6,3;-2,6;"
+        f"% per år;0,42;mål;Långsam minskning, kvot 0,3.;{few_values}"
     )
-    trend_mora = ";;;otillräcklig;-0,5;2015;4;2020;3,5;;;-0,026;0,026;trend;Minskar långsamt."
-    trend_falun = ";;;kan inte bedömas;;2020;-0,25;2020;-0,25;;;;;trend;Färre än två värden."
-    no_goal = ";" * 14
+    regional_goal = "dalarna-klimatneutral;högst 0 ton CO2-ekv/inv år 2045;0;2045"
+    regional_2020 = (
+        f"{regional_goal};3,333;behöver accelereras;behöver accelereras;osäker;1,43;2015;4;"
+        f"-0,133;-0,1;ton CO2-ekv/inv per år;0,75;mål;Linjär takt mot 0.;{few_values}"
+    )
+    trend_mora = (
+        f";;;;;otillräcklig;otillräcklig;osäker;-0,5;2015;4;;-2,6;% per år;;trend;"
+        f"Minskar långsamt.;{few_values}"
+    )
+    judgement_empty = ";" * 12
+    trend_falun = ";;;;;kan inte bedömas;;;;2020;-0,25;;;;;trend;Färre än två värden.;"
+    no_goal = ";" * 17
     notes_mora = (
         '2026-05-01;bättre;"\'=SUMMA(A1;A2) ""ökar"" igen";Eva;2026-04-01;;\'+ på väg mot målet;'
     )
     notes_falun = ";;;;2025-01-01;sämre;Falun mål 13;Lena"
     tail = f"statistics_canada;{KOLADA};2026-11-03"
     base = "N00401;Växthusgasutsläpp per invånare;ton CO2-ekv/inv;Totalt"
-    lokal_2020, lokal_2021 = lokal_mora.format(goal="3,25"), lokal_mora.format(goal="1,5")
+    mora_2021 = [
+        f"{lokal_goal};;{judgement_empty}",
+        f"{regional_goal};;{judgement_empty}",
+        f";;;;;{judgement_empty}",
+    ]
     expected = (
         "\r\n".join(
             [
                 ";".join(HEADER),
-                f"2062;Mora;{base};2020;3,5;;{lokal_2020};{trend_mora};{notes_mora};{tail}",
-                f"2062;Mora;{base};2021;;Missing;{lokal_2021};{trend_mora};{notes_mora};{tail}",
-                f"2080;'@Falun;{base};2020;-0,25;;{no_goal};{trend_falun};{notes_falun};{tail}",
+                _row(
+                    [
+                        "2062;Mora",
+                        base,
+                        "2020;3,5;",
+                        lokal_2020,
+                        regional_2020,
+                        trend_mora,
+                        notes_mora,
+                        tail,
+                    ],
+                    ";",
+                ),
+                _row(["2062;Mora", base, "2021;;Missing", *mora_2021, notes_mora, tail], ";"),
+                _row(
+                    [
+                        "2080;'@Falun",
+                        base,
+                        "2020;-0,25;",
+                        no_goal,
+                        no_goal,
+                        trend_falun,
+                        notes_falun,
+                        tail,
+                    ],
+                    ";",
+                ),
             ]
         )
         + "\r\n"
@@ -530,19 +659,67 @@ def test_status_and_goal_line_values_follow_the_method():
     ratio = -1 * observed / abs(required)
     assert table["år"].tolist() == [2015, 2018, 2020]
     for _, row in table.iterrows():
-        line = base_value + (target - base_value) * (row["år"] - 2015) / 15
-        assert row["lokal_målvärde"] == pytest.approx(line)
-        assert row["lokal_observerad_årlig_förändring"] == pytest.approx(observed)
-        assert row["lokal_krävd_årlig_förändring"] == pytest.approx(required)
-        assert row["lokal_kvot"] == pytest.approx(ratio)
-        assert row["lokal_målvärde_område"] == target
-        assert (row["lokal_basår"], row["lokal_senaste_år"]) == (2015, 2020)
-        assert row["lokal_status"] == "otillräcklig"  # 0 ≤ R < 0.60
-        assert row["lokal_poäng"] == pytest.approx(-2.5 + 2.5 * ratio / 0.6)
-        assert row["trend_kvot"] == pytest.approx(-observed)
-        assert row["trend_mål_id"] is None and row["trend_målvärde"] is None
+        path = base_value + (target - base_value) * (row["år"] - 2015) / 15
+        # The path's value, rounded to one decimal more than the indicator's two …
+        assert row["lokal_målbana_värde"] == round(path, 3)
+        # … beside the goal's own target, on every row.
+        assert row["lokal_mål_målvärde"] == target and row["lokal_mål_målår"] == 2030
+        assert row["lokal_mål"] == "högst 1,5 ton CO2-ekv/inv år 2030"
         assert row["hämtad"] == "2026-11-01"
+        assert row["trend_mål_id"] is None and row["trend_målbana_värde"] is None
+    latest = table.iloc[-1]
+    # The judgement on the latest year's row only, in per cent with one decimal.
+    assert latest["lokal_faktisk_förändring_per_år"] == round(observed * 100, 1)
+    assert latest["lokal_krävd_förändring_per_år"] == round(required * 100, 1)
+    assert latest["lokal_förändring_enhet"] == "% per år"
+    assert latest["lokal_kvot"] == round(ratio, 2)
+    assert latest["lokal_basår"] == 2015
+    assert latest["lokal_status"] == "otillräcklig"  # 0 ≤ R < 0.60
+    assert latest["lokal_poäng"] == round(-2.5 + 2.5 * ratio / 0.6, 2)
+    assert latest["lokal_robusthet"] == "osäker"  # three values
+    assert latest["trend_faktisk_förändring_per_år"] == round(observed * 100, 1)
+    for _, row in table.iloc[:-1].iterrows():
+        for field in ("status", "robusthet", "poäng", "basår", "krävd_förändring_per_år"):
+            assert row[f"lokal_{field}"] is None and row[f"trend_{field}"] is None
     assert 0 < ratio < 0.6 and not math.isnan(ratio)
+
+
+def test_a_zero_target_is_exported_per_year_in_the_unit():
+    base_value = 4.0
+    observations = pd.DataFrame(
+        [
+            ("N00401", "2062", year, "T", base_value - 0.1 * (year - 2015), None)
+            for year in (2015, 2018, 2020)
+        ],
+        columns=["kpi_id", "area_id", "year", "gender", "value", "status"],
+    )
+    status = status_table(
+        observations, [ZERO_GOAL], [INDICATOR], area_ids=["2062"], levels=("regional",)
+    )
+    lines = goal_lines(observations, [ZERO_GOAL], area_ids=["2062"], genders=["T"])
+    table = export_table(
+        observations,
+        status,
+        lines,
+        [INDICATOR],
+        [ZERO_GOAL],
+        area_titles={"2062": "Mora"},
+        levels=("regional",),
+        data_origin="kolada",
+        retrieved=None,
+        threshold_set="statistics_canada",
+    )
+    latest = table.iloc[-1]
+    required = (0.0 - base_value) / (2045 - 2015)  # −0.1333… tonnes per inhabitant a year
+    assert latest["regional_krävd_förändring_per_år"] == round(required, 3)
+    assert latest["regional_faktisk_förändring_per_år"] == -0.1
+    assert latest["regional_förändring_enhet"] == "ton CO2-ekv/inv per år"
+    assert latest["regional_kvot"] == round(0.1 / abs(required), 2)
+    assert latest["regional_mål_målvärde"] == 0.0 and latest["regional_mål_målår"] == 2045
+    assert table["regional_målbana_värde"].tolist() == [
+        round(base_value + (0.0 - base_value) * (year - 2015) / 30, 3)
+        for year in (2015, 2018, 2020)
+    ]
 
 
 def test_goal_lines_follow_each_gender_s_own_base():
@@ -567,6 +744,158 @@ def test_goal_lines_follow_each_gender_s_own_base():
     lines = goal_lines(observations, [relative], area_ids=["2062"], genders=["K", "M"])
     ends = lines[lines["year"] == 2025].set_index("gender")["value"]
     assert ends.to_dict() == {"K": 4.0 * 0.5, "M": 6.0 * 0.5}
+
+
+# --- the latest status ("Senaste status") ------------------------------------------------------
+
+
+def literal_latest(origin: str, levels=LEVELS) -> pd.DataFrame:
+    _, status, _ = literal_inputs()
+    return latest_status_table(
+        status.iloc[::-1],  # any order in, export order out
+        [INDICATOR],
+        [GOAL, ZERO_GOAL],
+        area_titles={"2062": "Mora", "2080": "@Falun"},
+        levels=levels,
+        data_origin=origin,
+        retrieved=dt.date(2026, 11, 3),
+        threshold_set="statistics_canada",
+    )
+
+
+LATEST_HEADER = [
+    "område_id",
+    "område",
+    "nyckeltal",
+    "indikator",
+    "enhet",
+    "kön",
+    "nivå",
+    "mål_id",
+    "mål",
+    "senaste_år",
+    "senaste_värde",
+    "mål_målvärde",
+    "mål_målår",
+    "status",
+    "robusthet",
+    "status_trendlinje",
+    "krävd_förändring_per_år",
+    "faktisk_förändring_per_år",
+    "förändring_enhet",
+    "kvot",
+    "metod",
+    "basår",
+    "basvärde",
+    "motivering",
+    "robusthet_motivering",
+    "målets_källa",
+    "tröskelvärden",
+    "datakälla",
+    "hämtad",
+]
+
+
+def test_latest_status_standard_csv_payload():
+    """One row per area, indicator, gender and level: the goal's own target (not the path),
+    the status beside its robustness, the changes in per cent or in the unit a year."""
+    mora = "2062,Mora,N00401,Växthusgasutsläpp per invånare,ton CO2-ekv/inv,Totalt"
+    falun = "2080,'@Falun,N00401,Växthusgasutsläpp per invånare,ton CO2-ekv/inv,Totalt"
+    tail = f'statistics_canada,"{DEMO}",2026-11-03'
+    expected = "\n".join(
+        [
+            ",".join(LATEST_HEADER),
+            f'{mora},Lokalt mål,\'-utslapp-mora,"högst 1,5 ton CO2-ekv/inv år 2030",2020,3.5,'
+            "1.5,2030,otillräcklig,osäker,otillräcklig,-6.3,-2.6,% per år,0.42,mål,2015,4,"
+            f'"Långsam minskning, kvot 0,3.",{FEW_VALUES},Mora kommun,{tail}',
+            f"{mora},Regionalt mål,dalarna-klimatneutral,högst 0 ton CO2-ekv/inv år 2045,2020,"
+            "3.5,0,2045,behöver accelereras,osäker,behöver accelereras,-0.133,-0.1,"
+            "ton CO2-ekv/inv per år,0.75,mål,2015,4,Linjär takt mot 0.,"
+            f"{FEW_VALUES},Dalarnas klimatstrategi,{tail}",
+            f"{mora},Trend (utan mål),,,2020,3.5,,,otillräcklig,osäker,otillräcklig,,-2.6,"
+            f"% per år,,trend,2015,4,Minskar långsamt.,{FEW_VALUES},,{tail}",
+            f"{falun},Trend (utan mål),,,2020,-0.25,,,kan inte bedömas,,,,,,,trend,2020,-0.25,"
+            f"Färre än två värden.,,,{tail}",
+        ]
+    )
+    table = literal_latest("demo")
+    assert list(table.columns) == LATEST_HEADER
+    assert to_csv_bytes(table, FORMAT_CSV) == (expected + "\n").encode("utf-8")
+
+
+def test_latest_status_excel_swedish_payload():
+    mora = "2062;Mora;N00401;Växthusgasutsläpp per invånare;ton CO2-ekv/inv;Totalt"
+    falun = "2080;'@Falun;N00401;Växthusgasutsläpp per invånare;ton CO2-ekv/inv;Totalt"
+    few_values = f'"{FEW_VALUES}"'  # it holds a semicolon
+    tail = f"statistics_canada;{KOLADA};2026-11-03"
+    expected = "\r\n".join(
+        [
+            ";".join(LATEST_HEADER),
+            f"{mora};Lokalt mål;'-utslapp-mora;högst 1,5 ton CO2-ekv/inv år 2030;2020;3,5;"
+            "1,5;2030;otillräcklig;osäker;otillräcklig;-6,3;-2,6;% per år;0,42;mål;2015;4;"
+            f"Långsam minskning, kvot 0,3.;{few_values};Mora kommun;{tail}",
+            f"{mora};Regionalt mål;dalarna-klimatneutral;högst 0 ton CO2-ekv/inv år 2045;2020;"
+            "3,5;0;2045;behöver accelereras;osäker;behöver accelereras;-0,133;-0,1;"
+            "ton CO2-ekv/inv per år;0,75;mål;2015;4;Linjär takt mot 0.;"
+            f"{few_values};Dalarnas klimatstrategi;{tail}",
+            f"{mora};Trend (utan mål);;;2020;3,5;;;otillräcklig;osäker;otillräcklig;;-2,6;"
+            f"% per år;;trend;2015;4;Minskar långsamt.;{few_values};;{tail}",
+            f"{falun};Trend (utan mål);;;2020;-0,25;;;kan inte bedömas;;;;;;;trend;2020;-0,25;"
+            f"Färre än två värden.;;;{tail}",
+        ]
+    )
+    payload = to_csv_bytes(literal_latest("kolada"), FORMAT_EXCEL_SV)
+    assert payload == BOM + (expected + "\r\n").encode("utf-8")
+
+
+def test_latest_status_keeps_the_chosen_levels():
+    table = literal_latest("kolada", levels=("regional",))
+    assert table["nivå"].tolist() == ["Regionalt mål"]
+    assert latest_status_table(
+        literal_inputs()[1].iloc[0:0],
+        [INDICATOR],
+        [],
+        area_titles={},
+        levels=ALL_LEVELS,
+        data_origin=None,
+        retrieved=None,
+        threshold_set="eurostat",
+    ).empty
+
+
+@pytest.mark.parametrize(
+    ("titles", "kind", "name"),
+    [
+        (["Falun"], "tidsserier", "hallbarhet-falun-2026-12-02.csv"),
+        (["Älvdalen"], "senaste-status", "senaste-status-alvdalen-2026-12-02.csv"),
+        (["Borlänge", "Säter"], "tidsserier", "hallbarhet-borlange-sater-2026-12-02.csv"),
+        (["Region Dalarna"], "tidsserier", "hallbarhet-region-dalarna-2026-12-02.csv"),
+        (
+            ["Falun", "Mora", "Rättvik", "Orsa"],
+            "senaste-status",
+            "senaste-status-dalarna-2026-12-02.csv",
+        ),
+        ([], "tidsserier", "hallbarhet-dalarna-2026-12-02.csv"),
+    ],
+)
+def test_file_names_say_what_they_hold(titles, kind, name):
+    assert export_filename(dt.date(2026, 12, 2), titles, kind) == name
+
+
+def test_file_slugs_and_unknown_file_kinds():
+    assert file_slug("Smedjebacken") == "smedjebacken"
+    assert file_slug("Ludvika/Säter & Co") == "ludvika-sater-co"
+    assert file_slug("Ödeshög") == "odeshog"
+    assert file_slug("Malung-Sälen") == "malung-salen"
+    with pytest.raises(ValueError, match="unknown export file"):
+        export_filename(dt.date(2026, 12, 2), ["Falun"], "pdf")
+
+
+def test_rounded_is_per_value_and_has_no_negative_zero():
+    values = rounded([-0.04, 1.2345, None, 15600.000000000002, float("nan")], [1, 2, 1, 1, 1])
+    assert values[0] == 0.0 and math.copysign(1.0, values[0]) == 1.0
+    assert values[1] == 1.23 and values[3] == 15600.0
+    assert math.isnan(values[2]) and math.isnan(values[4])
 
 
 # --- the selection -----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The export written in pieces (indicators/export_stream.py): byte for byte the file that
 ``to_csv_bytes(export_table(...))`` writes, in both formats, whatever the piece size; numbers
-written a column at a time exactly as one cell at a time."""
+written a column at a time exactly as one cell at a time; any table (the latest status) in
+pieces as ``to_csv_bytes`` writes it."""
 
 from __future__ import annotations
 
@@ -21,9 +22,17 @@ from indicators.export import (
     format_cell,
     to_csv_bytes,
 )
-from indicators.export_stream import csv_chunks, number_cells
+from indicators.export_stream import csv_chunks, number_cells, table_chunks
 from indicators.vocabulary import ALL_LEVELS
-from tests.unit.test_export import GOAL, INDICATOR, literal_assessments, literal_inputs
+from tests.unit.test_export import (
+    GOAL,
+    INDICATOR,
+    LEVELS,
+    ZERO_GOAL,
+    literal_assessments,
+    literal_inputs,
+    literal_latest,
+)
 
 AREA_TITLES = {"2062": "Mora", "2080": "@Falun"}
 
@@ -32,7 +41,7 @@ def arguments(observations=None, status=None, lines=None, **overrides):
     literal_observations, literal_status, literal_lines = literal_inputs()
     kwargs = dict(
         area_titles=AREA_TITLES,
-        levels=("lokal", "trend"),
+        levels=LEVELS,
         data_origin="demo",
         retrieved=dt.datetime(2026, 11, 3, 5, 0),
         threshold_set="statistics_canada",
@@ -44,7 +53,7 @@ def arguments(observations=None, status=None, lines=None, **overrides):
         literal_status if status is None else status,
         literal_lines if lines is None else lines,
         [INDICATOR],
-        [GOAL],
+        [GOAL, ZERO_GOAL],
     )
     return positional, kwargs
 
@@ -98,6 +107,26 @@ def test_an_export_of_nothing_is_the_header():
         streamed(positional, kwargs, FORMAT_CSV)
         == (",".join(export_columns(ALL_LEVELS)) + "\n").encode()
     )
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("chunk_rows", [None, 1, 3, 5_000])
+def test_a_table_in_pieces_is_the_same_file(fmt, chunk_rows):
+    table = literal_latest("demo")
+    assert len(table) == 4
+    pieces = list(table_chunks(table, fmt, chunk_rows=chunk_rows))
+    assert b"".join(pieces) == to_csv_bytes(table, fmt)
+    if chunk_rows == 3:
+        assert len(pieces) == 3  # the header, three rows, one row
+    empty = table.iloc[0:0]
+    assert b"".join(table_chunks(empty, fmt)) == to_csv_bytes(empty, fmt)
+
+
+def test_a_table_s_bad_arguments_are_refused_before_the_first_piece():
+    with pytest.raises(ValueError, match="unknown export format 'xlsx'"):
+        table_chunks(literal_latest("demo"), "xlsx")
+    with pytest.raises(ValueError, match="chunk_rows"):
+        table_chunks(literal_latest("demo"), chunk_rows=0)
 
 
 def test_bad_arguments_are_refused_before_the_first_piece():

@@ -6,14 +6,23 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
+from data.areas import DEFAULT_AREAS
 from data.goals import GoalRecord
+from indicators.area_colours import area_style
+from indicators.catalogue import catalogue_by_id
+from indicators.conflicts import CorrelationResult
 from indicators.follow_up import goal_line_table
 from indicators.goal_text import goal_number
 from indicators.ranking import rank_table
 from indicators.vocabulary import LOWER_THIRD, NO_VALUE, THIRD_STYLE, UPPER_THIRD
+from layouts.parts.comparison_figures import (
+    facet_figure,
+    indicator_figure,
+    paths_figure,
+    scatter_figure,
+    series_table,
+)
 from layouts.parts.figures import (
-    AREA_COLOURS,
-    AREA_SYMBOLS,
     LEVEL_DASH,
     REFERENCE_STYLES,
     SHARED_GOAL_COLOUR,
@@ -122,8 +131,8 @@ def test_reference_areas_are_styled_apart_and_municipalities_differ_by_marker():
     figure = series(frame, area_ids=("2062", "2080", "0020", "0000"))
     mora, falun = by_name(figure, "Mora"), by_name(figure, "Falun")
     dalarna, riket = by_name(figure, "Region Dalarna"), by_name(figure, "Riket")
-    assert (mora.line.color, mora.marker.symbol) == (AREA_COLOURS[0], AREA_SYMBOLS[0])
-    assert (falun.line.color, falun.marker.symbol) == (AREA_COLOURS[1], AREA_SYMBOLS[1])
+    assert (mora.line.color, mora.marker.symbol) == (area_style("2062").colour, "x")
+    assert (falun.line.color, falun.marker.symbol) == (area_style("2080").colour, "circle")
     assert dalarna.line.color == REFERENCE_STYLES["0020"].colour == "#000000"
     assert dalarna.marker.symbol == "square"
     assert riket.marker.symbol == "diamond"
@@ -375,3 +384,85 @@ def test_a_ranking_without_values_says_so():
     figure = rank_figure({}, "up")
     assert [a.text for a in figure.layout.annotations] == ["Inga kommunvärden att rangordna"]
     assert list(figure.data) == []
+
+
+# --- one style per area on every page ---------------------------------------------------------
+
+ALL_AREAS = tuple(DEFAULT_AREAS)
+ALL_TITLES = {area_id: title for area_id, (title, _) in DEFAULT_AREAS.items()}
+
+
+def _line_styles(figure) -> dict[str, tuple[str, str, str]]:
+    """Per area title: (line colour, marker symbol, dash) of its line traces."""
+    styles: dict[str, set] = {}
+    for trace in figure.data:
+        if trace.name in ALL_TITLES.values():
+            styles.setdefault(trace.name, set()).add(
+                (trace.line.color, trace.marker.symbol, trace.line.dash)
+            )
+    assert all(len(found) == 1 for found in styles.values()), styles  # the same in every facet
+    return {name: next(iter(found)) for name, found in styles.items()}
+
+
+def _point_styles(figure) -> dict[str, tuple[str, str]]:
+    """Per area title: (marker colour, marker symbol) of the scatter's labelled points."""
+    styles = {}
+    for trace in figure.data:
+        if trace.mode != "markers+text":
+            continue
+        colours = trace.marker.color
+        symbols = trace.marker.symbol
+        for index, label in enumerate(trace.text):
+            colour = colours if isinstance(colours, str) else colours[index]
+            symbol = symbols if isinstance(symbols, str) else symbols[index]
+            styles[label] = (colour, symbol)
+    return styles
+
+
+def test_every_area_has_the_same_style_on_every_page():
+    """The indicator chart, Jämför's panels and facets and Målkonflikter's scatter and paths
+    draw each area in its own colour and marker, whichever areas are shown with it."""
+    years = (2018, 2019, 2020)
+    frame = obs([(a, y, "T", 1.0 + i) for i, a in enumerate(ALL_AREAS) for y in years])
+    indicator = catalogue_by_id()["N00401"]
+    table = series_table(frame, "N00401", ALL_AREAS)
+    municipalities = [a for a in ALL_AREAS if a not in ("0020", "0000")]
+    points = pd.DataFrame(
+        {"area_id": ALL_AREAS, "x": range(17), "y": [v * v for v in range(17)]}, dtype=object
+    )
+    paths = pd.DataFrame(
+        [(a, y, float(i), float(y - 2000)) for i, a in enumerate(ALL_AREAS) for y in years],
+        columns=["area_id", "year", "x", "y"],
+    )
+    result = CorrelationResult(0.5, 0.5, 15, "")
+    gdp = catalogue_by_id()["N03702"]
+
+    expected = {
+        ALL_TITLES[a]: (area_style(a).colour, area_style(a).symbol, area_style(a).dash)
+        for a in ALL_AREAS
+    }
+    line_figures = {
+        "indikator": series(frame, area_ids=ALL_AREAS, area_titles=ALL_TITLES),
+        "indikator, Falun först": series(frame, area_ids=("2080", "0000"), area_titles=ALL_TITLES),
+        "jämför": validated(indicator_figure(table, indicator, ALL_TITLES)),
+        "jämför, två kommuner": validated(
+            indicator_figure(table[["2085", "2080", "0020"]], indicator, ALL_TITLES)
+        ),
+        "jämför, egen skala": validated(
+            indicator_figure(table, indicator, ALL_TITLES, own_scale=("0020", "0000"))
+        ),
+        "samma skala": validated(
+            facet_figure(table, indicator, municipalities, ("0020", "0000"), ALL_TITLES)
+        ),
+        "målkonflikter, över tid": validated(
+            paths_figure(paths, gdp, indicator, ALL_TITLES, first_year=2018, last_year=2020)
+        ),
+    }
+    for page, figure in line_figures.items():
+        found = _line_styles(figure)
+        assert found, page
+        assert found == {name: expected[name] for name in found}, page
+    scatter = validated(
+        scatter_figure(points, gdp, indicator, ALL_TITLES, result, year=2020, fit=(1.0, 0.0))
+    )
+    assert _point_styles(scatter) == {name: style[:2] for name, style in expected.items()}

@@ -414,6 +414,73 @@ def test_status_table_equals_assessing_each_whole_series():
                 assert got == value, (record["kpi_id"], record["area_id"], name)
 
 
+def test_status_table_shows_robustness_beside_every_status():
+    """Falun's base year 2015 is a dip: judged from 2014 or 2016 the status differs, so it is
+    uncertain; Mora grows a steady 2 % a year: stable; Borlänge has no values: no mark."""
+    falun = {2014: 100.0, 2015: 90.0, 2016: 100.0}
+    falun.update({year: 100.0 + 0.5 * (year - 2016) for year in range(2017, 2024)})
+    mora = {year: 50.0 * 1.02 ** (year - 2013) for year in range(2013, 2024)}
+    rows = [("N10001", FALUN, y, "T", v) for y, v in falun.items()]
+    rows += [("N10001", MORA, y, "T", v) for y, v in mora.items()]
+    table = status_table(
+        observations(rows), [], [indicator()], area_ids=[FALUN, MORA, BORLANGE], levels=(TREND,)
+    )
+    assert {
+        "pace",
+        "n_points",
+        "least_squares_change",
+        "least_squares_status",
+        "robustness",
+        "robustness_reason",
+    } <= set(table.columns)
+
+    def trend_status(series, base_year):
+        change = cagr(series[base_year], series[2023], 2023 - base_year)
+        if change >= P_ON_TRACK:
+            return Status.I_FAS
+        return Status.ACCELERERA if change >= P_ACCELERATION else Status.OTILLRACKLIG
+
+    row = cell(table, FALUN, TREND)
+    assert row["status"] == trend_status(falun, 2015) == Status.I_FAS
+    assert trend_status(falun, 2016) != Status.I_FAS
+    assert row["robustness"] == "osäker"
+    assert "Med basåret 2016 blir statusen" in row["robustness_reason"]
+    assert row["n_points"] == 9 and row["pace"] == "procent"
+
+    row = cell(table, MORA, TREND)
+    assert row["status"] == row["least_squares_status"] == Status.I_FAS
+    assert row["least_squares_change"] == pytest.approx(0.02)
+    assert row["robustness"] == "stabil"
+
+    row = cell(table, BORLANGE, TREND)
+    assert row["status"] == Status.EJ_BEDOMBAR
+    assert pd.isna(row["robustness"]) and pd.isna(row["least_squares_status"])
+
+
+def test_status_table_judges_a_zero_target_linearly_in_the_unit():
+    climate = goal(
+        "klimatneutral",
+        "regional",
+        operator="<=",
+        target_value=0.0,
+        base_year=1990,
+        target_year=2045,
+    )
+    base = 1200.0  # the first value from 1990 on is 2010's
+    rows = [("N10001", FALUN, y, "T", base - 40.0 * (y - 2010)) for y in range(2010, 2025)]
+    table = status_table(observations(rows), [climate], [indicator()], area_ids=[FALUN])
+    row = cell(table, FALUN, "regional")
+    required = (0.0 - base) / (2045 - 2010)
+    observed = -40.0
+    ratio = -observed / abs(required)
+    assert row["pace"] == "linjär"
+    assert row["required_annual_change"] == pytest.approx(required)
+    assert row["observed_annual_change"] == pytest.approx(observed)
+    assert row["ratio"] == pytest.approx(ratio)
+    assert row["status"] == Status.I_FAS  # 40 a year ≥ 0.95 × 34.3 a year
+    assert "Basåret 1990 saknar värde" in row["reason"]
+
+
 # --- summaries and matrix --------------------------------------------------------------
 
 

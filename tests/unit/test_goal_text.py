@@ -14,6 +14,7 @@ from indicators.goal_text import (
     goal_in_words,
     goal_number,
     percent_change,
+    source_site,
 )
 
 NBSP = "\u00a0"
@@ -127,3 +128,10 @@ def test_display_unit():
     assert display_unit("andel (%)") == "%"
     assert display_unit(" kg ") == "kg"
     assert display_unit(None) == ""
+
+
+def test_a_second_source_is_named_by_its_site():
+    assert source_site("https://www.aftonbladet.se/senastenytt/a/1") == "aftonbladet.se"
+    assert source_site("http://klimatkommunerna.se/medlemmar/borlange") == "klimatkommunerna.se"
+    assert source_site("https://data.riksdagen.se/dokument/H403146.html") == "data.riksdagen.se"
+    assert source_site("inte en adress") == "inte en adress"

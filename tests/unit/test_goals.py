@@ -26,6 +26,7 @@ from data.goals import (
     UnknownGoalError,
 )
 from etl.goals_cli import register
+from indicators.catalogue import catalogue_by_id, load_catalogue
 from indicators.formatting import parse_decimal
 from indicators.goal_csv import (
     COLUMNS,
@@ -34,10 +35,17 @@ from indicators.goal_csv import (
     parse_goal_rows,
     read_goal_csv,
 )
-from indicators.goal_validation import GoalFileError, InvalidGoalError, validate_goal
+from indicators.goal_text import EU_GOAL_MARK
+from indicators.goal_validation import (
+    GoalFileError,
+    InvalidGoalError,
+    against_direction,
+    validate_goal,
+)
 from indicators.goals import (
     add_goal,
     export_goals_csv,
+    get_goal,
     goal_changes,
     import_goals_csv,
     list_goals,
@@ -198,6 +206,126 @@ def test_catalogue_kpis_exist_in_koladas_catalogue(shared_dir: Path):
     assert not missing
 
 
+#: How a goal's wording states its number, by the catalogue unit of its indicator: the words
+#: right after the number (a pattern), and words the wording must have or must not have
+#: anywhere. A level or interval goal is stated in its indicator's unit, so a goal tied to
+#: an indicator of another unit fails (the sick-pay goal of "dagar per registrerad
+#: försäkrad" on the indicator of "dagar per person i arbetskraften"). A unit not listed
+#: here fails too, until it is added.
+STATED_UNITS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "andel (%)": (r"(vikt)?procent|%", (), ()),
+    "dagar/registrerad försäkrad": (r"dagar\b", ("per registrerad försäkrad",), ("arbetskraft",)),
+    "dagar/arbetskraften": (r"dagar\b", ("arbetskraften",), ("registrerad försäkrad",)),
+    "ton CO2-ekv/inv": (r"ton(/| per )invånare", (), ()),
+    "ton CO2-ekv": (r"ton\b(?!/| per invånare)", (), ()),
+    "MWh": (r"MWh\b", (), ()),
+}
+
+
+def number_pattern(value: float) -> str:
+    """A number as a wording may write it: ``9.0`` → ``9`` or ``9,0``; ``7500000`` →
+    ``7 500 000``; ``1.25`` → ``1,25``."""
+    whole, _, decimals = f"{value:.6f}".rstrip("0").rstrip(".").partition(".")
+    digits = f"{int(whole):,}".replace(",", r"[\s\u00a0]?")
+    fraction = rf",{decimals}" if decimals else r"(,0+)?"
+    return rf"(?<![\d,]){digits}{fraction}(?![\d,])"
+
+
+def unit_problem(goal: GoalRecord, unit: str) -> str | None:
+    """Why a level or interval goal's wording does not state its number in ``unit``."""
+    if unit not in STATED_UNITS:
+        return f"okänd enhet {unit!r}: lägg till hur mål i den enheten skrivs"
+    after, required, forbidden = STATED_UNITS[unit]
+    numbers = [goal.target_value] if goal.kind == "absolute" else [goal.band_low, goal.band_high]
+    for number in numbers:
+        stated = rf"{number_pattern(number)}(–\d+)?\s*({after})"
+        if not re.search(stated, goal.wording_sv):
+            return f"{number} står inte i enheten {unit!r} i lydelsen"
+    text = goal.wording_sv.lower()
+    missing = [word for word in required if word not in text]
+    present = [word for word in forbidden if word in text]
+    if missing or present:
+        return f"lydelsen saknar {missing} eller har {present} för enheten {unit!r}"
+    return None
+
+
+def source_problems(goals: list[GoalRecord]) -> list[str]:
+    """The catalogue goals without an http(s) address to their source."""
+    return [
+        goal.id
+        for goal in goals
+        if not re.fullmatch(r"https?://\S+", goal.source_url)
+        or (goal.secondary_source_url and not goal.secondary_source_url.startswith("http"))
+    ]
+
+
+def test_every_catalogue_goal_links_to_its_source():
+    goals = catalogue()
+    assert source_problems(goals) == []
+    # A second reference (a news item, a summary) is never the only one.
+    for goal in goals:
+        if goal.secondary_source_url:
+            assert goal.source_url != goal.secondary_source_url, goal.id
+
+
+def test_a_catalogue_row_without_a_web_address_fails_the_source_check():
+    goals = catalogue()
+    first = goals[0]
+    without = [replace(first, source_url=""), *goals[1:]]
+    assert source_problems(without) == [first.id]
+    ftp = [*goals[:-1], replace(goals[-1], source_url="ftp://example.org/beslut.pdf")]
+    assert source_problems(ftp) == [goals[-1].id]
+
+
+def test_level_and_interval_goals_are_stated_in_their_indicators_unit():
+    units = {indicator.kpi_id: indicator.unit for indicator in load_catalogue()}
+    checked = [g for g in catalogue() if g.kind in ("absolute", "band")]
+    assert len(checked) >= 20
+    problems = {g.id: unit_problem(g, units[g.kpi_id]) for g in checked}
+    assert {goal_id: p for goal_id, p in problems.items() if p} == {}
+
+
+def test_the_unit_check_fails_for_a_goal_on_an_indicator_of_another_unit():
+    goals = {g.id: g for g in catalogue()}
+    units = {indicator.kpi_id: indicator.unit for indicator in load_catalogue()}
+    sick_pay = goals["se-sjukpenningtal-9-2020"]
+    assert unit_problem(sick_pay, units["N00938"]) is None
+    assert unit_problem(sick_pay, units["N00967"]) is not None  # per person in the labour force
+    per_capita = goals["mora-utslapp-1-5-ton-2030"]
+    assert unit_problem(per_capita, units["N07702"]) is not None  # total tonnes, not per capita
+    assert unit_problem(per_capita, "kr/invånare") is not None  # a unit the check does not know
+
+
+def test_the_sick_pay_goal_follows_the_measure_it_was_set_in(shared_dir: Path):
+    """The 2015 goal (9,0 days, 10,3 in 2015) was set in the measure of that time: days per
+    registered insured person 16–64 years (Försäkringskassan's "sjuktalet 1.0"), not per person
+    15–69 in the labour force ("sjuktalet 2.0")."""
+    kolada = json.loads((shared_dir / "kolada" / "kpi.json").read_text(encoding="utf-8"))
+    descriptions = {kpi["id"]: kpi["description"] for kpi in kolada["values"]}
+    (goal,) = [g for g in catalogue() if g.id == "se-sjukpenningtal-9-2020"]
+    measure = descriptions[goal.kpi_id]
+    assert "registrerad försäkrad i åldrarna 16-64" in measure and "sjuktalet 1.0" in measure
+    assert "i arbetskraften" not in measure
+    assert (goal.operator, goal.target_value, goal.base_year) == ("<=", 9.0, 2015)
+    assert "sjuktalet 1.0" in goal.wording_sv and "10,3 dagar 2015" in goal.wording_sv
+
+
+def test_eu_targets_are_marked_as_the_eus():
+    """EU targets stay at the national level (Sweden has taken them on as a member state) and
+    say so: the source starts with "EU-mål:" and the interpretation names them EU targets."""
+    for goal in catalogue():
+        is_eu = goal.source_document.startswith(EU_GOAL_MARK)
+        assert is_eu == goal.id.startswith("eu-"), goal.id
+        if is_eu:
+            assert goal.level == "nationell" and "EU-mål för EU som helhet" in goal.wording_sv
+
+
+def test_catalogue_goals_go_the_way_their_indicators_want():
+    indicators = catalogue_by_id()
+    wrong = {g.id: against_direction(g, indicators[g.kpi_id]) for g in catalogue()}
+    assert {goal_id: reason for goal_id, reason in wrong.items() if reason} == {}
+
+
 # --------------------------------------------------------------------------- file problems
 
 
@@ -236,6 +364,16 @@ DIRECTION = {"kind": "direction", "operator": "", "target_value": ""}
         ({"areas": "0020"}, "areas", "exakt ett kommun-id för level lokal"),
         ({"level": "regional", "areas": "2080|2080"}, "areas", "varje område bara en gång"),
         ({"source_url": "www.falun.se"}, "source_url", "börjar med http:// eller https://"),
+        (
+            {"secondary_source_url": "falun.se/nyhet"},
+            "secondary_source_url",
+            "börjar med http:// eller https://",
+        ),
+        (
+            {"source_url": "", "secondary_source_url": "https://www.falun.se/nyhet"},
+            "source_url",
+            "huvudkällan",
+        ),
         ({"id": "Falun mål"}, "id", "små bokstäver a–z"),
         ({"wording_sv": " "}, "wording_sv", "målets lydelse på svenska"),
         ({"source_document": ""}, "source_document", "anger källan"),
@@ -567,7 +705,14 @@ def test_import_may_not_change_catalogue_goals_or_add_national_ones(engine: Engi
 
 def test_export_import_round_trip(engine: Engine, tmp_path: Path, other_db_url: str):
     sync_catalogue_goals(engine)
-    add_goal(engine, user_goal(target_value=1 / 3))
+    add_goal(
+        engine,
+        user_goal(
+            target_value=1 / 3,
+            source_url="https://example.org/beslut",
+            secondary_source_url="https://example.org/nyhet",
+        ),
+    )
     add_goal(
         engine,
         user_goal(
@@ -746,6 +891,24 @@ def test_cli_import_list_export(db_url: str, tmp_path: Path, capsys):
     assert read_goal_csv(capsys.readouterr().out)[0].id == "mora-exempel-valdeltagande"
     engine = open_database(db_url)
     assert [c.note for c in goal_changes(engine)] == ["KF"]
+    engine.dispose()
+
+
+def test_cli_import_warns_of_a_goal_against_its_indicators_direction(
+    db_url: str, tmp_path: Path, capsys, caplog
+):
+    """The command line saves the file as the page's upload does and reports each goal
+    against its indicator's direction as a warning, with the reason the form gives."""
+    against = mora_row(operator="<=", direction="down", target_value="60")  # turnout: up
+    path = write(tmp_path / "mal.csv", against)
+    with caplog.at_level("WARNING", logger="indicators.goals"):
+        assert run_cli(["--database-url", db_url, "goals", "import", str(path)]) == 0
+    assert "1 nya" in capsys.readouterr().out
+    (warning,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warning.startswith("mal.csv rad 2 (mora-exempel-valdeltagande): Indikatorn är bättre")
+    assert "men målet säger högst 60 %" in warning
+    engine = open_database(db_url)
+    assert get_goal(engine, "mora-exempel-valdeltagande").operator == "<="
     engine.dispose()
 
 

@@ -1,5 +1,5 @@
 """The overview's rules on a literal status table: which assessment each cell shows, the
-aggregates per SDG goal and the counts per status."""
+aggregates per SDG goal, the counts per status and the level the overview opens at."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import pandas as pd
 import pytest
 
 from indicators.overview import (
+    default_level,
     effective_status,
     fallback_count,
+    goal_coverage,
     rests_on_trend,
     sdg_aggregates,
     sdg_fallback_count,
@@ -124,3 +126,57 @@ def test_status_counts_in_display_order(status):
     assert list(counts) == list(STATUS_ORDER)
     expected = effective["status"].value_counts().to_dict()
     assert {str(s): n for s, n in counts.items() if n} == expected
+
+
+# --- the level the overview opens at ------------------------------------------------------------
+
+
+def test_goal_coverage_counts_the_cells_with_a_goal_per_level(status):
+    # the literal table: national goals for Mora × Hälsa and the county × Utsläpp, a regional
+    # goal for Mora × Skola, none at the local and global levels; another gender never counts
+    assert goal_coverage(status) == {"lokal": 0, "regional": 1, "nationell": 2, "global": 0}
+
+
+def test_default_level_is_the_one_with_goals_for_most_cells(status):
+    assert default_level(status, "nationell") == "nationell"
+    # three more regional goals (Mora × Hälsa, the county × Hälsa and × Skola) outnumber the
+    # two national ones
+    more = pd.concat(
+        [
+            status,
+            pd.DataFrame(
+                [
+                    row("2062", HEALTH, "regional", "i fas", 3.0, goal_id="r1", method="mål"),
+                    row("0020", HEALTH, "regional", "i fas", 3.0, goal_id="r1", method="mål"),
+                    row("0020", SCHOOL, "regional", "i fas", 3.0, goal_id="r2", method="mål"),
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
+    assert goal_coverage(more)["regional"] == 4
+    assert default_level(more, "nationell") == "regional"
+    # a goal for a women's series alone is not a cell of the overview
+    women = dict(
+        row("2062", CLIMATE, "global", "i fas", 3.0, goal_id="g", method="mål"), gender="K"
+    )
+    assert goal_coverage(pd.concat([status, pd.DataFrame([women])]))["global"] == 0
+
+
+def test_default_level_ties_go_to_the_first_level_and_no_goal_to_the_fallback(status):
+    tie = pd.concat(
+        [
+            status,
+            pd.DataFrame(
+                [row("2062", HEALTH, "lokal", "i fas", 3.0, goal_id="l", method="mål")] * 2
+                + [row("0020", HEALTH, "lokal", "i fas", 3.0, goal_id="l", method="mål")]
+            ),
+        ],
+        ignore_index=True,
+    )
+    # two cells (a cell with two rows counts once) have a local goal, two a national one
+    assert goal_coverage(tie)["lokal"] == 2
+    assert default_level(tie, "nationell") == "lokal"
+    trend_only = status[status["level"] == "trend"]
+    assert default_level(trend_only, "nationell") == "nationell"
+    assert default_level(trend_only, "global") == "global"

@@ -19,11 +19,16 @@ from indicators.progress import (
     ThresholdSet,
     aggregate,
     assess,
+    band_distance,
     band_lines,
+    change_text,
     classify,
     format_percent,
     goal_line,
+    least_squares_change,
+    least_squares_slope,
     natural_limit_factor,
+    pace_unit,
     progress_score,
     series_points,
     status_from_score,
@@ -320,24 +325,57 @@ def test_band_inside_is_achieved():
 
 
 @pytest.mark.parametrize(
-    ("series", "edge", "sign"),
-    [({2015: 30.0, 2023: 34.0}, 40.0, 1), ({2015: 75.0, 2023: 72.0}, 60.0, -1)],
+    ("series", "edge", "status"),
+    [
+        ({2015: 30.0, 2023: 34.0}, 40.0, Status.ACCELERERA),
+        ({2015: 75.0, 2023: 72.0}, 60.0, Status.OTILLRACKLIG),
+    ],
 )
-def test_band_outside_aims_at_the_nearest_edge(series, edge, sign):
+def test_band_outside_closes_the_distance_to_the_nearest_edge_linearly(series, edge, status):
     goal = GoalSpec(kind="band", band_low=40.0, band_high=60.0, target_year=2030)
-    result = assess(series, direction="none", goal=goal)
+    result = assess(series, direction="none", goal=goal, unit="andel (%)")
     base, latest = series[2015], series[2023]
-    expected_r = sign * cagr(base, latest, 8) / abs(cagr(base, edge, 15))
+    needed = abs(edge - base) / 15  # the distance to close a year, 2015–2030
+    closed = (abs(edge - base) - abs(edge - latest)) / 8  # the distance closed a year
+    expected_r = closed / needed
     assert result.target_value == edge
+    assert result.pace == "linjär"
     assert result.ratio == pytest.approx(expected_r)
-    assert result.status == classify(expected_r, (0.95, 0.60, 0.0))
+    assert result.required_annual_change == pytest.approx((edge - base) / 15)
+    assert result.observed_annual_change == pytest.approx((latest - base) / 8)
+    assert result.status == classify(expected_r, (0.95, 0.60, 0.0)) == status
+    assert "procentenheter per år" in result.reason
 
 
-def test_band_left_from_inside_is_moving_away():
+def test_band_goal_above_the_band_moving_down_is_on_track_whatever_the_direction():
     goal = GoalSpec(kind="band", band_low=40.0, band_high=60.0, target_year=2030)
-    result = assess({2015: 45.0, 2023: 62.0}, direction="none", goal=goal)
-    assert result.target_value == 60.0
-    assert result.status == Status.FEL_HALL
+    # 75 % women in 2015, 1.5 points fewer a year; 15 points to close in 15 years: 1 a year.
+    falling = {year: 75.0 - 1.5 * (year - 2015) for year in range(2015, 2021)}
+    expected_r = ((75.0 - 60.0) - (falling[2020] - 60.0)) / 5 / ((75.0 - 60.0) / 15)
+    assert expected_r == pytest.approx(1.5)
+    for direction in ("up", "down", "none"):
+        result = assess(falling, direction=direction, goal=goal)
+        assert result.ratio == pytest.approx(expected_r)
+        assert result.status == Status.I_FAS
+        assert result.target_value == 60.0
+    inside = assess({**falling, 2026: 58.0}, direction="up", goal=goal)
+    assert inside.status == Status.UPPNATT
+    assert inside.observed_annual_change == pytest.approx((58.0 - 75.0) / 11)
+    assert inside.pace == "linjär"
+
+
+@pytest.mark.parametrize("direction", ["up", "down", "none"])
+def test_band_left_or_moving_further_away_is_moving_away_whatever_the_direction(direction):
+    goal = GoalSpec(kind="band", band_low=40.0, band_high=60.0, target_year=2030)
+    left = assess({2015: 45.0, 2023: 62.0}, direction=direction, goal=goal)
+    assert left.target_value == 60.0
+    assert left.status == Status.FEL_HALL and left.score == -5.0
+    assert "låg inom intervallet" in left.reason
+    # 60 % → 70 %: further from the band, although the indicator's direction may be "up".
+    further = assess({2015: 62.0, 2022: 70.0}, direction=direction, goal=goal)
+    expected_r = ((62.0 - 60.0) - (70.0 - 60.0)) / 7 / ((62.0 - 60.0) / 15)
+    assert further.ratio == pytest.approx(expected_r) and expected_r < 0
+    assert further.status == Status.FEL_HALL
 
 
 # --- without a target ---------------------------------------------------------------------------
@@ -464,13 +502,54 @@ def test_zero_base_is_replaced():
     assert "0,001" in result.reason
 
 
-def test_zero_target_is_replaced():
-    goal = GoalSpec(kind="absolute", operator="<=", target_value=0.0, target_year=2030)
-    result = assess({2015: 10.0, 2020: 7.0}, direction="down", goal=goal)
-    expected_r = -cagr(10.0, 7.0, 5) / abs(cagr(10.0, 0.001, 15))
-    assert result.ratio == pytest.approx(expected_r)
+CLIMATE_NEUTRAL = GoalSpec(
+    kind="absolute", operator="<=", target_value=0.0, base_year=2010, target_year=2045
+)
+
+
+def test_a_linear_decline_reaching_zero_on_time_is_on_track():
+    base = 350_000.0
+    series = {year: base * (1 - (year - 2010) / 35) for year in range(2010, 2025)}
+    result = assess(series, direction="down", goal=CLIMATE_NEUTRAL, unit="ton CO2e")
+    required = (0.0 - base) / (2045 - 2010)  # −10 000 tonnes a year
+    observed = (series[2024] - base) / (2024 - 2010)
+    assert result.pace == "linjär"
+    assert result.required_annual_change == pytest.approx(required)
+    assert result.observed_annual_change == pytest.approx(observed)
+    assert result.ratio == pytest.approx(-1 * observed / abs(required))
+    assert result.ratio == pytest.approx(1.0)
+    assert result.status == Status.I_FAS
+    assert result.score == pytest.approx(open_sdg_target_score(1.0), abs=1e-3)
     assert result.target_value == 0.0
-    assert "Målvärdet 0" in result.reason
+    assert "0,001" not in result.reason and "linjärt" in result.reason
+    # What a page shows as "Krävd förändring": the unit a year, not a percentage.
+    expected = f"−{format_number(abs(required), 0)} ton CO2e per år"
+    assert change_text(result.required_annual_change, result.pace, "ton CO2e", 0) == expected
+    assert "%" not in expected
+
+
+def test_half_the_pace_to_zero_is_limited_progress():
+    base = 350_000.0
+    series = {year: base * (1 - 0.5 * (year - 2010) / 35) for year in range(2010, 2025)}
+    result = assess(series, direction="down", goal=CLIMATE_NEUTRAL)
+    required = (0.0 - base) / 35
+    observed = (series[2024] - base) / 14
+    expected_r = -observed / abs(required)
+    assert expected_r == pytest.approx(0.5)
+    assert result.ratio == pytest.approx(expected_r)
+    assert 0 <= expected_r < 0.60
+    assert result.status == Status.OTILLRACKLIG
+    assert result.score == pytest.approx(open_sdg_target_score(expected_r), abs=1e-3)
+
+
+def test_a_zero_base_with_a_target_is_judged_linearly():
+    goal = GoalSpec(kind="absolute", operator=">=", target_value=100.0, target_year=2030)
+    result = assess({2015: 0.0, 2019: 20.0, 2023: 40.0}, direction="up", goal=goal)
+    expected_r = (40.0 / 8) / (100.0 / 15)
+    assert result.pace == "linjär"
+    assert result.ratio == pytest.approx(expected_r)
+    assert result.status == classify(expected_r, (0.95, 0.60, 0.0)) == Status.ACCELERERA
+    assert "basvärdet är 0" in result.reason and "0,001" not in result.reason
 
 
 def test_negative_values_with_the_same_sign():
@@ -486,9 +565,14 @@ def test_negative_values_with_a_sign_change():
     result = assess({2015: -5.0, 2020: 3.0}, direction="up")
     assert result.status == Status.EJ_BEDOMBAR
     assert result.reason == "Bas- och senaste värde har olika tecken."
+    # Against a target, values of different signs are judged linearly.
     goal = GoalSpec(kind="absolute", operator=">=", target_value=2.0)
     with_goal = assess({2015: -5.0, 2020: -3.0}, direction="up", goal=goal)
-    assert with_goal.reason == "Bas- och målvärde har olika tecken."
+    expected_r = ((-3.0 + 5.0) / 5) / ((2.0 + 5.0) / 15)
+    assert with_goal.pace == "linjär"
+    assert with_goal.ratio == pytest.approx(expected_r)
+    assert with_goal.status == classify(expected_r, (0.95, 0.60, 0.0))
+    assert "olika tecken" in with_goal.reason
 
 
 def test_gender_series_are_assessed_independently():
@@ -565,6 +649,128 @@ def test_as_dict_is_json_ready():
         "score",
     ):
         assert data[name] == getattr(result, name)
+
+
+# --- robustness -------------------------------------------------------------------------------
+
+
+def numpy_free_slope(points):
+    """The least-squares slope written out: Σ(x − x̄)(y − ȳ) / Σ(x − x̄)²."""
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x in xs)
+
+
+def test_least_squares_helpers():
+    points = [(2015, 10.0), (2016, 12.0), (2018, 13.0), (2020, 17.0)]
+    assert least_squares_slope(points) == pytest.approx(numpy_free_slope(points))
+    assert least_squares_slope([(2015, 1.0)]) is None
+    assert least_squares_change(points, "linjär") == pytest.approx(numpy_free_slope(points))
+    logs = [(x, math.log(y)) for x, y in points]
+    assert least_squares_change(points, "procent") == pytest.approx(
+        math.exp(numpy_free_slope(logs)) - 1
+    )
+    # Negative values: a rise in value is a positive change, as for the two-point rate.
+    negative = [(x, -y) for x, y in points]
+    assert least_squares_change(negative, "procent") == pytest.approx(
+        -(math.exp(numpy_free_slope(logs)) - 1)
+    )
+    assert least_squares_change([(2015, 1.0), (2016, 0.0)], "procent") is None
+    assert least_squares_change([(2015, 1.0), (2016, -1.0)], "procent") is None
+    assert band_distance(35.0, 40.0, 60.0) == 5.0
+    assert band_distance(50.0, 40.0, 60.0) == 0.0
+    assert band_distance(72.5, 40.0, 60.0) == 12.5
+
+
+def test_a_series_whose_status_flips_with_the_base_year_is_uncertain():
+    # A dip in the base year 2015: judged from 2015 the rise looks fast, from 2014 or 2016 slow.
+    series = {2014: 100.0, 2015: 90.0, 2016: 100.0}
+    series.update({year: 100.0 + 0.5 * (year - 2016) for year in range(2017, 2024)})
+    thresholds = STATISTICS_CANADA.without_target
+    status_from = {
+        year: classify(cagr(series[year], series[2023], 2023 - year), thresholds)
+        for year in (2014, 2015, 2016)
+    }
+    assert status_from[2015] == Status.I_FAS
+    assert status_from[2016] != Status.I_FAS and status_from[2014] != Status.I_FAS
+
+    result = assess(series, direction="up")
+    assert result.status == status_from[2015]
+    assert result.robustness == "osäker"
+    label = STATUS_STYLE[status_from[2016]].label_sv.lower()
+    assert f"Med basåret 2016 blir statusen ”{label}”." in result.robustness_reason
+    assert "Med basåret 2014 blir statusen" in result.robustness_reason
+
+
+def test_a_steady_series_is_robust():
+    series = {year: 100.0 * 1.02 ** (year - 2013) for year in range(2013, 2024)}
+    result = assess(series, direction="up")
+    assert result.status == Status.I_FAS  # 2 % a year ≥ 1.5 %
+    assert result.n_points == 9  # 2015–2023
+    assert result.least_squares_change == pytest.approx(0.02)
+    assert result.least_squares_status == Status.I_FAS
+    assert result.robustness == "stabil"
+    assert "samma status" in result.robustness_reason
+
+
+def test_fewer_than_four_values_are_uncertain():
+    series = {2015: 100.0, 2019: 110.0, 2023: 121.0}  # 10 % every four years, steadily
+    result = assess(series, direction="up")
+    assert result.n_points == 3
+    assert result.least_squares_status == result.status
+    assert result.robustness == "osäker"
+    assert result.robustness_reason == (
+        "Bara 3 värden från basåret och framåt; minst 4 behövs för en stabil bedömning."
+    )
+
+
+def test_a_least_squares_trend_that_disagrees_is_uncertain():
+    # Flat for years, then one jump: the two points say "i fas", the line through all says less.
+    series = {year: 100.0 for year in range(2015, 2023)} | {2023: 115.0}
+    result = assess(series, direction="up")
+    assert result.status == classify(cagr(100.0, 115.0, 8), STATISTICS_CANADA.without_target)
+    assert result.status == Status.I_FAS
+    logs = [(year, math.log(value)) for year, value in series.items()]
+    expected_change = math.exp(numpy_free_slope(logs)) - 1
+    expected = classify(expected_change, STATISTICS_CANADA.without_target)
+    assert expected != Status.I_FAS
+    assert result.least_squares_change == pytest.approx(expected_change)
+    assert result.least_squares_status == expected
+    assert result.robustness == "osäker"
+    label = STATUS_STYLE[expected].label_sv.lower()
+    assert f"genom 9 värden 2015–2023 ger ”{label}”" in result.robustness_reason
+
+
+def test_the_least_squares_status_of_a_zero_target_uses_the_linear_slope():
+    base = 350_000.0
+    series = {year: base * (1 - 0.5 * (year - 2010) / 35) for year in range(2010, 2025)}
+    series[2016] = base  # one noisy year does not move a line through fifteen much
+    result = assess(series, direction="down", goal=CLIMATE_NEUTRAL)
+    slope = numpy_free_slope(sorted(series.items()))
+    expected_r = -slope / (base / 35)
+    assert result.least_squares_change == pytest.approx(slope)
+    assert result.least_squares_status == classify(expected_r, (0.95, 0.60, 0.0))
+
+
+def test_a_status_that_cannot_be_assessed_has_no_robustness():
+    result = assess({2019: 12.0}, direction="up")
+    assert result.status == Status.EJ_BEDOMBAR
+    assert result.robustness is None and result.least_squares_status is None
+    assert result.as_dict()["robustness"] is None
+    plain = assess({2015: 1.0, 2020: 2.0}, direction="up", robustness=False)
+    assert plain.robustness is None and plain.least_squares_status == Status.I_FAS
+
+
+def test_change_text_says_how_the_change_is_measured():
+    assert change_text(-0.03839296012639459, "procent") == "−3,8 % per år"
+    assert change_text(0.0123, None) == "+1,2 % per år"
+    assert change_text(-12500.0, "linjär", "ton CO2e", 0) == "−12\u00a0500 ton CO2e per år"
+    assert change_text(-1.25, "linjär", "andel (%)", 2) == "−1,25 procentenheter per år"
+    assert change_text(3.0, "linjär", "antal", 0) == "+3 per år"
+    assert change_text(-0.04, "linjär", "kg", 0) == "−0,04 kg per år"
+    assert change_text(None, "linjär") == change_text(float("nan"), "procent") == "–"
+    assert pace_unit("procent", "ton CO2e") == "% per år"
+    assert pace_unit("linjär", "procent") == "procentenheter per år"
 
 
 # --- aggregation --------------------------------------------------------------------------------
@@ -698,3 +904,38 @@ def test_method_document_covers_every_status_and_threshold():
         for value in thresholds.without_target:
             assert f"{format_number(value * 100)} %" in doc, value
     assert "R ≥ 0,95" in doc and "0,60 ≤ R < 0,95" in doc
+
+
+def test_method_document_works_the_linear_band_and_robustness_examples():
+    """The document's worked examples are what the assessment gives."""
+    doc = (PROJECT_DIR / "docs" / "progress-method.md").read_text(encoding="utf-8")
+
+    def written(value: float, decimals: int) -> str:  # the document: a plain space in thousands
+        return format_number(value, decimals).replace("\u00a0", " ")
+
+    # Climate neutrality: 120 000 t (2010) → 96 000 t (2022), 0 t by 2045.
+    goal = GoalSpec(
+        kind="absolute", operator="<=", target_value=0.0, base_year=1990, target_year=2045
+    )
+    series = {2010: 120_000.0, 2014: 112_000.0, 2018: 104_500.0, 2022: 96_000.0}
+    result = assess(series, direction="down", goal=goal)
+    required, observed = (0 - 120_000) / 35, (96_000 - 120_000) / 12
+    assert result.required_annual_change == pytest.approx(required)
+    assert result.observed_annual_change == pytest.approx(observed)
+    assert f"**−{written(abs(required), 1)} ton per år**" in doc
+    assert f"= **{written(result.ratio, 2)}**" in doc
+    assert result.status == Status.OTILLRACKLIG and "**otillräcklig**" in doc
+    assert f"**{written(result.score, 2)}**" in doc
+    old_required = (0.001 / 120_000) ** (1 / 35) - 1
+    assert f"{written(old_required * 100, 1)} % per år" in doc
+    # Band 40–60 %: 72 % (2015) → 66 % (2022).
+    band = assess(
+        {2015: 72.0, 2018: 70.0, 2022: 66.0},
+        direction="up",
+        goal=GoalSpec(kind="band", band_low=40.0, band_high=60.0),
+    )
+    assert band.ratio == pytest.approx(((12 - 6) / 7) / (12 / 15))
+    assert f"**{written(band.ratio, 2)}**" in doc and band.status == Status.I_FAS
+    # Robustness: the dip in the base year.
+    for name in ("robustness", "least_squares_status", "n_points", "robusthet", "osäker"):
+        assert name in doc

@@ -9,13 +9,17 @@ import pandas as pd
 import pytest
 
 from data.areas import DALARNA_MUNICIPALITIES, REGION_DALARNA, RIKET
+from indicators.catalogue import catalogue_by_id
 from indicators.ranking import (
+    NOT_RANKED_REASON,
     RANKING_COLUMNS,
     RELATIVE_POSITION_NOTE,
     dalarna_ranking,
+    is_comparable,
     rank_areas,
     rank_table,
     ranking,
+    ranking_heading,
     third_sizes,
 )
 from indicators.vocabulary import (
@@ -23,6 +27,7 @@ from indicators.vocabulary import (
     MIDDLE_THIRD,
     NO_DIRECTION,
     NO_VALUE,
+    NOT_RANKED,
     THIRD_STYLE,
     UPPER_THIRD,
 )
@@ -136,7 +141,14 @@ def test_third_styles_are_labelled_and_readable():
         linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
-    assert set(THIRD_STYLE) == {UPPER_THIRD, MIDDLE_THIRD, LOWER_THIRD, NO_VALUE, NO_DIRECTION}
+    assert set(THIRD_STYLE) == {
+        UPPER_THIRD,
+        MIDDLE_THIRD,
+        LOWER_THIRD,
+        NO_VALUE,
+        NO_DIRECTION,
+        NOT_RANKED,
+    }
     assert len({s.icon for s in THIRD_STYLE.values()}) == len(THIRD_STYLE)
     for label, style in THIRD_STYLE.items():
         assert style.label_sv.lower() == label
@@ -310,3 +322,64 @@ def test_dalarna_ranking_uses_the_newest_municipal_year_and_the_desired_directio
     ranked = ranking.ranks.dropna(subset=["rank"])
     assert list(ranked["area_id"]) == [municipalities[1], municipalities[0]]
     assert list(ranked["rank"]) == [1, 2]
+
+
+# --- totals are listed, not ranked ---------------------------------------------------------------
+
+TOTAL_EMISSIONS = "N07702"  # catalogue: tonnes for the whole municipality, direction down
+
+
+def test_totals_are_not_comparable_shares_and_rates_are():
+    catalogue = catalogue_by_id()
+    assert catalogue[TOTAL_EMISSIONS].is_total and not is_comparable(TOTAL_EMISSIONS)
+    assert not catalogue[EMISSIONS].is_total and is_comparable(EMISSIONS)  # per inhabitant
+    assert is_comparable(OTHER)  # outside the catalogue: nothing says it is a total
+    for indicator in catalogue.values():
+        assert is_comparable(indicator.kpi_id) == (not indicator.is_total)
+
+
+def test_unranked_areas_keep_the_order_without_ranks_or_thirds():
+    values = {"a": 3.0, "b": 1.0, "c": 2.0, "d": None}
+    ranked = rank_areas(values, "down", ranked=False)
+    assert [r.area_id for r in ranked] == ["b", "c", "a", "d"]  # lower first, as "down" says
+    assert [r.rank for r in ranked] == [None] * 4
+    assert [r.third for r in ranked[:3]] == [None] * 3
+    assert [r.label for r in ranked] == [NOT_RANKED] * 3 + [NO_VALUE]
+    assert all(r.n == 3 for r in ranked)
+    assert ranked[0].style is THIRD_STYLE[NOT_RANKED]
+
+
+def test_a_total_is_listed_but_not_ranked_with_a_reason():
+    municipalities = list(DALARNA_MUNICIPALITIES)
+    # Larger municipalities emit more: ranked, the thirds would order them by population.
+    rows = [(a, 2022, 10_000.0 * (i + 1)) for i, a in enumerate(municipalities[:-1])]
+    rows += [(REGION_DALARNA, 2022, 1_200_000.0)]
+    observations = pd.DataFrame(rows, columns=["area_id", "year", "value"]).assign(
+        kpi_id=TOTAL_EMISSIONS, gender="T"
+    )
+    result = dalarna_ranking(observations, TOTAL_EMISSIONS)
+    assert not result.is_ranked
+    assert (
+        result.not_ranked
+        == NOT_RANKED_REASON
+        == ("Rangordnas inte: totalvärde som beror på folkmängd.")
+    )
+    table = result.ranks
+    assert len(table) == 15 and table["rank"].isna().all()
+    assert table["third"].iloc[:14].isna().all()
+    assert list(table["label"]) == [NOT_RANKED] * 14 + [NO_VALUE]
+    assert list(table["area_id"])[:14] == municipalities[:-1]  # lowest first ("down")
+    # The county's total is no reference for a municipality's total.
+    assert result.references == {}
+    assert ranking_heading(result) == (
+        "Dalarnas kommuner 2022 – rangordnas inte: totalvärde som beror på folkmängd"
+    )
+    # Asked to, a total can still be ranked; a per-inhabitant measure is ranked by default.
+    forced = dalarna_ranking(observations, TOTAL_EMISSIONS, comparable=True)
+    assert forced.is_ranked and forced.ranks["rank"].iloc[0] == 1
+    assert forced.references[REGION_DALARNA] == 1_200_000.0
+    per_inhabitant = dalarna_ranking(observations.assign(kpi_id=EMISSIONS), EMISSIONS)
+    assert per_inhabitant.is_ranked and per_inhabitant.not_ranked is None
+    assert ranking_heading(per_inhabitant) == "Rangordning av Dalarnas kommuner 2022"
+    nothing = dalarna_ranking(observations.iloc[0:0], TOTAL_EMISSIONS)
+    assert ranking_heading(nothing) == "Rangordning av Dalarnas kommuner – inga värden"

@@ -27,3 +27,10 @@ def test_shell_shows_the_demo_banner(demo_app):
     layout = str(shell())
     assert "Demodata" in layout
     assert "Källa: Kolada" in layout
+
+
+def test_the_tab_says_in_swedish_that_the_page_is_working(client):
+    # Dash writes update_title into the page's config; the renderer shows it in the tab.
+    page = client.get("/").get_data(as_text=True)
+    assert '"update_title": "Uppdaterar' in page or '"update_title":"Uppdaterar' in page
+    assert "Updating" not in page

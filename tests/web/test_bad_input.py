@@ -652,7 +652,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "/indikator/N00401": ("omraden", "kon", "niva", "metod"),
     "/kommun": ("metod",),
     "/kommun/2062": ("niva", "mal", "dimension", "metod"),
-    "/jamfor": ("omraden", "indikatorer", "vy", "niva", "metod"),
+    "/jamfor": ("omraden", "indikatorer", "vy", "varden", "niva", "metod"),
     "/malkonflikter": ("x", "y", "lage", "till", "fran", "period", "fokus"),
     "/mal": ("niva", "omraden"),
     "/bildspel": (),
@@ -667,6 +667,7 @@ KNOWN_VALUES = (
     "2062", "2080", "0020", "0000", "N00401", "N03702", "N17457", "13", "3", "17", "social",
     "miljömässig", "mal", "kommun", "indikator", "ar", "forandring", "over_tid", "senaste5",
     "sedan2015", "2015", "2020", "2022", "T", "K", "M", "K,M", "diagram", "presentation",
+    "N07702", "per-invanare", "totalt",
 )  # fmt: skip
 HUGE_NUMBERS = st.integers(min_value=-(10**40), max_value=10**40).map(str) | st.sampled_from(
     ["99999999999999999999999", "9" * 5000, "-0", "1e400", "NaN", "٣", "0x1F"]

@@ -1,7 +1,8 @@
 """The CSV download route (GET /ladda-ner?…, layouts/parts/export_route.py): the streamed file
 is byte for byte the export table written by ``to_csv_bytes`` for several selections and both
-formats; bad parameters get status 400 with a Swedish message naming them; the file name; the
-download panel's link; every page's selection is accepted."""
+formats, and so is the latest status (``fil=senaste-status``); bad parameters get status 400
+with a Swedish message naming them; file names that say what they hold; the download panel's
+two links; every page's selection is accepted."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from data import queries
 from indicators import service
 from indicators.export import FORMATS, to_csv_bytes
-from indicators.vocabulary import ALL_LEVELS
+from indicators.vocabulary import ALL_LEVELS, LEVEL_LABELS
 from layouts.parts.export_route import download_csv
 from tests.web.test_compression import decoded
 
@@ -42,7 +43,7 @@ def fixed_day(download, monkeypatch):
     return day
 
 
-def query(selection: dict | None, fmt: str = "csv") -> str:
+def query(selection: dict | None, fmt: str = "csv", file: str | None = None) -> str:
     """The query the panel's link carries for a selection store's data (as its clientside
     callback writes it)."""
     names = {
@@ -63,6 +64,8 @@ def query(selection: dict | None, fmt: str = "csv") -> str:
     if years is not None:
         pairs += [f"fran={years[0]}", f"till={years[1]}"]
     pairs.append(f"format={fmt}")
+    if file is not None:
+        pairs.append(f"fil={file}")
     return "&".join(pairs)
 
 
@@ -115,7 +118,7 @@ def test_the_file_holds_the_selection(client, fixed_day):
     response = client.get(f"{ROUTE}?omraden={MORA}&indikatorer={KPI}")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="hallbarhet-dalarna-2026-11-27.csv"'
+        'attachment; filename="hallbarhet-mora-2026-11-27.csv"'
     )
     text = response.get_data(as_text=True)
     assert text.startswith("område_id,område,nyckeltal,indikator,enhet,kön,år,värde,värde_status,")
@@ -125,6 +128,50 @@ def test_the_file_holds_the_selection(client, fixed_day):
     assert {(r["område"], r["nyckeltal"]) for r in rows} == {("Mora", KPI)}
     assert {r["datakälla"] for r in rows} == {DEMO}
     assert {r["tröskelvärden"] for r in rows} == {"statistics_canada"}
+
+
+@pytest.mark.parametrize("name", list(SELECTIONS))
+def test_the_latest_status_is_the_latest_status_table(client, download, name):
+    selection = SELECTIONS[name]
+    table = download.latest_table(download.parse(selection))
+    for fmt in FORMATS:
+        response = client.get(f"{ROUTE}?{query(selection, fmt, 'senaste-status')}")
+        assert response.status_code == 200, response.get_data(as_text=True)
+        assert response.get_data() == to_csv_bytes(table, fmt), (name, fmt)
+
+
+def test_the_latest_status_holds_a_row_per_area_indicator_and_level(client, fixed_day):
+    response = client.get(
+        f"{ROUTE}?omraden={MORA},2080&indikatorer={KPI}&fran=2016&till=2017&fil=senaste-status"
+    )
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="senaste-status-mora-falun-2026-11-27.csv"'
+    )
+    rows = list(csv.DictReader(response.get_data(as_text=True).splitlines()))
+    status = service.status("statistics_canada")
+    expected = status[status["area_id"].isin([MORA, "2080"]) & (status["kpi_id"] == KPI)]
+    assert len(rows) == len(expected) > 2
+    # Area by area (Mora before Falun, as the dashboard orders them), then level by level.
+    levels = list(ALL_LEVELS)
+    order = sorted(
+        zip(expected["area_id"], expected["level"], strict=True),
+        key=lambda key: (service.AREA_ORDER.index(key[0]), levels.index(key[1])),
+    )
+    assert [(r["område_id"], r["nivå"]) for r in rows] == [
+        (area, LEVEL_LABELS[level]) for area, level in order
+    ]
+    series = queries.observations(service.engine(), kpi_ids=[KPI], area_ids=[MORA])
+    newest = int(series.dropna(subset=["value"])["year"].max())
+    mora = [r for r in rows if r["område_id"] == MORA]
+    # The selection's years do not apply: the status is judged on the whole series.
+    assert {int(r["senaste_år"]) for r in mora} == {newest}
+    for row in mora:
+        assert row["status"] and row["förändring_enhet"] in ("% per år", "ton CO2-ekv/inv per år")
+        assert row["robusthet"] in ("stabil", "osäker")
+        if row["krävd_förändring_per_år"]:
+            # per cent with one decimal (or the unit a year), not a raw fraction
+            assert len(row["krävd_förändring_per_år"].split(".")[-1]) <= 3
+    assert {r["datakälla"] for r in rows} == {DEMO}
 
 
 def test_excel_swedish_format(client):
@@ -175,16 +222,19 @@ def test_the_stream_can_be_compressed_piece_by_piece(demo_app, download, algorit
     )
     compress = Compress(settings)
     headers = {"Accept-Encoding": algorithm}
-    with demo_app.server.test_request_context(f"{ROUTE}?{query(OVERVIEW)}", headers=headers):
+    # Every gender and level: a file large enough (12 MB) that brotli, which compresses the
+    # empty cells of the years without a status very well, sends it in more than one piece.
+    selection = OVERVIEW | {"genders": ["T", "K", "M"], "levels": list(ALL_LEVELS)}
+    with demo_app.server.test_request_context(f"{ROUTE}?{query(selection)}", headers=headers):
         response = compress.after_request(download_csv())
         assert response.is_streamed
         assert response.headers["Content-Encoding"] == algorithm
         pieces = list(response.response)
     assert len(pieces) > 1
     body = b"".join(pieces)
-    assert len(body) < 10**6
+    assert len(body) < 2 * 10**6
     assert decoded(flask.Response(body, headers={"Content-Encoding": algorithm})) == (
-        expected_bytes(download, OVERVIEW, "csv")
+        expected_bytes(download, selection, "csv")
     )
 
 
@@ -246,6 +296,8 @@ def test_anyone_may_download_with_the_security_headers(client):
         ("fran=2015", "fran"),
         ("format=xlsx", "format"),
         ("format=", "format"),
+        ("fil=allt", "fil"),
+        ("fil=senaste-status&fil=tidsserier", "fil"),
         ("sida=2", "sida"),
     ],
 )
@@ -258,7 +310,7 @@ def test_bad_parameters_get_400_naming_them(client, query_string, named):
     assert "Content-Disposition" not in response.headers
 
 
-NAMES = ("omraden", "indikatorer", "kon", "fran", "till", "niva", "metod", "format")
+NAMES = ("omraden", "indikatorer", "kon", "fran", "till", "niva", "metod", "format", "fil")
 VALUES = st.one_of(
     st.text(max_size=30),
     st.lists(st.sampled_from([MORA, "2080", KPI, "T", "K", "lokal", "2015", "", "x"])).map(
@@ -295,6 +347,10 @@ def test_messages_are_swedish(client):
     assert text == "Felaktig parameter format: okänt format 'pdf'; välj csv eller excel-sv.\n"
     text = client.get(f"{ROUTE}?fran=1850&till=2020").get_data(as_text=True)
     assert text == "Felaktig parameter fran/till: ange år mellan 1900 och 2100.\n"
+    text = client.get(f"{ROUTE}?fil=pdf").get_data(as_text=True)
+    assert text == (
+        "Felaktig parameter fil: okänd fil 'pdf'; välj tidsserier eller senaste-status.\n"
+    )
 
 
 def test_a_long_query_is_refused(client):
@@ -314,15 +370,46 @@ def test_empty_lists_mean_nothing_and_reversed_years_are_ordered(client, downloa
 # --- the panel's link and the pages' selections ------------------------------------------------
 
 
-def test_the_panel_holds_a_download_link(download):
+def _links(component):
+    stack = [component]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list | tuple):
+            stack.extend(node)
+        elif node is not None and not isinstance(node, str):
+            if getattr(node, "href", None) is not None:
+                yield node
+            stack.append(getattr(node, "children", None))
+
+
+def test_the_panel_holds_two_download_links(download):
     panel = download.download_panel("kommun")
-    link = next(
-        c for c in panel.children if getattr(c, "id", None) == download._id("export-link", "kommun")
-    )
-    assert link.children == "Ladda ner CSV"
-    assert link.href == ROUTE
-    assert link.download.startswith("hallbarhet-dalarna-") and link.download.endswith(".csv")
-    assert "button" in link.className.split()
+    links = {link.id["type"]: link for link in _links(panel)}
+    series, latest = links["export-link"], links["export-latest-link"]
+    assert series.children == "Ladda ner CSV" and series.href == ROUTE
+    assert series.download.startswith("hallbarhet-dalarna-") and series.download.endswith(".csv")
+    assert latest.children == "Ladda ner senaste status"
+    assert latest.href == f"{ROUTE}?fil=senaste-status"
+    assert latest.download.startswith("senaste-status-dalarna-")
+    for link in (series, latest):
+        assert "button" in link.className.split() and link.id["page"] == "kommun"
+
+
+@pytest.mark.parametrize(
+    ("areas", "name"),
+    [
+        ([MORA], "hallbarhet-mora-2026-11-27.csv"),
+        ([MORA, "2080", "0020"], "hallbarhet-mora-falun-region-dalarna-2026-11-27.csv"),
+        (None, "hallbarhet-dalarna-2026-11-27.csv"),
+        ([], "hallbarhet-dalarna-2026-11-27.csv"),
+    ],
+)
+def test_the_file_name_names_the_areas(client, fixed_day, areas, name):
+    selection = {"kpis": [KPI]} | ({"areas": areas} if areas is not None else {})
+    for file, prefix in (("tidsserier", "hallbarhet"), ("senaste-status", "senaste-status")):
+        response = client.get(f"{ROUTE}?{query(selection, 'csv', file)}")
+        expected = prefix + name.removeprefix("hallbarhet")
+        assert response.headers["Content-Disposition"] == f'attachment; filename="{expected}"'
 
 
 PAGES = [
@@ -364,3 +451,7 @@ def test_every_page_s_selection_is_accepted(demo_app, client, download, module, 
     response = client.get(f"{ROUTE}?{query(store.data, 'excel-sv')}")
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_data() == expected_bytes(download, store.data, "excel-sv")
+    response = client.get(f"{ROUTE}?{query(store.data, 'excel-sv', 'senaste-status')}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    latest = download.latest_table(download.parse(store.data))
+    assert response.get_data() == to_csv_bytes(latest, "excel-sv")

@@ -200,6 +200,20 @@ def test_describe_view():
     assert describe_view("/om") == "Om data"
 
 
+def test_describe_view_names_what_jamfor_and_malkonflikter_show():
+    from indicators import service
+    from layouts.bildspel import describe_view
+
+    assert describe_view("/jamfor?omraden=2062%2C2080&vy=kommun") == "Jämför – Mora, Falun"
+    assert describe_view("/jamfor?omraden=2062,x") == "Jämför – Mora"
+    assert describe_view("/jamfor") == "Jämför"
+    x, y = service.indicator("N03702").label, service.indicator("N00401").label
+    assert describe_view("/malkonflikter?x=N03702&y=N00401&lage=forandring") == (
+        f"Målkonflikter – {x} mot {y}"
+    )
+    assert describe_view("/malkonflikter?x=N03702") == "Målkonflikter"
+
+
 def test_pasted_views():
     from layouts.bildspel import pasted_views
     from layouts.parts.presentation import app_routes
@@ -264,6 +278,53 @@ def test_slideshow_page_shows_views_in_order():
     assert f"/?mal=13&visa=presentation&bildspel={show.id}&steg=2" in text
     assert "Bildspelet finns inte" in str(slideshow_page("999999"))
     assert "Bildspelet finns inte" in str(slideshow_page("x"))
+
+
+def test_print_view_url_shows_the_view_in_presentation_mode_without_the_bar():
+    from layouts.parts.presentation import print_view_url
+
+    assert print_view_url("/kommun/2080") == "/kommun/2080?visa=presentation"
+    assert print_view_url("/?mal=13&visa=presentation&bildspel=4&steg=2") == (
+        "/?mal=13&visa=presentation"
+    )
+
+
+def test_print_page_frames_every_view_in_order_and_is_linked_from_the_slideshow():
+    from dash import html
+
+    from layouts.bildspel import print_path, slideshow_page, slideshow_print_page
+
+    show = save_slideshow(_engine(), _unique("Utskrift"), ["/kommun/2080", "/?mal=13", "/om"])
+    page = slideshow_print_page(str(show.id))
+    frames = []
+
+    def walk(component):
+        if isinstance(component, html.Iframe):
+            frames.append(component)
+        children = getattr(component, "children", None)
+        for child in children if isinstance(children, list | tuple) else [children]:
+            if child is not None and not isinstance(child, str):
+                walk(child)
+
+    walk(page)
+    assert [frame.src for frame in frames] == [
+        "/kommun/2080?visa=presentation",
+        "/?mal=13&visa=presentation",
+        "/om?visa=presentation",
+    ]
+    assert frames[0].title == "Bild 1: Kommunprofil – Falun"
+    assert "Bild 3 av 3" in str(page)
+    assert print_path(show.id) == f"/bildspel/{show.id}/utskrift"
+    assert print_path(show.id) in str(slideshow_page(str(show.id)))
+    assert "Bildspelet finns inte" in str(slideshow_print_page("999999"))
+
+
+def test_print_page_answers_and_the_dashboard_may_frame_itself(client):
+    show = save_slideshow(_engine(), _unique("Ram"), ["/om"])
+    response = client.get(f"/bildspel/{show.id}/utskrift")
+    assert response.status_code == 200
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert response.headers["Content-Security-Policy"].endswith("frame-ancestors 'self'")
 
 
 # --- page: callbacks -------------------------------------------------------------------------

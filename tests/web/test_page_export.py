@@ -127,6 +127,9 @@ def test_layout_holds_the_download_panel(page):
     link = by_id(tree, {"type": "export-link", "page": "export"})
     assert link.children == "Ladda ner CSV"
     assert link.href == "/ladda-ner"  # the clientside callback adds the selection and format
+    latest = by_id(tree, {"type": "export-latest-link", "page": "export"})
+    assert latest.children == "Ladda ner senaste status"
+    assert latest.href == "/ladda-ner?fil=senaste-status"
     assert not find(tree, lambda c: type(c).__name__ == "Download")
 
 
@@ -156,7 +159,7 @@ def test_quick_pick_adds_by_goal_and_dimension(page):
 
 
 def test_preview_counts_the_rows_and_shows_the_first_twenty(page):
-    selection, count, preview = page.update_preview(
+    selection, count, preview, _ = page.update_preview(
         [MORA, "2080"], [KPI], None, None, ["T"], ["lokal", "trend"], "statistics_canada"
     )
     expected = queries.observations(service.engine(), kpi_ids=[KPI], area_ids=[MORA, "2080"])
@@ -172,12 +175,12 @@ def test_preview_counts_the_rows_and_shows_the_first_twenty(page):
 
 
 def test_preview_count_uses_swedish_thousands(page):
-    _, count, _ = page.update_preview(
+    _, count, _, _ = page.update_preview(
         list(service.AREA_ORDER), None, None, None, ["T"], ["trend"], None
     )
     assert count == "0 rader"  # no indicator chosen
     kpis = [i.kpi_id for i in service.catalogue()]
-    _, count, _ = page.update_preview(
+    _, count, _, _ = page.update_preview(
         list(service.AREA_ORDER), kpis, None, None, ["T"], ["trend"], None
     )
     n = len(queries.observations(service.engine(), kpi_ids=kpis, area_ids=list(service.AREA_ORDER)))
@@ -186,7 +189,7 @@ def test_preview_count_uses_swedish_thousands(page):
 
 
 def test_preview_respects_the_year_range(page):
-    selection, count, _ = page.update_preview(
+    selection, count, _, _ = page.update_preview(
         [MORA], [KPI], 2016, 2018, ["T"], ["trend"], "eurostat"
     )
     assert selection["years"] == [2016, 2018]
@@ -198,9 +201,40 @@ def test_preview_respects_the_year_range(page):
 
 
 def test_preview_asks_for_a_choice_when_nothing_is_selected(page):
-    _, count, preview = page.update_preview([], [KPI], None, None, [], ["trend"], None)
+    _, count, preview, latest = page.update_preview([], [KPI], None, None, [], ["trend"], None)
     assert count == "0 rader"
     assert text_of(preview) == "Välj minst ett område och ett kön för att få rader i exporten."
+    assert text_of(latest) == text_of(preview)
+
+
+def test_preview_of_the_latest_status(page, download):
+    *_, latest = page.update_preview(
+        [MORA, "2080"], [KPI], 2016, 2017, ["T"], ["nationell", "trend"], "statistics_canada"
+    )
+    table = by_id(latest, "export-latest-preview-table")
+    body = find(table, lambda c: type(c).__name__ == "Tbody")[0]
+    expected = download.latest_table(
+        download.parse({"areas": [MORA, "2080"], "kpis": [KPI], "levels": ["nationell", "trend"]})
+    )
+    assert len(body.children) == len(expected) > 0
+    first = text_of(body.children[0])
+    assert first.startswith("Mora" + expected.iloc[0]["indikator"] + "Totalt")
+    row = expected.iloc[0]
+    assert f"({row['senaste_år']})" in first  # the latest year, whatever years are chosen
+    head = find(table, lambda c: type(c).__name__ == "Thead")[0]
+    headers = [text_of(th) for th in head.children.children]
+    assert headers == [
+        "Område",
+        "Indikator",
+        "Kön",
+        "Nivå",
+        "Senaste värde (år)",
+        "Mål",
+        "Status",
+        "Säkerhet",
+        "Krävd förändring",
+        "Faktisk förändring",
+    ]
 
 
 def test_mark_all_and_none(page):

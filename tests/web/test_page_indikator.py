@@ -109,12 +109,14 @@ def test_layout_of_a_known_indicator_shows_its_facts_and_sections(page, as_edito
     # gender choice hidden for an indicator that is not divided by gender
     (fieldset,) = find(layout, _holds_gender_choice)
     assert fieldset.hidden is True
-    summaries = find(layout, lambda n: type(n).__name__ == "Summary")
-    assert [s.children for s in summaries] == [
-        "Visa som tabell",
-        "Skriv en bedömning",  # the assessment form, folded away
-        "Visa som tabell",
+    summaries = [
+        s.children
+        for s in find(layout, lambda n: type(n).__name__ == "Summary")
+        if getattr(s, "className", None) != "why-summary"  # the statuses' "Varför?"
     ]
+    # the charts' table alternatives and the assessment form, folded away
+    assert set(summaries) == {"Visa som tabell", "Skriv en bedömning"}
+    assert summaries.count("Visa som tabell") >= 2
     assert validated(by_id(layout, "indikator-series").figure).layout.separators == ", "
     # the table alternatives are built when opened
     tables = find(layout, lambda n: type(n).__name__ == "Table")
@@ -236,10 +238,18 @@ def test_callback_redraws_for_the_chosen_areas_levels_and_method(page):
     assert len(rows) == 1 + 3
     borlange = text_of(rows[1])
     assert borlange.startswith("Borlänge")
-    badges = find(rows[1], lambda n: "status-badge" in (getattr(n, "className", "") or ""))
-    assert len(badges) == len(expected)  # lokal (direction goal), regional, trend
+    # each status a badge that opens the facts behind it ("Varför?"), not a tooltip
+    opened = find(rows[1], lambda n: type(n).__name__ == "Details")
+    assert len(opened) == len(expected)  # lokal (direction goal), regional, trend
+    summary, panel = opened[-1].children
     label = STATUS_STYLE[Status(trend)].label_sv
-    assert badges[-1].title.startswith(f"Trend (utan mål): {label}.")
+    assert label in text_of(summary) and "Varför?" in text_of(summary)
+    assert f"Borlänge – {service.indicator(KPI).label}, trend" in text_of(panel)
+    assert f"{label}: " in text_of(panel)
+    row = expected[expected["level"] == "trend"].iloc[0]
+    assert f"Basår {int(row['base_year'])}" in text_of(panel)
+    assert f"Senaste värde {int(row['latest_year'])}" in text_of(panel)
+    assert "Faktisk förändring" in text_of(panel) and "Krävd förändring" in text_of(panel)
     # ranking of the 15 municipalities in the newest year
     newest = int(
         service.observations(("T",))
@@ -573,6 +583,34 @@ def test_index_filters_by_dimension(index, dimension):
     assert sorted(links(children)) == sorted(expected)
     assert selection["kpis"] == [h.removeprefix("/indikator/") for h in expected]
     assert f"{len(expected)} av {len(service.catalogue())} indikatorer" in text_of(children)
+
+
+def test_index_search_finds_words_typed_without_their_accents(index):
+    from indicators.search import fold
+
+    catalogue = service.catalogue()
+    expected = [i for i in catalogue if "utslapp" in fold(f"{i.label} {i.kolada_title}")]
+    assert expected, "the catalogue has emission indicators"
+    children, selection = index.filter_indicators("", "utslapp")
+    found = links(children)
+    assert set(found) >= {f"/indikator/{i.kpi_id}" for i in expected}
+    assert any(
+        "Utsläpp" in text_of(c) for c in find(children, lambda n: type(n).__name__ == "Link")
+    )
+    assert f"{len(found)} av {len(catalogue)} indikatorer som matchar ”utslapp”" in text_of(
+        children
+    )
+    # the search narrows the dimension's list; the download keeps the dimension's indicators
+    environmental = [i.kpi_id for i in catalogue if i.dimension == "miljömässig"]
+    children, selection = index.filter_indicators("miljömässig", "vaxthus")
+    assert all(h.removeprefix("/indikator/") in environmental for h in links(children))
+    assert all(
+        "Växthus" in text_of(c) for c in find(children, lambda n: type(n).__name__ == "Link")
+    )
+    assert selection["kpis"] == environmental
+    children, _ = index.filter_indicators("", "zzzz")
+    assert links(children) == []
+    assert "Ingen indikator matchar ”zzzz”" in text_of(children)
 
 
 def test_index_ignores_an_unknown_dimension(index):

@@ -10,7 +10,9 @@ import pytest
 from dash import dcc, html
 from dash.exceptions import PreventUpdate
 
+from data import queries
 from indicators import service
+from indicators.area_colours import area_style
 from indicators.catalogue import catalogue_by_id
 from indicators.formatting import PLOTLY_SEPARATORS, format_number
 from indicators.vocabulary import STATUS_STYLE
@@ -100,10 +102,12 @@ def test_default_layout_shows_three_municipalities_and_four_indicators(page):
         assert figure.layout.title.text
         references = {t.name: t for t in figure.data if t.name in ("Region Dalarna", "Riket")}
         assert references["Region Dalarna"].line.color == "#000000"
-        assert references["Region Dalarna"].line.dash == "dash"
-        assert references["Riket"].line.dash == "dot"
+        assert {references[name].marker.symbol for name in references} == {"square", "diamond"}
+        assert all(references[name].line.width > figure.data[0].line.width for name in references)
         assert all(t.connectgaps is False for t in figure.data)
         assert {t.marker.symbol for t in figure.data[:3]} == {"circle", "triangle-up", "x"}
+        for trace, area_id in zip(figure.data, (*areas, "0020", "0000"), strict=True):
+            assert trace.line.color == trace.marker.color == area_style(area_id).colour
 
 
 def test_url_parameters_set_the_controls_and_unknown_values_are_dropped(page):
@@ -241,7 +245,7 @@ def test_callback_redraws_panels_and_keeps_the_export_selection(page):
 
 def test_callback_keeps_open_tables_open_and_built(page):
     children, _, _ = page.update_jamfor(
-        ["2080"], ["N17457", "N00401"], "indikator", "trend", None, ["N00401", "XXXXX"]
+        ["2080"], ["N17457", "N00401"], "indikator", "trend", None, None, ["N00401", "XXXXX"]
     )
     emissions, other = reversed(panels_of(children))
     assert table_details(emissions).open is True
@@ -300,7 +304,7 @@ def test_series_table_keeps_missing_years_as_gaps():
     figure = validated(indicator_figure(table, indicator, {"a": "A-stad"}, span=year_span([table])))
     assert figure.data[0].y == (1.5, None, 1.25)
     assert figure.data[0].name == "A-stad"
-    assert figure.data[1].line.dash == REFERENCE_STYLES["0020"].dash
+    assert figure.data[1].line.color == REFERENCE_STYLES["0020"].colour
     assert "1,25" in figure.data[0].text[2]
     rows, columns = series_rows(table, indicator, {"a": "A-stad", "0020": "Region Dalarna"})
     assert [c[1] for c in columns] == ["År", "A-stad", "Region Dalarna"]
@@ -336,3 +340,134 @@ def test_units_with_parentheses_follow_a_comma():
     catalogue = catalogue_by_id()
     assert with_unit(catalogue["N00401"]) == "Växthusgasutsläpp per invånare (ton CO2-ekv/inv)"
     assert with_unit(catalogue["N85054"]) == "Skyddad natur totalt, andel (%)"
+
+
+# --- totals: per inhabitant, or with the references on scales of their own --------------------
+
+TOTAL_KPI = "N07702"  # Växthusgasutsläpp totalt, ton CO2-ekv
+
+
+def stored(kpi_id: str) -> dict[tuple[str, int], float]:
+    """The stored totals (gender T) of one KPI by (area, year), read from the database."""
+    rows = queries.observations(service.engine(), kpi_ids=[kpi_id], with_values_only=True)
+    return {
+        (area, int(year)): float(value)
+        for area, year, value in zip(rows["area_id"], rows["year"], rows["value"], strict=True)
+    }
+
+
+def test_a_total_per_inhabitant_is_the_total_divided_by_the_population(page):
+    tree = page.layout(omraden="2080,2081", indikatorer=TOTAL_KPI, varden="per-invanare")
+    assert by_id(tree, "jamfor-varden").value == "per-invanare"
+    (panel,) = panels_of(tree)
+    figure = figure_of(panel)
+    totals, population = stored(TOTAL_KPI), stored("N01951")
+    checked = 0
+    for trace, area in zip(figure.data, ("2080", "2081", "0020", "0000"), strict=True):
+        assert trace.name == service.area_title(area)
+        assert trace.yaxis in (None, "y")  # every area, Riket too, on one scale
+        for year, shown in zip(trace.x, trace.y, strict=True):
+            if (area, year) in totals and (area, year) in population:
+                assert shown == pytest.approx(totals[area, year] / population[area, year])
+                checked += 1
+            else:
+                assert shown is None
+    assert checked > 40
+    # Falun: some five tonnes per inhabitant, not hundreds of thousands of tonnes
+    assert 1 < max(v for v in figure.data[0].y if v is not None) < 20
+    assert "ton CO2-ekv per invånare" in figure.layout.yaxis.title.text
+    assert "per invånare" in figure.layout.title.text.replace("<br>", " ")
+    assert "per invånare" in figure.data[0].text[-1]
+    assert "Per invånare: varje års total delad med folkmängden" in text_of(panel)
+
+
+def test_the_table_alternative_follows_the_per_inhabitant_choice(page):
+    details_id = {"type": page.TABLE_DETAILS, "kpi": TOTAL_KPI}
+    table = page.open_table(True, details_id, ["2080"], "per-invanare")
+    assert "ton CO2-ekv per invånare" in table.children[0].children  # the caption
+    rows = table.children[2].children
+    totals, population = stored(TOTAL_KPI), stored("N01951")
+    shown = {int(row.children[0].children): row.children[1].children for row in rows}
+    year = max(y for (a, y) in totals if a == "2080" and (a, y) in population)
+    per_inhabitant = totals["2080", year] / population["2080", year]
+    whole, _, fraction = shown[year].partition(",")
+    assert len(fraction) >= 1  # a few tonnes per inhabitant, with decimals
+    assert float(f"{whole}.{fraction}") == pytest.approx(
+        per_inhabitant, abs=0.6 * 10 ** -len(fraction)
+    )
+    # as totals: the stored values with the indicator's own unit and decimals
+    table = page.open_table(True, details_id, ["2080"], "totalt")
+    assert table.children[0].children == "Växthusgasutsläpp totalt (ton CO2-ekv) per år och område"
+    rows = table.children[2].children
+    shown = {int(row.children[0].children): row.children[1].children for row in rows}
+    decimals = service.indicator(TOTAL_KPI).decimals
+    assert shown[year] == format_number(totals["2080", year], decimals)
+
+
+def test_totals_keep_riket_and_region_dalarna_off_the_municipalities_axis(page):
+    tree = page.layout(omraden="2080,2081", indikatorer=TOTAL_KPI, varden="totalt")
+    (panel,) = panels_of(tree)
+    figure = figure_of(panel)
+    axes = {trace.name: trace.yaxis or "y" for trace in figure.data}
+    assert axes["Falun"] == axes["Borlänge"] == "y"
+    riket, region = axes["Riket"], axes["Region Dalarna"]
+    assert len({riket, region, "y"}) == 3  # each reference on a scale of its own
+    for axis in (riket, region):
+        layout_axis = figure.layout[axis.replace("y", "yaxis")]
+        assert layout_axis.matches is None
+        assert layout_axis.domain[1] < figure.layout.yaxis.domain[0]  # drawn below
+    titles = [a.text for a in figure.layout.annotations]
+    assert "Region Dalarna<br>egen skala" in titles and "Riket<br>egen skala" in titles
+    # the municipalities' axis is theirs: no reference value on it
+    municipal = [v for t in figure.data if (t.yaxis or "y") == "y" for v in t.y if v is not None]
+    totals = stored(TOTAL_KPI)
+    assert max(municipal) < min(v for (a, _), v in totals.items() if a == "0000")
+    assert "var och en på en egen skala" in text_of(panel)
+    # the same in the "same scale" view: the facets hold the municipalities alone
+    tree = page.layout(omraden="2080,2081", indikatorer=TOTAL_KPI, varden="totalt", vy="kommun")
+    figure = figure_of(panels_of(tree)[0])
+    facets = {(t.name, t.yaxis) for t in figure.data}
+    assert facets == {("Falun", "y"), ("Borlänge", "y2"), ("Region Dalarna", "y3"), ("Riket", "y4")}
+    assert figure.layout.yaxis2.matches == "y" and figure.layout.yaxis4.matches is None
+
+
+def test_without_a_population_there_is_no_value_per_inhabitant(page, monkeypatch):
+    falun_2015 = {("2080", 2015): 59_000.0}
+    monkeypatch.setattr(service, "population", lambda: falun_2015)
+    selection = page.read_selection(omraden="2080,2081", indikatorer=TOTAL_KPI)
+    (panel,) = panels_of(page.panels(selection))
+    figure = figure_of(panel)
+    shown = {
+        t.name: [(x, y) for x, y in zip(t.x, t.y, strict=True) if y is not None]
+        for t in figure.data
+    }
+    assert shown["Falun"] == [(2015, pytest.approx(stored(TOTAL_KPI)["2080", 2015] / 59_000))]
+    assert shown["Borlänge"] == shown["Riket"] == []
+    assert "Folkmängd saknas för Falun, Borlänge, Region Dalarna, Riket något år" in text_of(panel)
+    monkeypatch.setattr(service, "population", lambda: {})
+    (panel,) = panels_of(page.panels(selection))
+    assert "Folkmängden är inte hämtad än" in text_of(panel)
+    assert all(v is None for t in figure_of(panel).data for v in t.y)
+
+
+def test_indicators_that_are_not_totals_are_shown_as_they_are(page):
+    shown = {
+        measure: figure_of(
+            panels_of(page.layout(omraden="2080", indikatorer="N00401", varden=measure))[0]
+        )
+        for measure in ("per-invanare", "totalt")
+    }
+    assert [t.y for t in shown["per-invanare"].data] == [t.y for t in shown["totalt"].data]
+    assert shown["totalt"].layout.yaxis.title.text == "ton CO2-ekv/inv"
+    assert {t.yaxis for t in shown["totalt"].data} <= {None, "y"}
+
+
+def test_the_choice_lives_in_the_address_and_a_bad_value_falls_back(page):
+    assert page.read_selection().measure == "per-invanare"
+    assert page.read_selection(varden="totalt").measure == "totalt"
+    selection, notes = page.read_url_selection({"varden": "per-ko"})
+    assert selection.measure == "per-invanare"
+    assert any("per-ko" in note for note in notes)
+    children, _, _ = page.update_jamfor(["2080"], [TOTAL_KPI], "indikator", "trend", None, "totalt")
+    figure = figure_of(panels_of(children)[0])
+    assert len({t.yaxis or "y" for t in figure.data}) == 3  # Falun's, Region Dalarna's, Riket's

@@ -6,14 +6,17 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
 
+from data import queries
 from data.db import open_database
 from data.goals import CATALOGUE_PATH, ORIGIN_USER, GoalRecord
 from indicators import service
 from indicators.assessments import add_assessment
+from indicators.formatting import format_number
 from indicators.goal_csv import read_goal_csv
 from indicators.goal_validation import GoalFileError
 from indicators.goals import (
@@ -25,6 +28,9 @@ from indicators.goals import (
 )
 from layouts.parts import mal_form as form
 from layouts.parts import mal_goals as view
+from tests.support.editors import EDITOR, sign_in
+from tests.support.own_database import own_database
+from tests.web.test_sign_in import dump, post_callback
 
 NBSP = "\u00a0"
 MORA, FALUN = "2062", "2080"
@@ -545,3 +551,229 @@ def test_notes_open_on_the_areas_newest_assessment(mal, page_engine):
     by_id = {c.id: c for c in walk(page) if isinstance(getattr(c, "id", None), str)}
     assert by_id["mal-notes-subject"].value == "sdg:13"
     assert "Mål 13 i Mora" in text_of(by_id["mal-notes-container"])
+
+
+# --------------------------------------------------------------------------- the direction
+
+
+ORSA, RENEWABLE = "2034", "N45925"  # renewable electricity: better the higher
+DESCRIPTIVE = "N00927"  # demographic dependency ratio: no desired direction
+ORSA_AT_MOST_80 = "Indikatorn är bättre ju högre den är, men målet säger högst 80 %."
+
+
+@pytest.fixture
+def demo_copy(demo_app, tmp_path):
+    """A copy of the demo database (its values), served while the test runs."""
+    with own_database(tmp_path) as engine:
+        yield engine
+
+
+def renewable_values(**overrides) -> dict:
+    values = {
+        "id": "orsa-fornybar-el-2030",
+        "area": ORSA,
+        "kpi_id": RENEWABLE,
+        "operator": "<=",
+        "target_value": "80",
+        "base_year": "",
+        "target_year": "2030",
+        "wording_sv": "Minst 80 procent av elen ska vara förnybar 2030.",
+        "source_document": "Orsa kommun, energiplan",
+        "source_url": "https://www.orsa.se/energiplan",
+    }
+    return valid_values(**{**values, **overrides})
+
+
+def posted(values: dict, clicked: str, asked=None) -> dict:
+    """The request values of a save (``clicked``: "mal-form-save" or "mal-question-save")."""
+    request = {(f"mal-form-{name}", "value"): value for name, value in values.items()}
+    request[(clicked, "n_clicks")] = 1
+    request[("mal-question-asked", "data")] = asked
+    request[("mal-level", "value")] = ["lokal"]
+    return request
+
+
+def test_a_goal_against_the_direction_is_stored_only_after_its_question_is_answered(
+    client, demo_copy
+):
+    """Posted as the browser posts them: "Spara" answers the reason and stores nothing; "Spara
+    ändå" with another answer (forged, or about another goal) is asked again; with the reason
+    asked about, the goal is stored."""
+    sign_in(client, demo_copy)
+    values = renewable_values()
+    before = dump(demo_copy)
+
+    status, body = post_callback(
+        client, "mal-form-save", posted(values, "mal-form-save"), ("mal-form-save", "n_clicks")
+    )
+    response = json.loads(body)["response"]
+    assert status == 200
+    assert response["mal-question-asked"]["data"] == ORSA_AT_MOST_80
+    assert response["mal-question-text"]["children"] == f"{ORSA_AT_MOST_80} Spara ändå?"
+    assert response["mal-question"]["hidden"] is False
+    assert dump(demo_copy) == before  # nothing stored, nothing logged
+
+    for answer in (None, "Något annat.", "Indikatorn är bättre ju lägre den är"):
+        status, body = post_callback(
+            client,
+            "mal-question-save",
+            posted(values, "mal-question-save", asked=answer),
+            ("mal-question-save", "n_clicks"),
+        )
+        assert json.loads(body)["response"]["mal-question-asked"]["data"] == ORSA_AT_MOST_80
+        assert dump(demo_copy) == before, answer
+
+    status, body = post_callback(
+        client,
+        "mal-question-save",
+        posted(values, "mal-question-save", asked=ORSA_AT_MOST_80),
+        ("mal-question-save", "n_clicks"),
+    )
+    response = json.loads(body)["response"]
+    assert "har lagts till" in json.dumps(response["mal-form-message"], ensure_ascii=False)
+    assert response["mal-question"]["hidden"] is True
+    stored = get_goal(demo_copy, values["id"])
+    assert (stored.operator, stored.target_value, stored.areas) == ("<=", 80.0, (ORSA,))
+    (change,) = goal_changes(demo_copy)
+    assert change.changed_by == EDITOR
+
+
+def test_a_minimum_already_passed_is_asked_about_with_the_latest_value(client, demo_copy):
+    """ "Minst" below the area's newest value lets it get worse: asked about, with the value."""
+    sign_in(client, demo_copy)
+    (latest,) = queries.latest_values(demo_copy, kpi_ids=[RENEWABLE], area_ids=[ORSA]).itertuples()
+    target = int(latest.value) - 10
+    values = renewable_values(operator=">=", target_value=str(target))
+    before = dump(demo_copy)
+    _status, body = post_callback(
+        client, "mal-form-save", posted(values, "mal-form-save"), ("mal-form-save", "n_clicks")
+    )
+    asked = json.loads(body)["response"]["mal-question-asked"]["data"]
+    shown = format_number(latest.value, service.indicator(RENEWABLE).decimals)
+    assert asked.startswith(f"Målet minst {target} % är redan uppnått i Orsa: ")
+    assert f"senaste värdet är {shown} % ({latest.year})" in asked
+    assert dump(demo_copy) == before
+    # A target above the newest value is not asked about.
+    higher = renewable_values(operator=">=", target_value=str(int(latest.value) + 1))
+    _status, body = post_callback(
+        client, "mal-form-save", posted(higher, "mal-form-save"), ("mal-form-save", "n_clicks")
+    )
+    assert "har lagts till" in body
+    assert get_goal(demo_copy, higher["id"]).target_value == int(latest.value) + 1
+
+
+def test_save_callbacks_called_directly_ask_and_then_save(mal, page_engine):
+    asked = mal.save_goal(1, renewable_values(), None, "Beslut")
+    assert asked["asked"] == ORSA_AT_MOST_80 and asked["question_hidden"] is False
+    assert asked["refresh"]["goals"] is mal.no_update
+    assert get_goal(page_engine, "orsa-fornybar-el-2030") is None
+    saved = mal.save_goal_anyway(1, renewable_values(), None, "Beslut", asked=asked["asked"])
+    assert saved["question_hidden"] is True and saved["asked"] is None
+    assert get_goal(page_engine, "orsa-fornybar-el-2030").operator == "<="
+    # Changing the wording of the goal stored so is not asked about again.
+    changed = mal.save_goal(
+        2, renewable_values(wording_sv="Ny lydelse."), "orsa-fornybar-el-2030", "", version=1
+    )
+    assert "har ändrats" in text_of(changed["message"]) and changed["asked"] is None
+    # "Ändra målet" closes the question.
+    hidden, kept, message = mal.cancel_question(1)
+    assert hidden is True and kept is None and "sparades inte" in text_of(message)
+
+
+def test_the_comparison_follows_the_indicator_chosen(mal, page_engine):
+    operator, direction, hint = mal.follow_indicator(RENEWABLE, None)
+    assert (operator, direction) == (">=", "up") and "”minst (≥)” är förvalt" in hint
+    operator, direction, hint = mal.follow_indicator(EMISSIONS, None)
+    assert (operator, direction) == ("<=", "down") and "”högst (≤)” är förvalt" in hint
+    assert service.indicator(DESCRIPTIVE).direction == "none"
+    operator, direction, hint = mal.follow_indicator(DESCRIPTIVE, None)
+    assert (operator, direction) == (None, None) and "välj själv" in hint
+    # A stored goal loaded into the form keeps its own comparison.
+    mal.save_goal_anyway(1, renewable_values(), None, "", asked=ORSA_AT_MOST_80)
+    kept = mal.follow_indicator(RENEWABLE, "orsa-fornybar-el-2030")
+    assert kept[:2] == (mal.no_update, mal.no_update)
+    # A new goal starts without a comparison: it is chosen with the indicator.
+    assert form.form_values(None)["operator"] is None
+    refused = mal.save_goal(1, valid_values(operator=None), None, "")
+    assert "operator" in flagged(mal, refused)
+
+
+def test_the_address_chooses_the_area_of_a_new_goal(mal, page_engine):
+    def form_controls(**query):
+        page = mal.layout(**query)
+        by_id = {c.id: c for c in walk(page) if isinstance(getattr(c, "id", None), str)}
+        return by_id["mal-form-area"].value, by_id["mal-form-level"].value, page
+
+    assert form_controls(omrade=FALUN)[:2] == (FALUN, "lokal")
+    assert form_controls(omrade="0020")[:2] == ("0020", "regional")
+    area, level, page = form_controls(omrade="9999")
+    assert (area, level) == (None, "lokal")
+    assert "Området för ett nytt mål ”9999” finns inte" in text_of(page)
+    section = next(c for c in walk(page) if getattr(c, "id", None) == mal.FORM_ANCHOR)
+    assert "mal-form-save" in {getattr(c, "id", None) for c in walk(section)}
+    link = next(c for c in walk(page) if getattr(c, "id", None) == "mal-add-goal")
+    assert text_of(link) == "Lägg till eget mål"
+    assert of_type(link, "A")[0].href == f"#{mal.FORM_ANCHOR}"
+
+
+def test_participants_see_the_link_and_that_adding_goals_needs_signing_in(demo_app):
+    from layouts import mal
+
+    with demo_app.server.test_request_context("/"):
+        page = mal.layout(omrade=FALUN)
+    ids = {c.id for c in walk(page) if isinstance(getattr(c, "id", None), str)}
+    assert "mal-form-save" not in ids and mal.FORM_ANCHOR in ids
+    link = next(c for c in walk(page) if getattr(c, "id", None) == "mal-add-goal")
+    assert "kräver inloggning som redaktör" in text_of(link)
+
+
+def test_the_municipality_page_links_to_the_form_for_that_municipality(demo_app):
+    from layouts import kommun
+
+    with demo_app.server.test_request_context("/"):
+        falun = kommun.layout(area_id=FALUN)
+        region = kommun.layout(area_id="0020")
+        riket = kommun.layout(area_id="0000")
+    links = [c for c in walk(falun) if getattr(c, "id", None) == "kommun-add-goal"]
+    (link,) = links
+    (target,) = of_type(link, "Link")
+    assert target.href == f"/mal?omrade={FALUN}#{view.GOAL_FORM_ANCHOR}"
+    assert "Lägg till eget mål för Falun" in text_of(link)
+    assert any(getattr(c, "id", None) == "kommun-add-goal" for c in walk(region))
+    assert not any(getattr(c, "id", None) == "kommun-add-goal" for c in walk(riket))
+
+
+def test_an_import_lists_the_goals_against_the_direction_it_saved(mal, page_engine):
+    rows = (
+        "id,kpi_id,level,kind,operator,target_value,target_year,areas,wording_sv,source_document\n"
+        f"orsa-fornybar-el-2030,{RENEWABLE},lokal,absolute,<=,80,2030,{ORSA},Text,Orsa KF\n"
+        f"orsa-fornybar-el-2035,{RENEWABLE},lokal,absolute,>=,99,2035,{ORSA},Text,Orsa KF\n"
+    )
+    result = mal.import_goals(upload(rows), "orsa.csv", "Import")
+    message = text_of(result["message"])
+    assert "2 tillagda" in message
+    assert "1 av målen går emot indikatorns önskade riktning" in message
+    assert f"orsa.csv rad 2 (orsa-fornybar-el-2030): {ORSA_AT_MOST_80}" in message
+    assert "rad 3" not in message
+    assert get_goal(page_engine, "orsa-fornybar-el-2030").operator == "<="
+
+
+def test_a_second_source_is_saved_and_shown_by_its_site(mal, page_engine):
+    values = valid_values(id="mora-kalla", secondary_source_url="https://www.dt.se/nyhet")
+    mal.save_goal(1, values, None, "")
+    stored = get_goal(page_engine, "mora-kalla")
+    assert stored.secondary_source_url == "https://www.dt.se/nyhet"
+    row = view.goal_row(stored)
+    cell = text_of(row.children[4])
+    assert "Även:" in cell and "dt.se" in cell
+    assert [a.href for a in of_type(row.children[4], "A")] == [
+        values["source_url"],
+        "https://www.dt.se/nyhet",
+    ]
+    missing_main = mal.save_goal(
+        1,
+        valid_values(id="mora-utan", source_url="", secondary_source_url="https://dt.se/x"),
+        None,
+        "",
+    )
+    assert "source_url" in flagged(mal, missing_main)

@@ -9,10 +9,12 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
+from data.goals import GoalRecord
 from indicators import service
 from indicators.catalogue import load_catalogue
 from indicators.overview import effective_status, sdg_aggregates, status_counts
 from indicators.sdg import SDG_GOALS, sdg_name
+from indicators.status_facts import short_goal_text
 from indicators.vocabulary import (
     LEVEL_LABELS,
     STATUS_ORDER,
@@ -26,7 +28,6 @@ from layouts.parts.matrix import (
     NOT_FOR_MUNICIPALITIES,
     WHY_HINT,
     MatrixSelection,
-    cell_facts,
     cell_key,
     counts_summary,
     facts_panel,
@@ -56,6 +57,17 @@ AREAS = [("2062", "Mora"), ("0020", "Region Dalarna")]
 GOAL_WORDING = (
     "Andelen ska öka till 20 procent till 2030 för alla kommuner i länet. "
     "Tolkning: gäller den totala andelen."
+)
+GOAL = GoalRecord(
+    id="se-halsa-20",
+    kpi_id=HEALTH.kpi_id,
+    level="nationell",
+    kind="absolute",
+    operator=">=",
+    target_value=20.0,
+    target_year=2030,
+    wording_sv=GOAL_WORDING,
+    source_document="Källa",
 )
 
 
@@ -157,16 +169,27 @@ def body_rows(table) -> list:
 def test_parse_selection_defaults_and_rejects_unknown_values():
     assert parse_selection() == MatrixSelection()
     assert MatrixSelection().level == "nationell"
-    chosen = parse_selection("lokal", "13,3,99,x", "social,okänd", "mal", "eurostat")
+    assert MatrixSelection().per_sdg, "one column per SDG goal unless asked otherwise"
+    chosen = parse_selection("lokal", "13,3,99,x", "social,okänd", "indikator", "eurostat")
     assert chosen == MatrixSelection(
         level="lokal",
         sdgs=(3, 13),
         dimensions=("social",),
-        per_sdg=True,
+        per_sdg=False,
         threshold_set="eurostat",
     )
     bad = parse_selection("kommunal", "0", "alla", "tabell", "okänd")
     assert bad == MatrixSelection()
+
+
+def test_an_address_without_a_level_opens_at_the_given_default_and_a_named_level_wins():
+    selection, notes = _matrix.read_selection({}, "regional")
+    assert selection.level == "regional" and notes == ()
+    selection, _ = _matrix.read_selection({"niva": "global"}, "regional")
+    assert selection.level == "global"
+    selection, notes = _matrix.read_selection({"niva": "kommunal"}, "regional")
+    assert selection.level == "regional"
+    assert notes == ("Målnivån ”kommunal” finns inte – visar Regionalt mål",)
 
 
 def test_parse_selection_takes_control_values_and_repeated_parameters():
@@ -209,7 +232,7 @@ def facts_of(status, area_id, indicator, level="nationell", threshold_set="stati
         indicator=indicator,
         level=level,
         threshold_set=threshold_set,
-        goal_wordings={"se-halsa-20": GOAL_WORDING},
+        goals={GOAL.id: GOAL},
     )
 
 
@@ -272,11 +295,16 @@ def test_facts_of_a_cell_give_the_goal_the_numbers_and_the_way_on(status):
         "(se-halsa-20)"
     )
     assert "Basår 2015: 12,3 %" in lines
-    assert "Senaste år 2024: 14,6 %" in lines
+    assert "Senaste värde 2024: 14,6 %" in lines
     assert "Målvärde 2030: 20,0 %" in lines
-    assert "Krävd förändring: +3,2 % per år" in lines
-    assert "Faktisk förändring: +1,9 % per år" in lines
-    assert lines[-1] == "Metod: mot målvärde (gränsvärden: Statistics Canada)"
+    assert "Krävd förändring: +3,2 % per år (2015–2030)" in lines
+    assert "Faktisk förändring: +1,9 % per år (2015–2024)" in lines
+    assert lines[-1].startswith("Metod: mot målvärde")
+    assert lines[-1].endswith("(gränsvärden: Statistics Canada)")
+    # in words: what "i fas" means, and the pace needed against the pace seen
+    assert facts.why.meaning.startswith("I fas: takten räcker")
+    share = round(0.0189 / 0.0321 * 100)
+    assert facts.why.pace.endswith(f"{share} % av den takt som krävs.")
 
 
 def test_facts_panel_shows_status_in_words_the_facts_the_link_and_a_close_button(status):
@@ -293,6 +321,7 @@ def test_facts_panel_shows_status_in_words_the_facts_the_link_and_a_close_button
     descriptions = [dd.children for dd in of_type(panel, "Dd")]
     assert len(terms) == len(descriptions) == len(facts_of(status, "2062", HEALTH).facts)
     assert "Basår 2015" in terms
+    assert facts_of(status, "2062", HEALTH).why.pace in text_of(panel)
     link = of_type(panel, "Link")[0]
     assert link.href == "/indikator/N00003?omraden=2062&niva=nationell"
     assert [b.children for b in of_type(panel, "Button")] == ["Stäng"]
@@ -313,20 +342,23 @@ def test_matrix_marks_the_trend_fallback(status):
     assert facts.note == "trend – inget nationellt mål"
     lines = lines_of(facts)
     assert "Önskad riktning: lägre är bättre" in lines
+    assert "Mål: inget nationellt mål – trenden visas i stället" in lines
     # decimals 0 and the unit; thousands with a space; a true minus sign
     assert f"Basår 2015: 5{NBSP}210 ton CO2e" in lines
-    assert f"Senaste år 2023: 4{NBSP}560 ton CO2e" in lines
-    assert "Faktisk förändring: −0,5 % per år" in lines
-    assert not any(line.startswith("Krävd") for line in lines)
-    assert lines[-1] == "Metod: trend (gränsvärden: Statistics Canada)"
-    assert "(trend – inget nationellt mål)" in text_of(facts_panel(facts))
+    assert f"Senaste värde 2023: 4{NBSP}560 ton CO2e" in lines
+    assert "Faktisk förändring: −0,5 % per år (2015–2023)" in lines
+    assert "Krävd förändring: inget målvärde – i fas från 1,5 % per år åt rätt håll" in lines
+    assert lines[-1].startswith("Metod: trend")
+    assert "Rutan visar trend – inget nationellt mål." in text_of(facts_panel(facts))
+    # the arrow of a falling value where lower is better
+    assert facts.why.arrow.startswith("↗ betyder här att värdet minskar, men för långsamt")
 
 
 def test_matrix_explains_cells_that_cannot_be_assessed_and_are_missing(status):
     table = build(status)
     button = cell(table, 1, 0).children  # county × Hälsa: kan inte bedömas
     assert button.children == STATUS_STYLE[Status.EJ_BEDOMBAR].icon
-    assert "Skäl: Färre än två värden." in lines_of(facts_of(status, "0020", HEALTH))
+    assert "Beräkning: Färre än två värden." in lines_of(facts_of(status, "0020", HEALTH))
     missing = cell(table, 0, 2)  # Mora × Länsvärde: the indicator is for the county only
     assert missing.className == "ov-empty"
     assert NOT_FOR_MUNICIPALITIES in text_of(missing)
@@ -351,10 +383,17 @@ def test_facts_link_keeps_a_non_default_threshold_set(status):
     assert facts.href == "/indikator/N00003?omraden=2062&niva=nationell&metod=eurostat"
 
 
-def test_cell_facts_for_a_goal_without_wording_show_its_id(status):
+def test_cell_facts_for_a_goal_without_its_record_show_its_id(status):
     record = effective_status(status, "nationell").iloc[0].to_dict()
-    facts = cell_facts(record, indicator=HEALTH, goal_wordings={})
-    assert ("Nationellt mål", "se-halsa-20 (se-halsa-20)") in facts
+    facts = indicator_cell_facts(
+        record,
+        area_title="Mora",
+        indicator=HEALTH,
+        level="nationell",
+        threshold_set="statistics_canada",
+        goals={},
+    )
+    assert ("Nationellt mål", "se-halsa-20") in facts.facts
 
 
 @pytest.mark.parametrize(
@@ -371,10 +410,10 @@ def test_cell_key_round_trip():
 
 
 def test_short_goal_text_cuts_long_wordings():
-    assert _matrix.short_goal_text(GOAL_WORDING) == (
+    assert short_goal_text(GOAL_WORDING) == (
         "Andelen ska öka till 20 procent till 2030 för alla kommuner i länet."
     )
-    text = _matrix.short_goal_text("ord " * 40, limit=20)
+    text = short_goal_text("ord " * 40, limit=20)
     assert len(text) <= 20 and text.endswith("…")
 
 
@@ -423,12 +462,18 @@ def test_sdg_matrix_cells_open_the_counts_and_the_area_page(status):
 def test_counts_summary(status):
     effective = effective_status(status, "nationell")
     counts = status_counts(effective["status"])
-    summary = counts_summary(
-        counts, n_fallback=int(effective["fallback"].sum()), level="nationell", unit="rutor"
-    )
+    n_fallback = int(effective["fallback"].sum())
+    summary = counts_summary(counts, n_fallback=n_fallback, level="nationell", unit="rutor")
     text = text_of(summary)
-    assert "Antal rutor per status (totalt 7):" in text
-    assert "5 av 7 rutor visar trenden eftersom inget nationellt mål finns." in text
+    assert "Rutor per status (totalt 7):" in text
+    assert f"{n_fallback} av 7 rutor saknar nationellt mål och visar trenden." in text
+    assert n_fallback == 5  # every cell but Mora × Hälsa and the county × Utsläpp
+    per_sdg = counts_summary(
+        counts, n_fallback=1, level="nationell", unit="rutor", behind=(n_fallback, 7)
+    )
+    assert "(räknat per område och indikator: 5 av 7)." in text_of(per_sdg)
+    trend = counts_summary(counts, n_fallback=0, level="trend", unit="rutor")
+    assert "saknar" not in text_of(trend)
     items = of_type(summary, "Li")
     assert len(items) == len(STATUS_ORDER)
     first = items[0]
@@ -439,6 +484,18 @@ def test_counts_summary(status):
 def test_fallback_legend_names_the_level():
     assert "inget regionalt mål" in text_of(_matrix.fallback_legend("regional"))
     assert "Alla rutor visar trenden" in text_of(_matrix.fallback_legend("trend"))
+
+
+def test_the_legend_says_what_each_arrow_means():
+    note = _matrix.arrow_note()
+    text = text_of(note)
+    assert "inte om värdet stiger eller sjunker" in text
+    icons = [strong.children for strong in of_type(note, "Strong")]
+    assert icons == [STATUS_STYLE[s].icon for s in STATUS_ORDER]
+    up = STATUS_STYLE[Status.I_FAS].icon
+    assert f"På en utsläppsindikator betyder {up} att utsläppen minskar tillräckligt snabbt" in (
+        "".join(str(c) for c in note.children)
+    )
 
 
 def _css_rules(path) -> list[tuple[str, str]]:
@@ -670,7 +727,7 @@ def test_layout_restores_the_selection_from_the_query(demo_app):
     assert values["oversikt-level"] == "lokal"
     assert values["oversikt-sdg"] == ["3", "13"]
     assert values["oversikt-dimension"] == ["social"]
-    assert values["oversikt-view"] == ["mal"]
+    assert values["oversikt-view"] == "mal"
     assert values["oversikt-method"] == "eurostat"
     assert of_type(page, "H1")
     markdown = of_type(page, "Markdown")
@@ -681,7 +738,8 @@ def test_layout_restores_the_selection_from_the_query(demo_app):
 def test_matrix_callback_through_the_dash_endpoint(client):
     catalogue = load_catalogue()
     response = client.post(
-        "/_dash-update-component", json=dash_payload("regional", ["13"], [], [], "eurostat")
+        "/_dash-update-component",
+        json=dash_payload("regional", ["13"], [], "indikator", "eurostat"),
     )
     assert response.status_code == 200
     body = response.get_json()["response"]
@@ -715,14 +773,15 @@ def test_matrix_callback_through_the_dash_endpoint(client):
     cells = len(buttons) + len(markup.with_class("ov-empty"))
     assert cells == len(service.AREA_ORDER) * len(climate)
     summary_text = json.dumps(body["oversikt-summary"], ensure_ascii=False)
-    assert "Antal rutor per status" in summary_text
+    assert "Rutor per status" in summary_text
+    assert "rutor saknar regionalt mål och visar trenden" in summary_text
     assert "inget regionalt mål" in json.dumps(body["oversikt-fallback-legend"], ensure_ascii=False)
 
 
 def test_per_goal_view_through_the_dash_endpoint(client):
     response = client.post(
         "/_dash-update-component",
-        json=dash_payload("trend", [], ["miljömässig"], ["mal"], "statistics_canada"),
+        json=dash_payload("trend", [], ["miljömässig"], "mal", "statistics_canada"),
     )
     assert response.status_code == 200
     body = response.get_json()["response"]
@@ -738,7 +797,9 @@ def test_per_goal_view_through_the_dash_endpoint(client):
     assert not any("ov-trend" in x["class"] for x in buttons)
 
 
-def facts_payload(key, level="nationell", sdgs=(), dimensions=(), view=(), method="eurostat"):
+def facts_payload(
+    key, level="nationell", sdgs=(), dimensions=(), view="indikator", method="eurostat"
+):
     """What the renderer posts when a cell is chosen (the store set by assets/oversikt.js)."""
     return {
         "output": "oversikt-why.children",
@@ -748,7 +809,7 @@ def facts_payload(key, level="nationell", sdgs=(), dimensions=(), view=(), metho
             {"id": "oversikt-level", "property": "value", "value": level},
             {"id": "oversikt-sdg", "property": "value", "value": list(sdgs)},
             {"id": "oversikt-dimension", "property": "value", "value": list(dimensions)},
-            {"id": "oversikt-view", "property": "value", "value": list(view)},
+            {"id": "oversikt-view", "property": "value", "value": view},
             {"id": "oversikt-method", "property": "value", "value": method},
         ],
         "changedPropIds": ["oversikt-cell.data"],
@@ -764,7 +825,8 @@ def panel_of(response) -> dict:
 def test_choosing_a_cell_answers_with_its_facts_through_the_dash_endpoint(client):
     """The matrix's own cells: each key the callback answers gives that cell's facts."""
     matrix = client.post(
-        "/_dash-update-component", json=dash_payload("nationell", ["13"], [], [], "eurostat")
+        "/_dash-update-component",
+        json=dash_payload("nationell", ["13"], [], "indikator", "eurostat"),
     )
     buttons = Markup.of(rendered_markup(matrix.get_json()["response"]["oversikt-matrix"]))
     key = buttons.with_class("ov-cell")[0]["value"]
@@ -779,7 +841,7 @@ def test_choosing_a_cell_answers_with_its_facts_through_the_dash_endpoint(client
     assert "gränsvärden: Eurostat" in text
     # the per-goal view's cell: the counts and the area's page
     key = f"{area_id}:13"
-    panel = panel_of(client.post("/_dash-update-component", json=facts_payload(key, view=["mal"])))
+    panel = panel_of(client.post("/_dash-update-component", json=facts_payload(key, view="mal")))
     text = json.dumps(panel, ensure_ascii=False)
     assert panel["props"]["data-cell"] == key
     assert "Indikatorer" in text
@@ -789,14 +851,14 @@ def test_choosing_a_cell_answers_with_its_facts_through_the_dash_endpoint(client
 @pytest.mark.parametrize(
     ("key", "view", "sdgs"),
     [
-        ("9999:N00401", (), ()),  # unknown area
-        ("2062:N99999", (), ()),  # unknown indicator
-        ("2062:N00401", (), ("3",)),  # filtered away
-        ("2062:13", (), ()),  # an SDG key in the per-indicator view
-        ("2062:N00401", ("mal",), ()),  # an indicator key in the per-goal view
-        ("<script>", (), ()),
-        (["2062", "N00401"], (), ()),
-        (None, (), ()),  # closed
+        ("9999:N00401", "indikator", ()),  # unknown area
+        ("2062:N99999", "indikator", ()),  # unknown indicator
+        ("2062:N00401", "indikator", ("3",)),  # filtered away
+        ("2062:13", "indikator", ()),  # an SDG key in the per-indicator view
+        ("2062:N00401", "mal", ()),  # an indicator key in the per-goal view
+        ("<script>", "indikator", ()),
+        (["2062", "N00401"], "indikator", ()),
+        (None, "indikator", ()),  # closed
     ],
 )
 def test_a_key_the_matrix_does_not_show_answers_with_the_hint(client, key, view, sdgs):
@@ -859,3 +921,63 @@ def test_cached_cell_markup_renders_the_same_matrix_as_building_every_cell(demo_
     cached = to_jsx(indicator_matrix(effective, chosen, areas, markup=markup, **arguments))
     assert cached == built
     assert "<button" in cached
+
+
+# --- the first screen ---------------------------------------------------------------------------
+
+
+def test_the_first_screen_leads_and_opens_at_the_level_with_most_goals(demo_app):
+    from indicators.overview import default_level, fallback_count, goal_coverage
+    from layouts import oversikt
+
+    status = service.status("statistics_canada")
+    coverage = goal_coverage(status)
+    best = max(coverage, key=coverage.get)
+    assert default_level(status, "nationell") == best
+    page = oversikt.layout()
+    values = {
+        c.id: c.value
+        for c in walk(page)
+        if isinstance(getattr(c, "id", None), str) and hasattr(c, "value")
+    }
+    assert values["oversikt-level"] == best
+    assert values["oversikt-view"] == "mal"
+    start = next(c for c in walk(page) if getattr(c, "className", None) == "ov-start")
+    assert text_of(start).startswith("Börja här:")
+    picker = next(c for c in walk(page) if getattr(c, "id", None) == "oversikt-kommun")
+    assert [o["value"] for o in picker.options] == list(service.AREA_ORDER)
+    # the first screen says how many cells show the trend for want of a goal
+    effective = effective_status(status, best)
+    cells = len(effective)
+    summary = next(c for c in walk(page) if getattr(c, "className", None) == "ov-fallback-count")
+    n = fallback_count(effective)
+    assert f"{n:,} av {cells:,}".replace(",", NBSP) in summary.children
+    # a level in the address wins
+    named = oversikt.layout(niva="global")
+    level = next(c for c in walk(named) if getattr(c, "id", None) == "oversikt-level")
+    assert level.value == "global"
+
+
+def test_an_uncertain_status_is_marked_in_its_cell_by_shape_and_words():
+    import pandas as pd
+
+    from indicators.catalogue import load_catalogue
+    from layouts.parts.matrix import cell_texts, fallback_legend, matrix_cell
+
+    indicator = next(i for i in load_catalogue() if i.kpi_id == "N00401")
+    effective = pd.DataFrame(
+        {
+            "area_id": ["2080", "2062"],
+            "kpi_id": ["N00401", "N00401"],
+            "status": ["i fas", "i fas"],
+            "fallback": [False, False],
+            "robustness": ["osäker", "stabil"],
+        }
+    )
+    texts = cell_texts(effective, [indicator], [("2080", "Falun"), ("2062", "Mora")])
+    uncertain = str(matrix_cell(texts[("2080", "N00401")], indicator, "2080"))
+    robust = str(matrix_cell(texts[("2062", "N00401")], indicator, "2062"))
+    assert "ov-uncertain" in uncertain and "I fas, osäker" in uncertain
+    assert "ov-uncertain" not in robust and "osäker" not in robust
+    assert "osäker status" in str(fallback_legend("nationell", uncertain_mark=True))
+    assert "osäker" not in str(fallback_legend("nationell"))

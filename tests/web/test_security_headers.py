@@ -23,11 +23,10 @@ from security_headers import (
 )
 from tests.conftest import PROJECT_DIR
 
-DENY_FRAMING = "frame-ancestors 'none'"
 COMMON = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",
+    "X-Frame-Options": "SAMEORIGIN",
 }
 
 
@@ -47,7 +46,7 @@ def assert_secured(response) -> None:
         assert response.headers.get(name) == value, f"{where}: {name}"
     policy = directives(response)
     assert policy["default-src"] == ["'self'"], where
-    assert policy["frame-ancestors"] == ["'none'"], where
+    assert policy["frame-ancestors"] == ["'self'"], where
     assert policy["object-src"] == ["'none'"], where
     script_src = policy["script-src"]
     assert script_src[0] == "'self'", where
@@ -203,9 +202,9 @@ def test_policy_as_served(client):
 @pytest.mark.parametrize(
     ("value", "sources", "frame_options"),
     [
-        (None, (), "DENY"),
-        ("", (), "DENY"),
-        ("   ", (), "DENY"),
+        (None, ("'self'",), "SAMEORIGIN"),
+        ("", ("'self'",), "SAMEORIGIN"),
+        ("   ", ("'self'",), "SAMEORIGIN"),
         ("self", ("'self'",), "SAMEORIGIN"),
         (
             "https://intranat.falun.se  HTTPS://Intra.Borlange.se/",
@@ -227,7 +226,7 @@ def test_argument_wins_over_the_environment():
     environ = {"FRAME_ANCESTORS": "https://intranat.falun.se"}
     assert frame_sources(None, environ) == ("'self'", "https://intranat.falun.se")
     assert frame_sources("https://intra.mora.se", environ) == ("'self'", "https://intra.mora.se")
-    assert frame_sources("", environ) == ()
+    assert frame_sources("", environ) == ("'self'",)
 
 
 @pytest.mark.parametrize(
@@ -282,7 +281,6 @@ def test_environment_variable_lets_named_sites_frame_the_dashboard(tmp_path):
     for path, headers in json.loads(result.stdout.splitlines()[-1]).items():
         policy = headers["Content-Security-Policy"]
         assert "frame-ancestors 'self' https://intranat.falun.se" in policy, path
-        assert DENY_FRAMING not in policy, path
         assert "X-Frame-Options" not in headers, path
         assert headers["X-Content-Type-Options"] == "nosniff", path
 
