@@ -27,6 +27,7 @@ from data.areas import DEFAULT_AREAS, REGION_DALARNA, RIKET
 from data.goals import GoalRecord
 from indicators.catalogue import Indicator
 from indicators.follow_up import applies, assess_series, summarise
+from indicators.formatting import is_missing
 from indicators.progress import DEFAULT_THRESHOLD_SET, Assessment, ThresholdSet
 from indicators.sdg import SDG_GOALS
 from indicators.vocabulary import (
@@ -47,15 +48,6 @@ COUNT_COLUMNS: tuple[str, ...] = tuple(f"n_{status}" for status in _STATUSES)
 
 #: A year's value in an area's series (``None`` where the year has no value).
 Point = tuple[int, float | None]
-
-
-def _missing(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return math.isnan(value)  # type: ignore[arg-type]
-    except TypeError:
-        return False
 
 
 # --- which areas, indicators and levels ------------------------------------------------------
@@ -168,7 +160,7 @@ def area_summary(
     mean = record["mean_score"]
     return AreaSummary(
         status=str(record["status"]),
-        mean_score=None if _missing(mean) else float(mean),
+        mean_score=None if is_missing(mean) else float(mean),
         n_assessed=int(record["n_assessed"]),
         n_total=int(record["n_total"]),
         counts={s: int(record[f"n_{s}"]) for s in _STATUSES},

@@ -37,6 +37,17 @@ _DECIMAL_PATTERN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _NUMBER_SPACES = str.maketrans("", "", " \u00a0\u202f")
 
 
+def is_missing(value: object) -> bool:
+    """Whether a value from a table is missing: ``None`` or NaN (anything else, text included,
+    is a value)."""
+    if value is None:
+        return True
+    try:
+        return math.isnan(value)  # type: ignore[arg-type]
+    except TypeError:
+        return False
+
+
 def format_number(value: float | None, decimals: int = 1, *, thousands: str = THOUSANDS) -> str:
     """``1234.56, 1`` → ``"1 234,6"``; ``None``/NaN → ``"–"``.
 

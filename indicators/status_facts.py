@@ -17,14 +17,13 @@ Pure functions over plain values; nothing here reads the database or builds comp
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from data.goals import GoalRecord
 from indicators.catalogue import Indicator
-from indicators.formatting import MISSING, format_number
+from indicators.formatting import MISSING, format_number, is_missing
 from indicators.goal_text import PROFILE, display_unit, goal_in_words
 from indicators.progress import (
     DEFAULT_THRESHOLD_SET,
@@ -86,27 +85,18 @@ class StatusFacts:
 # --- small words ------------------------------------------------------------------------------
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return math.isnan(value)
-    except TypeError:
-        return False
-
-
 def _year(value: Any) -> int | None:
-    return None if _missing(value) else int(value)
+    return None if is_missing(value) else int(value)
 
 
 def _number(value: Any) -> float | None:
-    return None if _missing(value) else float(value)
+    return None if is_missing(value) else float(value)
 
 
 def format_value(value: Any, indicator: Indicator) -> str:
     """A value with the indicator's decimals and unit: ``18,9 %``, ``4 560 ton CO2e``; ``–``
     when missing."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     unit = display_unit(indicator.unit)
     return f"{format_number(float(value), indicator.decimals)} {unit}".rstrip()
@@ -124,7 +114,7 @@ def amount_per_year(rate: float, row: Mapping[str, Any], indicator: Indicator) -
 def signed_per_year(rate: float, row: Mapping[str, Any], indicator: Indicator) -> str:
     """An annual change with its sign, as the pages show it: ``−2,1 % per år``."""
     pace = row.get("pace")
-    return change_text(rate, None if _missing(pace) else pace, indicator.unit, indicator.decimals)
+    return change_text(rate, None if is_missing(pace) else pace, indicator.unit, indicator.decimals)
 
 
 def _percent(fraction: float) -> str:
@@ -410,7 +400,7 @@ def status_facts(
     facts += _change_facts(row, indicator)
     facts.append(_method_fact(row))
     reason = row.get("reason")
-    if reason and not _missing(reason):
+    if reason and not is_missing(reason):
         facts.append((TERM_CALCULATION, str(reason)))
     robustness = row.get("robustness")
     if isinstance(robustness, str) and robustness in ROBUSTNESS_LABELS:

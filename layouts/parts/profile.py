@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import html as html_text
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ from indicators.formatting import (
     MISSING,
     format_annual_change,
     format_number,
+    is_missing,
 )
 from indicators.goal_text import PROFILE, display_unit, goal_in_words
 from indicators.progress import (
@@ -35,7 +35,7 @@ from indicators.progress import (
     change_text,
 )
 from indicators.sdg import DIMENSIONS, SDG_GOALS, sdg_colour, sdg_name
-from indicators.status_facts import status_facts
+from indicators.status_facts import format_value, status_facts
 from indicators.vocabulary import (
     ALL_LEVELS,
     GOAL_LEVELS,
@@ -188,25 +188,8 @@ def area_kind_text(area_id: str) -> str:
     }[area_kind(area_id)]
 
 
-def format_value(value: float | None, indicator: Indicator) -> str:
-    """A value with the indicator's decimals and unit: ``18,9 %``; missing → ``–``."""
-    if _missing(value):
-        return MISSING
-    unit = display_unit(indicator.unit)
-    return f"{format_number(value, indicator.decimals)} {unit}".rstrip()
-
-
-def _missing(value) -> bool:
-    if value is None:
-        return True
-    try:
-        return math.isnan(value)
-    except TypeError:
-        return False
-
-
 def _int_or_none(value) -> int | None:
-    return None if _missing(value) else int(value)
+    return None if is_missing(value) else int(value)
 
 
 def area_series(
@@ -220,7 +203,7 @@ def area_series(
     for kpi_id, year, value in zip(
         rows["kpi_id"], rows["year"].tolist(), rows["value"].tolist(), strict=True
     ):
-        result.setdefault(kpi_id, []).append((int(year), None if _missing(value) else value))
+        result.setdefault(kpi_id, []).append((int(year), None if is_missing(value) else value))
     return result
 
 
@@ -368,7 +351,7 @@ def goal_target_text(
         unit=indicator.unit,
         decimals=indicator.decimals,
         direction=indicator.direction,
-        target=None if _missing(target_value) else format_value(target_value, indicator),
+        target=None if is_missing(target_value) else format_value(target_value, indicator),
         with_year=with_year,
     )
 
@@ -396,7 +379,7 @@ def ranking_note(status: pd.DataFrame, level: str, dimension: str | None = None)
 
 def _change_cell(rate, record: Mapping | None = None, indicator: Indicator | None = None) -> str:
     """An annual change in the unit its assessment measures it in (``pace``)."""
-    if _missing(rate):
+    if is_missing(rate):
         return MISSING
     if record is None or indicator is None:
         return format_annual_change(float(rate))

@@ -13,6 +13,7 @@ from indicators.formatting import (
     format_datetime,
     format_number,
     format_signed,
+    is_missing,
 )
 
 NBSP = "\u00a0"
@@ -57,3 +58,11 @@ def test_times_are_shown_in_swedish_local_time():
     assert format_date(stored) == "1 juli 2026"
     assert format_datetime(stored) == "1 juli 2026 kl. 00:30"
     assert format_date(dt.date(2026, 3, 1)) == "1 mars 2026"
+
+
+@pytest.mark.parametrize(
+    ("value", "missing"),
+    [(None, True), (float("nan"), True), (0.0, False), (3, False), ("osäker", False)],
+)
+def test_is_missing_means_none_or_nan(value, missing):
+    assert is_missing(value) is missing
