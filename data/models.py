@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 10
 
 #: The source of the values fetched from Kolada (``observations.source``).
 SOURCE_KOLADA = "Kolada"
@@ -198,6 +198,9 @@ class Goal(Base):
     #: A second reference beside the primary document (e.g. the news item that reported the
     #: decision); empty when there is none. Last, as revision 0005 added it.
     secondary_source_url: Mapped[str] = mapped_column(Text, default="")
+    #: The ids of the higher goals this goal contributes to (local → regional → national →
+    #: global: "målkedjan"); ``None`` or empty when it names none. Added by revision 0008.
+    contributes_to: Mapped[list[str] | None] = mapped_column()
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it
     __table_args__ = (
@@ -231,7 +234,7 @@ class RecordChange(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    record_type: Mapped[str] = mapped_column(String(16))  # assessment | slideshow
+    record_type: Mapped[str] = mapped_column(String(16))  # assessment | slideshow | intervention
     record_id: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(16))  # add | change | remove
     before: Mapped[dict[str, Any] | None] = mapped_column()
@@ -329,3 +332,136 @@ class SignInFailure(Base):
         Index("ix_sign_in_failures_address", "address", "failed_at"),
         Index("ix_sign_in_failures_name", "name", "address", "failed_at"),
     )
+
+
+# --- similar municipalities -------------------------------------------------------------------
+
+#: Kinds of municipality groups kept: RKA's similar municipalities ("Liknande kommuner,
+#: övergripande, <kommun>, <år>", one per municipality), SKR's municipality groups
+#: (kommungruppsindelning) and a county's municipalities (G33627 for Dalarna).
+GROUP_SIMILAR, GROUP_SKR, GROUP_COUNTY = "liknande", "kommungrupp", "län"
+
+
+class AreaGroup(Base):
+    """A Kolada municipality group (id ``G…``). ``made_for`` is the municipality a group of
+    similar municipalities was made for — not one of its members: the lists are one-way."""
+
+    __tablename__ = "area_groups"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    made_for: Mapped[str | None] = mapped_column(String(8), index=True)
+    year: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('liknande', 'kommungrupp', 'län')", name="area_group_kind"),
+    )
+
+
+class AreaGroupMember(Base):
+    """One member of a municipality group, with its name as Kolada gives it (members outside
+    the stored areas have no row in ``areas``)."""
+
+    __tablename__ = "area_group_members"
+
+    group_id: Mapped[str] = mapped_column(
+        ForeignKey("area_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    member_title: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class GroupMean(Base):
+    """A group's value of one KPI, year and gender as Kolada serves it for a group id: the
+    unweighted mean of the members that reported, ``count`` of them."""
+
+    __tablename__ = "group_means"
+
+    kpi_id: Mapped[str] = mapped_column(ForeignKey("kpis.id"), primary_key=True)
+    group_id: Mapped[str] = mapped_column(
+        ForeignKey("area_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    gender: Mapped[str] = mapped_column(String(1), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[float | None] = mapped_column(Float)
+    count: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(64), default="")
+
+    __table_args__ = (
+        CheckConstraint("gender IN ('T', 'K', 'M')", name="group_mean_gender"),
+        Index("ix_group_means_group_kpi", "group_id", "kpi_id", "gender", "year"),
+    )
+
+
+# --- insatser ---------------------------------------------------------------------------------
+
+#: An intervention's status, in the words users use.
+INTERVENTION_STATUSES: tuple[str, ...] = ("planerad", "pågår", "genomförd", "avbruten")
+
+
+class Intervention(Base):
+    """An intervention ("insats") of a municipality or Region Dalarna, and what it is for."""
+
+    __tablename__ = "interventions"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(Text)
+    area_id: Mapped[str] = mapped_column(String(8), index=True)
+    responsible: Mapped[str] = mapped_column(Text, default="")
+    decision_reference: Mapped[str] = mapped_column(Text, default="")
+    decision_url: Mapped[str] = mapped_column(Text, default="")
+    start_year: Mapped[int] = mapped_column(Integer)
+    end_year: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: The signed-in editor who saved it last (``None``: the command line).
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+    #: Raised by one with each change, as :attr:`Goal.version`.
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('planerad', 'pågår', 'genomförd', 'avbruten')",
+            name="intervention_status",
+        ),
+        CheckConstraint("end_year IS NULL OR end_year >= start_year", name="intervention_years"),
+        # Ids never reused, as for slideshows: the change log names interventions by id.
+        {"sqlite_autoincrement": True},
+    )
+
+
+class InterventionIndicator(Base):
+    """An indicator an intervention is meant to move: the desired direction (``up`` or
+    ``down``) and, where stated, the expected change by a year — ``expected_change`` in the
+    indicator's unit, or relative (``expected_relative`` true: −0.1 for −10 %)."""
+
+    __tablename__ = "intervention_indicators"
+
+    intervention_id: Mapped[int] = mapped_column(
+        ForeignKey("interventions.id", ondelete="CASCADE"), primary_key=True
+    )
+    kpi_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    direction: Mapped[str] = mapped_column(String(8))
+    expected_change: Mapped[float | None] = mapped_column(Float)
+    expected_relative: Mapped[bool] = mapped_column(default=False)
+    expected_year: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (
+        CheckConstraint("direction IN ('up', 'down')", name="intervention_direction"),
+    )
+
+
+class InterventionGoal(Base):
+    """A goal an intervention serves."""
+
+    __tablename__ = "intervention_goals"
+
+    intervention_id: Mapped[int] = mapped_column(
+        ForeignKey("interventions.id", ondelete="CASCADE"), primary_key=True
+    )
+    goal_id: Mapped[str] = mapped_column(String(64), primary_key=True)
