@@ -279,6 +279,28 @@ def values_for_year(
     return frame
 
 
+def municipality_values(engine: Engine, kpi_id: str, *, gender: str = "T") -> pd.DataFrame:
+    """Every stored municipality's values of one KPI (area_id, year, value; only rows with a
+    value), e.g. for a map of all of Sweden's municipalities."""
+    stmt = (
+        select(Observation.area_id, Observation.year, Observation.value)
+        .join(Area, Area.id == Observation.area_id)
+        .where(
+            Observation.kpi_id == kpi_id,
+            Observation.gender == gender,
+            Observation.value.is_not(None),
+            Area.type == "K",
+        )
+        .order_by(Observation.year, Observation.area_id)
+    )
+    with engine.connect() as connection:
+        rows = _fetch(connection, stmt)
+    frame = pd.DataFrame(rows, columns=["area_id", "year", "value"])
+    frame["year"] = frame["year"].astype("int64")
+    frame["value"] = frame["value"].astype("float64")
+    return frame
+
+
 def newest_year(
     engine: Engine,
     kpi_id: str,

@@ -216,6 +216,16 @@ def sweden_shapes() -> MapShapes:
     return shapes_of(ids, names, geometries, SWEDEN_TOLERANCE_KM)
 
 
+@functools.cache
+def county_outline(county_code: str = DALARNA_COUNTY_CODE) -> tuple[Ring, ...]:
+    """A county's outline on the map of Sweden: the union of its municipalities' shapes there
+    (the same simplified borders, so the outline lies exactly on them)."""
+    parts = [s.polygon() for s in sweden_shapes().shapes if s.area_id[:2] == county_code]
+    if not parts:
+        raise ValueError(f"no municipalities in county {county_code!r}")
+    return _rings(shapely.union_all(parts))
+
+
 def point_on_map(lon: float, lat: float) -> tuple[float, float]:
     """A WGS 84 position as map coordinates (km), e.g. to place a town."""
     easting, northing = sweref99tm(np.array([lon]), np.array([lat]))

@@ -54,6 +54,25 @@ def values_in_year(
     return {area_id: _value(found.get(area_id)) for area_id in area_ids}
 
 
+#: A map of all of Sweden is offered for a year in which at least this many of the 290
+#: municipalities have a value (a database refreshed with ``--all-municipalities``).
+SWEDEN_MIN_MUNICIPALITIES = 250
+
+
+def national_years(values: pd.DataFrame, minimum: int = SWEDEN_MIN_MUNICIPALITIES) -> list[int]:
+    """The years, oldest first, in which at least ``minimum`` municipalities have a value, in
+    a table of every stored municipality's values (area_id, year, value)."""
+    present = values.dropna(subset=["value"])
+    counts = present.groupby("year")["area_id"].nunique()
+    return sorted(int(year) for year, count in counts.items() if count >= minimum)
+
+
+def national_values(values: pd.DataFrame, year: int) -> dict[str, float]:
+    """Each municipality's value in ``year``, in the order of the table (by id)."""
+    rows = values[(values["year"].astype(int) == int(year))].dropna(subset=["value"])
+    return {str(a): float(v) for a, v in zip(rows["area_id"], rows["value"], strict=True)}
+
+
 def value_range(values: Mapping[str, float | None]) -> tuple[float, float] | None:
     """The lowest and highest of the values present (``None`` when none is)."""
     present = [v for v in values.values() if v is not None]

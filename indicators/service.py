@@ -171,6 +171,17 @@ def kpi_observations(kpi_id: str, genders: tuple[str, ...] = ("T", "K", "M")) ->
     return frame.iloc[0:0]
 
 
+@functools.lru_cache(maxsize=16)
+def _cached_municipality_values(_version: tuple, kpi_id: str, gender: str) -> pd.DataFrame:
+    return queries.municipality_values(engine(), kpi_id, gender=gender)
+
+
+def municipality_values(kpi_id: str, gender: str = "T") -> pd.DataFrame:
+    """Every stored municipality's values of one KPI — all 290 after a refresh with
+    ``--all-municipalities`` (area_id, year, value; a cached table, copy before changing it)."""
+    return _cached_municipality_values(version(), kpi_id, gender)
+
+
 @functools.lru_cache(maxsize=2)
 def _cached_population(_version: tuple) -> Population:
     frame = queries.observations(

@@ -46,10 +46,19 @@ from indicators import service
 from indicators.catalogue import Indicator
 from indicators.follow_up import goal_levels_of
 from indicators.formatting import format_number
-from indicators.map_geometry import LabelPlace, MapShapes, county_shapes, label_places
+from indicators.map_geometry import (
+    LabelPlace,
+    MapShapes,
+    county_outline,
+    county_shapes,
+    label_places,
+    sweden_shapes,
+)
 from indicators.map_values import (
     AreaStatus,
     indicator_statuses,
+    national_values,
+    national_years,
     scale_position,
     sdg_statuses,
     value_range,
@@ -366,6 +375,87 @@ def map_figure(
     return figure
 
 
+#: The county's outline on the map of Sweden.
+COUNTY_OUTLINE_WIDTH = 3.0
+SWEDEN_BORDER_WIDTH = 0.4
+
+
+def _outline_trace(rings, name: str) -> dict:
+    xs: list = []
+    ys: list = []
+    for ring_x, ring_y in rings:
+        if xs:
+            xs.append(None)
+            ys.append(None)
+        xs.extend(ring_x)
+        ys.extend(ring_y)
+    return {
+        "type": "scatter",
+        "x": xs,
+        "y": ys,
+        "mode": "lines",
+        "line": {"color": INK, "width": COUNTY_OUTLINE_WIDTH},
+        "name": html_text.escape(name),
+        "hoverinfo": "skip",
+        "showlegend": True,
+    }
+
+
+def sweden_figure(
+    shapes: MapShapes,
+    areas: Sequence[MapArea],
+    outline,
+    *,
+    title: str,
+    colour_bar: ColourBar | None,
+) -> Figure:
+    """All of Sweden's municipalities filled as ``areas`` says, with Dalarna outlined. There is
+    no room for 290 labels: each municipality names itself and its value on hover or tap, and
+    the table alternative lists them all."""
+    layout = base_layout(
+        {"text": html_text.escape(title), "x": 0, "xanchor": "left", "font": {"size": 15}}
+    )
+    by_area = {a.area_id: a for a in areas}
+    traces = []
+    for shape in shapes.shapes:
+        area = by_area.get(shape.area_id) or MapArea(
+            shape.area_id, NO_DATA_FILL, "", html_text.escape(f"{shape.name}: saknar värde"), ""
+        )
+        trace = _area_trace(shape, area)
+        trace["line"] = {"color": BORDER, "width": SWEDEN_BORDER_WIDTH}
+        traces.append(trace)
+    traces.append(_outline_trace(outline, "Dalarnas län"))
+    if colour_bar is not None:
+        traces.append(_colour_bar_trace(colour_bar))
+    x0, y0, x1, y1 = shapes.bounds
+    pad = PADDING * max(x1 - x0, y1 - y0)
+    hidden = {"visible": False, "showgrid": False, "zeroline": False, "fixedrange": True}
+    layout["xaxis"] = {**hidden, "range": [round(x0 - pad, 1), round(x1 + pad, 1)]}
+    layout["yaxis"] = {
+        **hidden,
+        "range": [round(y0 - pad, 1), round(y1 + pad, 1)],
+        "scaleanchor": "x",
+        "scaleratio": 1,
+    }
+    layout.update(
+        autosize=True,
+        margin={"l": 4, "r": 4, "t": 36, "b": 70 if colour_bar else 30},
+        dragmode=False,
+        hovermode="closest",
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "y": 1,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "itemclick": False,
+            "itemdoubleclick": False,
+            "font": {"size": 12},
+        },
+    )
+    return {"data": traces, "layout": layout}
+
+
 # --- what the municipalities show -------------------------------------------------------------
 
 
@@ -537,8 +627,10 @@ def map_table(view: MapView) -> html.Div:
 
 
 def _row(area_id: str, shown: str, href: str) -> dict:
-    """A row of the table alternative: the area as a link to its page, and what it shows."""
-    return {"area": dcc.Link(_name(area_id), href=href), "shown": shown}
+    """A row of the table alternative: the area as a link to its page (its name alone when it
+    has none here), and what it shows."""
+    name = _name(area_id)
+    return {"area": dcc.Link(name, href=href) if href else name, "shown": shown}
 
 
 def map_section(
@@ -831,6 +923,9 @@ def overview_map_callbacks(*, level: str, sdgs: str, dimensions: str, method: st
 
 INDICATOR = "indikator"
 VALUE = "varde"
+SWEDEN = "sverige"
+#: The views that show values in a year (the year slider shows for them).
+VALUE_VIEWS = (VALUE, SWEDEN)
 
 
 def map_gender(gender: Any) -> str:
@@ -839,13 +934,24 @@ def map_gender(gender: Any) -> str:
     return chosen[0] if len(chosen) == 1 and chosen[0] in ("T", "K", "M") else "T"
 
 
+def sweden_years(indicator: Indicator) -> list[int]:
+    """The years with values for (nearly) all of Sweden's municipalities stored."""
+    return national_years(service.municipality_values(indicator.kpi_id))
+
+
 def indicator_views(indicator: Indicator) -> list[str]:
-    """The value, then the status at each goal level the indicator has, then the trend."""
-    return [VALUE, *goal_levels_of(indicator.kpi_id, service.goals()), TREND]
+    """The value, the value in all of Sweden when the database holds every municipality, then
+    the status at each goal level the indicator has, then the trend."""
+    sweden = [SWEDEN] if sweden_years(indicator) else []
+    return [VALUE, *sweden, *goal_levels_of(indicator.kpi_id, service.goals()), TREND]
 
 
 def view_label(view: str) -> str:
-    return "Värde" if view == VALUE else f"Status – {LEVELS[view].short.lower()}"
+    if view == VALUE:
+        return "Värde"
+    if view == SWEDEN:
+        return "Värde – hela Sverige"
+    return f"Status – {LEVELS[view].short.lower()}"
 
 
 def map_years(indicator: Indicator) -> list[int]:
@@ -909,6 +1015,62 @@ def value_view(indicator: Indicator, year: int | None, gender: str) -> MapView:
     )
 
 
+def sweden_year(years: Sequence[int], year: int | None) -> int | None:
+    """The year the map of Sweden shows: the chosen one when the country has values for it,
+    else the newest such year before it, else the newest of all."""
+    if not years:
+        return None
+    if year is None:
+        return years[-1]
+    earlier = [y for y in years if y <= year]
+    return earlier[-1] if earlier else years[-1]
+
+
+def sweden_view(indicator: Indicator, year: int | None, gender: str) -> MapView:
+    """Every municipality's value in Sweden, Dalarna outlined, Region Dalarna and Riket beside."""
+    shown_year = sweden_year(sweden_years(indicator), year)
+    if shown_year is None:
+        return _empty_view("Databasen har inte värden för alla Sveriges kommuner.")
+    values = national_values(service.municipality_values(indicator.kpi_id, gender), shown_year)
+    observations = service.kpi_observations(indicator.kpi_id)
+    references = values_in_year(
+        observations, shown_year, gender=gender, area_ids=service.REFERENCE_AREAS
+    )
+    decimals, unit = indicator.decimals, indicator.unit
+    extent = value_range(values)
+
+    def href(area_id: str) -> str:
+        return f"{AREA_PAGE}/{area_id}" if area_id in service.MUNICIPALITY_IDS else ""
+
+    figure = sweden_figure(
+        sweden_shapes(),
+        value_areas(values, decimals=decimals, unit=unit, year=shown_year, href=href),
+        county_outline(),
+        title=f"{indicator.label} {shown_year} – Sveriges kommuner",
+        colour_bar=ColourBar(extent[0], extent[1], unit) if extent else None,
+    )
+    shown = [(a, value_text(v, decimals, unit)) for a, v in references.items()]
+    ordered = sorted(values.items(), key=lambda item: _name(item[0]))
+    rows = [
+        _row(a, value_text(v, decimals, unit), href(a)) for a, v in [*ordered, *references.items()]
+    ]
+    moved = f" ({year} saknar värden för hela landet)" if year not in (None, shown_year) else ""
+    note = (
+        f"Visar {shown_year}{moved}: {len(values)} kommuner med värde. Färgen visar värdet från "
+        "lägst (mörkblått) till högst (gult) bland Sveriges kommuner, inte om det är bra. "
+        "Dalarnas län har svart kant; varje kommuns namn och värde visas när du pekar eller "
+        "trycker på den, och alla står i tabellen. Dalarnas kommuner öppnar sin sida."
+    )
+    return MapView(
+        figure,
+        [references_list(shown)],
+        note,
+        rows,
+        f"{indicator.label} {shown_year} ({unit}), Sveriges kommuner",
+        f"Värde {shown_year}",
+    )
+
+
 def indicator_status_view(indicator: Indicator, level: str, threshold_set: str) -> MapView:
     effective = _effective(service.version(), threshold_set, level)
     statuses = indicator_statuses(effective, indicator.kpi_id)
@@ -925,6 +1087,8 @@ def indicator_view(
 ) -> MapView:
     if view == VALUE:
         return value_view(indicator, year, map_gender(gender))
+    if view == SWEDEN:
+        return sweden_view(indicator, year, map_gender(gender))
     return indicator_status_view(indicator, view, threshold_set)
 
 
@@ -968,7 +1132,7 @@ def indicator_controls(indicator: Indicator, view: str, year: int | None) -> lis
     ids = _ids(INDICATOR)
     years = map_years(indicator)
     slider = year_slider(years, year)
-    slider.hidden = view != VALUE or not years
+    slider.hidden = view not in VALUE_VIEWS or not years
     return [
         html.Fieldset(
             [
@@ -1026,7 +1190,7 @@ def redraw_indicator_map(view, year, gender_value, method_value, kpi_id, open_):
     the year slider is hidden for a status, and its label names the year shown."""
     shown, chosen, chosen_year = _indicator_view_for(kpi_id, view, year, gender_value, method_value)
     table = body_when_open(open_, lambda: map_table(shown))
-    hidden = chosen != VALUE or chosen_year is None
+    hidden = chosen not in VALUE_VIEWS or chosen_year is None
     year_text = "" if chosen_year is None else str(chosen_year)
     return shown.figure, shown.references, shown.note, table, hidden, year_text
 
