@@ -64,7 +64,7 @@ def national_years(values: pd.DataFrame, minimum: int = SWEDEN_MIN_MUNICIPALITIE
     a table of every stored municipality's values (area_id, year, value)."""
     present = values.dropna(subset=["value"])
     counts = present.groupby("year")["area_id"].nunique()
-    return sorted(int(year) for year, count in counts.items() if count >= minimum)
+    return sorted(int(year) for year in counts[counts >= minimum].index.tolist())
 
 
 def national_values(values: pd.DataFrame, year: int) -> dict[str, float]:
