@@ -365,3 +365,30 @@ def css_custom_properties() -> dict[str, str]:
         properties[f"--status-{style.css}"] = style.colour
         properties[f"--status-{style.css}-text"] = style.text_colour
     return properties
+
+
+# --- Effect indications of an intervention (insats) ----------------------------------------
+
+
+class EffectVerdict(StrEnum):
+    """What the comparison of an indicator's trend before and after an intervention with the
+    similar municipalities' indicates (values are the Swedish words; see
+    ``docs/effektindikation.md``)."""
+
+    TYDLIG = "tydlig förändring i önskad riktning"
+    INGEN_SKILLNAD = "ingen tydlig skillnad mot liknande kommuner"
+    FEL_HALL = "förändring åt fel håll"
+    FOR_LITE_DATA = "för lite data"
+
+
+#: Each verdict in one plain sentence, beside its words (never a colour alone).
+EFFECT_VERDICT_MEANINGS: dict[EffectVerdict, str] = {
+    EffectVerdict.TYDLIG: "Trenden har ändrats mer i önskad riktning än hos alla eller nästan "
+    "alla liknande kommuner.",
+    EffectVerdict.INGEN_SKILLNAD: "Trendens förändring skiljer sig inte tydligt från de "
+    "liknande kommunernas.",
+    EffectVerdict.FEL_HALL: "Trenden har ändrats åt fel håll, mer än hos alla eller nästan "
+    "alla liknande kommuner.",
+    EffectVerdict.FOR_LITE_DATA: "Det finns för få år med värden för att jämföra trenden före "
+    "och efter insatsen.",
+}
