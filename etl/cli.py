@@ -33,7 +33,7 @@ from etl.config import ENV_VARIABLES, KoladaSettings
 from etl.kolada import KoladaClient
 from etl.own_statistics import import_file
 from etl.refresh import RunInProgressError, RunSummary, load_files, refresh
-from etl.store import LAST_REFRESH_KEY, kpi_coverage, recent_runs
+from etl.store import LAST_REFRESH_KEY, group_counts, kpi_coverage, recent_runs
 from indicators.formatting import format_number
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,9 @@ def register_refresh(subparsers: Any) -> None:
         description="Hämtar från Kolada och sparar allt i en enda transaktion: antingen "
         "uppdateras databasen helt eller inte alls. Standard: katalogens nyckeltal för "
         "Dalarnas 15 kommuner, Region Dalarna och riket, alla år, och bara värden som "
-        "ändrats sedan förra lyckade uppdateringen av samma urval.",
+        "ändrats sedan förra lyckade uppdateringen av samma urval. Koladas kommungrupper "
+        "(liknande kommuner, SKR:s kommungrupper, länets kommuner) hämtas också, och "
+        "medelvärdet för varje kommuns liknande kommuner.",
     )
     add_database_option(parser)
     add_base_url_option(parser)
@@ -105,6 +107,12 @@ def register_refresh(subparsers: Any) -> None:
         "--all-municipalities",
         action="store_true",
         help="alla kommuner och regioner Kolada listar, inte bara Dalarnas",
+    )
+    parser.add_argument(
+        "--similar-municipalities",
+        action="store_true",
+        help="hämta också värdena för varje kommuns liknande kommuner (Koladas grupper), så "
+        "att de kan jämföras namn för namn; kräver fler anrop",
     )
     parser.add_argument(
         "--kpi",
@@ -154,6 +162,7 @@ def run_refresh(args: argparse.Namespace) -> int:
                 kpi_ids=args.kpi,
                 group=args.group,
                 all_municipalities=args.all_municipalities,
+                similar_municipalities=args.similar_municipalities,
                 years=args.year,
                 full=args.full,
                 progress=progress,
@@ -175,10 +184,16 @@ def summary_line(summary: RunSummary) -> str:
     else:
         what = f"Uppdatering klar (ändringar sedan {summary.from_date.isoformat()})"
     requests = "" if summary.kind == "load" else f"{swedish_number(summary.http_requests)} anrop, "
+    groups = (
+        f"{swedish_number(summary.groups)} kommungrupper, "
+        f"{swedish_number(summary.group_means)} gruppmedelvärden, "
+        if summary.groups or summary.group_means
+        else ""
+    )
     return (
         f"{what}: {requests}"
         f"{swedish_number(summary.inserted)} nya, {swedish_number(summary.updated)} ändrade, "
-        f"{swedish_number(summary.deleted)} borttagna värden, "
+        f"{swedish_number(summary.deleted)} borttagna värden, {groups}"
         f"{swedish_number(summary.seconds, 1)} s."
     )
 
@@ -190,8 +205,10 @@ def register_load(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "load",
         help="läs in sparade svar från Koladas API (JSON-filer)",
-        description="Läser sparade sidor från Koladas API v3 (data, nyckeltal eller områden; "
-        "typen känns igen på innehållet) och sparar alla filer i en enda transaktion. "
+        description="Läser sparade sidor från Koladas API v3 (data, nyckeltal, områden eller "
+        "kommungrupper; typen känns igen på innehållet) och sparar alla filer i en enda "
+        "transaktion. Värden för en kommungrupp (id som börjar med G) sparas som "
+        "gruppmedelvärden; gruppen måste redan finnas eller läsas in samtidigt. "
         "Nyckeltal och områden som bara finns i data får enkla platshållare tills "
         "deras beskrivningar läses in.",
     )
@@ -273,8 +290,8 @@ def register_status(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "status",
         help="visa senaste körningarna och vad som finns per nyckeltal",
-        description="Visar datakällan, de senaste körningarna och, per nyckeltal, antal "
-        "värden, antal områden och senaste år.",
+        description="Visar datakällan, antal sparade kommungrupper och gruppmedelvärden, de "
+        "senaste körningarna och, per nyckeltal, antal värden, antal områden och senaste år.",
     )
     add_database_option(parser)
     parser.add_argument(
@@ -291,6 +308,7 @@ def run_status(args: argparse.Namespace) -> int:
             last_refresh = get_meta(session, LAST_REFRESH_KEY)
             runs = recent_runs(session, args.runs)
             coverage = kpi_coverage(session)
+            groups, means = group_counts(session)
         writable = database_writable(engine)
     finally:
         engine.dispose()
@@ -298,6 +316,10 @@ def run_status(args: argparse.Namespace) -> int:
     print(f"Databas: {where}" + ("" if writable else " (skrivskyddad: kan bara läsas)"))
     source = ORIGINS_SV.get(origin or "", origin or "ingen data ännu")
     print(f"Data: {source}; senast uppdaterad från Kolada: {last_refresh or 'aldrig'}")
+    print(
+        f"Kommungrupper: {swedish_number(groups)} sparade, "
+        f"med {swedish_number(means)} gruppmedelvärden"
+    )
     print()
     print("Senaste körningar:")
     if not runs:

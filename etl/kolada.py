@@ -24,11 +24,13 @@ from etl.config import MAX_IDS_PER_SEGMENT, KoladaSettings
 from etl.transform import (
     DataValue,
     KoladaFormatError,
+    KoladaGroup,
     Page,
     parse_area,
     parse_data_item,
     parse_group_members,
     parse_kpi,
+    parse_municipality_group,
     parse_page,
 )
 
@@ -293,6 +295,14 @@ def fetch_group_members(client: KoladaClient, group_id: str) -> list[str]:
     if not found:
         raise KoladaError(f"{client.url(f'kpi_groups/{group_id}')}: no KPI group {group_id!r}")
     return unique(members)
+
+
+def fetch_municipality_groups(client: KoladaClient) -> Iterator[KoladaGroup]:
+    """Every municipality group Kolada lists, with its members (``/municipality_groups``,
+    every page; Kolada's about 3,600 groups fit on one page of 5,000)."""
+    params = {"per_page": client.settings.per_page}
+    for page, index, item in _items(client.pages("municipality_groups", params)):
+        yield parse_municipality_group(item, page.source, f"values[{index}]")
 
 
 def fetch_observations(

@@ -11,6 +11,12 @@ since the *start date* (UTC) of the latest successful refresh whose scope covers
 they say nothing about the values of KPIs or areas they did not read. When no such run exists,
 or the database holds demo data, the refresh reads everything, and that counts as a full refresh:
 stored observations of the scope that Kolada no longer returns are deleted.
+
+Municipality groups: every refresh reads Kolada's groups (one request) and keeps the scope
+municipalities' similar municipalities, SKR's municipality groups and the scope's counties'
+groups. The scope municipalities' groups of similar municipalities are areas of the scope like
+any other: their values, Kolada's unweighted means of the members, are asked for with the
+same from_date and stored as group means, never as observations.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -31,13 +37,15 @@ from sqlalchemy.orm import Session
 
 from data.areas import DEFAULT_AREAS
 from data.db import DATA_ORIGIN_KEY, DATA_ORIGIN_KOLADA, get_meta
+from data.groups import GroupRecord, save_groups
 from data.locks import ETL_LOCK, LockBusyError, hold
-from data.models import EtlRun, utcnow
+from data.models import GROUP_SIMILAR, Area, AreaGroup, EtlRun, utcnow
 from etl.kolada import (
     KoladaClient,
     fetch_areas,
     fetch_group_members,
     fetch_kpis,
+    fetch_municipality_groups,
     fetch_observations,
     unique,
 )
@@ -47,18 +55,24 @@ from etl.store import (
     mark_kolada_origin,
     replace_demo_data,
     save_areas,
+    save_group_values,
     save_kpis,
     save_observations,
 )
 from etl.transform import (
     DataValue,
     KoladaFormatError,
+    KoladaGroup,
     Page,
+    area_county,
+    is_group_id,
     page_kind,
     parse_area,
     parse_data_item,
     parse_kpi,
+    parse_municipality_group,
     parse_page,
+    select_groups,
 )
 from indicators.catalogue import OWN_PREFIX, CatalogueError, load_catalogue
 from indicators.per_inhabitant import SUPPORTING_KPIS
@@ -93,6 +107,9 @@ class RunSummary:
     seconds: float
     kpis: int = 0
     areas: int = 0
+    #: Municipality groups stored, and group means stored.
+    groups: int = 0
+    group_means: int = 0
 
 
 class RunInProgressError(RuntimeError):
@@ -183,6 +200,70 @@ def incremental_from_date(engine: Engine, scope: Scope) -> dt.date | None:
 # --- runs --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What a refresh asks Kolada for values of, and the metadata fetched to decide it."""
+
+    kpi_ids: list[str]
+    kpi_rows: list[dict[str, Any]]
+    area_rows: list[dict[str, Any]]
+    groups: list[GroupRecord]
+    #: The scope's areas, the similar municipalities fetched beside them and the scope
+    #: municipalities' groups of similar municipalities (for their means).
+    data_area_ids: list[str]
+
+
+def _plan(
+    client: KoladaClient,
+    kpis: list[str],
+    *,
+    all_municipalities: bool,
+    similar_municipalities: bool,
+) -> _Plan:
+    """Fetch the KPIs', areas' and municipality groups' metadata and decide what to ask for."""
+    area_rows = list(fetch_areas(client)) if all_municipalities else None
+    area_ids = [row["id"] for row in area_rows] if area_rows is not None else list(DEFAULT_AREAS)
+    kpi_rows = list(fetch_kpis(client, kpis))
+    _warn_unknown("KPIs", kpis, kpi_rows)
+    if area_rows is None:
+        area_rows = list(fetch_areas(client, area_ids))
+        _warn_unknown("areas", area_ids, area_rows)
+    municipalities = {row["id"]: row["title"] for row in area_rows if row["type"] == "K"}
+    counties = {row["county"] for row in area_rows if row["type"] == "K" and row["county"]}
+    groups = select_groups(fetch_municipality_groups(client), municipalities, counties)
+    similar = [group for group in groups if group.kind == GROUP_SIMILAR]
+    without = sorted(set(municipalities) - {group.made_for for group in similar})
+    if without:
+        log.warning("Kolada has no similar municipalities for: %s", ", ".join(without))
+    member_rows = _member_areas(similar, area_ids) if similar_municipalities else []
+    data_area_ids = unique(
+        [*area_ids, *(row["id"] for row in member_rows), *(group.id for group in similar)]
+    )
+    if similar_municipalities:
+        log.info(
+            "Similar municipalities: %d besides the scope's areas, in %d groups",
+            len(member_rows),
+            len(similar),
+        )
+    return _Plan(kpis, kpi_rows, area_rows + member_rows, groups, data_area_ids)
+
+
+def _member_areas(similar: Iterable[GroupRecord], area_ids: Iterable[str]) -> list[dict[str, Any]]:
+    """The groups' members not among ``area_ids`` as Area rows, named as the groups name them."""
+    known = set(area_ids)
+    rows: dict[str, dict[str, Any]] = {}
+    for group in similar:
+        for member in group.members:
+            if member.id not in known and member.id not in rows:
+                rows[member.id] = {
+                    "id": member.id,
+                    "title": member.title,
+                    "type": "K",
+                    "county": area_county(member.id, "K"),
+                }
+    return list(rows.values())
+
+
 @one_run_at_a_time
 def refresh(
     engine: Engine,
@@ -191,14 +272,26 @@ def refresh(
     kpi_ids: Sequence[str] | None = None,
     group: str | None = None,
     all_municipalities: bool = False,
+    similar_municipalities: bool = False,
     years: Sequence[int] | None = None,
     full: bool = False,
     progress: Progress | None = None,
 ) -> RunSummary:
-    """Fetch the scope's KPIs, areas and values from Kolada and store them in one transaction.
+    """Fetch the scope's KPIs, areas, municipality groups and values from Kolada and store
+    them in one transaction.
 
     Default scope: the catalogue's KPIs and the supporting ones (:func:`default_kpi_ids`) ×
-    :data:`data.areas.DEFAULT_AREAS`, all years.
+    :data:`data.areas.DEFAULT_AREAS`, all years. Kolada's municipality groups are read in one
+    request (:func:`etl.transform.select_groups` says which are kept); the ids of the scope
+    municipalities' groups of similar municipalities join the data requests' area segments,
+    and their answers — the groups' unweighted means — are stored as group means.
+    ``similar_municipalities`` also fetches the values of those groups' members, stored as
+    areas of their own.
+
+    Incremental runs upsert the groups and merge the means Kolada reports as changed. A full
+    run replaces every stored group (``replace_all``) and the stored means of the scope's
+    groups for its KPIs (and years). A newer group of similar municipalities is a new area
+    of the scope, so the first run after Kolada publishes one reads everything.
     """
     started, clock = utcnow(), time.perf_counter()
     requests_before = client.requests_made
@@ -210,40 +303,51 @@ def refresh(
         "from_date": None,
     }
     try:
-        kpis = resolve_kpi_ids(client, kpi_ids, group)
-        area_rows = list(fetch_areas(client)) if all_municipalities else None
-        area_ids = (
-            [row["id"] for row in area_rows] if area_rows is not None else list(DEFAULT_AREAS)
+        plan = _plan(
+            client,
+            resolve_kpi_ids(client, kpi_ids, group),
+            all_municipalities=all_municipalities,
+            similar_municipalities=similar_municipalities,
         )
-        scope = Scope(tuple(kpis), tuple(area_ids), tuple(sorted(set(years))) if years else None)
-        run["scope"] = scope.as_json() | {"group": group, "all_municipalities": all_municipalities}
+        scope = Scope(
+            tuple(plan.kpi_ids),
+            tuple(plan.data_area_ids),
+            tuple(sorted(set(years))) if years else None,
+        )
+        run["scope"] = scope.as_json() | {
+            "group": group,
+            "all_municipalities": all_municipalities,
+            "similar_municipalities": similar_municipalities,
+        }
         from_date = None if full else incremental_from_date(engine, scope)
         run.update(full=from_date is None, from_date=from_date)
         log.info(
-            "Refreshing %d KPIs × %d areas, %s",
-            len(kpis),
-            len(area_ids),
+            "Refreshing %d KPIs × %d areas and groups, %s",
+            len(plan.kpi_ids),
+            len(plan.data_area_ids),
             f"changed since {from_date}" if from_date else "everything",
         )
-
-        kpi_rows = list(fetch_kpis(client, kpis))
-        _warn_unknown("KPIs", kpis, kpi_rows)
-        if area_rows is None:
-            area_rows = list(fetch_areas(client, area_ids))
-            _warn_unknown("areas", area_ids, area_rows)
         values = list(
             fetch_observations(
-                client, kpis, area_ids, years=years, from_date=from_date, on_path_done=progress
+                client,
+                plan.kpi_ids,
+                plan.data_area_ids,
+                years=years,
+                from_date=from_date,
+                on_path_done=progress,
             )
         )
+        means = [value for value in values if is_group_id(value.area_id)]
+        values = [value for value in values if not is_group_id(value.area_id)]
 
         with Session(engine) as session, session.begin():
             replace_demo_data(session)
-            save_kpis(session, kpi_rows)
-            save_areas(session, area_rows)
-            counts = save_observations(
-                session, values, full_scope=scope if from_date is None else None
-            )
+            save_kpis(session, plan.kpi_rows)
+            save_areas(session, plan.area_rows)
+            stored_groups = save_groups(session, plan.groups, replace_all=from_date is None)
+            full_scope = scope if from_date is None else None
+            counts = save_observations(session, values, full_scope=full_scope)
+            stored_means = save_group_values(session, means, full_scope=full_scope)
             finished = utcnow()
             mark_kolada_origin(session, refreshed_at=finished.replace(tzinfo=dt.UTC))
             run_id = _record(session, run, counts, finished, client.requests_made - requests_before)
@@ -251,24 +355,98 @@ def refresh(
         run["http_requests"] = client.requests_made - requests_before
         record_failure(engine, run, exc)
         raise
+    log.info("Refresh done in %d requests", client.requests_made - requests_before)
     return _summary(
         run_id,
         run,
         counts,
         client.requests_made - requests_before,
         clock,
-        kpis=len(kpi_rows),
-        areas=len(area_rows),
+        kpis=len(plan.kpi_rows),
+        areas=len(plan.area_rows),
+        groups=stored_groups,
+        group_means=stored_means,
     )
+
+
+@dataclass
+class _Loaded:
+    """Everything read from saved pages, checked, before it is stored."""
+
+    kpi_rows: list[dict[str, Any]] = field(default_factory=list)
+    area_rows: list[dict[str, Any]] = field(default_factory=list)
+    values: list[DataValue] = field(default_factory=list)
+    means: list[DataValue] = field(default_factory=list)
+    groups: list[KoladaGroup] = field(default_factory=list)
+    #: Where each group id was first seen in data: (file, item).
+    mean_sources: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def add_page(self, page: Page) -> None:
+        kind = page_kind(page)
+        log.info("%s: %d %s items", page.source, len(page.values), kind)
+        items = [(item, f"values[{index}]") for index, item in enumerate(page.values)]
+        if kind == "data":
+            for item, where in items:
+                for value in parse_data_item(item, page.source, where):
+                    if is_group_id(value.area_id):
+                        self.means.append(value)
+                        self.mean_sources.setdefault(value.area_id, (page.source, where))
+                    else:
+                        self.values.append(value)
+        elif kind == "kpi":
+            self.kpi_rows.extend(parse_kpi(item, page.source, where) for item, where in items)
+        elif kind == "municipality":
+            self.area_rows.extend(parse_area(item, page.source, where) for item, where in items)
+        elif kind == "municipality_group":
+            self.groups.extend(
+                parse_municipality_group(item, page.source, where) for item, where in items
+            )
+        elif kind == "kpi_group":
+            raise KoladaFormatError(
+                page.source,
+                "values[0]",
+                "data, KPI, area or municipality group items, not KPI groups",
+            )
+
+    def kept_groups(self, session: Session) -> list[GroupRecord]:
+        """The loaded groups the dashboard keeps (:func:`etl.transform.select_groups`): the
+        similar municipalities of the municipalities stored or loaded now, SKR's groups and
+        every county's group."""
+        if not self.groups:
+            return []
+        stored = session.execute(select(Area.id, Area.title).where(Area.type == "K"))
+        municipalities: dict[str, str] = {area_id: title for area_id, title in sorted(stored)}
+        municipalities |= {row["id"]: row["title"] for row in self.area_rows if row["type"] == "K"}
+        counties = {member.id[:2] for group in self.groups for member in group.members}
+        return select_groups(self.groups, municipalities, counties)
+
+    def check_means(self, session: Session, groups: Iterable[GroupRecord]) -> None:
+        """Every group mean must be of a stored group or of one loaded now."""
+        known = set(session.scalars(select(AreaGroup.id))) | {group.id for group in groups}
+        for group_id, (source, where) in self.mean_sources.items():
+            if group_id not in known:
+                raise KoladaFormatError(
+                    source,
+                    f"{where}.municipality",
+                    "a municipality group already stored or loaded with its "
+                    "/municipality_groups page (similar municipalities of a known "
+                    "municipality, SKR's or a county's)",
+                    group_id,
+                )
 
 
 @one_run_at_a_time
 def load_files(engine: Engine, paths: Sequence[Path]) -> RunSummary:
-    """Store saved Kolada pages (data, KPI or area pages, told apart by their items).
+    """Store saved Kolada pages (data, KPI, area or municipality group pages, told apart by
+    their items).
 
     Every file is read and checked before anything is written; all are stored in one
     transaction. KPIs and areas seen only in data get stand-in rows until their metadata
-    is loaded or refreshed.
+    is loaded or refreshed. Values of group ids (``G…``) are group means: their group must be
+    stored or loaded with them. Of a municipality group page, the groups
+    :func:`etl.transform.select_groups` keeps are stored — similar municipalities of the
+    municipalities stored or loaded with it, SKR's groups, every county's group — beside
+    the stored ones.
     """
     started, clock = utcnow(), time.perf_counter()
     run: dict[str, Any] = {
@@ -279,33 +457,22 @@ def load_files(engine: Engine, paths: Sequence[Path]) -> RunSummary:
         "from_date": None,
     }
     try:
-        kpi_rows: list[dict[str, Any]] = []
-        area_rows: list[dict[str, Any]] = []
-        values: list[DataValue] = []
+        loaded = _Loaded()
         for path in paths:
             page = read_saved_page(path)
-            kind = page_kind(page)
-            log.info("%s: %d %s items", path, len(page.values), kind)
-            items = [(item, f"values[{index}]") for index, item in enumerate(page.values)]
-            if kind == "data":
-                for item, where in items:
-                    values.extend(parse_data_item(item, page.source, where))
-            elif kind == "kpi":
-                kpi_rows.extend(parse_kpi(item, page.source, where) for item, where in items)
-            elif kind == "municipality":
-                area_rows.extend(parse_area(item, page.source, where) for item, where in items)
-            elif kind == "kpi_group":
-                raise KoladaFormatError(
-                    page.source, "values[0]", "data, KPI or area items, not KPI groups"
-                )
+            loaded.add_page(page)
             if page.next_url:
                 log.warning("%s: only this page was saved; the next one is not loaded", path)
 
         with Session(engine) as session, session.begin():
+            groups = loaded.kept_groups(session)
+            loaded.check_means(session, groups)
             replace_demo_data(session)
-            save_kpis(session, kpi_rows)
-            save_areas(session, area_rows)
-            counts = save_observations(session, values)
+            save_kpis(session, loaded.kpi_rows)
+            save_areas(session, loaded.area_rows)
+            stored_groups = save_groups(session, groups, replace_all=False)
+            counts = save_observations(session, loaded.values)
+            stored_means = save_group_values(session, loaded.means)
             mark_kolada_origin(session)
             run_id = _record(session, run, counts, utcnow(), 0)
     except BaseException as exc:
@@ -317,8 +484,10 @@ def load_files(engine: Engine, paths: Sequence[Path]) -> RunSummary:
         counts,
         0,
         clock,
-        kpis=len({row["id"] for row in kpi_rows}),
-        areas=len({row["id"] for row in area_rows}),
+        kpis=len({row["id"] for row in loaded.kpi_rows}),
+        areas=len({row["id"] for row in loaded.area_rows}),
+        groups=stored_groups,
+        group_means=stored_means,
     )
 
 
@@ -383,6 +552,8 @@ def _summary(
     *,
     kpis: int,
     areas: int,
+    groups: int = 0,
+    group_means: int = 0,
 ) -> RunSummary:
     return RunSummary(
         run_id=run_id,
@@ -396,6 +567,8 @@ def _summary(
         seconds=time.perf_counter() - clock,
         kpis=kpis,
         areas=areas,
+        groups=groups,
+        group_means=group_means,
     )
 
 

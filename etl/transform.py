@@ -1,4 +1,5 @@
-"""Kolada's JSON → checked Python values: pages, data items, KPIs, areas, KPI groups.
+"""Kolada's JSON → checked Python values: pages, data items, KPIs, areas, KPI groups and
+municipality groups (and which of those the dashboard keeps, :func:`select_groups`).
 
 Every function here is pure. Anything of an unexpected shape raises
 :class:`KoladaFormatError` naming where it came from (URL or file), the field and what was
@@ -10,10 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from data.areas import DEFAULT_AREAS, county_of
+from data.groups import GroupMeanRow, GroupMember, GroupRecord
+from data.models import GROUP_COUNTY, GROUP_SIMILAR, GROUP_SKR
 
 GENDERS = ("T", "K", "M")
 AREA_TYPES = ("K", "L")
@@ -21,12 +25,13 @@ MUNICIPALITY_TYPES = ("K", "L", "A")
 
 #: (kpi_id, area_id, year, gender): the key of one stored observation.
 ObservationKey = tuple[str, str, int, str]
-PageKind = Literal["data", "kpi", "municipality", "kpi_group", "empty"]
+PageKind = Literal["data", "kpi", "municipality", "kpi_group", "municipality_group", "empty"]
 
 #: Sentinels: "no value given" for an error, and "the field is absent" in an item.
 _MISSING: Any = object()
 _ABSENT: Any = object()
 _AREA_CODE = re.compile(r"\d{4}")
+_GROUP_ID = re.compile(r"G\d+")
 #: A trailing note of the years a KPI covered, e.g. "(-2023)", "(- 2024)", "(2015-)".
 _YEARS_NOTE = re.compile(r"\s*\(\s*(\d{4})?\s*-\s*(\d{4})?\s*\)\s*$")
 #: A trailing coded scale, e.g. "(Ja=1, Nej=0)" or "(Överskott=2, Balans=1, Underskott=0)".
@@ -117,12 +122,23 @@ def item_kind(item: Any) -> PageKind | None:
     if "kpi" in item and "municipality" in item:
         return "data"
     if "members" in item:
-        return "kpi_group"
+        return "municipality_group" if _lists_areas(item["members"]) else "kpi_group"
     if "id" in item and "type" in item:
         return "municipality"
     if "id" in item and ("is_divided_by_gender" in item or "municipality_type" in item):
         return "kpi"
     return None
+
+
+def _lists_areas(members: Any) -> bool:
+    """Whether a group's members are areas (four-digit codes), not KPIs; a group without
+    members is taken for a KPI group."""
+    if not isinstance(members, list) or not members:
+        return False
+    return all(
+        isinstance(member, dict) and _AREA_CODE.fullmatch(str(member.get("member_id", "")))
+        for member in members
+    )
 
 
 def page_kind(page: Page) -> PageKind:
@@ -334,6 +350,130 @@ def placeholder_kpi(kpi_id: str) -> dict[str, Any]:
 def _guess_area_type(area_id: str) -> str:
     """Municipality codes are four digits not starting with 00; the rest are regions or groups."""
     return "K" if _AREA_CODE.fullmatch(area_id) and not area_id.startswith("00") else "L"
+
+
+# --- municipality groups -----------------------------------------------------------------
+
+#: SKR's municipality groups (kommungruppsindelning 2017) as Kolada serves them: Kolada's id
+#: and SKR's name of each; Kolada's title adds " (ovägt medel)".
+SKR_GROUPS: dict[str, str] = {
+    "G92786": "Lågpendlingskommun nära större stad",
+    "G92787": "Storstäder",
+    "G92788": "Mindre stad/tätort",
+    "G92789": "Pendlingskommun nära mindre tätort",
+    "G92790": "Större stad",
+    "G92791": "Landsbygdskommun, ej nära större stad",
+    "G92792": "Pendlingskommun nära större stad",
+    "G92793": "Pendlingskommun nära storstad",
+    "G92794": "Landsbygdskommun med besöksnäring",
+}
+_MEAN_NOTE = " (ovägt medel)"
+#: RKA's overall similar municipalities: "Liknande kommuner, övergripande, Falun, 2025".
+_SIMILAR_TITLE = re.compile(r"Liknande kommuner, övergripande, (?P<name>.+), (?P<year>\d{4})")
+#: A county's municipalities: "Dalarnas läns kommuner (ovägt medel)".
+_COUNTY_TITLE = re.compile(r".+ läns kommuner \(ovägt medel\)")
+
+
+@dataclass(frozen=True, slots=True)
+class KoladaGroup:
+    """A municipality group as Kolada lists it (``/municipality_groups``)."""
+
+    id: str
+    title: str
+    members: tuple[GroupMember, ...]
+
+
+def is_group_id(area_id: str) -> bool:
+    """Whether an area id of a data item is a municipality group's (``G`` and digits)."""
+    return _GROUP_ID.fullmatch(area_id) is not None
+
+
+def parse_municipality_group(item: Any, source: str, path: str) -> KoladaGroup:
+    """A municipality group item → its id, title and members (code and name) in order."""
+    item = _require_object(item, source, path)
+    group_id = _text(item, "id", source, path, required=True)
+    if not is_group_id(group_id):
+        raise KoladaFormatError(source, f"{path}.id", "a group id such as G33627", group_id)
+    members, where = _field(item, "members", path)
+    if not isinstance(members, list):
+        raise KoladaFormatError(source, where, "a list of members", members)
+    parsed = []
+    for index, member in enumerate(members):
+        at = f"{where}[{index}]"
+        member = _require_object(member, source, at)
+        member_id = _text(member, "member_id", source, at, required=True)
+        if not _AREA_CODE.fullmatch(member_id):
+            raise KoladaFormatError(
+                source, f"{at}.member_id", "a four-digit municipality code", member_id
+            )
+        parsed.append(
+            GroupMember(member_id, _text(member, "member_title", source, at, required=True))
+        )
+    return KoladaGroup(group_id, _text(item, "title", source, path, required=True), tuple(parsed))
+
+
+def select_groups(
+    groups: Iterable[KoladaGroup],
+    municipalities: Mapping[str, str],
+    counties: Collection[str],
+) -> list[GroupRecord]:
+    """The groups the dashboard keeps, of the three kinds of :data:`data.groups.GROUP_KINDS`:
+
+    - ``liknande``: for each of ``municipalities`` (code → name), the newest group titled
+      "Liknande kommuner, övergripande, <name>, <year>"; the name is matched against the
+      municipalities' names, and the municipality itself is never a member.
+    - ``kommungrupp``: SKR's nine groups, known by Kolada's ids (:data:`SKR_GROUPS`) *and*
+      SKR's names in their titles; an id under another title is not taken for SKR's.
+    - ``län``: groups titled "<län>s läns kommuner (ovägt medel)" whose members all lie in one
+      county, one of ``counties`` (two-digit codes).
+
+    Similar groups come in the order of ``municipalities``, then SKR's, then the counties'.
+    """
+    by_name = {name: code for code, name in municipalities.items()}
+    similar: dict[str, tuple[int, int, KoladaGroup]] = {}
+    skr: list[GroupRecord] = []
+    county: list[GroupRecord] = []
+    for group in groups:
+        match = _SIMILAR_TITLE.fullmatch(group.title)
+        if match and match["name"] in by_name:
+            made_for, year = by_name[match["name"]], int(match["year"])
+            newest = similar.get(made_for)
+            if newest is None or (year, _group_number(group.id)) > newest[:2]:
+                similar[made_for] = (year, _group_number(group.id), group)
+        elif SKR_GROUPS.get(group.id) == group.title.removesuffix(_MEAN_NOTE):
+            skr.append(GroupRecord(group.id, group.title, GROUP_SKR, group.members))
+        elif _COUNTY_TITLE.fullmatch(group.title) and _county_of_members(group) in counties:
+            county.append(GroupRecord(group.id, group.title, GROUP_COUNTY, group.members))
+    kept = []
+    for made_for in municipalities:
+        if made_for in similar:
+            year, _number, group = similar[made_for]
+            members = tuple(member for member in group.members if member.id != made_for)
+            kept.append(GroupRecord(group.id, group.title, GROUP_SIMILAR, members, made_for, year))
+    return kept + skr + county
+
+
+def _group_number(group_id: str) -> int:
+    return int(group_id[1:])
+
+
+def _county_of_members(group: KoladaGroup) -> str | None:
+    """The one county all members lie in (``None`` when none or several)."""
+    counties = {member.id[:2] for member in group.members}
+    return counties.pop() if len(counties) == 1 else None
+
+
+def group_mean_row(value: DataValue) -> GroupMeanRow:
+    """A data value of a group id → a group mean (``count`` = members that reported)."""
+    return GroupMeanRow(
+        kpi_id=value.kpi_id,
+        group_id=value.area_id,
+        gender=value.gender,
+        year=value.year,
+        value=value.value,
+        count=value.count,
+        status=value.status,
+    )
 
 
 # --- units -------------------------------------------------------------------------------

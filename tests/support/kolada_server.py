@@ -1,9 +1,16 @@
 """A real local HTTP server speaking Kolada's API v3, with scriptable misbehaviour.
 
-Serves ``/v3/kpi``, ``/v3/municipality``, ``/v3/kpi_groups`` and ``/v3/data/kpi/…`` (with
-``municipality`` and/or ``year`` segments) from in-memory items, pages them (``per_page``,
-``page``, ``next_url``), filters by ``from_date`` (values changed on or after that date) and
-refuses more than 25 ids in a path segment, like Kolada. Every request is recorded.
+Serves ``/v3/kpi``, ``/v3/municipality``, ``/v3/kpi_groups``, ``/v3/municipality_groups`` and
+``/v3/data/kpi/…`` (with ``municipality`` and/or ``year`` segments) from in-memory items, pages
+them (``per_page``, ``page``, ``next_url``), filters by ``from_date`` (values changed on or after
+that date) and refuses more than 25 ids in a path segment, like Kolada. Every request is
+recorded.
+
+A municipality group's id in the data endpoint's ``municipality`` segment is answered as
+Kolada answers it: per KPI, year and gender, the unweighted mean of the members' stored values
+(withdrawn and missing ones left out) with ``count`` = the members that reported, computed
+from the stored items at the time of the request; it counts as changed when any member's item
+did.
 
 Scripted responses (:meth:`KoladaServer.respond`) answer matching requests instead, e.g. a 429
 with ``Retry-After``, a 503, a persistent 500 on page 2, or a body that is not JSON.
@@ -69,6 +76,7 @@ class KoladaServer:
         kpis: Iterable[dict[str, Any]] = (),
         municipalities: Iterable[dict[str, Any]] | None = None,
         groups: Iterable[dict[str, Any]] = (),
+        municipality_groups: Iterable[dict[str, Any]] = (),
         page_size: int = MAX_PER_PAGE,
         latency: float = 0.0,
         next_key: str = "next_url",
@@ -78,6 +86,7 @@ class KoladaServer:
             default_municipalities() if municipalities is None else list(municipalities)
         )
         self.groups = list(groups)
+        self.municipality_groups = list(municipality_groups)
         self.page_size = page_size
         self.latency = latency
         self.next_key = next_key
@@ -244,25 +253,79 @@ class KoladaServer:
         self, resource: str, segments: dict[str, list[str]], from_date: str | None
     ) -> list[Any] | None:
         ids = segments.get("")
-        if resource in ("kpi", "municipality", "kpi_groups") and set(segments) <= {""}:
-            listing = {"kpi": self.kpis, "municipality": self.municipalities}.get(
-                resource, self.groups
-            )
-            return [entry for entry in listing if ids is None or entry.get("id") in ids]
+        listings = {
+            "kpi": self.kpis,
+            "municipality": self.municipalities,
+            "kpi_groups": self.groups,
+            "municipality_groups": self.municipality_groups,
+        }
+        if resource in listings and set(segments) <= {""}:
+            return [entry for entry in listings[resource] if ids is None or entry.get("id") in ids]
         if resource != "data" or len(segments) < 2 or "" in segments:
             return None
         since = dt.date.fromisoformat(from_date) if from_date else None
         with self._lock:
             items = list(self.items)
         kpis, areas, years = (segments.get(k) for k in ("kpi", "municipality", "year"))
-        return [
-            entry.item
+        matching = [
+            entry
             for entry in items
-            if (since is None or entry.changed >= since)
-            and _matches(entry.item, "kpi", kpis)
-            and _matches(entry.item, "municipality", areas)
-            and _matches(entry.item, "period", years)
+            if _matches(entry.item, "kpi", kpis) and _matches(entry.item, "period", years)
         ]
+        found = [
+            entry.item
+            for entry in matching
+            if (since is None or entry.changed >= since)
+            and _matches(entry.item, "municipality", areas)
+        ]
+        groups = {group.get("id"): group for group in self.municipality_groups}
+        wanted = {area: _member_ids(groups[area]) for area in areas or () if area in groups}
+        if wanted:
+            found.extend(_group_means(wanted, matching, since))
+        return found
+
+
+def _member_ids(group: dict[str, Any]) -> set[str]:
+    return {member.get("member_id") for member in group.get("members", ())}
+
+
+def _group_means(
+    groups: dict[str, set[str]], items: Iterable[_Item], since: dt.date | None
+) -> list[dict[str, Any]]:
+    """The groups' data items: per group, KPI and year, each gender's unweighted mean of the
+    members' values and the number of members that reported."""
+    groups_of: dict[str, list[str]] = {}
+    for group_id, members in groups.items():
+        for member in members:
+            groups_of.setdefault(member, []).append(group_id)
+    reported: dict[tuple[str, str, int], dict[str, list[float]]] = {}
+    changed: dict[tuple[str, str, int], dt.date] = {}
+    for entry in items:
+        item = entry.item
+        if not isinstance(item, dict) or item.get("municipality") not in groups_of:
+            continue
+        for group_id in groups_of[item["municipality"]]:
+            key = (group_id, item["kpi"], item["period"])
+            changed[key] = max(changed.get(key, entry.changed), entry.changed)
+            by_gender = reported.setdefault(key, {})
+            for one in item.get("values", ()):
+                if one.get("value") is not None and not one.get("isdeleted"):
+                    by_gender.setdefault(one["gender"], []).append(one["value"])
+    return [
+        {
+            "kpi": kpi,
+            "municipality": group_id,
+            "period": year,
+            "values": [
+                value(gender, sum(numbers) / len(numbers), count=len(numbers))
+                for gender, numbers in sorted(
+                    by_gender.items(), key=lambda pair: "TKM".index(pair[0])
+                )
+            ],
+        }
+        for (group_id, kpi, year), by_gender in reported.items()
+        if by_gender and (since is None or changed[(group_id, kpi, year)] >= since)
+    ]
 
 
 def _matches(item: Any, key: str, wanted: list[str] | None) -> bool:
@@ -408,3 +471,67 @@ def generate_dataset(
                 )
     server.items = items
     return kpi_ids
+
+
+def municipality_group(
+    group_id: str, title: str, members: Iterable[tuple[str, str]]
+) -> dict[str, Any]:
+    """A municipality group item in v3's shape; ``members`` as (code, name)."""
+    return {
+        "id": group_id,
+        "title": title,
+        "members": [{"member_id": code, "member_title": name} for code, name in members],
+    }
+
+
+def similar_group(
+    group_id: str, municipality: str, year: int, members: Iterable[tuple[str, str]]
+) -> dict[str, Any]:
+    """RKA's overall similar municipalities of one municipality, as Kolada titles them."""
+    title = f"Liknande kommuner, övergripande, {municipality}, {year}"
+    return municipality_group(group_id, title, members)
+
+
+#: Kolada's ids of SKR's nine municipality groups and SKR's names of them.
+SKR_GROUP_NAMES: dict[str, str] = {
+    "G92786": "Lågpendlingskommun nära större stad",
+    "G92787": "Storstäder",
+    "G92788": "Mindre stad/tätort",
+    "G92789": "Pendlingskommun nära mindre tätort",
+    "G92790": "Större stad",
+    "G92791": "Landsbygdskommun, ej nära större stad",
+    "G92792": "Pendlingskommun nära större stad",
+    "G92793": "Pendlingskommun nära storstad",
+    "G92794": "Landsbygdskommun med besöksnäring",
+}
+
+
+def generate_groups(
+    municipalities: dict[str, str], *, peers: int = 84, per_group: int = 7, year: int = 2025
+) -> list[dict[str, Any]]:
+    """Groups shaped like Kolada's for one county's ``municipalities`` (code → name):
+
+    - each municipality's similar municipalities of ``year`` (``G37001``…): ``per_group - 1``
+      drawn in turn from ``peers`` generated municipalities ``1001``… (another county), all
+      of them used, and the next municipality of the county; and an older set of
+      ``year - 1`` (``G36001``…);
+    - a set of similar municipalities for one area only (``G35001``…), not the overall one;
+    - SKR's nine groups (:data:`SKR_GROUP_NAMES`);
+    - ``G33627``, the county's municipalities, and ``G33612``, another county's.
+    """
+    pool = [(f"{1001 + index}", f"Jämförelsekommun {index + 1}") for index in range(peers)]
+    own = list(municipalities.items())
+    groups = []
+    for index, (_code, name) in enumerate(own):
+        members = [pool[(index * (per_group - 1) + turn) % peers] for turn in range(per_group - 1)]
+        members.append(own[(index + 1) % len(own)])
+        groups.append(similar_group(f"G{37001 + index}", name, year, members))
+        groups.append(similar_group(f"G{36001 + index}", name, year - 1, pool[:per_group]))
+        title = f"Liknande kommuner grundskola, {name}, {year}"
+        groups.append(municipality_group(f"G{35001 + index}", title, pool[:3]))
+    for index, (group_id, name) in enumerate(SKR_GROUP_NAMES.items()):
+        members = own[index::9] + pool[index::9]
+        groups.append(municipality_group(group_id, f"{name} (ovägt medel)", members))
+    groups.append(municipality_group("G33627", "Dalarnas läns kommuner (ovägt medel)", own))
+    groups.append(municipality_group("G33612", "Stockholms läns kommuner (ovägt medel)", pool[:5]))
+    return groups

@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.areas import DEFAULT_AREAS
+from data.areas import DALARNA_MUNICIPALITIES, DEFAULT_AREAS
 from data.db import open_database
 from data.models import Area, Kpi, Observation
 from etl.cli import build_parser, main, swedish_number
 from tests.conftest import PROJECT_DIR
-from tests.support.kolada_server import KoladaServer, kpi_item, value
+from tests.support.kolada_server import KoladaServer, generate_groups, kpi_item, value
 
 EMISSIONS = "N00401"
 
@@ -88,8 +88,16 @@ def test_refresh_help_lists_its_options(capsys):
     with pytest.raises(SystemExit):
         main(["refresh", "--help"])
     out = capsys.readouterr().out
-    for option in ("--full", "--all-municipalities", "--kpi", "--group", "--base-url"):
+    for option in (
+        "--full",
+        "--all-municipalities",
+        "--similar-municipalities",
+        "--kpi",
+        "--group",
+        "--base-url",
+    ):
         assert option in out
+    assert "liknande kommuner" in out
 
 
 def test_module_entry_point_help():
@@ -127,7 +135,7 @@ def test_refresh_prints_a_summary(server, db_url, capsys):
     assert code == 0
     assert err == ""
     assert re.fullmatch(
-        r"Uppdatering klar \(allt lästes om\): 3 anrop, 3 nya, 0 ändrade, 0 borttagna värden, "
+        r"Uppdatering klar \(allt lästes om\): 4 anrop, 3 nya, 0 ändrade, 0 borttagna värden, "
         r"\d+,\d s\.\n",
         out,
     )
@@ -149,6 +157,7 @@ def test_refresh_options_reach_kolada(server, db_url, capsys):
         "/v3/kpi_groups/G1",
         "/v3/municipality",
         f"/v3/kpi/{EMISSIONS}",
+        "/v3/municipality_groups",
         f"/v3/data/kpi/{EMISSIONS}/municipality/{','.join(DEFAULT_AREAS)}/year/2021",
     ]
     assert "from_date" not in server.requests[-1].query  # --full, though a covering run exists
@@ -176,7 +185,7 @@ def test_environment_is_used_without_options(server, db_url, monkeypatch):
     assert main(["refresh", "--kpi", EMISSIONS]) == 0
 
     assert len(stored_values(db_url)) == 3
-    assert server.request_count == 3
+    assert server.request_count == 4
 
 
 def test_failed_refresh_prints_one_line_and_exits_1(server, db_url, capsys):
@@ -203,6 +212,7 @@ def test_status_of_an_empty_database(db_url, capsys):
     assert main(["status", "--database-url", db_url]) == 0
     out = capsys.readouterr().out
     assert "Data: ingen data ännu; senast uppdaterad från Kolada: aldrig" in out
+    assert "Kommungrupper: 0 sparade, med 0 gruppmedelvärden" in out
     assert "Senaste körningar:\n  inga" in out
     assert "Per nyckeltal:\n  inga värden" in out
 
@@ -226,12 +236,36 @@ def test_status_shows_runs_and_kpis(server, db_url, capsys):
         runs[0],
     )
     assert re.fullmatch(
-        r"  #1 refresh \S+ \S+ UTC lyckades, allt, 3 anrop, 3 nya, 0 ändrade, 0 borttagna", runs[1]
+        r"  #1 refresh \S+ \S+ UTC lyckades, allt, 4 anrop, 3 nya, 0 ändrade, 0 borttagna", runs[1]
     )
     kpi_line = lines[-1].split()
     # N00401: three values, in two areas (2080, 0020), newest year 2021
     assert kpi_line[:4] == [EMISSIONS, "3", "2", "2021"]
     assert " ".join(kpi_line[4:]) == "Utsläpp totalt, ton CO2-ekv/inv"
+
+
+def test_similar_municipalities_through_the_command_line(server, db_url, capsys):
+    server.municipality_groups = generate_groups(DALARNA_MUNICIPALITIES)
+    falun = next(g for g in server.municipality_groups if g["id"] == "G37010")
+    for index, member in enumerate(falun["members"]):
+        server.put(EMISSIONS, member["member_id"], 2021, [value("T", 4.0 + index)])
+    base = ["--database-url", db_url, "--base-url", server.base_url]
+
+    code = main(["refresh", "--kpi", EMISSIONS, "--similar-municipalities", *base])
+
+    out = capsys.readouterr().out
+    assert code == 0
+    # /kpi, /municipality, /municipality_groups and 17 + 84 + 15 area ids in 5 segments;
+    # the means: Falun's group's for 2021, and Mora's group's (it lists Falun) for 2020, 2021
+    assert server.request_count == 3 + 5
+    assert re.fullmatch(
+        r"Uppdatering klar \(allt lästes om\): 8 anrop, 10 nya, 0 ändrade, 0 borttagna värden, "
+        r"25 kommungrupper, 3 gruppmedelvärden, \d+,\d s\.\n",
+        out,
+    )
+    assert main(["status", "--database-url", db_url]) == 0
+    status = capsys.readouterr().out.splitlines()
+    assert status[2] == "Kommungrupper: 25 sparade, med 3 gruppmedelvärden"
 
 
 # --- load ----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from etl.kolada import (
     fetch_areas,
     fetch_group_members,
     fetch_kpis,
+    fetch_municipality_groups,
     fetch_observations,
     id_segment,
     next_page_url,
@@ -378,3 +379,29 @@ def test_unreachable_server():
         with pytest.raises(KoladaError, match=r"^http://127\.0\.0\.1:\d+/v3/kpi: ConnectionError"):
             client.get_page(client.url("kpi"))
         assert client.requests_made == 2
+
+
+def test_municipality_groups_with_members_and_errors_that_name_the_item(server):
+    server.municipality_groups = [
+        {
+            "id": "G33627",
+            "title": "Dalarnas läns kommuner (ovägt medel)",
+            "members": [
+                {"member_id": "2021", "member_title": "Vansbro"},
+                {"member_id": "2080", "member_title": "Falun"},
+            ],
+        }
+    ]
+    with fast_client(server.base_url) as client:
+        (group,) = fetch_municipality_groups(client)
+        assert (group.id, [m.title for m in group.members]) == ("G33627", ["Vansbro", "Falun"])
+        server.municipality_groups.append(
+            {"id": "G1", "title": "Trasig", "members": [{"member_id": "N00401"}]}
+        )
+        with pytest.raises(KoladaFormatError) as caught:
+            list(fetch_municipality_groups(client))
+    assert re.search(
+        r"/v3/municipality_groups\?per_page=5000: values\[1\]\.members\[0\]\.member_id: "
+        r"expected a four-digit municipality code, got 'N00401'",
+        str(caught.value),
+    )

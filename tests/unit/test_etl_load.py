@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from data.db import DATA_ORIGIN_DEMO, DATA_ORIGIN_KEY, get_meta, set_meta
-from data.models import Area, EtlRun, Kpi, Observation
+from data.models import Area, EtlRun, GroupMean, Kpi, Observation
 from etl.refresh import load_files
 from etl.store import LAST_REFRESH_KEY
 from etl.transform import KoladaFormatError
@@ -62,23 +62,35 @@ def test_data_first_gets_stand_ins_that_metadata_replaces(engine, tmp_path):
             ]
         ),
     )
-    summary = load_files(engine, [values])
+    groups = save(
+        tmp_path,
+        "groups.json",
+        page(
+            [
+                {
+                    "id": "G33627",
+                    "title": "Dalarnas läns kommuner (ovägt medel)",
+                    "members": [{"member_id": "2080", "member_title": "Falun"}],
+                }
+            ]
+        ),
+    )
+    summary = load_files(engine, [values, groups])
 
-    assert (summary.inserted, summary.updated, summary.deleted) == (3, 0, 0)
+    # the group's value is a group mean, not an observation
+    assert (summary.inserted, summary.updated, summary.deleted) == (2, 0, 0)
+    assert (summary.groups, summary.group_means) == (1, 1)
     with Session(engine) as session:
         assert session.get(Kpi, "N00945").title == "N00945"
         stockholm = session.get(Area, "0180")
         assert (stockholm.title, stockholm.type, stockholm.county) == ("0180", "K", "01")
         dalarna = session.get(Area, "0020")
         assert (dalarna.title, dalarna.type, dalarna.county) == ("Region Dalarna", "L", "20")
-        group = session.get(Area, "G33627")
-        assert (group.type, group.county) == ("L", None)
-        assert (
-            session.get(
-                Observation, {"kpi_id": "N00945", "area_id": "G33627", "year": 2000, "gender": "T"}
-            ).count
-            == 15
+        assert session.get(Area, "G33627") is None
+        mean = session.get(
+            GroupMean, {"kpi_id": "N00945", "group_id": "G33627", "year": 2000, "gender": "T"}
         )
+        assert (mean.value, mean.count) == (18.0, 15)
         assert get_meta(session, DATA_ORIGIN_KEY) == "kolada"
         assert get_meta(session, LAST_REFRESH_KEY) is None  # a load is not a refresh
 
@@ -93,7 +105,7 @@ def test_data_first_gets_stand_ins_that_metadata_replaces(engine, tmp_path):
         kpi = session.get(Kpi, "N00945")
         assert (kpi.title, kpi.unit) == (title, "andel av antal dagar (%)")
         assert session.get(Area, "0180").title == "Stockholm"
-    assert runs(engine) == [("load", "success", 3, 0, 0), ("load", "success", 0, 0, 0)]
+    assert runs(engine) == [("load", "success", 2, 0, 0), ("load", "success", 0, 0, 0)]
 
 
 def test_metadata_already_stored_is_not_replaced_by_stand_ins(engine, tmp_path):
@@ -159,8 +171,9 @@ def test_load_replaces_the_demo_data(engine, tmp_path):
             "bad.json: values[1].period: expected a year as an integer, got '2021' (str)",
         ),
         (
-            page([{"id": "G1", "title": "Grupp", "members": []}]),
-            "bad.json: values[0]: expected data, KPI or area items, not KPI groups",
+            page([{"id": "G1", "title": "Grupp", "members": [{"member_id": "N00401"}]}]),
+            "bad.json: values[0]: expected data, KPI, area or municipality group items, "
+            "not KPI groups",
         ),
         ({"count": 0}, "bad.json: values: expected a list of items"),
         ('{\n "count": 1,\n "values": [\n  {"kpi": "N00401",}\n ]\n}', "bad.json: line 4 column"),

@@ -11,16 +11,22 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from data.areas import DEFAULT_AREAS
+from data.areas import DALARNA_MUNICIPALITIES, DEFAULT_AREAS
 from data.db import DATA_ORIGIN_DEMO, DATA_ORIGIN_KEY, get_meta, set_meta
-from data.models import Area, EtlRun, Kpi, Observation
+from data.models import Area, AreaGroup, EtlRun, GroupMean, Kpi, Observation
 from etl.config import KoladaSettings
 from etl.kolada import KoladaClient, KoladaError
-from etl.refresh import refresh
+from etl.refresh import default_kpi_ids, refresh
 from etl.store import LAST_REFRESH_KEY, Scope
 from etl.transform import KoladaFormatError
 from indicators.per_inhabitant import POPULATION_KPI, population_by_area_year
-from tests.support.kolada_server import KoladaServer, generate_dataset, kpi_item, value
+from tests.support.kolada_server import (
+    KoladaServer,
+    generate_dataset,
+    generate_groups,
+    kpi_item,
+    value,
+)
 
 EMISSIONS = "N00401"
 EMISSIONS_TITLE = "Utsläpp till luft av växthusgaser totalt, ton CO2-ekv/inv"
@@ -125,7 +131,8 @@ def test_values_genders_nulls_and_swedish_titles_are_stored(engine, server, clie
         refreshed = dt.datetime.fromisoformat(get_meta(session, LAST_REFRESH_KEY))
     assert refreshed.tzinfo is not None
     assert (summary.inserted, summary.updated, summary.deleted) == (4, 0, 0)
-    assert summary.http_requests == server.request_count == 3  # /kpi, /municipality, /data
+    # /kpi, /municipality, /municipality_groups, /data
+    assert summary.http_requests == server.request_count == 4
 
     run = last_run(engine)
     assert (run.kind, run.outcome, run.full, run.from_date, run.error) == (
@@ -136,7 +143,7 @@ def test_values_genders_nulls_and_swedish_titles_are_stored(engine, server, clie
         None,
     )
     assert (run.rows_inserted, run.rows_updated, run.rows_deleted) == (4, 0, 0)
-    assert run.http_requests == 3
+    assert run.http_requests == 4
     assert run.scope["kpis"] == [SATISFIED]
     assert run.scope["areas"] == sorted(DEFAULT_AREAS)
     assert run.finished_at >= run.started_at
@@ -491,24 +498,109 @@ def test_unreachable_kolada_is_a_failed_run(engine, server, client):
 # --- the request budget ------------------------------------------------------------------
 
 
+#: The years the default scope's KPIs actually have values for: the Agenda 2030 key figures
+#: in Kolada's 2026 catalogue mostly start in 2010 or later and end in 2024 (the newest
+#: published year), so the values of a full refresh span at most these 15 years.
+DEFAULT_SCOPE_YEARS = range(2010, 2025)
+
+
+def default_scope_dataset(server: KoladaServer) -> tuple[list[str], list[str]]:
+    """The default scope's size on the server: as many KPIs as :func:`default_kpi_ids` (every
+    fifth by gender), the 17 default areas and Dalarna's groups (:func:`generate_groups`),
+    every value present for every year of :data:`DEFAULT_SCOPE_YEARS` — for the similar
+    municipalities too, so that every group has a mean. Returns the KPI ids and the peers."""
+    server.municipality_groups = generate_groups(DALARNA_MUNICIPALITIES)
+    similar = [g for g in server.municipality_groups if g["title"].endswith(", 2025")]
+    peers = list(
+        dict.fromkeys(
+            member["member_id"]
+            for group in similar
+            for member in group["members"]
+            if member["member_id"] not in DEFAULT_AREAS
+        )
+    )
+    kpi_ids = generate_dataset(
+        server,
+        kpi_count=len(default_kpi_ids()),
+        years=DEFAULT_SCOPE_YEARS,
+        divided_every=5,
+        area_ids=[*DEFAULT_AREAS, *peers],
+    )
+    return kpi_ids, peers
+
+
+def requests_by_kind(server: KoladaServer) -> dict[str, int]:
+    kinds: dict[str, int] = {}
+    for request in server.requests:
+        kind = request.path.split("/")[2] + ("/…" if request.path.count("/") > 2 else "")
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return kinds
+
+
 def test_default_scope_size_refresh_stays_within_25_requests(engine, server, client):
-    years = range(1994, 2024)
-    kpi_ids = generate_dataset(server, kpi_count=90, years=years, divided_every=5)
+    # 90 KPIs × 30 years (the former model of this scope) no longer fits: with the 15 groups
+    # the 32 area ids need two segments, and the 90 × 32 × 30 items 22 data pages, so 28
+    # requests with the four /kpi, /municipality and /municipality_groups.
+    kpi_ids, peers = default_scope_dataset(server)
+    assert len(kpi_ids) == len(default_kpi_ids()) == 106
 
     summary = refresh(engine, client, kpi_ids=kpi_ids)
 
     assert server.request_count <= 25
     assert summary.http_requests == server.request_count == last_run(engine).http_requests
     assert all(r.status == 200 for r in server.requests)
-    assert sum(r.path.startswith("/v3/kpi/") for r in server.requests) == 4  # ceil(90 / 25)
-    assert sum(r.path.startswith("/v3/municipality/") for r in server.requests) == 1
-    divided = len(range(0, 90, 5))  # KPIs with values for women and men as well
-    expected_rows = 90 * 17 * 30 + divided * 17 * 30 * 2
-    assert summary.inserted == expected_rows
+    assert requests_by_kind(server) == {
+        "kpi/…": 5,  # ceil(106 / 25)
+        "municipality/…": 1,
+        "municipality_groups": 1,
+        # 5 KPI segments × 2 area segments (17 areas + 8 groups, 7 groups): 25 KPIs × 25
+        # areas × 15 years = 9,375 items take 2 pages of 5,000, the rest 1 each
+        "data/…": 4 * (2 + 1) + 1 + 1,
+    }
+    assert server.request_count == 21
+    divided = len(range(0, 106, 5))  # KPIs with values for women and men as well
+    per_area = (106 + divided * 2) * len(DEFAULT_SCOPE_YEARS)
+    assert summary.inserted == per_area * 17
+    assert (summary.groups, summary.group_means) == (15 + 9 + 1, per_area * 15)
     with Session(engine) as session:
-        assert session.scalar(select(func.count()).select_from(Observation)) == expected_rows
+        assert session.scalar(select(func.count()).select_from(Observation)) == per_area * 17
+        assert session.scalar(select(func.count()).select_from(GroupMean)) == per_area * 15
+        assert session.scalar(select(func.count()).select_from(AreaGroup)) == 25
         falun = list(DEFAULT_AREAS).index("2080")
         stored = session.get(
             Observation, {"kpi_id": "N90005", "area_id": "2080", "year": 2010, "gender": "M"}
         )
         assert stored.value == pytest.approx(5 * 10 + falun + (2010 - 1990) / 100 + 2 / 1000)
+        mean = session.get(
+            GroupMean, {"kpi_id": "N90005", "group_id": "G37010", "year": 2010, "gender": "M"}
+        )
+    group = next(g for g in server.municipality_groups if g["id"] == "G37010")
+    indexes = [([*DEFAULT_AREAS, *peers]).index(member["member_id"]) for member in group["members"]]
+    assert mean.count == 7
+    assert mean.value == pytest.approx(
+        sum(5 * 10 + index + (2010 - 1990) / 100 + 2 / 1000 for index in indexes) / 7
+    )
+
+
+def test_similar_municipalities_of_the_default_scope_size(engine, server, client):
+    kpi_ids, peers = default_scope_dataset(server)
+    assert len(peers) == 84  # as many as Dalarna's similar municipalities outside the county
+
+    summary = refresh(engine, client, kpi_ids=kpi_ids, similar_municipalities=True)
+
+    # 17 areas + 84 similar municipalities + 15 groups = 116 ids: 5 area segments (4 × 25,
+    # 16); per KPI segment of 25: four paths of 9,375 items (2 pages each) and one of 6,000
+    # (2 pages); the last KPI segment (6 KPIs) takes one page per path.
+    assert requests_by_kind(server) == {
+        "kpi/…": 5,
+        "municipality/…": 1,
+        "municipality_groups": 1,
+        "data/…": 4 * (4 * 2 + 2) + 5,
+    }
+    assert summary.http_requests == server.request_count == 52
+    divided = len(range(0, 106, 5))
+    per_area = (106 + divided * 2) * len(DEFAULT_SCOPE_YEARS)
+    assert summary.inserted == per_area * (17 + 84)
+    assert summary.group_means == per_area * 15
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Area)) == 17 + 84
