@@ -1,9 +1,18 @@
 """The bundled demo dataset: generated values for every catalogue indicator.
 
 The dashboard can be shown before anything has been fetched from Kolada: this module fills an
-empty database with a deterministic, plausible dataset for the 17 default areas. The values
+empty database with a deterministic, plausible dataset for the 17 default areas and for the
+municipalities outside Dalarna that Kolada's groups of similar municipalities name. The values
 are generated (seeded ``random.Random``), not Kolada's, and every KPI's description says so;
 the ``meta`` table records ``data_origin = "demo"`` so that the interface can say it too.
+
+The municipality groups are Kolada's own, from the bundled file
+:data:`data.groups.GROUP_FILE` (each Dalarna municipality's similar municipalities, its SKR
+municipality group with Dalarna's members only, and G33627), stored as a refresh stores them.
+The means of the groups of similar municipalities and of G33627 are computed from the demo
+values as Kolada computes a group's value: the unweighted mean of the members that have a
+value, and their number (``count``). The SKR groups get no means: they list Dalarna's members
+only.
 
 How the values are made, per indicator (see :class:`Profile`):
 
@@ -33,6 +42,9 @@ How the values are made, per indicator (see :class:`Profile`):
   the total lies between them.
 * Election indicators keep the last election's value in the years between elections; survey
   indicators appear every other year; some series start later than 2010.
+* The similar municipalities outside Dalarna (:data:`PEER_POPULATION`) scatter around a level
+  halfway between Dalarna's typical one and Sweden's, with their own trends and noise, drawn
+  from a random stream of their own so that Dalarna's values do not depend on them.
 * Some municipal values are missing: a year without a row, or a row without a value whose
   status is ``"Missing"``. Sea indicators have no values for inland Dalarna.
 """
@@ -42,17 +54,29 @@ from __future__ import annotations
 import logging
 import math
 import random
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Literal
 
-from sqlalchemy import Engine, func, insert, select
+import pandas as pd
+from sqlalchemy import Engine, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from data.areas import DEFAULT_AREAS, REGION_DALARNA, RIKET, county_of
 from data.db import DATA_ORIGIN_DEMO, DATA_ORIGIN_KEY, data_origin, set_meta
+from data.groups import GroupRecord, read_group_file, save_group_means, save_groups
 from data.locks import ETL_LOCK, hold
-from data.models import Area, EtlRun, Kpi, Observation, utcnow
+from data.models import (
+    GROUP_COUNTY,
+    GROUP_SIMILAR,
+    Area,
+    EtlRun,
+    GroupMean,
+    Kpi,
+    Observation,
+    utcnow,
+)
 from indicators.catalogue import Indicator, load_catalogue
 from indicators.per_inhabitant import POPULATION_KPI, POPULATION_TITLE
 
@@ -90,6 +114,27 @@ POPULATION: dict[str, int] = {
     "2085": 25_800,
 }
 RIKET_POPULATION = 10_550_000
+#: Approximate populations in :data:`POPULATION_YEAR` of the municipalities outside Dalarna
+#: that the groups of similar municipalities name (:data:`data.groups.GROUP_FILE`).
+PEER_POPULATION: dict[str, int] = {
+    "0188": 63_800, "0319": 9_600, "0360": 21_800, "0428": 9_200, "0480": 58_000,
+    "0482": 16_800, "0513": 10_000, "0560": 5_500, "0561": 11_700, "0665": 14_500,
+    "0682": 31_800, "0684": 11_600, "0685": 27_900, "0686": 17_800, "0687": 19_500,
+    "0760": 9_800, "0761": 8_800, "0764": 20_300, "0767": 10_400, "0781": 28_800,
+    "0840": 15_800, "0861": 13_700, "0862": 9_400, "0882": 27_400, "1060": 13_300,
+    "1081": 29_000, "1214": 14_800, "1231": 20_500, "1256": 15_200, "1263": 22_900,
+    "1264": 17_200, "1266": 16_300, "1272": 12_800, "1273": 13_200, "1291": 19_100,
+    "1292": 43_600, "1293": 52_500, "1315": 10_800, "1421": 15_300, "1430": 10_500,
+    "1438": 4_700, "1439": 6_500, "1444": 5_800, "1445": 5_700, "1446": 6_800,
+    "1447": 5_200, "1452": 11_700, "1462": 14_200, "1463": 35_200, "1466": 9_600,
+    "1471": 13_400, "1472": 11_300, "1485": 57_300, "1487": 40_000, "1488": 59_700,
+    "1494": 40_400, "1497": 9_200, "1498": 13_000, "1499": 34_000, "1737": 11_600,
+    "1766": 13_100, "1861": 16_000, "1862": 9_400, "1881": 22_700, "1907": 10_300,
+    "1960": 8_900, "1961": 16_400, "1981": 23_000, "1984": 14_100, "2104": 9_400,
+    "2132": 9_400, "2181": 40_100, "2183": 26_400, "2184": 37_700, "2282": 17_800,
+    "2283": 18_800, "2284": 56_000, "2321": 12_200, "2361": 10_200, "2401": 7_100,
+    "2460": 8_900, "2482": 77_000, "2505": 6_100, "2583": 9_300,
+}  # fmt: skip
 #: Yearly population change (a share): the larger towns and Riket grow, the smaller
 #: municipalities shrink.
 POPULATION_GROWTH: dict[str, float] = {
@@ -110,6 +155,12 @@ POPULATION_GROWTH: dict[str, float] = {
     "2085": -0.001,
     RIKET: 0.009,
 }
+#: A similar municipality's yearly population change: larger towns grow, smaller ones shrink
+#: (``PEER_GROWTH_PER_LOG_SIZE`` per unit of the logarithm of its size relative to
+#: ``PEER_STEADY_POPULATION``, within ±``PEER_GROWTH_LIMIT``).
+PEER_STEADY_POPULATION = 15_000
+PEER_GROWTH_PER_LOG_SIZE = 0.003
+PEER_GROWTH_LIMIT = 0.006
 #: Women's share of the population.
 WOMEN_SHARE = 0.495
 #: Approximate land areas (km²), which weight the county's share of the land.
@@ -370,12 +421,15 @@ Series = dict[str, dict[int, dict[str, float]]]
 
 
 def build_demo_data(engine: Engine, *, seed: int = DEFAULT_SEED) -> None:
-    """Fill an opened, empty database with the demo dataset.
+    """Fill an opened, empty database with the demo dataset: the areas, the KPIs, their
+    values, Kolada's municipality groups of the bundled file and the groups' means.
 
     Raises :class:`DemoDataError` when the database already holds observations; nothing is
     changed then.
     """
     catalogue = load_catalogue()
+    groups = read_group_file()
+    peers = peer_municipalities(groups)
     with Session(engine) as session, session.begin():
         existing = session.scalar(select(func.count()).select_from(Observation))
         if existing:
@@ -385,19 +439,60 @@ def build_demo_data(engine: Engine, *, seed: int = DEFAULT_SEED) -> None:
             )
         run = EtlRun(kind="demo", scope={"seed": seed, "kpis": len(catalogue)})
         session.add(run)
-        _add_missing_areas(session)
+        _add_missing_areas(session, peers)
         _add_missing_kpis(session, catalogue)
         _add_population_kpi(session)
         session.flush()
-        rows = demo_observations(catalogue, seed=seed) + population_observations()
+        rows = demo_observations(catalogue, seed=seed, peers=list(peers)) + (
+            population_observations(peers=list(peers))
+        )
         if rows:
-            session.execute(insert(Observation), rows)
+            # In key order: SQLite's table is clustered on the key (WITHOUT ROWID).
+            key = itemgetter("kpi_id", "area_id", "gender", "year")
+            _insert_rows(session, Observation.__table__, sorted(rows, key=key))
+        save_groups(session, groups, replace_all=True)
+        means = demo_group_means(rows, groups)
+        save_group_means(session, [], replace_for=[group.id for group in groups])
+        if means:
+            _insert_rows(session, GroupMean.__table__, means)
         set_meta(session, DATA_ORIGIN_KEY, DATA_ORIGIN_DEMO)
         set_meta(session, SEED_META_KEY, str(seed))
         run.outcome = "success"
         run.rows_inserted = len(rows)
+        run.scope = {**run.scope, "groups": len(groups), "group_means": len(means)}
         run.finished_at = utcnow()
-    log.info("Built the demo dataset: %d observations (seed %d)", len(rows), seed)
+    log.info(
+        "Built the demo dataset: %d observations, %d groups, %d group means (seed %d)",
+        len(rows),
+        len(groups),
+        len(means),
+        seed,
+    )
+
+
+def _insert_rows(session: Session, table: Table, rows: list[dict[str, object]]) -> None:
+    """Insert many rows of one table in the session's transaction, the fastest way each
+    database has: ``COPY`` on PostgreSQL (psycopg), the driver's own executemany on SQLite
+    (without SQLAlchemy's handling of each row), else SQLAlchemy's executemany."""
+    connection = session.connection()
+    dialect = connection.dialect
+    columns = list(rows[0])
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(column) for column in columns)
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        raw = connection.connection.driver_connection
+        statement = f"COPY {quote(table.name)} ({names}) FROM STDIN"
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+            for row in rows:
+                copy.write_row([row[column] for column in columns])
+    elif dialect.name == "sqlite" and dialect.paramstyle == "qmark":
+        placeholders = ", ".join("?" for _ in columns)
+        connection.exec_driver_sql(
+            f"INSERT INTO {quote(table.name)} ({names}) VALUES ({placeholders})",
+            [tuple(row[column] for column in columns) for row in rows],
+        )
+    else:
+        connection.execute(insert(table), rows)
 
 
 def ensure_demo_data(engine: Engine, *, seed: int = DEFAULT_SEED) -> bool:
@@ -424,20 +519,22 @@ def ensure_demo_data(engine: Engine, *, seed: int = DEFAULT_SEED) -> bool:
 
 
 def demo_observations(
-    catalogue: Iterable[Indicator], *, seed: int = DEFAULT_SEED
+    catalogue: Iterable[Indicator], *, seed: int = DEFAULT_SEED, peers: Sequence[str] = ()
 ) -> list[dict[str, object]]:
-    """The demo dataset's observation rows for ``catalogue``, as ``Observation`` column dicts."""
+    """The demo dataset's observation rows for ``catalogue``, as ``Observation`` column dicts:
+    the default areas' and those of the municipalities ``peers`` (ids in
+    :data:`PEER_POPULATION`)."""
     catalogue = tuple(catalogue)
-    series = _all_series({indicator.kpi_id: indicator for indicator in catalogue}, seed)
+    series = _all_series({indicator.kpi_id: indicator for indicator in catalogue}, seed, peers)
     rows: list[dict[str, object]] = []
     for indicator in catalogue:
         rng = random.Random(f"{seed}/{indicator.kpi_id}/gaps")
         genders = ("T", "K", "M") if indicator.is_divided_by_gender else ("T",)
         profile = DEMO_PROFILES.get(indicator.kpi_id)  # None for derived indicators
         years = _observed_years(profile) if profile else range(FIRST_YEAR, LAST_YEAR + 1)
-        for area_id in _areas_for(indicator):
+        for area_id in _areas_for(indicator, peers):
             area_series = series[indicator.kpi_id].get(area_id, {})
-            is_municipality = DEFAULT_AREAS[area_id][1] == "K"
+            is_municipality = area_id not in DEFAULT_AREAS or DEFAULT_AREAS[area_id][1] == "K"
             for year in years:
                 values = area_series.get(year)
                 missing = values is None
@@ -467,15 +564,24 @@ def demo_population(area_id: str, year: int) -> int:
     changed by its yearly growth; Region Dalarna's is the sum of its municipalities'."""
     if area_id == REGION_DALARNA:
         return sum(demo_population(municipality, year) for municipality in POPULATION)
+    if area_id in PEER_POPULATION:
+        base = PEER_POPULATION[area_id]
+        return round(base * (1 + peer_growth(area_id)) ** (year - POPULATION_YEAR))
     base = RIKET_POPULATION if area_id == RIKET else POPULATION[area_id]
     return round(base * (1 + POPULATION_GROWTH[area_id]) ** (year - POPULATION_YEAR))
 
 
-def population_observations() -> list[dict[str, object]]:
-    """The demo population (:data:`POPULATION_KPI`) of every area and year: women, men and the
-    total, as ``Observation`` column dicts."""
+def peer_growth(area_id: str) -> float:
+    """A similar municipality's yearly population change (a share), by its size."""
+    growth = PEER_GROWTH_PER_LOG_SIZE * math.log(PEER_POPULATION[area_id] / PEER_STEADY_POPULATION)
+    return min(max(growth, -PEER_GROWTH_LIMIT), PEER_GROWTH_LIMIT)
+
+
+def population_observations(*, peers: Sequence[str] = ()) -> list[dict[str, object]]:
+    """The demo population (:data:`POPULATION_KPI`) of every default area and of ``peers`` in
+    every year: women, men and the total, as ``Observation`` column dicts."""
     rows: list[dict[str, object]] = []
-    for area_id in DEFAULT_AREAS:
+    for area_id in (*DEFAULT_AREAS, *peers):
         for year in range(FIRST_YEAR, LAST_YEAR + 1):
             total = demo_population(area_id, year)
             women = round(total * WOMEN_SHARE)
@@ -494,6 +600,67 @@ def population_observations() -> list[dict[str, object]]:
     return rows
 
 
+def peer_municipalities(groups: Iterable[GroupRecord]) -> dict[str, str]:
+    """The groups' members outside the default areas, id → name, in the order first listed."""
+    peers: dict[str, str] = {}
+    for group in groups:
+        for member in group.members:
+            if member.id not in DEFAULT_AREAS:
+                peers.setdefault(member.id, member.title)
+    return peers
+
+
+#: The kinds of groups whose means the demo dataset computes: those that list every member.
+MEAN_GROUP_KINDS: tuple[str, ...] = (GROUP_SIMILAR, GROUP_COUNTY)
+
+
+def demo_group_means(
+    rows: Iterable[Mapping[str, object]], groups: Iterable[GroupRecord]
+) -> list[dict[str, object]]:
+    """The means of the groups of :data:`MEAN_GROUP_KINDS` as Kolada computes a group's value:
+    per KPI, year and gender the unweighted mean of the members' values and ``count``, the
+    number of members with a value (none where no member has one), as ``GroupMean`` column
+    dicts."""
+    membership = pd.DataFrame(
+        [
+            (group.id, member.id)
+            for group in groups
+            if group.kind in MEAN_GROUP_KINDS
+            for member in group.members
+        ],
+        columns=["group_id", "area_id"],
+    )
+    members = set(membership["area_id"])
+    values = pd.DataFrame(
+        [
+            (row["kpi_id"], row["area_id"], row["gender"], row["year"], row["value"])
+            for row in rows
+            if row["area_id"] in members and row["value"] is not None
+        ],
+        columns=["kpi_id", "area_id", "gender", "year", "value"],
+    )
+    if values.empty:
+        return []
+    means = (
+        values.merge(membership, on="area_id")
+        .groupby(["kpi_id", "group_id", "gender", "year"], sort=True)["value"]
+        .agg(["mean", "count"])
+        .reset_index()
+    )
+    return [
+        {
+            "kpi_id": kpi_id,
+            "group_id": group_id,
+            "gender": gender,
+            "year": int(year),
+            "value": float(mean),
+            "count": int(count),
+            "status": "",
+        }
+        for kpi_id, group_id, gender, year, mean, count in means.itertuples(index=False)
+    ]
+
+
 def _add_population_kpi(session: Session) -> None:
     if session.get(Kpi, POPULATION_KPI) is None:
         session.add(
@@ -510,9 +677,10 @@ def _add_population_kpi(session: Session) -> None:
         )
 
 
-def _add_missing_areas(session: Session) -> None:
+def _add_missing_areas(session: Session, peers: Mapping[str, str]) -> None:
     present = set(session.scalars(select(Area.id)))
-    for area_id, (title, area_type) in DEFAULT_AREAS.items():
+    areas = {**DEFAULT_AREAS, **{area_id: (title, "K") for area_id, title in peers.items()}}
+    for area_id, (title, area_type) in areas.items():
         if area_id not in present:
             session.add(
                 Area(id=area_id, title=title, type=area_type, county=county_of(area_id, area_type))
@@ -538,11 +706,12 @@ def _add_missing_kpis(session: Session, catalogue: Iterable[Indicator]) -> None:
         )
 
 
-def _areas_for(indicator: Indicator) -> list[str]:
-    """Region-only KPIs (type L) have values for the county and Sweden only."""
+def _areas_for(indicator: Indicator, peers: Sequence[str] = ()) -> list[str]:
+    """Region-only KPIs (type L) have values for the county and Sweden only; the others for
+    every default area and the municipalities ``peers`` too."""
     if indicator.municipality_type == "L":
         return [area_id for area_id, (_, kind) in DEFAULT_AREAS.items() if kind == "L"]
-    return list(DEFAULT_AREAS)
+    return [*DEFAULT_AREAS, *peers]
 
 
 def _profile(indicator: Indicator) -> Profile:
@@ -592,8 +761,11 @@ def _needed_series(kpi_ids: Iterable[str]) -> set[str]:
     return needed
 
 
-def _all_series(catalogue: Mapping[str, Indicator], seed: int) -> dict[str, Series]:
-    """Every series the catalogue needs: generated ones first, then the derived ones."""
+def _all_series(
+    catalogue: Mapping[str, Indicator], seed: int, peers: Sequence[str] = ()
+) -> dict[str, Series]:
+    """Every series the catalogue needs, for the default areas and the municipalities
+    ``peers``: generated ones first, then the derived ones."""
     needed = _needed_series(catalogue)
     derived = set(_SUMS) | set(_PER_INHABITANT) | set(_TIMES_POPULATION)
     coastal = {
@@ -612,6 +784,8 @@ def _all_series(catalogue: Mapping[str, Indicator], seed: int) -> dict[str, Seri
             rng,
             region_only=_is_region_only(kpi_id, catalogue),
             county=county_rule(kpi_id, profile),
+            peers=peers,
+            peer_rng=random.Random(f"{seed}/{kpi_id}/peers"),
         )
     for kpi_id, parts in _SUMS.items():
         if kpi_id in needed:
@@ -662,8 +836,11 @@ def _generate(
     *,
     region_only: bool = False,
     county: str = COUNTY_MEAN_BY_POPULATION,
+    peers: Sequence[str] = (),
+    peer_rng: random.Random | None = None,
 ) -> Series:
-    """One indicator's series for the municipalities, Region Dalarna and Riket."""
+    """One indicator's series for the municipalities, Region Dalarna and Riket, and for the
+    municipalities ``peers`` (drawn from ``peer_rng``) unless the indicator is region-only."""
     forward, _ = _TRANSFORMS[profile.scale]
     trend_spread = profile.trend_spread
     if trend_spread is None:
@@ -691,21 +868,37 @@ def _generate(
         )
         return series
 
-    for area_id, population in POPULATION.items():
-        offset = rng.gauss(0.0, profile.spread)
-        if area_id in profile.heavy:
-            offset += math.log(profile.heavy[area_id])
-        size = min(max(math.sqrt(20_000 / population), 0.5), 2.0)
-        series[area_id] = _area_series(
-            profile,
-            rng,
-            level=dalarna_level + offset,
-            trend=profile.trend + rng.gauss(0.0, trend_spread),
-            noise=profile.noise * size,
-            area_id=area_id,
-        )
+    for area_id in POPULATION:
+        series[area_id] = _municipal_series(profile, rng, area_id, dalarna_level, trend_spread)
     series[REGION_DALARNA] = _county(series, county)
+    if peers:
+        peer_rng = peer_rng or random.Random(f"{rng.random()}/peers")
+        peer_level = (forward(profile.riket) + dalarna_level) / 2
+        for area_id in peers:
+            series[area_id] = _municipal_series(
+                profile, peer_rng, area_id, peer_level, trend_spread
+            )
     return series
+
+
+def _municipal_series(
+    profile: Profile, rng: random.Random, area_id: str, typical_level: float, trend_spread: float
+) -> dict[int, dict[str, float]]:
+    """A municipality's series: its level scattered around ``typical_level`` (raised for the
+    indicator's heavy areas), its trend around the indicator's, noisier when it is small."""
+    offset = rng.gauss(0.0, profile.spread)
+    if area_id in profile.heavy:
+        offset += math.log(profile.heavy[area_id])
+    population = demo_population(area_id, POPULATION_YEAR)
+    size = min(max(math.sqrt(20_000 / population), 0.5), 2.0)
+    return _area_series(
+        profile,
+        rng,
+        level=typical_level + offset,
+        trend=profile.trend + rng.gauss(0.0, trend_spread),
+        noise=profile.noise * size,
+        area_id=area_id,
+    )
 
 
 def _area_series(

@@ -19,7 +19,17 @@ from data.db import (
     open_database,
     set_meta,
 )
-from data.models import Area, EtlRun, Kpi, Observation
+from data.groups import all_groups, group_means, read_group_file, similar_group
+from data.models import (
+    GROUP_COUNTY,
+    GROUP_SIMILAR,
+    GROUP_SKR,
+    Area,
+    EtlRun,
+    GroupMean,
+    Kpi,
+    Observation,
+)
 from etl.demo import (
     COUNTY_MEAN_BY_LAND_AREA,
     COUNTY_MEAN_BY_POPULATION,
@@ -28,15 +38,22 @@ from etl.demo import (
     DEMO_PROFILES,
     LAND_AREA,
     MISSING_STATUS,
+    PEER_POPULATION,
     SEED_META_KEY,
     DemoDataError,
     build_demo_data,
     county_rule,
     demo_observations,
     ensure_demo_data,
+    peer_municipalities,
 )
 from indicators.catalogue import load_catalogue
 from indicators.per_inhabitant import POPULATION_KPI, population_by_area_year
+
+GROUPS = read_group_file()
+#: The municipalities outside Dalarna that the groups name, id → name.
+PEERS = peer_municipalities(GROUPS)
+ALL_AREAS = {**{a: kind for a, (_, kind) in DEFAULT_AREAS.items()}, **dict.fromkeys(PEERS, "K")}
 
 GHG_SECTORS = ("N85532", "N85533", "N85535", "N85536", "N85537", "N85538", "N85540", "N85542")
 
@@ -76,11 +93,28 @@ def rows(shared_demo: Engine) -> list[tuple]:
     return observations(shared_demo)
 
 
-def test_two_builds_with_the_same_seed_are_identical(tmp_path: Path, rows: list[tuple]) -> None:
+def stored_means(engine: Engine) -> list[tuple]:
+    columns = (
+        GroupMean.kpi_id,
+        GroupMean.group_id,
+        GroupMean.gender,
+        GroupMean.year,
+        GroupMean.value,
+        GroupMean.count,
+    )
+    with Session(engine) as session:
+        return [tuple(row) for row in session.execute(select(*columns).order_by(*columns[:4]))]
+
+
+def test_two_builds_with_the_same_seed_are_identical(
+    tmp_path: Path, rows: list[tuple], shared_demo: Engine
+) -> None:
     other = open_database(f"sqlite:///{tmp_path / 'other.sqlite'}")
     try:
         build_demo_data(other, seed=7)
         assert observations(other) == rows
+        assert stored_means(other) == stored_means(shared_demo)
+        assert all_groups(other) == all_groups(shared_demo)
     finally:
         other.dispose()
 
@@ -104,7 +138,7 @@ def test_every_catalogue_kpi_has_values_for_every_area_it_applies_to(rows: list[
         expected = (
             {area_id for area_id, (_, kind) in DEFAULT_AREAS.items() if kind == "L"}
             if indicator.municipality_type == "L"
-            else set(DEFAULT_AREAS)
+            else set(ALL_AREAS)
         )
         assert areas_with_rows[indicator.kpi_id] == expected, indicator.kpi_id
         profile = DEMO_PROFILES.get(indicator.kpi_id)
@@ -299,11 +333,12 @@ def test_magnitudes_are_realistic(rows: list[tuple]) -> None:
 
 def test_some_series_improve_and_others_worsen(rows: list[tuple]) -> None:
     catalogue = {indicator.kpi_id: indicator for indicator in load_catalogue()}
+    dalarna = [row for row in rows if row[1] in DALARNA_MUNICIPALITIES]
     improving = worsening = 0
     for kpi_id, indicator in catalogue.items():
         if indicator.direction == "none":
             continue
-        values = _t_values(rows, kpi_id)
+        values = _t_values(dalarna, kpi_id)
         for area_id in DALARNA_MUNICIPALITIES:
             series = sorted((year, v) for (a, year), v in values.items() if a == area_id)
             if len(series) < 2 or series[0][1] == series[-1][1]:
@@ -329,10 +364,14 @@ def test_metadata_areas_kpis_and_the_run_are_recorded(
         kpis = {kpi.id: kpi for kpi in session.scalars(select(Kpi))}
         runs = list(session.scalars(select(EtlRun)))
 
-    assert set(areas) == set(DEFAULT_AREAS)
-    for area_id, (title, kind) in DEFAULT_AREAS.items():
+    assert set(areas) == set(ALL_AREAS)
+    for area_id, (title, kind) in {
+        **DEFAULT_AREAS,
+        **{a: (t, "K") for a, t in PEERS.items()},
+    }.items():
         assert (areas[area_id].title, areas[area_id].type) == (title, kind)
         assert areas[area_id].county == county_of(area_id, kind)
+    assert areas["2482"].title == "Skellefteå" and areas["2482"].county == "24"
 
     assert set(kpis) == {indicator.kpi_id for indicator in catalogue} | {POPULATION_KPI}
     assert kpis[POPULATION_KPI].title == "Invånare totalt, antal"
@@ -348,6 +387,8 @@ def test_metadata_areas_kpis_and_the_run_are_recorded(
 
     assert len(runs) == 1
     assert (runs[0].kind, runs[0].outcome, runs[0].rows_inserted) == ("demo", "success", len(rows))
+    assert runs[0].scope["groups"] == len(GROUPS)
+    assert runs[0].scope["group_means"] == len(stored_means(shared_demo)) > 0
     assert runs[0].finished_at is not None
 
 
@@ -394,17 +435,19 @@ def _population(rows: list[tuple]) -> dict[tuple[str, int], float]:
 def test_every_area_has_a_plausible_population_every_year(rows: list[tuple]) -> None:
     population = _population(rows)
     years = range(2010, 2025)
-    assert set(population) == {(a, y) for a in DEFAULT_AREAS for y in years}
+    assert set(population) == {(a, y) for a in ALL_AREAS for y in years}
     # about the real populations of 2023
     for area_id, real in (("2080", 60_000), ("2081", 52_000), ("0020", 288_000)):
         assert population[area_id, 2023] == pytest.approx(real, rel=0.03), area_id
     assert population[RIKET, 2023] == pytest.approx(10_500_000, rel=0.02)
     assert min(population[a, 2023] for a in DALARNA_MUNICIPALITIES) > 5_000
+    assert population["2482", 2023] == pytest.approx(77_000, rel=0.01)  # Skellefteå
+    assert min(population[a, 2023] for a in PEERS) > 4_000
     for year in years:
         municipalities = sum(population[a, year] for a in DALARNA_MUNICIPALITIES)
         assert population[REGION_DALARNA, year] == municipalities
     # slow change: a few per cent over the years, Riket growing
-    for area_id in DEFAULT_AREAS:
+    for area_id in ALL_AREAS:
         assert population[area_id, 2024] / population[area_id, 2010] == pytest.approx(1, abs=0.15)
     assert population[RIKET, 2024] > population[RIKET, 2010]
     women = {(a, y): v for k, a, y, g, v, *_ in rows if k == POPULATION_KPI and g == "K"}
@@ -424,3 +467,111 @@ def test_totals_per_inhabitant_match_the_per_inhabitant_indicator(rows: list[tup
             assert total / population[key] == pytest.approx(per_inhabitant[key], rel=2e-3), key
             checked += 1
     assert checked > 200
+
+
+# --- the municipality groups and their means ----------------------------------------------
+
+
+def test_the_groups_of_the_bundled_file_are_stored(shared_demo: Engine) -> None:
+    stored = {group.id: group for group in all_groups(shared_demo)}
+    assert stored == {group.id: group for group in GROUPS}
+    kinds = [group.kind for group in stored.values()]
+    assert (kinds.count(GROUP_SIMILAR), kinds.count(GROUP_COUNTY)) == (15, 1)
+    assert kinds.count(GROUP_SKR) == 6
+
+
+def test_every_similar_municipality_outside_dalarna_has_a_population() -> None:
+    assert set(PEERS) <= set(PEER_POPULATION)
+    assert len(PEERS) > 50
+
+
+def test_each_dalarna_municipality_has_seven_similar_municipalities_with_values(
+    shared_demo: Engine, rows: list[tuple]
+) -> None:
+    catalogue = load_catalogue()
+    municipal = {
+        i.kpi_id
+        for i in catalogue
+        if i.municipality_type != "L" and not getattr(DEMO_PROFILES.get(i.kpi_id), "coastal", False)
+    }
+    kpis_with_values: dict[str, set[str]] = defaultdict(set)
+    for kpi_id, area_id, _year, _gender, value, *_ in rows:
+        if value is not None:
+            kpis_with_values[area_id].add(kpi_id)
+    with Session(shared_demo) as session:
+        stored_areas = set(session.scalars(select(Area.id)))
+    for area_id, name in DALARNA_MUNICIPALITIES.items():
+        group = similar_group(shared_demo, area_id)
+        assert group is not None, name
+        assert group.title == f"Liknande kommuner, övergripande, {name}, 2025"
+        assert len(group.members) == 7 and area_id not in group.member_ids
+        for member in group.members:
+            assert member.id in stored_areas
+            assert kpis_with_values[member.id] == municipal | {POPULATION_KPI}, member.title
+
+
+def _member_values(rows: list[tuple], kpi_id: str) -> dict[tuple[str, str, int], float]:
+    return {
+        (area_id, gender, year): value
+        for k, area_id, year, gender, value, *_ in rows
+        if k == kpi_id and value is not None
+    }
+
+
+@pytest.mark.parametrize("kpi_id", ["N00401", "N00923", "N07900", "N00209", POPULATION_KPI])
+def test_group_means_are_the_unweighted_means_of_the_members_values(
+    shared_demo: Engine, rows: list[tuple], kpi_id: str
+) -> None:
+    """As Kolada serves a group id: the mean of the members that have a value, and their
+    number — computed here from the stored values of the members."""
+    values = _member_values(rows, kpi_id)
+    groups = [g for g in GROUPS if g.kind in (GROUP_SIMILAR, GROUP_COUNTY)]
+    stored = group_means(shared_demo, [g.id for g in groups], kpi_id)
+    by_key = {(r.group_id, r.gender, r.year): (r.value, r.count) for r in stored.itertuples()}
+    expected: dict[tuple[str, str, int], tuple[float, int]] = {}
+    for group in groups:
+        for gender in ("T", "K", "M"):
+            for year in range(2010, 2025):
+                present = [
+                    values[m, gender, year] for m in group.member_ids if (m, gender, year) in values
+                ]
+                if present:
+                    expected[group.id, gender, year] = (sum(present) / len(present), len(present))
+    assert set(by_key) == set(expected)
+    for key, (mean, count) in expected.items():
+        assert by_key[key][1] == count, key
+        assert by_key[key][0] == pytest.approx(mean, rel=1e-12), key
+    # Some members lack a value in some year (gaps), so not every count is full.
+    if kpi_id != POPULATION_KPI:
+        assert any(count < 7 for key, (_, count) in expected.items() if key[0] != "G33627")
+    assert all(row.status == "" for row in stored.itertuples())
+
+
+def test_the_skr_groups_have_no_means(shared_demo: Engine) -> None:
+    """They list Dalarna's members only, so a mean of those would not be the group's."""
+    skr = [group.id for group in GROUPS if group.kind == GROUP_SKR]
+    with Session(shared_demo) as session:
+        count = session.scalar(
+            select(func.count()).select_from(GroupMean).where(GroupMean.group_id.in_(skr))
+        )
+    assert count == 0
+
+
+def test_the_similar_municipalities_leave_dalarnas_values_unchanged() -> None:
+    catalogue = load_catalogue()
+    alone = demo_observations(catalogue, seed=7)
+    with_peers = demo_observations(catalogue, seed=7, peers=list(PEERS))
+    assert [row for row in with_peers if row["area_id"] in DEFAULT_AREAS] == alone
+    assert len(with_peers) > 3 * len(alone)
+
+
+def test_another_seed_gives_other_group_means(shared_demo: Engine, tmp_path: Path) -> None:
+    engine = open_database(f"sqlite:///{tmp_path / 'other.sqlite'}")
+    try:
+        build_demo_data(engine, seed=8)
+        second = stored_means(engine)
+    finally:
+        engine.dispose()
+    first = stored_means(shared_demo)
+    assert [row[:4] for row in first][:100] == [row[:4] for row in second][:100]
+    assert [row[4] for row in first] != [row[4] for row in second]
