@@ -16,9 +16,10 @@ from collections.abc import Iterator
 import pandas as pd
 from sqlalchemy import Engine
 
-from data import queries
+from data import groups, queries
 from data.areas import DALARNA_MUNICIPALITIES, DEFAULT_AREAS, REGION_DALARNA, RIKET
 from data.goals import GoalRecord
+from data.groups import GroupRecord
 from indicators.catalogue import (
     Indicator,
     load_catalogue,
@@ -228,3 +229,56 @@ def status(
 
 def data_status() -> queries.DataStatus:
     return queries.data_status(engine())
+
+
+# --- similar municipalities (Kolada's municipality groups) ------------------------------------
+# Keyed by the engine too: a group is stored with a refresh (a new data version), but a test or
+# a second database served by the same process must not get another database's groups.
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_similar_group(_engine: Engine, _version: tuple, area_id: str) -> GroupRecord | None:
+    return groups.similar_group(_engine, area_id)
+
+
+def similar_group(area_id: str) -> GroupRecord | None:
+    """The newest stored group of similar municipalities made for ``area_id`` (None when
+    groups are not fetched)."""
+    return _cached_similar_group(engine(), version(), area_id)
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_member_groups(
+    _engine: Engine, _version: tuple, area_id: str, kinds: tuple[str, ...]
+) -> tuple[GroupRecord, ...]:
+    return tuple(groups.groups_with_member(_engine, area_id, kinds))
+
+
+def member_groups(area_id: str, kinds: tuple[str, ...]) -> tuple[GroupRecord, ...]:
+    """The stored groups of the given kinds (e.g. SKR's ``kommungrupp``) listing ``area_id``."""
+    return _cached_member_groups(engine(), version(), area_id, tuple(kinds))
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_group_means(
+    _engine: Engine, _version: tuple, group_ids: tuple[str, ...], kpi_id: str
+) -> pd.DataFrame:
+    return groups.group_means(_engine, group_ids, kpi_id)
+
+
+def group_means(group_ids: tuple[str, ...], kpi_id: str) -> pd.DataFrame:
+    """The stored means of one KPI for the groups (a cached table; copy before changing it)."""
+    return _cached_group_means(engine(), version(), tuple(group_ids), kpi_id)
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_area_observations(
+    _engine: Engine, _version: tuple, kpi_id: str, area_ids: tuple[str, ...]
+) -> pd.DataFrame:
+    return queries.observations(_engine, kpi_ids=[kpi_id], area_ids=area_ids, genders=None)
+
+
+def area_observations(kpi_id: str, area_ids: tuple[str, ...]) -> pd.DataFrame:
+    """One KPI's stored observations of any areas, also outside Dalarna (a similar
+    municipality's), every gender (a cached table; copy before changing it)."""
+    return _cached_area_observations(engine(), version(), kpi_id, tuple(area_ids))
