@@ -73,6 +73,9 @@ class GoalRecord:
     #: reported the decision), empty when there is none.
     secondary_source_url: str = ""
     adopted_year: int | None = None
+    #: The ids of the higher goals this goal contributes to (local → regional → national →
+    #: global, "målkedjan"), in the order given; empty when it names none.
+    contributes_to: tuple[str, ...] = ()
     origin: str | None = field(default=None, compare=False)
     #: The stored version (raised by one with each change; ``None`` for a goal not stored, or
     #: a row of a file without versions). Not compared, as ``origin``.
@@ -83,10 +86,12 @@ class GoalRecord:
         return self.areas is None or area_id in self.areas
 
     def as_dict(self) -> dict[str, Any]:
-        """The stored fields as JSON-ready values (areas as a list), as the change log holds
+        """The stored fields as JSON-ready values (areas and the goals contributed to as lists;
+        ``None`` for none contributed to, as the column stores it), as the change log holds
         them."""
         values = {name: getattr(self, name) for name in GOAL_FIELDS}
         values["areas"] = list(self.areas) if self.areas is not None else None
+        values["contributes_to"] = list(self.contributes_to) or None
         return values
 
 
@@ -168,12 +173,14 @@ def _update_model(model: Goal, goal: GoalRecord) -> None:
 def _from_model(model: Goal) -> GoalRecord:
     values = {name: getattr(model, name) for name in GOAL_FIELDS}
     values["areas"] = tuple(model.areas) if model.areas is not None else None
+    values["contributes_to"] = tuple(model.contributes_to or ())
     return GoalRecord(**values, origin=model.origin, version=model.version)
 
 
 def _from_row(row: Any) -> GoalRecord:
     values = {name: row[name] for name in GOAL_FIELDS}
     values["areas"] = tuple(values["areas"]) if values["areas"] is not None else None
+    values["contributes_to"] = tuple(values["contributes_to"] or ())
     return GoalRecord(**values, origin=row["origin"], version=row["version"])
 
 

@@ -11,9 +11,11 @@ saves it with Swedish settings, and a tab-separated one, as Excel's "Unicode-tex
 recognised from the header. Numbers are written with a
 decimal point; a decimal comma (``1,5``) and spaces between thousands (``7 500 000``) are
 accepted on reading (:func:`indicators.formatting.parse_decimal`). Several areas are separated by
-``|``. Every row is checked with the goal rules (:mod:`indicators.goal_validation`) before
-anything is returned, and every problem is reported with file, line, field, the value found and
-the expected form.
+``|``; the higher goals a goal contributes to (``contributes_to``, "målkedjan") by ``;``, and
+each must be a goal of a higher level in the same file or among ``linked_levels`` (the stored
+goals, for a user's file); a file without the column reads as goals that name none. Every row
+is checked with the goal rules (:mod:`indicators.goal_validation`) before anything is returned,
+and every problem is reported with file, line, field, the value found and the expected form.
 
 A text cell that a spreadsheet would run as a formula is written with a leading apostrophe, and
 reading removes exactly that apostrophe from text cells, so a written file reads back unchanged
@@ -42,8 +44,11 @@ from indicators.goal_validation import (
     GoalProblem,
     GoalReport,
     check_goal,
+    check_links,
     field_text,
     known_ids,
+    links_text,
+    parse_links,
 )
 from indicators.spreadsheet import escape_formula, unescape_formula
 
@@ -74,6 +79,7 @@ COLUMNS: tuple[str, ...] = (
     "source_url",
     "secondary_source_url",
     "adopted_year",
+    "contributes_to",
     VERSION_COLUMN,
 )
 REQUIRED_COLUMNS: tuple[str, ...] = (
@@ -115,8 +121,11 @@ csv.field_size_limit(max(csv.field_size_limit(), MAX_GOAL_FILE_BYTES))
 
 def goal_row(goal: GoalRecord) -> dict[str, str]:
     """The CSV columns of ``goal`` as text: decimal point, empty for missing values (text cells
-    as they are; :func:`write_goal_csv` escapes formulas)."""
-    return {name: field_text(getattr(goal, name)) for name in COLUMNS}
+    as they are; :func:`write_goal_csv` escapes formulas; the goals contributed to joined with
+    ``;``)."""
+    row = {name: field_text(getattr(goal, name)) for name in COLUMNS}
+    row["contributes_to"] = links_text(goal.contributes_to)
+    return row
 
 
 def _header_problems(columns: Sequence[str], source: str, line: int) -> list[GoalProblem]:
@@ -219,10 +228,29 @@ def _parse_row(
         source_url=raw["source_url"],
         secondary_source_url=raw["secondary_source_url"],
         adopted_year=years["adopted_year"],
+        contributes_to=parse_links(raw["contributes_to"]),
         version=version,
     )
     check_goal(goal, report, kpi_ids, area_ids, skip)
     return (None if report.problems else goal), report.problems
+
+
+def _link_problems(
+    goals: list[tuple[int, GoalRecord]],
+    levels: Mapping[str, str],
+    source: str,
+    problems: list[GoalProblem],
+) -> list[tuple[int, GoalRecord]]:
+    """The goals whose ``contributes_to`` names known goals of higher levels (``levels``: id →
+    level of every goal a link may name); the problems of the others are appended."""
+    kept: list[tuple[int, GoalRecord]] = []
+    for line, goal in goals:
+        report = GoalReport(source, line, {"contributes_to": links_text(goal.contributes_to)})
+        check_links(goal, report, levels)
+        problems.extend(report.problems)
+        if not report.problems:
+            kept.append((line, goal))
+    return kept
 
 
 def _parse_rows(
@@ -231,12 +259,16 @@ def _parse_rows(
     known_kpi_ids: Collection[str] | None,
     known_area_ids: Collection[str] | None,
     problems: list[GoalProblem],
+    linked_levels: Mapping[str, str] | None = None,
 ) -> list[tuple[int, GoalRecord]]:
-    """Parse and check every row; append all problems (including duplicate ids) to ``problems``."""
+    """Parse and check every row; append all problems (including duplicate ids and links to
+    unknown or not higher goals) to ``problems``."""
     kpi_ids, area_ids = known_ids(known_kpi_ids, known_area_ids)
     goals: list[tuple[int, GoalRecord]] = []
     first_line: dict[str, int] = {}
+    levels = dict(linked_levels or {})
     for line, row in numbered_rows:
+        levels[(row.get("id") or "").strip()] = (row.get("level") or "").strip()
         goal, row_problems = _parse_row(row, line, source, kpi_ids, area_ids)
         problems.extend(row_problems)
         goal_id = (row.get("id") or "").strip()
@@ -254,7 +286,7 @@ def _parse_rows(
             first_line[goal_id] = line
         if goal is not None:
             goals.append((line, goal))
-    return goals
+    return _link_problems(goals, levels, source, problems)
 
 
 def parse_goal_rows(
@@ -264,13 +296,15 @@ def parse_goal_rows(
     known_kpi_ids: Collection[str] | None = None,
     known_area_ids: Collection[str] | None = None,
     first_line: int = 2,
+    linked_levels: Mapping[str, str] | None = None,
 ) -> list[GoalRecord]:
     """Check rows of text (CSV column → value) and return them as goals.
 
     Rows are numbered from ``first_line`` (line 1 is the header). Every row is checked; if any
     has a problem, :class:`~indicators.goal_validation.GoalFileError` is raised with all of them
     and nothing is returned. ``known_kpi_ids`` defaults to the indicator catalogue,
-    ``known_area_ids`` to the default areas.
+    ``known_area_ids`` to the default areas; ``linked_levels`` (id → level) are the goals
+    besides the rows that ``contributes_to`` may name.
     """
     rows = list(rows)
     if len(rows) > MAX_GOAL_ROWS:
@@ -297,6 +331,7 @@ def parse_goal_rows(
         known_kpi_ids,
         known_area_ids,
         problems,
+        linked_levels,
     )
     if problems:
         raise GoalFileError(problems)
@@ -418,6 +453,7 @@ def read_numbered_goals(
     source_name: str | None = None,
     known_kpi_ids: Collection[str] | None = None,
     known_area_ids: Collection[str] | None = None,
+    linked_levels: Mapping[str, str] | None = None,
 ) -> tuple[str, list[tuple[int, GoalRecord]]]:
     """As :func:`read_goal_csv`, with the name the problems use for the source and each goal's
     line number: ``(name, [(line, goal), ...])``."""
@@ -430,7 +466,7 @@ def read_numbered_goals(
         text = source
     problems: list[GoalProblem] = []
     rows = _csv_rows(text, name, problems)
-    goals = _parse_rows(rows, name, known_kpi_ids, known_area_ids, problems)
+    goals = _parse_rows(rows, name, known_kpi_ids, known_area_ids, problems, linked_levels)
     if problems:
         raise GoalFileError(problems)
     return name, goals
@@ -442,9 +478,11 @@ def read_goal_csv(
     source_name: str | None = None,
     known_kpi_ids: Collection[str] | None = None,
     known_area_ids: Collection[str] | None = None,
+    linked_levels: Mapping[str, str] | None = None,
 ) -> list[GoalRecord]:
     """Read and check a goal CSV file (a :class:`~pathlib.Path`, or a ``str`` without a line
-    break naming a file) or CSV text (a ``str`` with line breaks).
+    break naming a file) or CSV text (a ``str`` with line breaks). A goal's ``contributes_to``
+    may name the file's goals and those in ``linked_levels`` (id → level).
 
     Raises :class:`~indicators.goal_validation.GoalFileError` with every problem in the file,
     :class:`OSError` if the file cannot be read.
@@ -454,6 +492,7 @@ def read_goal_csv(
         source_name=source_name,
         known_kpi_ids=known_kpi_ids,
         known_area_ids=known_area_ids,
+        linked_levels=linked_levels,
     )
     return [goal for _, goal in goals]
 

@@ -75,6 +75,8 @@ MAX_SHOWN_PROBLEMS = 50
 MAX_QUOTED_LENGTH = 100
 #: Separates several areas in the text form of ``areas``.
 AREA_SEPARATOR = "|"
+#: Separates the ids of the higher goals in the text form of ``contributes_to``.
+LINK_SEPARATOR = ";"
 #: The fields holding numbers and years; the others hold text.
 NUMBER_FIELDS: tuple[str, ...] = ("target_value", "relative_change", "band_low", "band_high")
 YEAR_FIELDS: tuple[str, ...] = ("base_year", "target_year", "adopted_year")
@@ -176,9 +178,23 @@ def field_text(value: object) -> str:
     return str(value)
 
 
+def links_text(goal_ids: Sequence[str]) -> str:
+    """The ids of the goals contributed to as the goal CSV writes them: joined with
+    :data:`LINK_SEPARATOR`."""
+    return LINK_SEPARATOR.join(goal_ids)
+
+
+def parse_links(text: str) -> tuple[str, ...]:
+    """The ids in the text form of ``contributes_to`` (empty parts are skipped)."""
+    return tuple(part.strip() for part in text.split(LINK_SEPARATOR) if part.strip())
+
+
 def goal_texts(goal: GoalRecord) -> dict[str, str]:
-    """Every stored field of ``goal`` as text (:func:`field_text`)."""
-    return {name: field_text(getattr(goal, name)) for name in GOAL_FIELDS}
+    """Every stored field of ``goal`` as text (:func:`field_text`; the goals contributed to
+    with :data:`LINK_SEPARATOR`)."""
+    texts = {name: field_text(getattr(goal, name)) for name in GOAL_FIELDS}
+    texts["contributes_to"] = links_text(goal.contributes_to)
+    return texts
 
 
 # --------------------------------------------------------------------------- checks
@@ -338,6 +354,55 @@ def _check_texts(goal: GoalRecord, report: GoalReport) -> None:
         )
 
 
+def _check_link_ids(goal: GoalRecord, report: GoalReport) -> None:
+    """The form of the ids in ``contributes_to`` (whether they name known goals of higher
+    levels is :func:`check_links`)."""
+    bad = [
+        goal_id
+        for goal_id in goal.contributes_to
+        if not (_ID_PATTERN.fullmatch(goal_id) and len(goal_id) <= MAX_ID_LENGTH)
+    ]
+    if bad:
+        report.add(
+            "contributes_to",
+            "id för högre mål som målet bidrar till, åtskilda med "
+            f"{LINK_SEPARATOR}, t.ex. dalarna-klimatneutral-2045 (felaktigt: {', '.join(bad)})",
+        )
+    elif goal.id in goal.contributes_to:
+        report.add("contributes_to", f'andra mål än målet självt ("{goal.id}")')
+    elif len(set(goal.contributes_to)) != len(goal.contributes_to):
+        report.add("contributes_to", "varje högre mål bara en gång")
+
+
+def check_links(goal: GoalRecord, report: GoalReport, levels: Mapping[str, str]) -> None:
+    """Add to ``report`` the goals in ``goal.contributes_to`` that are not known or not of a
+    higher level than ``goal`` (a goal contributes to higher goals only: lokal → regional →
+    nationell → global). ``levels`` maps every goal id a link may name to its level."""
+    if goal.level not in GOAL_LEVELS:
+        return
+    rank = GOAL_LEVELS.index(goal.level)
+    unknown = [goal_id for goal_id in goal.contributes_to if goal_id not in levels]
+    if unknown:
+        report.add(
+            "contributes_to",
+            f'id för mål som finns (målet "{goal.id}" bidrar till okända mål: '
+            f"{', '.join(unknown)})",
+        )
+    not_higher = [
+        f"{goal_id} ({levels[goal_id]})"
+        for goal_id in goal.contributes_to
+        if goal_id in levels
+        and levels[goal_id] in GOAL_LEVELS
+        and GOAL_LEVELS.index(levels[goal_id]) <= rank
+    ]
+    if not_higher:
+        report.add(
+            "contributes_to",
+            f'mål på en högre nivå än {goal.level} (målet "{goal.id}" kan bara bidra till '
+            f"högre mål, men anger {', '.join(not_higher)})",
+        )
+
+
 def check_goal(
     goal: GoalRecord,
     report: GoalReport,
@@ -364,6 +429,7 @@ def check_goal(
     _check_years(goal, report)
     _check_areas(goal, report, area_ids, skip)
     _check_texts(goal, report)
+    _check_link_ids(goal, report)
 
 
 def validate_goal(
@@ -521,6 +587,7 @@ def against_direction(
 
 __all__ = [
     "AREA_SEPARATOR",
+    "LINK_SEPARATOR",
     "MAX_ID_LENGTH",
     "MAX_NOTE_LENGTH",
     "MAX_SHOWN_PROBLEMS",
@@ -541,13 +608,16 @@ __all__ = [
     "LatestValue",
     "against_direction",
     "check_goal",
+    "check_links",
     "field_text",
     "goal_texts",
     "goal_way",
     "known_ids",
     "latest_value_area",
+    "links_text",
     "operator_for",
     "operator_hint",
+    "parse_links",
     "problem_lines",
     "quoted",
     "require_note",

@@ -355,6 +355,8 @@ def import_goals_csv(
         source_name=source_name,
         known_kpi_ids=known_kpi_ids,
         known_area_ids=known_area_ids,
+        # the higher goals a row may contribute to: the file's and the stored ones
+        linked_levels={goal.id: goal.level for goal in select_goals(engine)},
     )
     problems = _stored_goal_problems(engine, name, numbered)
     if problems:

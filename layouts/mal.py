@@ -59,6 +59,8 @@ from layouts.parts.mal_form import (
     KIND_SPECIFIC,
     FormOutcome,
     area_options,
+    chosen_ids,
+    contributes_to_options,
     default_goal_id,
     form_values,
     goals_csv,
@@ -171,6 +173,36 @@ def field_styles(kind: str | None) -> dict[str, dict[str, str]]:
     """Show the fields the kind uses and hide the other kind-specific ones."""
     used = KIND_FIELDS.get(kind or "", ())
     return {name: {} if name in used else {"display": "none"} for name in KIND_SPECIFIC}
+
+
+def contributes_to_field(values: Mapping[str, Any]) -> html.Div:
+    """Målkedjan: the higher goals (same indicator or global goal) the goal contributes to."""
+    chosen = chosen_ids(values.get("contributes_to"))
+    options = contributes_to_options(
+        service.goals(), values.get("kpi_id"), values.get("level"), chosen
+    )
+    label = ["Bidrar till högre mål", html.Span(" (contributes_to)", className="column-name")]
+    return html.Div(
+        [
+            html.Label(label, htmlFor="mal-form-contributes_to", className="control-label"),
+            dcc.Dropdown(
+                id="mal-form-contributes_to",
+                labels=DROPDOWN_LABELS,
+                options=options,
+                value=chosen,
+                multi=True,
+                placeholder="Välj högre mål …",
+            ),
+            html.Span(
+                "Frivilligt: mål på högre nivå för samma indikator eller samma globala mål som "
+                "det här målet bidrar till; de visas på sidan Målkedjan.",
+                className="note",
+            ),
+            _error_box("contributes_to"),
+        ],
+        className="control form-field",
+        id="mal-field-contributes_to",
+    )
 
 
 def goal_form(values: Mapping[str, Any]) -> html.Div:
@@ -315,6 +347,8 @@ def goal_form(values: Mapping[str, Any]) -> html.Div:
                 ),
                 "Målet som det står i beslutet.",
             ),
+            # Målkedjan: the higher goals this goal contributes to.
+            contributes_to_field(values),
             html.Div(
                 [
                     _field(
@@ -892,6 +926,20 @@ def search_own_goals(search, value):
 def show_kind_fields(kind):
     """Show the number fields of the chosen kind of goal."""
     return field_styles(kind)
+
+
+@callback(
+    Output("mal-form-contributes_to", "options"),
+    Input("mal-form-kpi_id", "value"),
+    Input("mal-form-level", "value"),
+    State("mal-form-contributes_to", "value"),
+    prevent_initial_call=True,
+)
+def offer_higher_goals(kpi_id, level, chosen):
+    """The higher goals offered follow the indicator and the level chosen."""
+    kpi_id = kpi_id if isinstance(kpi_id, str) else None
+    level = level if isinstance(level, str) else None
+    return contributes_to_options(service.goals(), kpi_id, level, chosen_ids(chosen))
 
 
 @callback(

@@ -44,6 +44,7 @@ from indicators.goal_validation import (
     GoalNoteError,
     GoalProblem,
     InvalidGoalError,
+    links_text,
     operator_for,
 )
 from indicators.goals import (
@@ -57,7 +58,7 @@ from indicators.goals import (
     remove_goal,
     update_goal,
 )
-from indicators.vocabulary import OPERATORS
+from indicators.vocabulary import GOAL_LEVELS, LEVELS, OPERATORS
 from layouts.parts.components import upload_name
 from layouts.parts.mal_goals import goal_differences, goal_title, indicator_label
 
@@ -89,6 +90,7 @@ FORM_FIELDS: tuple[str, ...] = (
     "source_url",
     "secondary_source_url",
     "adopted_year",
+    "contributes_to",
 )
 #: The form field that shows a problem in a CSV column.
 FIELD_OF_COLUMN: dict[str, str] = {"areas": "area"}
@@ -206,6 +208,7 @@ def form_row(values: Mapping[str, Any]) -> dict[str, str]:
         except ValueError:
             change = 0.0
         row["direction"] = "up" if change > 0 else "down" if change < 0 else ""
+    row["contributes_to"] = links_text(chosen_ids(values.get("contributes_to")))
     row["id"] = text_value(values.get("id")) or default_goal_id(
         text_value(values.get("area")) or None, row["kpi_id"] or None, row["target_year"]
     )
@@ -231,6 +234,7 @@ def form_values(goal: GoalRecord | None, *, area: str | None = None) -> dict[str
             kind="absolute",
             operator=None,
             direction=None,
+            contributes_to=[],
         )
         return empty
     values: dict[str, Any] = {}
@@ -239,6 +243,8 @@ def form_values(goal: GoalRecord | None, *, area: str | None = None) -> dict[str
             values[name] = choice_of_areas(goal.areas)
         elif name == "relative_change":
             values[name] = fraction_to_percent(goal.relative_change)
+        elif name == "contributes_to":
+            values[name] = list(goal.contributes_to)
         elif name in ("target_value", "band_low", "band_high"):
             number = getattr(goal, name)
             values[name] = "" if number is None else goal_number(number).replace("\u00a0", " ")
@@ -264,11 +270,64 @@ def indicator_defaults(kpi_id: str | None) -> tuple[str | None, str | None]:
     return operator, indicator.direction if operator is not None else None
 
 
+def chosen_ids(value: Any) -> list[str]:
+    """The goal ids chosen in a multi-select (a list; a single text counts as one; anything
+    else, as a forged request may send, as none)."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        return []
+    return [item.strip() for item in value if isinstance(item, str) and item.strip()]
+
+
+def _rank(level: str | None) -> int:
+    return GOAL_LEVELS.index(level) if level in GOAL_LEVELS else -1
+
+
+def _sdg_of(kpi_id: str) -> int | None:
+    indicator = service.indicator(kpi_id)
+    return indicator.sdg_goal if indicator is not None else None
+
+
+def contributes_to_options(
+    goals: Sequence[GoalRecord],
+    kpi_id: str | None,
+    level: str | None,
+    selected: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """The higher goals a goal on ``kpi_id`` at ``level`` may contribute to: the stored goals of
+    a higher level on the same indicator or the same global goal (SDG), lowest level first;
+    goals already ``selected`` are offered too, so that a stored link is not lost."""
+    sdg = _sdg_of(kpi_id) if kpi_id else None
+    rank = _rank(level)
+    offered = [
+        goal
+        for goal in goals
+        if goal.id in selected
+        or (
+            kpi_id
+            and _rank(goal.level) > rank >= 0
+            and (goal.kpi_id == kpi_id or (sdg is not None and _sdg_of(goal.kpi_id) == sdg))
+        )
+    ]
+    offered.sort(key=lambda g: (_rank(g.level), g.kpi_id != kpi_id, g.kpi_id, g.id))
+    return [
+        {
+            "label": f"{LEVELS[goal.level].short if goal.level in LEVELS else goal.level}: "
+            f"{goal.id} – {indicator_label(goal.kpi_id)}",
+            "value": goal.id,
+        }
+        for goal in offered
+    ]
+
+
 def check_form(values: Mapping[str, Any]) -> tuple[GoalRecord | None, tuple[GoalProblem, ...]]:
-    """The form's goal checked by the goal CSV's rules (the same messages, without a line)."""
+    """The form's goal checked by the goal CSV's rules (the same messages, without a line);
+    the higher goals it contributes to must be stored goals of higher levels."""
     row = form_row(values)
+    stored = {goal.id: goal.level for goal in service.goals()}
     try:
-        (goal,) = parse_goal_rows([row], source_name=FORM_SOURCE)
+        (goal,) = parse_goal_rows([row], source_name=FORM_SOURCE, linked_levels=stored)
     except GoalFileError as error:
         return None, tuple(replace(problem, line=None) for problem in error.problems)
     return goal, ()

@@ -72,6 +72,7 @@ FIELD_LABELS: dict[str, str] = {
     "source_url": "Webbadress till källan",
     "secondary_source_url": "Webbadress till en annan källa",
     "adopted_year": "Antaget år",
+    "contributes_to": "Bidrar till högre mål",
 }
 
 
@@ -402,6 +403,7 @@ def _record_of(values: Mapping[str, Any] | None) -> GoalRecord | None:
         if fields.get(name) is None:
             fields[name] = ""
     fields["areas"] = tuple(fields["areas"]) if fields["areas"] is not None else None
+    fields["contributes_to"] = tuple(fields.get("contributes_to") or ())  # målkedjan
     try:
         return GoalRecord(**fields)
     except TypeError:
@@ -414,6 +416,8 @@ def _field_value(goal: GoalRecord, name: str) -> str:
         return "–"
     if name == "areas":
         return areas_text(value)
+    if name == "contributes_to":  # målkedjan: the ids of the higher goals
+        return ", ".join(value) or "–"
     if name == "kpi_id":
         return indicator_label(value)
     if name == "kind":

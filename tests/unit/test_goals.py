@@ -542,7 +542,11 @@ def test_sync_replaces_catalogue_rows_and_keeps_user_goals(engine: Engine, tmp_p
     sync_catalogue_goals(engine)
     mine = add_goal(engine, user_goal())
     goals = catalogue()
-    dropped, changed = goals[0], goals[1]
+    # drop a goal that no other contributes to: a link to a dropped goal is refused
+    served = {goal_id for goal in goals for goal_id in goal.contributes_to}
+    dropped = next(goal for goal in goals if goal.id not in served)
+    goals = [dropped, *(goal for goal in goals if goal is not dropped)]
+    changed = goals[1]
     kept = goals[2:]
     new_changed = replace(changed, wording_sv="Ny")
     path = tmp_path / "katalog.csv"
@@ -933,3 +937,134 @@ def test_cli_missing_file(db_url: str, tmp_path: Path, capsys):
     missing = tmp_path / "finns-inte.csv"
     assert run_cli(["--database-url", db_url, "goals", "import", str(missing)]) == 1
     assert capsys.readouterr().err.startswith(f"Kunde inte läsa {missing}")
+
+
+# --------------------------------------------------------------------------- målkedjan: links
+
+
+def test_catalogue_chain_runs_from_mora_and_borlange_to_sdg_13():
+    goals = {goal.id: goal for goal in catalogue()}
+    indicators = catalogue_by_id()
+    for local in (
+        "mora-utslapp-1-5-ton-2030",
+        "mora-utslapp-2-5-ton-2022",
+        "borlange-klimatneutral-2030",
+    ):
+        path, goal = [goals[local].level], goals[local]
+        while goal.contributes_to:
+            goal = goals[goal.contributes_to[0]]
+            path.append(goal.level)
+        assert path == ["lokal", "regional", "nationell", "global"], local
+        assert indicators[goal.kpi_id].sdg_goal == 13
+        assert "13.2" in goal.source_document
+    regional = goals["dalarna-klimatneutral-2045"]
+    assert regional.contributes_to == ("se-klimat-85-2045",)
+    # every link is cited in the goal's wording
+    for goal in goals.values():
+        if goal.contributes_to:
+            assert "Målkedjan:" in goal.wording_sv, goal.id
+
+
+def test_every_catalogue_link_names_a_higher_catalogue_goal():
+    goals = {goal.id: goal for goal in catalogue()}
+    links = [(goal, goals[i]) for goal in goals.values() for i in goal.contributes_to]
+    assert len(links) >= 10
+    for lower, higher in links:
+        assert LEVELS.index(higher.level) > LEVELS.index(lower.level), (lower.id, higher.id)
+
+
+def regional_row(**changes: str) -> dict[str, str]:
+    values = {
+        "id": "dalarna-exempel-utslapp-2045",
+        "level": "regional",
+        "areas": f"{REGION_DALARNA}|2080",
+        "target_year": "2045",
+    }
+    return row(**{**values, **changes})
+
+
+def test_a_link_to_an_unknown_goal_is_refused_naming_the_goal():
+    (problem,) = problems_of(csv_text(regional_row(), row(contributes_to="finns-inte")))
+    assert (problem.line, problem.field) == (3, "contributes_to")
+    assert "falun-exempel-utslapp-2030" in str(problem) and "finns-inte" in str(problem)
+
+
+def test_a_link_to_a_goal_of_the_same_or_a_lower_level_is_refused():
+    text = csv_text(
+        regional_row(contributes_to="falun-exempel-utslapp-2030"),
+        row(),
+        row(id="falun-exempel-tva", contributes_to="falun-exempel-utslapp-2030"),
+    )
+    problems = problems_of(text)
+    assert [(p.line, p.field) for p in problems] == [(2, "contributes_to"), (4, "contributes_to")]
+    assert "dalarna-exempel-utslapp-2045" in str(problems[0]) and "(lokal)" in str(problems[0])
+    assert "högre nivå än lokal" in str(problems[1])
+
+
+@pytest.mark.parametrize(
+    ("links", "expected"),
+    [
+        ("falun-exempel-utslapp-2030", "andra mål än målet självt"),
+        ("dalarna-exempel-utslapp-2045;dalarna-exempel-utslapp-2045", "bara en gång"),
+        ("Stora Bokstäver", "id för högre mål"),
+    ],
+)
+def test_the_form_of_the_links_is_checked(links: str, expected: str):
+    problems = problems_of(csv_text(regional_row(), row(contributes_to=links)))
+    assert [p.field for p in problems] == ["contributes_to"]
+    assert expected in str(problems[0])
+
+
+def test_links_are_read_with_semicolons_also_from_a_semicolon_file():
+    national = regional_row(id="sverige-exempel-2045", level="nationell", areas="")
+    text = csv_text(
+        regional_row(),
+        national,
+        row(contributes_to="dalarna-exempel-utslapp-2045; sverige-exempel-2045"),
+        delimiter=";",
+    )
+    goals = read_goal_csv(text, known_kpi_ids=KPIS)
+    assert goals[2].contributes_to == ("dalarna-exempel-utslapp-2045", "sverige-exempel-2045")
+    assert goal_row(goals[2])["contributes_to"] == (
+        "dalarna-exempel-utslapp-2045;sverige-exempel-2045"
+    )
+
+
+def test_an_old_file_without_the_column_still_reads():
+    columns = [c for c in COLUMNS if c not in ("contributes_to", VERSION_COLUMN)]
+    (goal,) = read_goal_csv(csv_text(row(), columns=columns), known_kpi_ids=KPIS)
+    assert goal.contributes_to == ()
+
+
+def test_a_catalogue_with_a_bad_link_changes_nothing(engine: Engine, tmp_path: Path):
+    sync_catalogue_goals(engine)
+    before = snapshot(engine)
+    path = tmp_path / "katalog.csv"
+    bad = {**goal_row(catalogue()[-1]), "contributes_to": "finns-inte"}
+    path.write_text(csv_text(bad), encoding="utf-8")
+    with pytest.raises(GoalFileError, match=catalogue()[-1].id):
+        sync_catalogue_goals(engine, path)
+    assert snapshot(engine) == before
+
+
+def test_user_goals_link_to_stored_goals_and_round_trip(engine: Engine, tmp_path: Path):
+    sync_catalogue_goals(engine)
+    links = "dalarna-klimatneutral-2045;se-klimat-85-2045"
+    path = write(tmp_path / "mal.csv", row(contributes_to=links))
+    import_goals_csv(engine, path, note="med länkar")
+    (stored,) = list_goals(engine, origin=ORIGIN_USER)
+    assert stored.contributes_to == ("dalarna-klimatneutral-2045", "se-klimat-85-2045")
+    assert goal_changes(engine)[0].after["contributes_to"] == list(stored.contributes_to)
+    exported = tmp_path / "export.csv"
+    export_goals_csv(engine, exported, origin=ORIGIN_USER)
+    stored_levels = {goal.id: goal.level for goal in list_goals(engine)}
+    assert read_goal_csv(exported, linked_levels=stored_levels) == [stored]
+    # read alone, the file does not know the goals it links to
+    with pytest.raises(GoalFileError, match="okända mål: dalarna-klimatneutral-2045"):
+        read_goal_csv(exported)
+    # a link to a goal neither stored nor in the file is refused, and nothing is stored
+    before = snapshot(engine)
+    write(path, row(id="falun-exempel-ny", contributes_to="finns-inte"))
+    with pytest.raises(GoalFileError, match="falun-exempel-ny"):
+        import_goals_csv(engine, path)
+    assert snapshot(engine) == before
