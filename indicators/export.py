@@ -151,9 +151,16 @@ FORMAT_LABELS: dict[str, str] = {
 #: The two files: the time series and the latest status (as the download route names them).
 FILE_SERIES = "tidsserier"
 FILE_LATEST = "senaste-status"
-FILES: tuple[str, ...] = (FILE_SERIES, FILE_LATEST)
+#: "Insatser och effekter": one row per intervention × linked indicator
+#: (:func:`indicators.intervention_effects.effects_table`).
+FILE_EFFECTS = "insatser-effekter"
+FILES: tuple[str, ...] = (FILE_SERIES, FILE_LATEST, FILE_EFFECTS)
 #: How a file's name starts.
-FILE_PREFIXES: dict[str, str] = {FILE_SERIES: "hallbarhet", FILE_LATEST: "senaste-status"}
+FILE_PREFIXES: dict[str, str] = {
+    FILE_SERIES: "hallbarhet",
+    FILE_LATEST: "senaste-status",
+    FILE_EFFECTS: "insatser-effekter",
+}
 #: A file for more areas than this is named for Dalarna rather than for each area.
 MAX_NAMED_AREAS = 3
 

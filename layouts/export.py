@@ -30,6 +30,7 @@ from indicators.vocabulary import (
     ROBUSTNESS_LABELS,
     Status,
 )
+from layouts.parts import intervention_marks
 from layouts.parts.components import (
     METHOD_PARAM,
     data_table,
@@ -52,7 +53,7 @@ PAGE = "export"
 PREVIEW_ROWS = 20
 SITE = "Hållbarhetsuppföljning Dalarna"
 
-dash.register_page(__name__, path="/export", title=f"Export – {SITE}", name="Export", order=7)
+dash.register_page(__name__, path="/export", title=f"Export – {SITE}", name="Export", order=9)
 
 DROPDOWN_LABELS = dropdown_labels("Sök indikator, nyckeltal eller mål", "Ingen indikator matchar")
 
@@ -513,6 +514,7 @@ def layout(**query: Any) -> html.Div:
             html.Div(id="export-latest-preview"),
             html.H2("Ladda ner"),
             download_panel(PAGE),
+            intervention_marks.effects_download(PAGE),
         ],
         className="export-page",
     )

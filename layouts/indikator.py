@@ -24,7 +24,7 @@ from indicators.formatting import format_date
 from indicators.ranking import RELATIVE_POSITION_NOTE
 from indicators.sdg import dimension_label, sdg_name
 from indicators.vocabulary import DESCRIPTIVE_TEXT, DIRECTIONS, GOAL_LEVELS, LEVELS
-from layouts.parts import area_map
+from layouts.parts import area_map, intervention_marks
 from layouts.parts.answer_cache import cached_answer
 from layouts.parts.components import (
     METHOD_PARAM,
@@ -50,6 +50,7 @@ from layouts.parts.indikator_view import (
     series_tables,
 )
 from layouts.parts.notes import notes_section
+from layouts.parts.similar import similar_callbacks, similar_section
 from layouts.parts.table_alternative import body_when_open, table_alternative, table_when_opened
 from layouts.parts.url_state import Choice, read_path_id, read_value, url_notes
 
@@ -301,6 +302,7 @@ def layout(kpi_id: str | None = None, **query) -> html.Div:
                 className="indikator-section",
                 **{"aria-labelledby": "indikator-series-heading"},
             ),
+            intervention_marks.effect_section(indicator, selection.areas),
             area_map.indicator_section(
                 indicator, map_query, selection.gender, selection.threshold_set
             ),
@@ -335,6 +337,7 @@ def layout(kpi_id: str | None = None, **query) -> html.Div:
                 ],
                 className="indikator-section",
             ),
+            similar_section(indicator, selection),
             html.Section(
                 [html.H2("Ladda ner"), download_panel(PAGE)],
                 className="indikator-section presentation-hidden",
@@ -467,4 +470,13 @@ sync_url(
 
 area_map.indicator_map_callbacks(
     kpi="indikator-kpi", gender="indikator-gender", method="indikator-metod"
+)
+
+similar_callbacks(
+    selection_of=control_selection,
+    areas="indikator-areas",
+    gender="indikator-gender",
+    levels="indikator-levels",
+    method="indikator-metod",
+    kpi="indikator-kpi",
 )

@@ -30,6 +30,7 @@ from indicators.area_profile import (
 from indicators.progress import THRESHOLD_SETS
 from indicators.sdg import DIMENSIONS, SDG_GOALS, sdg_name
 from indicators.vocabulary import ALL_LEVELS, LEVEL_LABELS
+from layouts.parts import intervention_marks
 from layouts.parts.answer_cache import cached_answer
 from layouts.parts.components import (
     dropdown_labels,
@@ -63,6 +64,7 @@ from layouts.parts.profile import (
     sdg_tiles,
     year_span,
 )
+from layouts.parts.similar import KOMMUN_ANCHOR, kommun_section
 from layouts.parts.url_state import Choice, read_path_id, url_notes
 
 log = logging.getLogger(__name__)
@@ -424,6 +426,11 @@ def layout(area_id: str | None = None, **query):
                         html.Li(html.A(local_heading(area_id), href="#kommun-local-heading")),
                         html.Li(html.A("Kvalitativa bedömningar", href=f"#{NOTES_HEADING}")),
                         html.Li(html.A("Alla indikatorer", href=f"#{LIST_ANCHOR}")),
+                        *(
+                            [html.Li(html.A("Liknande kommuner", href=f"#{KOMMUN_ANCHOR}"))]
+                            if area_id in service.MUNICIPALITY_IDS
+                            else []
+                        ),
                         html.Li(html.A("Ladda ner", href="#kommun-download")),
                     ]
                 ),
@@ -437,6 +444,8 @@ def layout(area_id: str | None = None, **query):
                 **{"aria-live": "polite"},
             ),
             html.Div(content, id=CONTENT_ID),
+            kommun_section(area_id),
+            intervention_marks.municipality_section(area_id, PAGE_ID),
             selection_store(PAGE_ID, export),
             html.Section(
                 [

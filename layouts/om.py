@@ -40,6 +40,7 @@ from indicators.progress import (
 from indicators.ranking import RELATIVE_POSITION_NOTE
 from indicators.sources import source_table
 from indicators.vocabulary import DIRECTIONS, DOWN, STATUS_STYLE, UP, Status
+from layouts.parts import intervention_marks
 from layouts.parts.answer_cache import cached_answer
 from layouts.parts.components import (
     KOLADA_CREDIT,
@@ -68,7 +69,7 @@ SOURCE_GROUP_TEXT = {
     "egen": "egna, inlästa ur filer (källan står vid varje värde)",
 }
 
-dash.register_page(__name__, path="/om", title=f"Om data – {SITE}", name="Om data", order=8)
+dash.register_page(__name__, path="/om", title=f"Om data – {SITE}", name="Om data", order=10)
 
 
 # --- the method text ---------------------------------------------------------------------------
@@ -693,6 +694,7 @@ def layout(**query) -> html.Div:
                             ("uppdatering", "När data hämtades"),
                             ("senaste-ar", "Senaste år per indikator"),
                             ("metod", "Så bedöms utvecklingen"),
+                            (intervention_marks.METHOD_ANCHOR, "Effektindikation för insatser"),
                         )
                     ]
                 ),
@@ -708,6 +710,7 @@ def layout(**query) -> html.Div:
             _refresh_section(status, successful_runs(engine)),
             _coverage_section(coverage, status),
             _method_section(),
+            intervention_marks.method_section(),
         ],
         className="om-page",
     )

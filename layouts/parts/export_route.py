@@ -20,8 +20,9 @@ defaults of :func:`indicators.export.parse_selection`):
                           ``trend``)
 ``metod``                 the threshold set
 ``format``                ``csv`` (default) or ``excel-sv``
-``fil``                   ``tidsserier`` (default: the time series) or ``senaste-status``
-                          (the latest status, whatever the years)
+``fil``                   ``tidsserier`` (default: the time series), ``senaste-status``
+                          (the latest status, whatever the years) or ``insatser-effekter``
+                          (the areas' interventions × the indicators, with their effects)
 ========================  =======================================================================
 
 The values are read strictly (``parse_selection(..., strict=True)``): an unknown value, a
@@ -42,6 +43,7 @@ from werkzeug.datastructures import MultiDict
 
 from indicators import service
 from indicators.export import (
+    FILE_EFFECTS,
     FILE_SERIES,
     FILES,
     FORMATS,
@@ -49,7 +51,7 @@ from indicators.export import (
     SelectionError,
     parse_selection,
 )
-from layouts.parts import download
+from layouts.parts import download, intervention_marks
 from layouts.parts.download import FILE_PARAM, FORMAT_PARAM, PARAMS, ROUTE, YEAR_PARAMS
 
 log = logging.getLogger(__name__)
@@ -84,7 +86,7 @@ def read_file_kind(args: MultiDict[str, str]) -> str:
     if kind not in FILES:
         raise BadQuery(
             f"Felaktig parameter {FILE_PARAM}: okänd fil {kind[:40]!r}; "
-            f"välj {' eller '.join(FILES)}."
+            f"välj {', '.join(FILES[:-1])} eller {FILES[-1]}."
         )
     return kind
 
@@ -164,7 +166,10 @@ def download_csv() -> flask.Response:
     except BadQuery as error:
         log.info("Refused a download: %s", error)
         return _refusal(str(error))
-    chunks, rows = download.selection_csv(selection, fmt, kind)
+    if kind == FILE_EFFECTS:  # "Insatser och effekter"
+        chunks, rows = intervention_marks.effects_csv(selection, fmt)
+    else:
+        chunks, rows = download.selection_csv(selection, fmt, kind)
     response = flask.Response(_logged(chunks, rows, fmt), content_type=CONTENT_TYPE)
     filename = download.export_filename(download.today(), selection, kind)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

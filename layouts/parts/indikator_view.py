@@ -39,6 +39,11 @@ from layouts.parts.figures import (
     series_figure,
     series_name,
 )
+from layouts.parts.intervention_marks import (
+    add_intervention_marks,
+    intervention_table,
+    shown_interventions,
+)
 from layouts.parts.url_state import Choices, Kind, read_query, read_value
 from layouts.parts.why import why_details
 
@@ -434,6 +439,11 @@ def build_view(indicator: Indicator, selection: Selection) -> IndicatorView:
         goals=data.goals_by_id,
         levels=selection.levels,
     )
+    # Insatser: the start year of each shown municipality's intervention on the indicator.
+    interventions = shown_interventions(indicator.kpi_id, area_ids)
+    add_intervention_marks(
+        figure, interventions, data.shown, area_titles=data.titles, gender=genders[0]
+    )
     status = service.status(selection.threshold_set, genders)
     status = status[(status["kpi_id"] == indicator.kpi_id) & status["area_id"].isin(area_ids)]
     matrix = status_matrix(
@@ -492,6 +502,12 @@ def series_tables(indicator: Indicator, selection: Selection) -> list:
             className="table-scroll",
         )
     ]
+    # Insatser: the markers' table (none when no shown municipality has one on the indicator).
+    interventions = intervention_table(
+        shown_interventions(indicator.kpi_id, selection.shown_areas), data.titles
+    )
+    if interventions is not None:
+        tables.append(interventions)
     if goals_frame.empty:
         tables.append(html.P("Inga mållinjer för de valda nivåerna.", className="note"))
     else:

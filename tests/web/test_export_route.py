@@ -349,7 +349,8 @@ def test_messages_are_swedish(client):
     assert text == "Felaktig parameter fran/till: ange år mellan 1900 och 2100.\n"
     text = client.get(f"{ROUTE}?fil=pdf").get_data(as_text=True)
     assert text == (
-        "Felaktig parameter fil: okänd fil 'pdf'; välj tidsserier eller senaste-status.\n"
+        "Felaktig parameter fil: okänd fil 'pdf'; "
+        "välj tidsserier, senaste-status eller insatser-effekter.\n"
     )
 
 

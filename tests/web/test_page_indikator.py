@@ -120,7 +120,8 @@ def test_layout_of_a_known_indicator_shows_its_facts_and_sections(page, as_edito
     assert validated(by_id(layout, "indikator-series").figure).layout.separators == ", "
     # the table alternatives are built when opened
     tables = find(layout, lambda n: type(n).__name__ == "Table")
-    assert [t.className for t in tables] == ["data-table status-matrix"]
+    # (the comparison with similar municipalities is a table of its own, not a chart's alternative)
+    assert [t.className for t in tables] == ["data-table status-matrix", "data-table similar-table"]
     for details_id in (page.SERIES_DETAILS, page.RANKING_DETAILS):
         assert by_id(layout, details_id).open is False
         assert "Hämtar tabellen" in text_of(by_id(layout, details_id))
