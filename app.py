@@ -86,8 +86,12 @@ def shell() -> html.Div:
                         className="menu-button",
                         **{"aria-expanded": "false", "aria-controls": "site-menu"},
                     ),
+                    # The toggle and the sign-in come first, as they are seen: beside the title
+                    # (assets/style.css), the menu on the line below.
                     html.Div(
                         [
+                            presentation_toggle(),
+                            account_status(),
                             html.Nav(
                                 html.Ul(
                                     [
@@ -97,8 +101,6 @@ def shell() -> html.Div:
                                 ),
                                 **{"aria-label": "Huvudmeny"},
                             ),
-                            presentation_toggle(),
-                            account_status(),
                         ],
                         id="site-menu",
                         className="header-tools",

@@ -97,7 +97,7 @@ UPLOAD_LIMIT_ID = "bildspel-upload-limit"
 FIELD_LABELS = {"name": "Namn", "views": "Vyer"}
 
 
-dash.register_page(__name__, path=INDEX_PATH, title=f"Bildspel – {SITE}", name="Bildspel", order=6)
+dash.register_page(__name__, path=INDEX_PATH, title=f"Bildspel – {SITE}", name="Bildspel", order=8)
 
 
 # --- pure functions --------------------------------------------------------------------------

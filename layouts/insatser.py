@@ -75,6 +75,7 @@ dash.register_page(
     path="/insatser",
     title="Insatser – Hållbarhetsuppföljning Dalarna",
     name="Insatser",
+    order=7,
 )
 
 #: The kind of record a removal confirmation of this page names.
