@@ -27,7 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -384,10 +384,23 @@ def _delimiter(header_line: str) -> str:
     return max(DELIMITERS, key=header_line.count)
 
 
-def _csv_rows(
-    text: str, source: str, problems: list[GoalProblem]
+def csv_table_rows(
+    text: str,
+    source: str,
+    problems: list[GoalProblem],
+    *,
+    columns: Sequence[str],
+    header_problems: Callable[[Sequence[str], str, int], list[GoalProblem]],
+    is_text: Callable[[str], bool],
+    max_rows: int,
+    too_many: Callable[[str], Exception],
 ) -> list[tuple[int, dict[str, str]]]:
-    """The rows of a goal CSV text with their first line numbers; header problems are appended."""
+    """The rows of a CSV text (column → cell) with their first line numbers, for the files of
+    goals and of insatser alike: the delimiter is the one the header line uses most, empty
+    lines are skipped, the text columns (``is_text``) are stripped and lose a spreadsheet
+    formula's guarding apostrophe. A missing header, the header's own problems
+    (``header_problems``), a broken CSV row and extra fields are appended to ``problems``;
+    more than ``max_rows`` rows raise ``too_many(source)``."""
     text = text.removeprefix("\ufeff")
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = _delimiter(first)
@@ -395,19 +408,11 @@ def _csv_rows(
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next((values for values in reader if any(v.strip() for v in values)), None)
     if header is None:
-        problems.append(
-            GoalProblem(
-                source,
-                1,
-                "id",
-                "",
-                "en rubrikrad med kolumnerna " + ", ".join(COLUMNS),
-                found="filen är tom",
-            )
-        )
+        expected = "en rubrikrad med kolumnerna " + ", ".join(columns)
+        problems.append(GoalProblem(source, 1, columns[0], "", expected, found="filen är tom"))
         return []
     header = [name.strip() for name in header]
-    problems.extend(_header_problems(header, source, reader.line_num))
+    problems.extend(header_problems(header, source, reader.line_num))
     rows: list[tuple[int, dict[str, str]]] = []
     while True:
         line = reader.line_num + 1
@@ -424,27 +429,42 @@ def _csv_rows(
             break
         if not any(value.strip() for value in values):
             continue
-        if len(rows) >= MAX_GOAL_ROWS:
-            raise _too_many_rows(source)
-        values = [
-            unescape_formula(value.strip()) if name in TEXT_COLUMNS else value
-            for name, value in zip(header, values, strict=False)
-        ] + values[len(header) :]
-        if len(values) > len(header):
-            extra = [value for value in values[len(header) :] if value.strip()]
-            if extra:
-                problems.append(
-                    GoalProblem(
-                        source,
-                        line,
-                        "(extra fält)",
-                        delimiter.join(extra),
-                        f"högst {len(header)} fält per rad, som i rubrikraden (text med "
-                        f"{shown_delimiter} eller radbrytning ska stå inom citattecken)",
-                    )
+        if len(rows) >= max_rows:
+            raise too_many(source)
+        extra = [value for value in values[len(header) :] if value.strip()]
+        if extra:
+            problems.append(
+                GoalProblem(
+                    source,
+                    line,
+                    "(extra fält)",
+                    delimiter.join(extra),
+                    f"högst {len(header)} fält per rad, som i rubrikraden (text med "
+                    f"{shown_delimiter} eller radbrytning ska stå inom citattecken)",
                 )
-        rows.append((line, dict(zip(header, values, strict=False))))
+            )
+        cells = {
+            name: unescape_formula(value.strip()) if is_text(name) else value
+            for name, value in zip(header, values, strict=False)
+        }
+        rows.append((line, cells))
     return rows
+
+
+def _csv_rows(
+    text: str, source: str, problems: list[GoalProblem]
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a goal CSV text with their first line numbers; header problems are appended."""
+    return csv_table_rows(
+        text,
+        source,
+        problems,
+        columns=COLUMNS,
+        header_problems=_header_problems,
+        is_text=TEXT_COLUMNS.__contains__,
+        max_rows=MAX_GOAL_ROWS,
+        too_many=_too_many_rows,
+    )
 
 
 def read_numbered_goals(

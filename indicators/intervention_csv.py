@@ -43,7 +43,7 @@ from data.interventions import (
     get_intervention,
     save_interventions,
 )
-from indicators.goal_csv import DELIMITERS, SAVE_AS_CSV_UTF8
+from indicators.goal_csv import SAVE_AS_CSV_UTF8, csv_table_rows
 from indicators.goal_validation import GoalProblem
 from indicators.interventions import (
     GOAL_SEPARATOR,
@@ -57,7 +57,7 @@ from indicators.interventions import (
     parse_links,
     raw_fields,
 )
-from indicators.spreadsheet import escape_formula, unescape_formula
+from indicators.spreadsheet import escape_formula
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,6 @@ FORMAT_CSV, FORMAT_EXCEL_SV = "csv", "excel-sv"
 
 _YEAR_PATTERN = re.compile(r"\d{4}")
 _NUMBER_PATTERN = re.compile(r"[1-9]\d{0,8}")
-_DELIMITER_NAMES = {"\t": "tabbtecken"}
 
 csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
 
@@ -139,54 +138,19 @@ def csv_rows(
 ) -> list[tuple[int, dict[str, str]]]:
     """The rows of CSV text (column → text, formulas' apostrophes removed) with their line
     numbers; header and CSV problems are appended to ``problems``."""
-    text = text.removeprefix("\ufeff")
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max(DELIMITERS, key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next((values for values in reader if any(v.strip() for v in values)), None)
-    if header is None:
-        expected = "en rubrikrad med kolumnerna " + ", ".join(COLUMNS)
-        problems.append(GoalProblem(source, 1, "title", "", expected, "filen är tom"))
-        return []
-    header = [name.strip() for name in header]
-    problems.extend(_header_problems(header, source, reader.line_num))
-    rows: list[tuple[int, dict[str, str]]] = []
-    while True:
-        line = reader.line_num + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            problems.append(
-                GoalProblem(
-                    source, line, "(rad)", "", "en giltig CSV-rad", f"felaktig CSV ({error})"
-                )
-            )
-            break
-        if not any(value.strip() for value in values):
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise _file_error(source, f"fler än {MAX_ROWS} insatser", f"högst {MAX_ROWS} rader")
-        extra = [value for value in values[len(header) :] if value.strip()]
-        if extra:
-            shown = _DELIMITER_NAMES.get(delimiter, f'"{delimiter}"')
-            problems.append(
-                GoalProblem(
-                    source,
-                    line,
-                    "(extra fält)",
-                    delimiter.join(extra),
-                    f"högst {len(header)} fält per rad, som i rubrikraden (text med {shown} "
-                    "ska stå inom citattecken)",
-                )
-            )
-        cells = {
-            name: unescape_formula(value.strip()) if name not in NUMBER_COLUMNS else value.strip()
-            for name, value in zip(header, values, strict=False)
-        }
-        rows.append((line, cells))
-    return rows
+    rows = csv_table_rows(
+        text,
+        source,
+        problems,
+        columns=COLUMNS,
+        header_problems=_header_problems,
+        is_text=lambda name: name not in NUMBER_COLUMNS,
+        max_rows=MAX_ROWS,
+        too_many=lambda name: _file_error(
+            name, f"fler än {MAX_ROWS} insatser", f"högst {MAX_ROWS} rader"
+        ),
+    )
+    return [(line, {k: v.strip() for k, v in cells.items()}) for line, cells in rows]
 
 
 # --------------------------------------------------------------------------- rows → records

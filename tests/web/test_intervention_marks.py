@@ -16,6 +16,7 @@ from data.interventions import InterventionRecord, LinkedIndicator, add_interven
 from indicators import service
 from indicators.intervention_effects import EFFECT_COLUMNS, NO_GROUP_REASON
 from indicators.vocabulary import EffectVerdict
+from tests.support.dash_tree import find, text_of
 from tests.support.figures import validated
 from tests.support.own_database import own_database
 
@@ -48,37 +49,6 @@ def marks(demo_app):
     from layouts.parts import intervention_marks
 
     return intervention_marks
-
-
-def find(component, predicate) -> list:
-    """Every component in a Dash tree for which ``predicate`` holds, in document order."""
-    found = []
-    stack = [component]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list | tuple):
-            stack.extend(reversed(node))
-            continue
-        if node is None or isinstance(node, str | int | float):
-            continue
-        if predicate(node):
-            found.append(node)
-        stack.append(getattr(node, "children", None))
-    return found
-
-
-def text_of(component) -> str:
-    parts: list[str] = []
-    stack = [component]
-    while stack:
-        node = stack.pop(0)
-        if isinstance(node, list | tuple):
-            stack[:0] = list(node)
-        elif isinstance(node, str | int | float):
-            parts.append(str(node))
-        elif node is not None:
-            stack.insert(0, getattr(node, "children", None))
-    return " ".join(parts)
 
 
 def by_class(component, name: str) -> list:

@@ -20,6 +20,7 @@ from indicators.catalogue import load_catalogue
 from indicators.ranking import dalarna_ranking
 from indicators.sdg import DIMENSIONS
 from indicators.vocabulary import STATUS_STYLE, Status
+from tests.support.dash_tree import find, text_of
 from tests.support.figures import validated
 from tests.support.own_database import own_database
 
@@ -53,40 +54,9 @@ def gender_kpi() -> str:
     return next(i.kpi_id for i in load_catalogue() if i.is_divided_by_gender)
 
 
-def find(component, predicate) -> list:
-    """Every component in a Dash tree for which ``predicate`` holds, in document order."""
-    found = []
-    stack = [component]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list | tuple):
-            stack.extend(reversed(node))
-            continue
-        if node is None or isinstance(node, str | int | float):
-            continue
-        if predicate(node):
-            found.append(node)
-        stack.append(getattr(node, "children", None))
-    return found
-
-
 def by_id(component, component_id):
     (node,) = find(component, lambda n: getattr(n, "id", None) == component_id)
     return node
-
-
-def text_of(component) -> str:
-    parts: list[str] = []
-    stack = [component]
-    while stack:
-        node = stack.pop(0)
-        if isinstance(node, list | tuple):
-            stack[:0] = list(node)
-        elif isinstance(node, str | int | float):
-            parts.append(str(node))
-        elif node is not None:
-            stack.insert(0, getattr(node, "children", None))
-    return " ".join(parts)
 
 
 # --- the page for a known and an unknown indicator -------------------------------------------

@@ -25,6 +25,7 @@ from layouts.parts.comparison_figures import (
     with_unit,
     year_span,
 )
+from tests.support.dash_tree import find
 from tests.support.figures import validated
 
 
@@ -33,23 +34,6 @@ def page(demo_app):
     import layouts.jamfor as page
 
     return page
-
-
-def find(component, predicate) -> list:
-    """Every component in a Dash tree for which ``predicate`` holds, in document order."""
-    found = []
-    stack = [component]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list | tuple):
-            stack.extend(reversed(node))
-            continue
-        if node is None or isinstance(node, str | int | float):
-            continue
-        if predicate(node):
-            found.append(node)
-        stack.append(getattr(node, "children", None))
-    return found
 
 
 def by_id(tree, component_id):

@@ -17,6 +17,7 @@ from indicators.vocabulary import GOAL_LEVELS, LEVELS, STATUS_STYLE
 from layouts.parts.mal_form import contributes_to_options, form_values, save_form
 from layouts.parts.mal_goals import goal_differences
 from layouts.parts.profile import area_series
+from tests.support.dash_tree import find
 
 MORA, BORLANGE = "2062", "2081"
 
@@ -36,22 +37,6 @@ def page_engine(demo_app, engine):
     service.set_engine(engine)
     yield engine
     service.set_engine(previous)
-
-
-def find(component, predicate) -> list:
-    found = []
-    stack = [component]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list | tuple):
-            stack.extend(reversed(node))
-            continue
-        if node is None or isinstance(node, str | int | float):
-            continue
-        if predicate(node):
-            found.append(node)
-        stack.append(getattr(node, "children", None))
-    return found
 
 
 def by_id(tree, component_id):

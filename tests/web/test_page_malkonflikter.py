@@ -17,6 +17,7 @@ from indicators.catalogue import catalogue_by_id
 from indicators.conflicts import MIN_MUNICIPALITIES
 from indicators.formatting import PLOTLY_SEPARATORS
 from layouts.parts.comparison_figures import LABEL_POSITIONS, axis_title, label_positions
+from tests.support.dash_tree import find
 from tests.support.figures import validated
 
 X, Y = "N03702", "N00401"  # regional product per inhabitant (↑) and emissions per inhabitant (↓)
@@ -27,22 +28,6 @@ def page(demo_app):
     import layouts.malkonflikter as page
 
     return page
-
-
-def find(component, predicate) -> list:
-    found = []
-    stack = [component]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list | tuple):
-            stack.extend(reversed(node))
-            continue
-        if node is None or isinstance(node, str | int | float):
-            continue
-        if predicate(node):
-            found.append(node)
-        stack.append(getattr(node, "children", None))
-    return found
 
 
 def by_id(tree, component_id):
