@@ -38,7 +38,7 @@ from indicators.similar import (
 )
 from indicators.vocabulary import GENDER_LABELS, LEVELS
 from layouts.parts.answer_cache import cached_answer
-from layouts.parts.components import data_table, source_credit, status_badge
+from layouts.parts.components import data_table, dropdown, source_credit, status_badge
 from layouts.parts.figures import Figure, base_layout, goal_summary, no_data_note
 from layouts.parts.table_alternative import table_alternative, table_when_opened
 
@@ -469,10 +469,12 @@ def kommun_section(area_id: str) -> html.Section | None:
             html.Div(
                 [
                     html.Label("Indikator", htmlFor=KOMMUN_KPI_ID, className="control-label"),
-                    dcc.Dropdown(
-                        id=KOMMUN_KPI_ID,
-                        options=[{"label": i.label, "value": i.kpi_id} for i in listed],
-                        value=first.kpi_id,
+                    dropdown(
+                        KOMMUN_KPI_ID,
+                        [{"label": i.label, "value": i.kpi_id} for i in listed],
+                        first.kpi_id,
+                        search="Sök indikator",
+                        no_match="Ingen indikator matchar",
                         clearable=False,
                     ),
                     dcc.Link(
