@@ -44,6 +44,8 @@ PAGES = (
     "/jamfor",
     "/jamfor?omraden=2062,2080,2081",
     "/mal",
+    "/malkedjan?kommun=2062&mal=13",
+    "/insatser",
     "/malkonflikter",
     "/bildspel",
     "/export",
@@ -88,6 +90,22 @@ def screen(request, browser) -> Iterator:
     """One context per screen size, its page reused by the tests of that size."""
     context, page = _new_page(browser, SCREEN_SIZES[request.param])
     page.screen_name = request.param
+    yield page
+    context.close()
+
+
+#: The sideways check loads each page once per device: on a laptop at 1280×720 and then, the
+#: same page resized, at 1366×768 (each page's layout follows the window's size).
+ROOM_SCREENS = {"390x844-touch": (PHONE, ()), "1280x720+1366x768": (LAPTOP, (WIDE,))}
+
+
+@pytest.fixture(scope="module", params=list(ROOM_SCREENS))
+def room_screen(request, browser) -> Iterator:
+    """A phone, or a laptop whose window is also resized to a wider screen."""
+    options, resized = ROOM_SCREENS[request.param]
+    context, page = _new_page(browser, options)
+    page.screen_name = request.param
+    page.sizes = [options["viewport"], *(extra["viewport"] for extra in resized)]
     yield page
     context.close()
 
@@ -159,19 +177,36 @@ SIDEWAYS = """() => {
 }"""
 
 
+def _settled(page) -> None:
+    """Wait until a resized page has laid itself out again (charts redrawn to the new size)."""
+    page.evaluate("() => new Promise((done) => setTimeout(done, 300))")
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('.js-plotly-plot'))"
+        ".every((gd) => gd._fullLayout && gd.querySelector('.main-svg'))",
+        polling=100,
+    )
+
+
 @pytest.mark.parametrize("mode", ["normal", "presentation"])
-def test_no_page_scrolls_sideways(screen, live_server, mode):
+def test_no_page_scrolls_sideways(room_screen, live_server, mode):
     """Every page at every screen size, in both modes: the page is never wider than the window
     (wide tables and the matrix scroll in their own boxes)."""
+    screen = room_screen
     problems = []
     for path in PAGES:
         url = live_server.url + (_presentation(path) if mode == "presentation" else path)
+        screen.set_viewport_size(screen.sizes[0])
         _open(screen, url)
-        widths = screen.evaluate(SIDEWAYS)
-        if widths["scroll"] > widths["client"]:
-            problems.append(
-                f"{path}: {widths['scroll']} px wide in {widths['client']} px, {widths['out']}"
-            )
+        for number, size in enumerate(screen.sizes):
+            if number:
+                screen.set_viewport_size(size)
+                _settled(screen)
+            widths = screen.evaluate(SIDEWAYS)
+            if widths["scroll"] > widths["client"]:
+                problems.append(
+                    f"{path} at {size['width']} px: {widths['scroll']} px wide in "
+                    f"{widths['client']} px, {widths['out']}"
+                )
         if path == NOT_FOUND_PATH and DOCUMENT_404 in screen.console_log.errors:
             screen.console_log.errors.remove(DOCUMENT_404)  # the page's own status, as meant
         if screen.console_log.errors:
