@@ -65,7 +65,7 @@ from sqlalchemy.orm import Session
 
 from data.areas import DEFAULT_AREAS, REGION_DALARNA, RIKET, county_of
 from data.db import DATA_ORIGIN_DEMO, DATA_ORIGIN_KEY, data_origin, set_meta
-from data.groups import GroupRecord, read_group_file, save_group_means, save_groups
+from data.groups import GroupRecord, read_group_file, save_groups
 from data.locks import ETL_LOCK, hold
 from data.models import (
     GROUP_COUNTY,
@@ -452,7 +452,6 @@ def build_demo_data(engine: Engine, *, seed: int = DEFAULT_SEED) -> None:
             _insert_rows(session, Observation.__table__, sorted(rows, key=key))
         save_groups(session, groups, replace_all=True)
         means = demo_group_means(rows, groups)
-        save_group_means(session, [], replace_for=[group.id for group in groups])
         if means:
             _insert_rows(session, GroupMean.__table__, means)
         set_meta(session, DATA_ORIGIN_KEY, DATA_ORIGIN_DEMO)

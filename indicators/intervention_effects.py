@@ -18,7 +18,6 @@ Pure functions over plain inputs, which the pages and the export gather from the
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -29,6 +28,7 @@ from indicators.effect import EffectResult, effect_indication
 from indicators.formatting import format_number, format_signed
 from indicators.goal_text import display_unit
 from indicators.progress import SeriesInput, series_points
+from indicators.similar import area_points, mean_points
 from indicators.vocabulary import DIRECTIONS, UP, EffectVerdict
 
 #: Why there is no comparison when no group of similar municipalities is stored for the area.
@@ -146,22 +146,10 @@ def development_text(development: Development | None, unit: str | None, decimals
 # --- series from tidy tables ------------------------------------------------------------------
 
 
-def _by_year(rows: pd.DataFrame) -> dict[int, float]:
-    series: dict[int, float] = {}
-    for year, value in zip(rows["year"], rows["value"], strict=True):
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            continue
-        series[int(year)] = float(value)
-    return series
-
-
 def area_series(observations: pd.DataFrame, area_id: str, gender: str = "T") -> dict[int, float]:
     """One area's series (year → value) of one KPI's observations (columns area_id, gender,
-    year, value); missing values left out."""
-    if observations.empty:
-        return {}
-    rows = observations[(observations["area_id"] == area_id) & (observations["gender"] == gender)]
-    return _by_year(rows)
+    year, value); missing values left out (:func:`indicators.similar.area_points`)."""
+    return dict(area_points(observations, area_id, gender))
 
 
 def peer_series(
@@ -175,11 +163,8 @@ def peer_series(
 
 def group_mean_series(means: pd.DataFrame, group_id: str, gender: str = "T") -> dict[int, float]:
     """A group's mean series (year → value) of a table of group means (columns group_id,
-    gender, year, value)."""
-    if means.empty:
-        return {}
-    rows = means[(means["group_id"] == group_id) & (means["gender"] == gender)]
-    return _by_year(rows)
+    gender, year, value, count; :func:`indicators.similar.mean_points`)."""
+    return dict(mean_points(means, group_id, gender)[0])
 
 
 # --- the effect of one intervention on one indicator -----------------------------------------
